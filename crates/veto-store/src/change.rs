@@ -4,7 +4,11 @@
 //! up to `seq` has seen every commit before it. Nodes follow the feed to keep their in-memory
 //! check index and key cache exact across processes.
 
-use veto_domain::id::TenantId;
+use veto_domain::Timestamp;
+use veto_domain::id::{EntryId, TenantId};
+use veto_domain::identifier::IdentifierKind;
+use veto_domain::keyed_hash::IdentHash;
+use veto_domain::suppression::{Channel, Purposes, Reason, SourceChannel};
 
 /// One entry of the change feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +54,42 @@ impl ChangeOp {
     }
 }
 
-/// One active entry as the check index holds it: its row id and the first 64 bits of its
-/// identifier's keyed hash.
+/// One entry as the check index holds it: everything a check needs to decide and explain
+/// without reading the database (the clear identifier and evidence are not needed: a match
+/// means the checked value *is* the identifier).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexRow {
     pub row_id: i64,
-    pub short: i64,
+    pub entry_id: EntryId,
+    /// The full keyed hash; the index keeps 128 bits of it.
+    pub hash: IdentHash,
+    pub kind: IdentifierKind,
+    pub include_subdomains: bool,
+    pub channel: Channel,
+    pub purposes: Purposes,
+    pub reason: Reason,
+    pub source: SourceChannel,
+    pub role_account: bool,
+    pub valid_from: Timestamp,
+    pub expires_at: Option<Timestamp>,
+}
+
+impl IndexRow {
+    /// The index row of an entry.
+    pub fn of(row_id: i64, e: &veto_domain::suppression::Entry) -> Self {
+        Self {
+            row_id,
+            entry_id: e.id,
+            hash: e.ident_hash,
+            kind: e.kind,
+            include_subdomains: e.include_subdomains,
+            channel: e.channel,
+            purposes: e.purposes,
+            reason: e.reason,
+            source: e.source,
+            role_account: e.role_account,
+            valid_from: e.valid_from,
+            expires_at: e.expires_at,
+        }
+    }
 }

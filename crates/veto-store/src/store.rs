@@ -75,6 +75,7 @@ pub trait Store: Send + Sync + 'static {
     // ----- check index feed -----
 
     /// Up to `limit` entries not ended, with row id > `after_row`, in row order (index load).
+    /// Must be fast: a node loads 10M rows at start (select only the columns of `IndexRow`).
     async fn index_rows(&self, tenant: TenantId, after_row: i64, limit: u32) -> StoreResult<Vec<IndexRow>>;
     /// Entries not ended with row ids in `first..=last` (applying an `Added` change).
     async fn index_rows_in_range(&self, tenant: TenantId, first: i64, last: i64) -> StoreResult<Vec<IndexRow>>;
