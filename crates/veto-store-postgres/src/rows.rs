@@ -1,0 +1,265 @@
+//! Decoding rows into models. Nothing read from the database is trusted: a value that does
+//! not decode is a `StoreError::Other` naming its column, never a panic.
+
+use sqlx::postgres::{PgRow, Postgres};
+use sqlx::{Decode, Row, Type};
+use uuid::Uuid;
+use veto_domain::Timestamp;
+use veto_domain::actor::Actor;
+use veto_domain::audit::AuditEvent;
+use veto_domain::id::{ApiKeyId, EntryId, EventId, LiftId, TenantId, UserId};
+use veto_domain::identifier::{Identifier, IdentifierKind};
+use veto_domain::keyed_hash::{IdentHash, TenantSecret};
+use veto_domain::lift::{LiftRequest, LiftStatus};
+use veto_domain::policy::TenantPolicy;
+use veto_domain::role::Role;
+use veto_domain::suppression::{Channel, EndKind, Entry, EntryEnd, Purposes, Reason, SourceChannel};
+use veto_store::{ApiKey, Change, ChangeOp, IndexRow, StoreError, StoreResult, Tenant, User};
+
+/// Columns of `entries` in the order [`entry`] reads them by name.
+macro_rules! entry_cols {
+    () => {
+        "row_id, id, tenant_id, kind, identifier, ident_hash, include_subdomains, channel, \
+         purposes, reason, source, evidence, role_account, created_by, created_at, valid_from, \
+         expires_at, ended_at, end_kind, ended_by, lift_id, erased"
+    };
+}
+pub(crate) use entry_cols;
+
+/// Columns of `entries` that [`index_row`] reads: only what the check index holds, since a
+/// node loads every active row of a tenant at start.
+macro_rules! index_cols {
+    () => {
+        "row_id, id, ident_hash, kind, include_subdomains, channel, purposes, reason, source, \
+         role_account, valid_from, expires_at"
+    };
+}
+pub(crate) use index_cols;
+
+macro_rules! tenant_cols {
+    () => {
+        "id, name, created_at, policy, secret"
+    };
+}
+pub(crate) use tenant_cols;
+
+macro_rules! user_cols {
+    () => {
+        "id, tenant_id, email, name, role, team, disabled, created_at, created_by"
+    };
+}
+pub(crate) use user_cols;
+
+macro_rules! key_cols {
+    () => {
+        "id, tenant_id, user_id, name, prefix, key_hash, created_at, created_by, revoked_at, revoked_by"
+    };
+}
+pub(crate) use key_cols;
+
+macro_rules! lift_cols {
+    () => {
+        "id, tenant_id, entry_id, requested_by, reason, evidence, status, created_at, decided_by, \
+         decided_at, decision_note"
+    };
+}
+pub(crate) use lift_cols;
+
+macro_rules! audit_cols {
+    () => {
+        "tenant_id, seq, id, at, actor, action, subject, data, prev_hash, hash"
+    };
+}
+pub(crate) use audit_cols;
+
+fn corrupt(col: &str, what: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(format!("corrupt value in column {col}: {what}"))
+}
+
+pub(crate) fn get<'r, T>(row: &'r PgRow, col: &'static str) -> StoreResult<T>
+where
+    T: Decode<'r, Postgres> + Type<Postgres>,
+{
+    row.try_get(col).map_err(|e| corrupt(col, e))
+}
+
+fn ts(row: &PgRow, col: &'static str) -> StoreResult<Timestamp> {
+    Ok(veto_domain::from_micros(get::<i64>(row, col)?))
+}
+
+fn opt_ts(row: &PgRow, col: &'static str) -> StoreResult<Option<Timestamp>> {
+    Ok(get::<Option<i64>>(row, col)?.map(veto_domain::from_micros))
+}
+
+pub(crate) fn bytes32(row: &PgRow, col: &'static str) -> StoreResult<[u8; 32]> {
+    let v: Vec<u8> = get(row, col)?;
+    <[u8; 32]>::try_from(v.as_slice()).map_err(|_| corrupt(col, format!("expected 32 bytes, found {}", v.len())))
+}
+
+fn parsed<T>(row: &PgRow, col: &'static str, parse: impl FnOnce(&str) -> Option<T>) -> StoreResult<T> {
+    let s: String = get(row, col)?;
+    parse(&s).ok_or_else(|| corrupt(col, format!("unknown value '{s}'")))
+}
+
+fn opt_parsed<T>(row: &PgRow, col: &'static str, parse: impl FnOnce(&str) -> Option<T>) -> StoreResult<Option<T>> {
+    match get::<Option<String>>(row, col)? {
+        None => Ok(None),
+        Some(s) => parse(&s).map(Some).ok_or_else(|| corrupt(col, format!("unknown value '{s}'"))),
+    }
+}
+
+fn uuid(row: &PgRow, col: &'static str) -> StoreResult<Uuid> {
+    get(row, col)
+}
+
+fn opt_uuid(row: &PgRow, col: &'static str) -> StoreResult<Option<Uuid>> {
+    get(row, col)
+}
+
+fn purposes(row: &PgRow, col: &'static str) -> StoreResult<Purposes> {
+    let v: i16 = get(row, col)?;
+    u8::try_from(v)
+        .ok()
+        .and_then(Purposes::from_bits)
+        .ok_or_else(|| corrupt(col, format!("not a purpose set: {v}")))
+}
+
+/// An entry and its row id.
+pub(crate) fn entry(row: &PgRow) -> StoreResult<(i64, Entry)> {
+    let row_id: i64 = get(row, "row_id")?;
+    let kind = parsed(row, "kind", IdentifierKind::parse)?;
+    let identifier = match get::<Option<String>>(row, "identifier")? {
+        None => None,
+        Some(v) => Some(Identifier::parse(kind, &v).map_err(|e| corrupt("identifier", e))?),
+    };
+    let ended = match opt_ts(row, "ended_at")? {
+        None => None,
+        Some(at) => Some(EntryEnd {
+            kind: opt_parsed(row, "end_kind", EndKind::parse)?.ok_or_else(|| corrupt("end_kind", "missing on an ended entry"))?,
+            at,
+            by: opt_parsed(row, "ended_by", Actor::parse)?.ok_or_else(|| corrupt("ended_by", "missing on an ended entry"))?,
+            lift_id: opt_uuid(row, "lift_id")?.map(LiftId),
+        }),
+    };
+    let ident_hash = IdentHash(bytes32(row, "ident_hash")?);
+    let e = Entry {
+        id: EntryId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        kind,
+        identifier,
+        ident_hash,
+        include_subdomains: get(row, "include_subdomains")?,
+        channel: parsed(row, "channel", Channel::parse)?,
+        purposes: purposes(row, "purposes")?,
+        reason: parsed(row, "reason", Reason::parse)?,
+        source: parsed(row, "source", SourceChannel::parse)?,
+        evidence: get(row, "evidence")?,
+        role_account: get(row, "role_account")?,
+        created_by: parsed(row, "created_by", Actor::parse)?,
+        created_at: ts(row, "created_at")?,
+        valid_from: ts(row, "valid_from")?,
+        expires_at: opt_ts(row, "expires_at")?,
+        ended,
+        erased: get(row, "erased")?,
+    };
+    Ok((row_id, e))
+}
+
+pub(crate) fn index_row(row: &PgRow) -> StoreResult<IndexRow> {
+    Ok(IndexRow {
+        row_id: get(row, "row_id")?,
+        entry_id: EntryId(uuid(row, "id")?),
+        hash: IdentHash(bytes32(row, "ident_hash")?),
+        kind: parsed(row, "kind", IdentifierKind::parse)?,
+        include_subdomains: get(row, "include_subdomains")?,
+        channel: parsed(row, "channel", Channel::parse)?,
+        purposes: purposes(row, "purposes")?,
+        reason: parsed(row, "reason", Reason::parse)?,
+        source: parsed(row, "source", SourceChannel::parse)?,
+        role_account: get(row, "role_account")?,
+        valid_from: ts(row, "valid_from")?,
+        expires_at: opt_ts(row, "expires_at")?,
+    })
+}
+
+pub(crate) fn tenant(row: &PgRow) -> StoreResult<Tenant> {
+    let policy: String = get(row, "policy")?;
+    Ok(Tenant {
+        id: TenantId(uuid(row, "id")?),
+        name: get(row, "name")?,
+        created_at: ts(row, "created_at")?,
+        policy: serde_json::from_str::<TenantPolicy>(&policy).map_err(|e| corrupt("policy", e))?,
+        secret: TenantSecret(bytes32(row, "secret")?),
+    })
+}
+
+pub(crate) fn user(row: &PgRow) -> StoreResult<User> {
+    Ok(User {
+        id: UserId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        email: get(row, "email")?,
+        name: get(row, "name")?,
+        role: parsed(row, "role", Role::parse)?,
+        team: get(row, "team")?,
+        disabled: get(row, "disabled")?,
+        created_at: ts(row, "created_at")?,
+        created_by: parsed(row, "created_by", Actor::parse)?,
+    })
+}
+
+pub(crate) fn api_key(row: &PgRow) -> StoreResult<ApiKey> {
+    Ok(ApiKey {
+        id: ApiKeyId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        user_id: UserId(uuid(row, "user_id")?),
+        name: get(row, "name")?,
+        prefix: get(row, "prefix")?,
+        key_hash: bytes32(row, "key_hash")?,
+        created_at: ts(row, "created_at")?,
+        created_by: parsed(row, "created_by", Actor::parse)?,
+        revoked_at: opt_ts(row, "revoked_at")?,
+        revoked_by: opt_parsed(row, "revoked_by", Actor::parse)?,
+    })
+}
+
+pub(crate) fn lift(row: &PgRow) -> StoreResult<LiftRequest> {
+    Ok(LiftRequest {
+        id: LiftId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        entry_id: EntryId(uuid(row, "entry_id")?),
+        requested_by: UserId(uuid(row, "requested_by")?),
+        reason: get(row, "reason")?,
+        evidence: get(row, "evidence")?,
+        status: parsed(row, "status", LiftStatus::parse)?,
+        created_at: ts(row, "created_at")?,
+        decided_by: opt_uuid(row, "decided_by")?.map(UserId),
+        decided_at: opt_ts(row, "decided_at")?,
+        decision_note: get(row, "decision_note")?,
+    })
+}
+
+pub(crate) fn audit_event(row: &PgRow) -> StoreResult<AuditEvent> {
+    Ok(AuditEvent {
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        seq: get(row, "seq")?,
+        id: EventId(uuid(row, "id")?),
+        at: ts(row, "at")?,
+        actor: get(row, "actor")?,
+        action: get(row, "action")?,
+        subject: get(row, "subject")?,
+        data: get(row, "data")?,
+        prev_hash: bytes32(row, "prev_hash")?,
+        hash: bytes32(row, "hash")?,
+    })
+}
+
+pub(crate) fn change(row: &PgRow) -> StoreResult<Change> {
+    let op: i16 = get(row, "op")?;
+    let a: i64 = get(row, "a")?;
+    let b: i64 = get(row, "b")?;
+    Ok(Change {
+        seq: get(row, "seq")?,
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        op: ChangeOp::decode(op, a, b).ok_or_else(|| corrupt("op", format!("unknown change op {op}")))?,
+    })
+}
