@@ -1,1 +1,39 @@
+//! Veto's server: the HTTP API, the check engine with its in-memory index, and the background
+//! jobs of a node. Several nodes may share one PostgreSQL: each follows the store's change
+//! feed, and every request first catches up with it, so a suppression committed through any
+//! node is seen by the next request to any node.
+//!
+//! Layout:
+//! - [`state`] — shared state, tenant contexts, the freshness barrier over the change feed.
+//! - [`index`] — the per-tenant in-memory check index.
+//! - [`check`] — the check engine (live from the index, historical from the store).
+//! - [`auth`] — API keys and the authenticated caller.
+//! - [`api`] — routes, request/response shapes, OpenAPI.
+//! - [`provision`] — creating tenants with their first admin and key.
+//! - [`jobs`] — expiry of entries.
+//! - [`error`] — `ApiError`.
+//! - [`metrics`] — the Prometheus recorder.
 #![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod check;
+pub mod error;
+pub mod index;
+pub mod jobs;
+pub mod metrics;
+pub mod provision;
+pub mod state;
+
+use std::future::Future;
+use std::time::Duration;
+
+pub use state::AppState;
+
+/// Serves the API on an already-bound listener until `shutdown` completes.
+pub async fn run(state: AppState, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let app = api::router(state)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(600)))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,76 @@
+//! The HTTP API: routes under `/v1`, and the OpenAPI document generated from the handlers.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+
+use crate::state::AppState;
+
+pub mod audit;
+pub mod check;
+pub mod dto;
+pub mod lifts;
+pub mod meta;
+pub mod params;
+pub mod suppressions;
+pub mod tenant;
+pub mod users;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Veto", description = "Do-not-contact registry and the gate that enforces it. Authenticate with `Authorization: Bearer <api key>`; the key implies the tenant."),
+    paths(
+        meta::healthz, meta::metrics,
+        suppressions::create, suppressions::list, suppressions::get,
+        check::single, check::batch, check::bulk,
+        lifts::create, lifts::list, lifts::get, lifts::approve, lifts::reject,
+        users::create_user, users::list_users, users::get_user, users::patch_user, users::me,
+        users::create_key, users::list_keys, users::revoke_key,
+        audit::list, audit::verify,
+        tenant::erase, tenant::get_policy, tenant::put_policy,
+    ),
+    components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        }
+    }
+}
+
+/// Every route of the service.
+pub fn router(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/suppressions", post(suppressions::create).get(suppressions::list))
+        .route("/suppressions/{id}", get(suppressions::get))
+        .route("/check", get(check::single).post(check::batch).layer(DefaultBodyLimit::max(64 << 20)))
+        .route("/check/bulk", post(check::bulk))
+        .route("/lift-requests", post(lifts::create).get(lifts::list))
+        .route("/lift-requests/{id}", get(lifts::get))
+        .route("/lift-requests/{id}/approve", post(lifts::approve))
+        .route("/lift-requests/{id}/reject", post(lifts::reject))
+        .route("/users", post(users::create_user).get(users::list_users))
+        .route("/users/{id}", get(users::get_user).patch(users::patch_user))
+        .route("/keys", post(users::create_key).get(users::list_keys))
+        .route("/keys/{id}/revoke", post(users::revoke_key))
+        .route("/me", get(users::me))
+        .route("/audit", get(audit::list))
+        .route("/audit/verify", get(audit::verify))
+        .route("/erasures", post(tenant::erase))
+        .route("/policy", get(tenant::get_policy).put(tenant::put_policy));
+    Router::new()
+        .nest("/v1", v1)
+        .route("/healthz", get(meta::healthz))
+        .route("/metrics", get(meta::metrics))
+        .route("/openapi.json", get(meta::openapi))
+        .fallback(|| async { crate::error::ApiError::not_found("route") })
+        .with_state(state)
+}
