@@ -182,3 +182,117 @@ pub async fn check_item(state: &AppState, ctx: &TenantCtx, ids: &[Identifier], o
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use veto_domain::id::{EntryId, TenantId};
+    use veto_domain::keyed_hash::TenantSecret;
+    use veto_domain::policy::TenantPolicy;
+    use veto_domain::suppression::{Reason, SourceChannel};
+    use veto_store::{IndexRow, Tenant};
+
+    fn ctx() -> TenantCtx {
+        let secret = TenantSecret([3; 32]);
+        TenantCtx {
+            hasher: veto_domain::keyed_hash::IdentifierHasher::new(&secret),
+            tenant: Tenant { id: TenantId::new(), name: "t".into(), created_at: veto_domain::now(), policy: TenantPolicy::default(), secret },
+        }
+    }
+
+    fn row(ctx: &TenantCtx, n: i64, id: &Identifier, purposes: Purposes, subdomains: bool) -> IndexRow {
+        IndexRow {
+            row_id: n,
+            entry_id: EntryId::new(),
+            hash: ctx.hasher.hash(id),
+            kind: id.kind(),
+            include_subdomains: subdomains,
+            channel: id.kind().natural_channel().unwrap_or(Channel::All),
+            purposes,
+            reason: Reason::Unsubscribe,
+            source: SourceChannel::Api,
+            role_account: false,
+            valid_from: veto_domain::now() - time::Duration::seconds(1),
+            expires_at: None,
+        }
+    }
+
+    const OPTS: CheckOptions = CheckOptions { purpose: Purpose::Sales, channel: None, as_of: None };
+
+    fn noisy(s: &str, mask: u64, pad: usize) -> String {
+        let body: String = s
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+            .collect();
+        format!("{}{body}{}", " ".repeat(pad % 3), "\t".repeat(pad / 3 % 2))
+    }
+
+    proptest! {
+        /// A noisy spelling of a suppressed address is blocked; any other address is allowed.
+        #[test]
+        fn blocks_exactly_the_suppressed_addresses(
+            locals in proptest::collection::btree_set("[a-z][a-z0-9._+-]{0,12}[a-z0-9]", 1..20),
+            probe_local in "[a-z][a-z0-9._+-]{0,12}[a-z0-9]",
+            mask in any::<u64>(), pad in 0usize..6,
+        ) {
+            prop_assume!(!probe_local.contains(".."));
+            let c = ctx();
+            let mut ix = TenantIndex::default();
+            let mut set = std::collections::HashSet::new();
+            for (n, l) in locals.iter().enumerate() {
+                if l.contains("..") { continue; }
+                let addr = format!("{l}@example.com");
+                let id = Identifier::parse(IdentifierKind::Email, &addr).unwrap();
+                ix.insert(&row(&c, n as i64, &id, Purposes::DEFAULT, false));
+                set.insert(addr);
+            }
+            let now = veto_domain::now();
+            for addr in set.iter().chain(std::iter::once(&format!("{probe_local}@example.com"))) {
+                let raw = noisy(addr, mask, pad);
+                let id = Identifier::parse(IdentifierKind::Email, &raw).unwrap();
+                let o = check_live(&c, &ix, &[id], &OPTS, now);
+                prop_assert_eq!(o.verdict == Verdict::Block, set.contains(addr), "{}", raw);
+            }
+        }
+
+        /// Domain entries cover the domain, and its subdomains only when the entry says so.
+        #[test]
+        fn domain_entries_and_subdomains(label in "[a-z]{1,10}", sub in "[a-z]{1,10}", subdomains in any::<bool>(), mask in any::<u64>()) {
+            let c = ctx();
+            let mut ix = TenantIndex::default();
+            let dom = Identifier::parse(IdentifierKind::Domain, &format!("{label}.org")).unwrap();
+            ix.insert(&row(&c, 1, &dom, Purposes::DEFAULT, subdomains));
+            let now = veto_domain::now();
+            let at = |d: &str| {
+                let id = Identifier::parse(IdentifierKind::Email, &noisy(&format!("x@{d}"), mask, 0)).unwrap();
+                check_live(&c, &ix, &[id], &OPTS, now).verdict
+            };
+            prop_assert_eq!(at(&format!("{label}.org")), Verdict::Block);
+            prop_assert_eq!(at(&format!("{sub}.{label}.org")) == Verdict::Block, subdomains);
+            prop_assert_eq!(at(&format!("{label}x.org")), Verdict::Allow);
+        }
+    }
+
+    #[test]
+    fn purposes_channels_and_expiry() {
+        let c = ctx();
+        let mut ix = TenantIndex::default();
+        let a = Identifier::parse(IdentifierKind::Email, "a@x.com").unwrap();
+        ix.insert(&row(&c, 1, &a, Purposes::MARKETING, false));
+        let now = veto_domain::now();
+        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&a), &OPTS, now).verdict, Verdict::Allow);
+        let mk = CheckOptions { purpose: Purpose::Marketing, ..OPTS };
+        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&a), &mk, now).verdict, Verdict::Block);
+        let phone = CheckOptions { channel: Some(Channel::Phone), ..mk };
+        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&a), &phone, now).verdict, Verdict::Allow);
+        let b = Identifier::parse(IdentifierKind::Email, "b@x.com").unwrap();
+        let mut r = row(&c, 2, &b, Purposes::DEFAULT, false);
+        r.expires_at = Some(now + time::Duration::seconds(10));
+        ix.insert(&r);
+        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&b), &OPTS, now).verdict, Verdict::Block);
+        let later = now + time::Duration::seconds(11);
+        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&b), &OPTS, later).verdict, Verdict::Allow);
+    }
+}
