@@ -1,0 +1,112 @@
+//! `veto serve`: open the store, make sure a first admin can log in, and run the HTTP API
+//! until Ctrl-C or SIGTERM.
+
+use std::io::Write;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use veto_server::{AppState, provision};
+
+use crate::db;
+
+/// Logs go to stderr so stdout stays for what scripts read (the "listening" line).
+pub fn init_logging(default_filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VETO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
+    // A second init (tests) is harmless: the first subscriber stays.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub async fn run(db_url: &str, listen: &str) -> anyhow::Result<()> {
+    let store = db::open_store(db_url).await?;
+    tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
+    if let Some(p) = provision::bootstrap_if_empty(&*store)
+        .await
+        .context("cannot create the first tenant")?
+    {
+        eprint!("{}", bootstrap_notice(&p.api_key));
+    }
+    let state = AppState::start(store)
+        .await
+        .context("cannot start the server")?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    // Tests and supervisors wait for this exact line; with port 0 it names the real port.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Veto listening on http://{addr}")?;
+    out.flush()?;
+    drop(out);
+    veto_server::run(state, listener, shutdown_signal())
+        .await
+        .context("server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The framed notice of the bootstrap admin key: the only time anyone sees it.
+fn bootstrap_notice(api_key: &str) -> String {
+    let lines = [
+        "Veto created tenant \"default\" with admin user admin@localhost.".to_string(),
+        "Its API key:".to_string(),
+        String::new(),
+        format!("    {api_key}"),
+        String::new(),
+        "Save it now: it is not shown again.".to_string(),
+        "Use it with `veto --key KEY …` or VETO_API_KEY.".to_string(),
+    ];
+    let w = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let rule = format!("+{}+\n", "-".repeat(w + 2));
+    let mut s = rule.clone();
+    for l in &lines {
+        s.push_str(&format!("| {l}{} |\n", " ".repeat(w - l.chars().count())));
+    }
+    s.push_str(&rule);
+    s
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM, which is how service managers stop us.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // Without a handler we can only run until killed.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C: shutting down"),
+        () = term => tracing::info!("SIGTERM: shutting down"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notice_is_framed_and_holds_the_key() {
+        let n = bootstrap_notice("vk_abc123");
+        let lines: Vec<_> = n.lines().collect();
+        assert!(lines.iter().any(|l| l.contains("vk_abc123")));
+        assert!(n.contains("not shown again"));
+        let w = lines[0].chars().count();
+        assert!(lines.iter().all(|l| l.chars().count() == w), "{n}");
+    }
+}
