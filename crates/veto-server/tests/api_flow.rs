@@ -327,3 +327,29 @@ async fn health_metrics_openapi() {
         assert!(o["paths"].get(p).is_some(), "openapi lacks {p}");
     }
 }
+
+#[tokio::test]
+async fn blocked_attempts_are_audited() {
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let t = srv.tenant("attempts").await;
+        let (_, sdr) = srv.user(&t.admin, "sdr", None).await;
+        let e = srv.suppress(&t.admin, json!({"email": "no@x.com"}), "unsubscribe").await;
+        let (s, r) = srv.get(&sdr, "/v1/check?email=no@x.com&attempt=send&reference=msg-1").await;
+        assert_eq!((s, r["verdict"].as_str()), (StatusCode::OK, Some("block")));
+        let (_, r) = srv.post(&sdr, "/v1/check", json!({"items": [{"email": "no@x.com"}, {"email": "yes@x.com"}], "attempt": {"kind": "enroll", "reference": "seq-7"}})).await;
+        assert_eq!(r["summary"]["blocked"], 1);
+        let (s, _) = srv.get(&sdr, "/v1/check?email=no@x.com&attempt=teleport").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, log) = srv.get(&t.admin, "/v1/audit?action=attempt.blocked").await;
+        let items = log["items"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "{}: {log}", b.name);
+        assert_eq!(items[0]["data"]["attempt"], "enroll");
+        assert_eq!(items[1]["data"]["attempt"], "send");
+        assert_eq!(items[1]["data"]["reference"], "msg-1");
+        assert_eq!(items[1]["subject"], e["id"]);
+        assert!(!log.to_string().contains("no@x.com"));
+        let (_, v) = srv.get(&t.admin, "/v1/audit/verify").await;
+        assert_eq!(v["ok"], true);
+    }
+}

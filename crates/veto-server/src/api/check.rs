@@ -46,6 +46,11 @@ pub struct CheckQuery {
     pub channel: Option<String>,
     /// Check as of this moment (RFC 3339) instead of now.
     pub as_of: Option<String>,
+    /// The contact attempt this check gates (send | enroll | import | call | other): a block
+    /// is then recorded in the audit log.
+    pub attempt: Option<String>,
+    /// The caller's reference for the attempt.
+    pub reference: Option<String>,
 }
 
 fn parse_item(input: &IdentifierInput, opts: &CheckOptions) -> Result<Vec<Identifier>, Outcome> {
@@ -73,8 +78,15 @@ pub async fn single(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(
     let ctx = state.tenant(caller.tenant_id).await?;
     let opts = options(q.purpose.as_deref(), q.channel.as_deref(), q.as_of.as_deref())?;
     let input = IdentifierInput { email: q.email, phone: q.phone, domain: q.domain, company_id: q.company_id, contact_id: q.contact_id };
+    let attempt = q.attempt.map(|kind| Attempt { kind, reference: q.reference });
+    if let Some(a) = &attempt {
+        attempt_kind(a)?;
+    }
     let o = run_one(&state, &ctx, &input, &opts).await?;
     record(&o);
+    if let Some(a) = &attempt {
+        record_attempt(&state, &caller, &ctx, a, &o).await?;
+    }
     let echo = serde_json::to_value(IdentifierDto::from(&input)).unwrap_or_default();
     Ok(Json(CheckResultDto::of(echo, &o, None)))
 }
@@ -96,6 +108,54 @@ pub struct BatchCheck {
     /// Return only blocked and invalid items (each with its `index`).
     #[serde(default)]
     pub only_blocked: bool,
+    /// When the check gates a real contact attempt, say which: each blocked item is then
+    /// recorded in the audit log as a blocked attempt.
+    #[serde(default)]
+    pub attempt: Option<Attempt>,
+}
+
+/// A contact attempt the check gates.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attempt {
+    /// send | enroll | import | call | other
+    pub kind: String,
+    /// The caller's reference (campaign, sequence, message or import id).
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+const ATTEMPT_KINDS: [&str; 5] = ["send", "enroll", "import", "call", "other"];
+
+fn attempt_kind(a: &Attempt) -> Result<(), ApiError> {
+    if ATTEMPT_KINDS.contains(&a.kind.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("attempt.kind", format!("attempt.kind: unknown value '{}' (use one of: {})", a.kind, ATTEMPT_KINDS.join(", "))))
+    }
+}
+
+/// Records a blocked attempt: which entries blocked it, never the clear identifier.
+async fn record_attempt(state: &AppState, caller: &crate::auth::Caller, ctx: &TenantCtx, a: &Attempt, o: &Outcome) -> Result<(), ApiError> {
+    if o.verdict != Verdict::Block {
+        return Ok(());
+    }
+    let hash = o.normalized.as_deref().and_then(|n| o.matches.first().map(|m| ctx.hasher.hash_value(m.kind, n)));
+    let draft = veto_domain::audit::AuditDraft::new(
+        &caller.actor(),
+        veto_domain::audit::actions::ATTEMPT_BLOCKED,
+        o.matches.first().map(|m| m.entry_id.to_string()),
+        serde_json::json!({
+            "attempt": a.kind,
+            "reference": a.reference,
+            "entry_ids": o.matches.iter().map(|m| m.entry_id.to_string()).collect::<Vec<_>>(),
+            "reasons": o.matches.iter().map(|m| m.reason.as_str()).collect::<Vec<_>>(),
+            "ident_hash": hash.map(|h| h.to_hex()[..16].to_string()),
+        }),
+    );
+    state.store().append_audit(caller.tenant_id, draft).await?;
+    metrics::counter!("veto_blocked_attempts_total", "attempt" => a.kind.clone()).increment(1);
+    Ok(())
 }
 
 /// The answer of a batch check.
@@ -114,6 +174,9 @@ pub async fn batch(State(state): State<AppState>, Auth(caller): Auth, ApiJson(re
     caller.require(Action::Check)?;
     if req.items.len() > MAX_BATCH {
         return Err(ApiError::invalid("items", format!("at most {MAX_BATCH} items per request; use POST /v1/check/bulk for more")));
+    }
+    if let Some(a) = &req.attempt {
+        attempt_kind(a)?;
     }
     let ctx = state.tenant(caller.tenant_id).await?;
     let opts = options(req.purpose.as_deref(), req.channel.as_deref(), req.as_of.as_deref())?;
@@ -159,6 +222,9 @@ pub async fn batch(State(state): State<AppState>, Auth(caller): Auth, ApiJson(re
     for (i, (o, input)) in outcomes.iter().zip(req.items).enumerate() {
         summary.add(o.verdict);
         record(o);
+        if let Some(a) = &req.attempt {
+            record_attempt(&state, &caller, &ctx, a, o).await?;
+        }
         if req.only_blocked && o.verdict == Verdict::Allow {
             continue;
         }
