@@ -1,0 +1,318 @@
+//! Turning rows back into models. Nothing read from the database is trusted: a value that
+//! does not decode is a `StoreError::Other` naming its table and column, never a panic.
+
+use std::fmt::Display;
+
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Decode, Row, Sqlite, Type};
+use uuid::Uuid;
+use veto_domain::Timestamp;
+use veto_domain::actor::Actor;
+use veto_domain::audit::AuditEvent;
+use veto_domain::id::{ApiKeyId, EntryId, EventId, LiftId, TenantId, UserId};
+use veto_domain::identifier::{Identifier, IdentifierKind};
+use veto_domain::keyed_hash::{IdentHash, TenantSecret};
+use veto_domain::lift::{LiftRequest, LiftStatus};
+use veto_domain::policy::TenantPolicy;
+use veto_domain::role::Role;
+use veto_domain::suppression::{
+    Channel, EndKind, Entry, EntryEnd, Purposes, Reason, SourceChannel,
+};
+use veto_store::{ApiKey, IndexRow, StoreError, StoreResult, Tenant, User};
+
+/// The columns [`entry`] reads, in a literal so queries can be `concat!`-ed at compile time.
+macro_rules! entry_cols {
+    () => {
+        "row_id, id, tenant_id, kind, identifier, ident_hash, include_subdomains, channel, \
+         purposes, reason, source, evidence, role_account, created_by, created_at, valid_from, \
+         expires_at, ended_at, end_kind, ended_by, lift_id, erased"
+    };
+}
+pub(crate) use entry_cols;
+
+macro_rules! tenant_cols {
+    () => {
+        "id, name, created_at, policy, secret"
+    };
+}
+pub(crate) use tenant_cols;
+
+macro_rules! user_cols {
+    () => {
+        "id, tenant_id, email, name, role, team, disabled, created_at, created_by"
+    };
+}
+pub(crate) use user_cols;
+
+macro_rules! key_cols {
+    () => {
+        "id, tenant_id, user_id, name, prefix, key_hash, created_at, created_by, revoked_at, revoked_by"
+    };
+}
+pub(crate) use key_cols;
+
+macro_rules! lift_cols {
+    () => {
+        "id, tenant_id, entry_id, requested_by, reason, evidence, status, created_at, decided_by, \
+         decided_at, decision_note"
+    };
+}
+pub(crate) use lift_cols;
+
+macro_rules! event_cols {
+    () => {
+        "tenant_id, seq, id, at, actor, action, subject, data, prev_hash, hash"
+    };
+}
+pub(crate) use event_cols;
+
+/// A row of one table, read column by column with errors that say where the bad value is.
+pub(crate) struct Cols<'r> {
+    row: &'r SqliteRow,
+    table: &'static str,
+}
+
+pub(crate) fn corrupt(table: &str, col: &str, detail: impl Display) -> StoreError {
+    StoreError::Other(format!("corrupt value in {table}.{col}: {detail}"))
+}
+
+impl<'r> Cols<'r> {
+    pub(crate) fn new(row: &'r SqliteRow, table: &'static str) -> Self {
+        Self { row, table }
+    }
+
+    fn bad(&self, col: &str, detail: impl Display) -> StoreError {
+        corrupt(self.table, col, detail)
+    }
+
+    pub(crate) fn get<T>(&self, col: &'static str) -> StoreResult<T>
+    where
+        T: Decode<'r, Sqlite> + Type<Sqlite>,
+    {
+        self.row.try_get(col).map_err(|e| self.bad(col, e))
+    }
+
+    pub(crate) fn i64(&self, col: &'static str) -> StoreResult<i64> {
+        self.get(col)
+    }
+
+    pub(crate) fn flag(&self, col: &'static str) -> StoreResult<bool> {
+        Ok(self.i64(col)? != 0)
+    }
+
+    pub(crate) fn text(&self, col: &'static str) -> StoreResult<String> {
+        self.get(col)
+    }
+
+    pub(crate) fn opt_text(&self, col: &'static str) -> StoreResult<Option<String>> {
+        self.get(col)
+    }
+
+    fn uuid_of(&self, col: &'static str, b: &[u8]) -> StoreResult<Uuid> {
+        Uuid::from_slice(b).map_err(|e| self.bad(col, e))
+    }
+
+    pub(crate) fn uuid(&self, col: &'static str) -> StoreResult<Uuid> {
+        let b: Vec<u8> = self.get(col)?;
+        self.uuid_of(col, &b)
+    }
+
+    pub(crate) fn opt_uuid(&self, col: &'static str) -> StoreResult<Option<Uuid>> {
+        let b: Option<Vec<u8>> = self.get(col)?;
+        b.map(|b| self.uuid_of(col, &b)).transpose()
+    }
+
+    pub(crate) fn ts(&self, col: &'static str) -> StoreResult<Timestamp> {
+        Ok(veto_domain::from_micros(self.i64(col)?))
+    }
+
+    pub(crate) fn opt_ts(&self, col: &'static str) -> StoreResult<Option<Timestamp>> {
+        let v: Option<i64> = self.get(col)?;
+        Ok(v.map(veto_domain::from_micros))
+    }
+
+    pub(crate) fn bytes32(&self, col: &'static str) -> StoreResult<[u8; 32]> {
+        let b: Vec<u8> = self.get(col)?;
+        <[u8; 32]>::try_from(b.as_slice())
+            .map_err(|_| self.bad(col, format!("expected 32 bytes, found {}", b.len())))
+    }
+
+    fn actor_of(&self, col: &'static str, s: &str) -> StoreResult<Actor> {
+        Actor::parse(s).ok_or_else(|| self.bad(col, format!("not an actor: {s:?}")))
+    }
+
+    pub(crate) fn actor(&self, col: &'static str) -> StoreResult<Actor> {
+        let s = self.text(col)?;
+        self.actor_of(col, &s)
+    }
+
+    pub(crate) fn opt_actor(&self, col: &'static str) -> StoreResult<Option<Actor>> {
+        self.opt_text(col)?
+            .map(|s| self.actor_of(col, &s))
+            .transpose()
+    }
+
+    /// A closed-vocabulary text column.
+    pub(crate) fn parse<T>(
+        &self,
+        col: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> StoreResult<T> {
+        let s = self.text(col)?;
+        parse(&s).ok_or_else(|| self.bad(col, format!("unknown value {s:?}")))
+    }
+}
+
+pub(crate) fn tenant(row: &SqliteRow) -> StoreResult<Tenant> {
+    let c = Cols::new(row, "tenants");
+    let policy_text = c.text("policy")?;
+    let policy: TenantPolicy =
+        serde_json::from_str(&policy_text).map_err(|e| c.bad("policy", e))?;
+    Ok(Tenant {
+        id: TenantId(c.uuid("id")?),
+        name: c.text("name")?,
+        created_at: c.ts("created_at")?,
+        policy,
+        secret: TenantSecret(c.bytes32("secret")?),
+    })
+}
+
+pub(crate) fn user(row: &SqliteRow) -> StoreResult<User> {
+    let c = Cols::new(row, "users");
+    Ok(User {
+        id: UserId(c.uuid("id")?),
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        email: c.text("email")?,
+        name: c.opt_text("name")?,
+        role: c.parse("role", Role::parse)?,
+        team: c.opt_text("team")?,
+        disabled: c.flag("disabled")?,
+        created_at: c.ts("created_at")?,
+        created_by: c.actor("created_by")?,
+    })
+}
+
+pub(crate) fn key(row: &SqliteRow) -> StoreResult<ApiKey> {
+    let c = Cols::new(row, "api_keys");
+    Ok(ApiKey {
+        id: ApiKeyId(c.uuid("id")?),
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        user_id: UserId(c.uuid("user_id")?),
+        name: c.opt_text("name")?,
+        prefix: c.text("prefix")?,
+        key_hash: c.bytes32("key_hash")?,
+        created_at: c.ts("created_at")?,
+        created_by: c.actor("created_by")?,
+        revoked_at: c.opt_ts("revoked_at")?,
+        revoked_by: c.opt_actor("revoked_by")?,
+    })
+}
+
+/// An entry and its row id.
+pub(crate) fn entry(row: &SqliteRow) -> StoreResult<(i64, Entry)> {
+    let c = Cols::new(row, "entries");
+    let kind = c.parse("kind", IdentifierKind::parse)?;
+    let identifier = c
+        .opt_text("identifier")?
+        .map(|v| Identifier::parse(kind, &v).map_err(|e| c.bad("identifier", e)))
+        .transpose()?;
+    let purposes = purposes(&c)?;
+    let ended = match c.opt_ts("ended_at")? {
+        None => None,
+        Some(at) => Some(EntryEnd {
+            kind: c.parse("end_kind", EndKind::parse)?,
+            at,
+            by: c.actor("ended_by")?,
+            lift_id: c.opt_uuid("lift_id")?.map(LiftId),
+        }),
+    };
+    let e = Entry {
+        id: EntryId(c.uuid("id")?),
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        kind,
+        identifier,
+        ident_hash: IdentHash(c.bytes32("ident_hash")?),
+        include_subdomains: c.flag("include_subdomains")?,
+        channel: c.parse("channel", Channel::parse)?,
+        purposes,
+        reason: c.parse("reason", Reason::parse)?,
+        source: c.parse("source", SourceChannel::parse)?,
+        evidence: c.opt_text("evidence")?,
+        role_account: c.flag("role_account")?,
+        created_by: c.actor("created_by")?,
+        created_at: c.ts("created_at")?,
+        valid_from: c.ts("valid_from")?,
+        expires_at: c.opt_ts("expires_at")?,
+        ended,
+        erased: c.flag("erased")?,
+    };
+    Ok((c.i64("row_id")?, e))
+}
+
+/// The columns [`index_row`] reads.
+macro_rules! index_cols {
+    () => {
+        "row_id, id, ident_hash, kind, include_subdomains, channel, purposes, reason, source, role_account, \
+         valid_from, expires_at"
+    };
+}
+pub(crate) use index_cols;
+
+fn purposes(c: &Cols<'_>) -> StoreResult<Purposes> {
+    let bits = c.i64("purposes")?;
+    u8::try_from(bits)
+        .ok()
+        .and_then(Purposes::from_bits)
+        .ok_or_else(|| c.bad("purposes", format!("not a purpose set: {bits}")))
+}
+
+pub(crate) fn index_row(row: &SqliteRow) -> StoreResult<IndexRow> {
+    let c = Cols::new(row, "entries");
+    Ok(IndexRow {
+        row_id: c.i64("row_id")?,
+        entry_id: EntryId(c.uuid("id")?),
+        hash: IdentHash(c.bytes32("ident_hash")?),
+        kind: c.parse("kind", IdentifierKind::parse)?,
+        include_subdomains: c.flag("include_subdomains")?,
+        channel: c.parse("channel", Channel::parse)?,
+        purposes: purposes(&c)?,
+        reason: c.parse("reason", Reason::parse)?,
+        source: c.parse("source", SourceChannel::parse)?,
+        role_account: c.flag("role_account")?,
+        valid_from: c.ts("valid_from")?,
+        expires_at: c.opt_ts("expires_at")?,
+    })
+}
+
+pub(crate) fn lift(row: &SqliteRow) -> StoreResult<LiftRequest> {
+    let c = Cols::new(row, "lift_requests");
+    Ok(LiftRequest {
+        id: LiftId(c.uuid("id")?),
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        entry_id: EntryId(c.uuid("entry_id")?),
+        requested_by: UserId(c.uuid("requested_by")?),
+        reason: c.text("reason")?,
+        evidence: c.opt_text("evidence")?,
+        status: c.parse("status", LiftStatus::parse)?,
+        created_at: c.ts("created_at")?,
+        decided_by: c.opt_uuid("decided_by")?.map(UserId),
+        decided_at: c.opt_ts("decided_at")?,
+        decision_note: c.opt_text("decision_note")?,
+    })
+}
+
+pub(crate) fn event(row: &SqliteRow) -> StoreResult<AuditEvent> {
+    let c = Cols::new(row, "audit_events");
+    Ok(AuditEvent {
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        seq: c.i64("seq")?,
+        id: EventId(c.uuid("id")?),
+        at: c.ts("at")?,
+        actor: c.text("actor")?,
+        action: c.text("action")?,
+        subject: c.opt_text("subject")?,
+        data: c.text("data")?,
+        prev_hash: c.bytes32("prev_hash")?,
+        hash: c.bytes32("hash")?,
+    })
+}
