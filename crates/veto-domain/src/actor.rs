@@ -76,7 +76,10 @@ mod tests {
     fn round_trips() {
         for a in [
             Actor::User(UserId::new()),
-            Actor::Key { key: ApiKeyId::new(), user: UserId::new() },
+            Actor::Key {
+                key: ApiKeyId::new(),
+                user: UserId::new(),
+            },
             Actor::system("expiry"),
         ] {
             assert_eq!(Actor::parse(&a.to_string()), Some(a));

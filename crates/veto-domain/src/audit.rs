@@ -43,8 +43,18 @@ pub struct AuditDraft {
 }
 
 impl AuditDraft {
-    pub fn new(actor: &Actor, action: &'static str, subject: Option<String>, data: serde_json::Value) -> Self {
-        Self { actor: actor.clone(), action, subject, data }
+    pub fn new(
+        actor: &Actor,
+        action: &'static str,
+        subject: Option<String>,
+        data: serde_json::Value,
+    ) -> Self {
+        Self {
+            actor: actor.clone(),
+            action,
+            subject,
+            data,
+        }
     }
 }
 
@@ -107,12 +117,28 @@ pub fn chain_hash(
 
 impl AuditEvent {
     /// Seals a draft as event `seq` after `prev`.
-    pub fn seal(tenant: TenantId, draft: &AuditDraft, seq: i64, prev: [u8; 32], at: Timestamp) -> Self {
+    pub fn seal(
+        tenant: TenantId,
+        draft: &AuditDraft,
+        seq: i64,
+        prev: [u8; 32],
+        at: Timestamp,
+    ) -> Self {
         let id = EventId::new();
         let actor = draft.actor.to_string();
         // serde_json's default map is ordered, so this text is canonical for a given value.
         let data = draft.data.to_string();
-        let hash = chain_hash(tenant, seq, id, at, &actor, draft.action, draft.subject.as_deref(), &data, &prev);
+        let hash = chain_hash(
+            tenant,
+            seq,
+            id,
+            at,
+            &actor,
+            draft.action,
+            draft.subject.as_deref(),
+            &data,
+            &prev,
+        );
         Self {
             tenant_id: tenant,
             seq,
@@ -170,7 +196,13 @@ pub struct ChainVerifier {
 
 impl ChainVerifier {
     pub fn new(tenant: TenantId) -> Self {
-        Self { tenant, expected_seq: 1, prev: GENESIS, count: 0, bad: None }
+        Self {
+            tenant,
+            expected_seq: 1,
+            prev: GENESIS,
+            count: 0,
+            bad: None,
+        }
     }
 
     /// Feeds the next event; returns `false` once a bad event was found.
@@ -194,7 +226,11 @@ impl ChainVerifier {
             None
         };
         if let Some(problem) = problem {
-            self.bad = Some(BadEvent { seq: e.seq, id: Some(e.id), problem });
+            self.bad = Some(BadEvent {
+                seq: e.seq,
+                id: Some(e.id),
+                problem,
+            });
             return false;
         }
         self.expected_seq += 1;
@@ -216,7 +252,11 @@ impl ChainVerifier {
                 ),
             });
         }
-        VerifyReport { ok: self.bad.is_none(), events: self.count, first_bad_event: self.bad }
+        VerifyReport {
+            ok: self.bad.is_none(),
+            events: self.count,
+            first_bad_event: self.bad,
+        }
     }
 }
 
@@ -249,7 +289,12 @@ mod tests {
         let mut prev = GENESIS;
         let mut v = Vec::new();
         for seq in 1..=n {
-            let d = AuditDraft::new(&Actor::system("test"), actions::SUPPRESSION_CREATED, Some(format!("e{seq}")), serde_json::json!({"n": seq}));
+            let d = AuditDraft::new(
+                &Actor::system("test"),
+                actions::SUPPRESSION_CREATED,
+                Some(format!("e{seq}")),
+                serde_json::json!({"n": seq}),
+            );
             let e = AuditEvent::seal(t, &d, seq, prev, crate::now());
             prev = e.hash;
             v.push(e);

@@ -155,18 +155,36 @@ mod tests {
 
     #[test]
     fn normalises_case_space_dot_and_unicode() {
-        assert_eq!(DomainName::parse("  Example.COM. ").unwrap().as_str(), "example.com");
-        assert_eq!(DomainName::parse("bücher.de").unwrap().as_str(), "xn--bcher-kva.de");
-        assert_eq!(DomainName::parse("XN--BCHER-KVA.de").unwrap().as_str(), "xn--bcher-kva.de");
-        assert_eq!(DomainName::parse("пример.рф").unwrap().as_str(), "xn--e1afmkfd.xn--p1ai");
+        assert_eq!(
+            DomainName::parse("  Example.COM. ").unwrap().as_str(),
+            "example.com"
+        );
+        assert_eq!(
+            DomainName::parse("bücher.de").unwrap().as_str(),
+            "xn--bcher-kva.de"
+        );
+        assert_eq!(
+            DomainName::parse("XN--BCHER-KVA.de").unwrap().as_str(),
+            "xn--bcher-kva.de"
+        );
+        assert_eq!(
+            DomainName::parse("пример.рф").unwrap().as_str(),
+            "xn--e1afmkfd.xn--p1ai"
+        );
     }
 
     #[test]
     fn rejects_bad_domains() {
         assert_eq!(DomainName::parse(""), Err(DomainError::Empty));
-        assert_eq!(DomainName::parse("localhost"), Err(DomainError::SingleLabel));
+        assert_eq!(
+            DomainName::parse("localhost"),
+            Err(DomainError::SingleLabel)
+        );
         assert_eq!(DomainName::parse("a..com"), Err(DomainError::EmptyLabel));
-        assert_eq!(DomainName::parse("-a.com"), Err(DomainError::HyphenEdge("-a".into())));
+        assert_eq!(
+            DomainName::parse("-a.com"),
+            Err(DomainError::HyphenEdge("-a".into()))
+        );
         assert_eq!(DomainName::parse("a b.com"), Err(DomainError::BadChar(' ')));
         assert_eq!(DomainName::parse("1.2.3.4"), Err(DomainError::IpLiteral));
         assert_eq!(DomainName::parse("[1.2.3.4]"), Err(DomainError::IpLiteral));

@@ -30,7 +30,9 @@ pub enum AddressError {
     TooLong,
     #[error("the part before '@' starts or ends with a dot, or has two dots in a row")]
     LocalPartDots,
-    #[error("the part before '@' contains '{0}', which is not allowed (quoted local parts are not accepted)")]
+    #[error(
+        "the part before '@' contains '{0}', which is not allowed (quoted local parts are not accepted)"
+    )]
     LocalPartChar(char),
     #[error("the part after '@' is empty")]
     EmptyDomain,
@@ -106,7 +108,25 @@ fn validate_local(local: &str) -> Result<(), AddressError> {
         let ok = c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                '.' | '!' | '#' | '$' | '%' | '&' | '\'' | '*' | '+' | '-' | '/' | '=' | '?' | '^' | '_' | '`' | '{' | '|' | '}' | '~'
+                '.' | '!'
+                    | '#'
+                    | '$'
+                    | '%'
+                    | '&'
+                    | '\''
+                    | '*'
+                    | '+'
+                    | '-'
+                    | '/'
+                    | '='
+                    | '?'
+                    | '^'
+                    | '_'
+                    | '`'
+                    | '{'
+                    | '|'
+                    | '}'
+                    | '~'
             )
             || (!c.is_ascii() && !c.is_control() && !c.is_whitespace());
         if !ok {
@@ -169,19 +189,42 @@ mod tests {
     fn rejects_with_reason() {
         assert_eq!(EmailAddress::parse(" "), Err(AddressError::Empty));
         assert_eq!(EmailAddress::parse("jane"), Err(AddressError::MissingAt));
-        assert_eq!(EmailAddress::parse("a@b@c.com"), Err(AddressError::MultipleAt));
-        assert_eq!(EmailAddress::parse("@c.com"), Err(AddressError::EmptyLocalPart));
+        assert_eq!(
+            EmailAddress::parse("a@b@c.com"),
+            Err(AddressError::MultipleAt)
+        );
+        assert_eq!(
+            EmailAddress::parse("@c.com"),
+            Err(AddressError::EmptyLocalPart)
+        );
         assert_eq!(EmailAddress::parse("a@"), Err(AddressError::EmptyDomain));
-        assert_eq!(EmailAddress::parse(".a@c.com"), Err(AddressError::LocalPartDots));
-        assert_eq!(EmailAddress::parse("a b@c.com"), Err(AddressError::LocalPartChar(' ')));
-        assert_eq!(EmailAddress::parse("\"a\"@c.com"), Err(AddressError::LocalPartChar('"')));
+        assert_eq!(
+            EmailAddress::parse(".a@c.com"),
+            Err(AddressError::LocalPartDots)
+        );
+        assert_eq!(
+            EmailAddress::parse("a b@c.com"),
+            Err(AddressError::LocalPartChar(' '))
+        );
+        assert_eq!(
+            EmailAddress::parse("\"a\"@c.com"),
+            Err(AddressError::LocalPartChar('"'))
+        );
         assert_eq!(
             EmailAddress::parse("a@localhost"),
             Err(AddressError::Domain(DomainError::SingleLabel))
         );
         let long = format!("{}@c.com", "a".repeat(65));
-        assert_eq!(EmailAddress::parse(&long), Err(AddressError::LocalPartTooLong));
-        assert!(EmailAddress::parse("a@exa mple.com").unwrap_err().to_string().contains("' '"));
+        assert_eq!(
+            EmailAddress::parse(&long),
+            Err(AddressError::LocalPartTooLong)
+        );
+        assert!(
+            EmailAddress::parse("a@exa mple.com")
+                .unwrap_err()
+                .to_string()
+                .contains("' '")
+        );
     }
 
     fn local() -> impl Strategy<Value = String> {

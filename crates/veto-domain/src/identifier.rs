@@ -309,7 +309,10 @@ mod tests {
     fn email_probes_domain_and_parents() {
         let id = Identifier::parse(IdentifierKind::Email, "A@Mail.Example.com").unwrap();
         let p = probes(&id);
-        let v: Vec<_> = p.iter().map(|p| (p.kind, p.value.as_str(), p.via_parent)).collect();
+        let v: Vec<_> = p
+            .iter()
+            .map(|p| (p.kind, p.value.as_str(), p.via_parent))
+            .collect();
         assert_eq!(
             v,
             [

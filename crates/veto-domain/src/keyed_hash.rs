@@ -117,6 +117,9 @@ mod tests {
         assert_eq!(x, a.hash_value(IdentifierKind::CompanyId, "42"));
         assert_ne!(x, a.hash_value(IdentifierKind::ContactId, "42"));
         assert_ne!(x, b.hash_value(IdentifierKind::CompanyId, "42"));
-        assert_eq!(format!("{:?}", TenantSecret([9; 32])), "TenantSecret(<redacted>)");
+        assert_eq!(
+            format!("{:?}", TenantSecret([9; 32])),
+            "TenantSecret(<redacted>)"
+        );
     }
 }

@@ -137,7 +137,10 @@ mod tests {
     fn four_eyes() {
         let a = UserId::new();
         let r = req(a);
-        assert_eq!(check_decision(&r, a, Role::Admin, Reason::Manual), Err(LiftDenied::OwnRequest));
+        assert_eq!(
+            check_decision(&r, a, Role::Admin, Reason::Manual),
+            Err(LiftDenied::OwnRequest)
+        );
         assert!(check_decision(&r, UserId::new(), Role::Ops, Reason::Manual).is_ok());
         assert_eq!(
             check_decision(&r, UserId::new(), Role::Ops, Reason::Complaint),
@@ -148,7 +151,13 @@ mod tests {
             check_decision(&r, UserId::new(), Role::Manager, Reason::Manual),
             Err(LiftDenied::RoleMayNotDecide(Role::Manager))
         );
-        assert_eq!(check_request(Role::Sdr, "x", "y"), Err(LiftDenied::RoleMayNotRequest(Role::Sdr)));
-        assert_eq!(check_request(Role::Manager, "x", " "), Err(LiftDenied::MissingEvidence));
+        assert_eq!(
+            check_request(Role::Sdr, "x", "y"),
+            Err(LiftDenied::RoleMayNotRequest(Role::Sdr))
+        );
+        assert_eq!(
+            check_request(Role::Manager, "x", " "),
+            Err(LiftDenied::MissingEvidence)
+        );
     }
 }

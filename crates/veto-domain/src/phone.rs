@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 pub enum PhoneError {
     #[error("the phone number is empty")]
     Empty,
-    #[error("the phone number could not be read: {0} (write it with its country code, like +14155552671)")]
+    #[error(
+        "the phone number could not be read: {0} (write it with its country code, like +14155552671)"
+    )]
     Unparsable(String),
     #[error("'{0}' is not a valid phone number for its country")]
     Invalid(String),
@@ -43,7 +45,8 @@ impl PhoneNumber {
             ),
             None => None,
         };
-        let n = phonenumber::parse(country, s).map_err(|e| PhoneError::Unparsable(e.to_string()))?;
+        let n =
+            phonenumber::parse(country, s).map_err(|e| PhoneError::Unparsable(e.to_string()))?;
         if !phonenumber::is_valid(&n) {
             return Err(PhoneError::Invalid(s.to_string()));
         }
@@ -86,10 +89,18 @@ mod tests {
 
     #[test]
     fn e164() {
-        assert_eq!(PhoneNumber::parse(" +1 (415) 555-2671 ").unwrap().as_str(), "+14155552671");
-        assert_eq!(PhoneNumber::parse("+44 20 7946 0958").unwrap().as_str(), "+442079460958");
         assert_eq!(
-            PhoneNumber::parse_with_region("030 123456", Some("de")).unwrap().as_str(),
+            PhoneNumber::parse(" +1 (415) 555-2671 ").unwrap().as_str(),
+            "+14155552671"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+44 20 7946 0958").unwrap().as_str(),
+            "+442079460958"
+        );
+        assert_eq!(
+            PhoneNumber::parse_with_region("030 123456", Some("de"))
+                .unwrap()
+                .as_str(),
             "+4930123456"
         );
     }

@@ -82,9 +82,15 @@ mod tests {
         p.expiry_days.insert(Reason::SoftBounceLimit, 90);
         assert!(p.validate().is_ok());
         let t = crate::now();
-        assert_eq!(p.expiry_for(Reason::SoftBounceLimit, t), Some(t + time::Duration::days(90)));
+        assert_eq!(
+            p.expiry_for(Reason::SoftBounceLimit, t),
+            Some(t + time::Duration::days(90))
+        );
         p.expiry_days.insert(Reason::Unsubscribe, 10);
-        assert_eq!(p.validate(), Err(PolicyError::OptOutExpiry(Reason::Unsubscribe)));
+        assert_eq!(
+            p.validate(),
+            Err(PolicyError::OptOutExpiry(Reason::Unsubscribe))
+        );
         assert_eq!(p.expiry_for(Reason::Unsubscribe, t), None);
     }
 

@@ -5,13 +5,52 @@
 /// shared inboxes sales teams meet most often.
 pub const DEFAULT_ROLE_LOCAL_PARTS: &[&str] = &[
     // RFC 2142
-    "info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster",
-    "hostmaster", "usenet", "news", "webmaster", "www", "uucp", "ftp",
+    "info",
+    "marketing",
+    "sales",
+    "support",
+    "abuse",
+    "noc",
+    "security",
+    "postmaster",
+    "hostmaster",
+    "usenet",
+    "news",
+    "webmaster",
+    "www",
+    "uucp",
+    "ftp",
     // common shared inboxes
-    "admin", "administrator", "billing", "careers", "contact", "enquiries", "feedback",
-    "hello", "help", "hr", "inquiries", "jobs", "legal", "media", "office", "privacy",
-    "press", "team", "accounts", "accounting", "compliance", "customerservice", "service",
-    "no-reply", "noreply", "do-not-reply", "donotreply", "mailer-daemon", "root", "reception",
+    "admin",
+    "administrator",
+    "billing",
+    "careers",
+    "contact",
+    "enquiries",
+    "feedback",
+    "hello",
+    "help",
+    "hr",
+    "inquiries",
+    "jobs",
+    "legal",
+    "media",
+    "office",
+    "privacy",
+    "press",
+    "team",
+    "accounts",
+    "accounting",
+    "compliance",
+    "customerservice",
+    "service",
+    "no-reply",
+    "noreply",
+    "do-not-reply",
+    "donotreply",
+    "mailer-daemon",
+    "root",
+    "reception",
 ];
 
 /// Is `local_part` (already lower-case) a role mailbox under `list`? A `+tag` suffix is
@@ -23,7 +62,10 @@ pub fn is_role_account<S: AsRef<str>>(local_part: &str, list: &[S]) -> bool {
 
 /// The default list as owned strings (tenant policy starts from it).
 pub fn default_list() -> Vec<String> {
-    DEFAULT_ROLE_LOCAL_PARTS.iter().map(|s| s.to_string()).collect()
+    DEFAULT_ROLE_LOCAL_PARTS
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 #[cfg(test)]

@@ -81,7 +81,10 @@ impl Reason {
 
     /// Deliverability blocks, kept apart from opt-outs in reports.
     pub fn is_deliverability(self) -> bool {
-        matches!(self, Self::HardBounce | Self::SoftBounceLimit | Self::InvalidAddress)
+        matches!(
+            self,
+            Self::HardBounce | Self::SoftBounceLimit | Self::InvalidAddress
+        )
     }
 
     /// Only an admin may lift these.
@@ -191,7 +194,11 @@ impl Purposes {
     }
 
     pub fn list(self) -> Vec<Purpose> {
-        Purpose::ALL.iter().copied().filter(|p| self.contains(*p)).collect()
+        Purpose::ALL
+            .iter()
+            .copied()
+            .filter(|p| self.contains(*p))
+            .collect()
     }
 
     /// Parses a list like `["sales","marketing"]` or `["all"]`.
@@ -399,7 +406,10 @@ mod tests {
         assert!(Purposes::parse_list(&["spam"]).is_err());
         assert!(Purposes::parse_list::<&str>(&[]).is_err());
         assert_eq!(serde_json::to_string(&Purposes::ALL).unwrap(), r#"["all"]"#);
-        assert_eq!(serde_json::to_string(&d).unwrap(), r#"["sales","marketing"]"#);
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"["sales","marketing"]"#
+        );
     }
 
     #[test]

@@ -88,7 +88,9 @@ pub fn explain(
     as_of: Option<Timestamp>,
     error: Option<&str>,
 ) -> String {
-    let when = as_of.map(|t| format!(" at {}", crate::rfc3339(t))).unwrap_or_default();
+    let when = as_of
+        .map(|t| format!(" at {}", crate::rfc3339(t)))
+        .unwrap_or_default();
     match verdict {
         Verdict::Invalid => format!("Not checked: {}.", error.unwrap_or("the input is invalid")),
         Verdict::Allow => format!("Allowed for {purpose}{when}: no suppression in force."),
@@ -99,7 +101,11 @@ pub fn explain(
                 2 => " (and 1 more entry)".into(),
                 n => format!(" (and {} more entries)", n - 1),
             };
-            let when = if when.is_empty() { String::new() } else { format!(" [as of{when}]") };
+            let when = if when.is_empty() {
+                String::new()
+            } else {
+                format!(" [as of{when}]")
+            };
             format!("{first}{more}{when}.")
         }
     }
@@ -138,7 +144,13 @@ mod tests {
         };
         let m = Match::of(&e, false);
         let s = explain(Verdict::Block, &[m], Purpose::Sales, None, None);
-        assert_eq!(s, format!("Suppressed: asked to stop on 2026-11-02 via reply, entry {}.", e.id));
+        assert_eq!(
+            s,
+            format!(
+                "Suppressed: asked to stop on 2026-11-02 via reply, entry {}.",
+                e.id
+            )
+        );
         assert_eq!(
             explain(Verdict::Allow, &[], Purpose::Sales, None, None),
             "Allowed for sales: no suppression in force."

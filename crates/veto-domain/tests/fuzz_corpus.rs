@@ -9,7 +9,9 @@ fn fuzz_corpus_replays_cleanly() {
     let mut n = 0;
     for f in std::fs::read_dir(&dir).unwrap() {
         let data = std::fs::read(f.unwrap().path()).unwrap();
-        let Ok(s) = std::str::from_utf8(&data) else { continue };
+        let Ok(s) = std::str::from_utf8(&data) else {
+            continue;
+        };
         for kind in IdentifierKind::ALL {
             if let Ok(id) = Identifier::parse(kind, s) {
                 assert_eq!(Identifier::parse(kind, id.value()).unwrap(), id);

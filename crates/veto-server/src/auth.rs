@@ -27,7 +27,11 @@ pub fn generate_key() -> NewSecret {
     let mut b = [0u8; 32];
     rand::fill(&mut b);
     let secret = format!("veto_{}", veto_domain::keyed_hash::hex(&b));
-    NewSecret { hash: hash_key(&secret), prefix: secret[..13].to_string(), secret }
+    NewSecret {
+        hash: hash_key(&secret),
+        prefix: secret[..13].to_string(),
+        secret,
+    }
 }
 
 pub fn hash_key(secret: &str) -> [u8; 32] {
@@ -51,7 +55,10 @@ impl Caller {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor::Key { key: self.key_id, user: self.user.id }
+        Actor::Key {
+            key: self.key_id,
+            user: self.user.id,
+        }
     }
 
     /// Refuses with 403 unless the caller's role permits `action`.
@@ -94,19 +101,32 @@ pub struct Auth(pub Arc<Caller>);
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer <api key> header"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("missing Authorization: Bearer <api key> header")
+            })?;
         let secret = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <api key>'"))?;
+            .ok_or_else(|| {
+                ApiError::unauthorized("the Authorization header must be 'Bearer <api key>'")
+            })?;
         state.fresh().await.map_err(ApiError::unavailable)?;
         let hash = hash_key(secret);
-        if let Some(c) = state.0.auth_cache.read().ok().and_then(|m| m.get(&hash).cloned()) {
+        if let Some(c) = state
+            .0
+            .auth_cache
+            .read()
+            .ok()
+            .and_then(|m| m.get(&hash).cloned())
+        {
             return Ok(Auth(c));
         }
         let generation = state.0.auth_gen.load(Ordering::SeqCst);
@@ -119,13 +139,19 @@ impl FromRequestParts<AppState> for Auth {
             return Err(ApiError::unauthorized("this API key was revoked"));
         }
         if user.disabled {
-            return Err(ApiError::unauthorized("the user of this API key is disabled"));
+            return Err(ApiError::unauthorized(
+                "the user of this API key is disabled",
+            ));
         }
-        let caller = Arc::new(Caller { tenant_id: key.tenant_id, user, key_id: key.id });
-        if let Ok(mut m) = state.0.auth_cache.write() {
-            if state.0.auth_gen.load(Ordering::SeqCst) == generation {
-                m.insert(hash, caller.clone());
-            }
+        let caller = Arc::new(Caller {
+            tenant_id: key.tenant_id,
+            user,
+            key_id: key.id,
+        });
+        if let Ok(mut m) = state.0.auth_cache.write()
+            && state.0.auth_gen.load(Ordering::SeqCst) == generation
+        {
+            m.insert(hash, caller.clone());
         }
         Ok(Auth(caller))
     }

@@ -38,15 +38,37 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn invalid(field: &str, message: String, opts: &CheckOptions) -> Self {
-        let explanation = explain(Verdict::Invalid, &[], opts.purpose, opts.as_of, Some(&message));
-        Self { normalized: None, verdict: Verdict::Invalid, matches: vec![], explanation, error: Some((field.to_string(), message)) }
+        let explanation = explain(
+            Verdict::Invalid,
+            &[],
+            opts.purpose,
+            opts.as_of,
+            Some(&message),
+        );
+        Self {
+            normalized: None,
+            verdict: Verdict::Invalid,
+            matches: vec![],
+            explanation,
+            error: Some((field.to_string(), message)),
+        }
     }
 
     fn decided(normalized: String, mut matches: Vec<Match>, opts: &CheckOptions) -> Self {
         matches.sort_by_key(|m| (m.since, m.entry_id));
-        let verdict = if matches.is_empty() { Verdict::Allow } else { Verdict::Block };
+        let verdict = if matches.is_empty() {
+            Verdict::Allow
+        } else {
+            Verdict::Block
+        };
         let explanation = explain(verdict, &matches, opts.purpose, opts.as_of, None);
-        Self { normalized: Some(normalized), verdict, matches, explanation, error: None }
+        Self {
+            normalized: Some(normalized),
+            verdict,
+            matches,
+            explanation,
+            error: None,
+        }
     }
 }
 
@@ -60,7 +82,11 @@ struct Probe<'a> {
 /// The probes of an identifier without allocating: the identifier itself and, for addresses
 /// and domains, their domain and its parents (only when `domains` is set).
 fn for_each_probe<'a>(id: &'a Identifier, domains: bool, mut f: impl FnMut(Probe<'a>)) {
-    f(Probe { kind: id.kind(), value: id.value(), via_parent: false });
+    f(Probe {
+        kind: id.kind(),
+        value: id.value(),
+        via_parent: false,
+    });
     if !domains {
         return;
     }
@@ -73,7 +99,11 @@ fn for_each_probe<'a>(id: &'a Identifier, domains: bool, mut f: impl FnMut(Probe
         if skip_self && i == 0 {
             continue;
         }
-        f(Probe { kind: IdentifierKind::Domain, value: p, via_parent: i > 0 });
+        f(Probe {
+            kind: IdentifierKind::Domain,
+            value: p,
+            via_parent: i > 0,
+        });
     }
 }
 
@@ -118,7 +148,13 @@ fn match_of_hit(h: &Hit, identifier: &str, via_parent: bool) -> Match {
 }
 
 /// Checks identifiers (one item; several identifiers of one person) against the live index.
-pub fn check_live(ctx: &TenantCtx, ix: &TenantIndex, ids: &[Identifier], opts: &CheckOptions, now: Timestamp) -> Outcome {
+pub fn check_live(
+    ctx: &TenantCtx,
+    ix: &TenantIndex,
+    ids: &[Identifier],
+    opts: &CheckOptions,
+    now: Timestamp,
+) -> Outcome {
     let mut matches = Vec::new();
     let domains = ix.has_domain_entries();
     for id in ids {
@@ -126,15 +162,27 @@ pub fn check_live(ctx: &TenantCtx, ix: &TenantIndex, ids: &[Identifier], opts: &
         for_each_probe(id, domains, |p| {
             let key = key_of(&ctx.hasher.hash_value(p.kind, p.value));
             for h in ix.lookup(key) {
-                if applies(h.channel, h.purposes, h.include_subdomains, h.valid_from, h.expires_at, p.via_parent, want, opts, now)
-                    && !matches.iter().any(|m: &Match| m.entry_id == h.entry_id)
+                if applies(
+                    h.channel,
+                    h.purposes,
+                    h.include_subdomains,
+                    h.valid_from,
+                    h.expires_at,
+                    p.via_parent,
+                    want,
+                    opts,
+                    now,
+                ) && !matches.iter().any(|m: &Match| m.entry_id == h.entry_id)
                 {
                     matches.push(match_of_hit(&h, p.value, p.via_parent));
                 }
             }
         });
     }
-    let normalized = ids.first().map(|i| i.value().to_string()).unwrap_or_default();
+    let normalized = ids
+        .first()
+        .map(|i| i.value().to_string())
+        .unwrap_or_default();
     Outcome::decided(normalized, matches, opts)
 }
 
@@ -149,35 +197,60 @@ pub async fn check_as_of(
     let mut probes: Vec<(IdentHash, bool, Option<Channel>)> = Vec::new();
     for id in ids {
         let want = effective_channel(id.kind(), opts);
-        for_each_probe(id, true, |p| probes.push((ctx.hasher.hash_value(p.kind, p.value), p.via_parent, want)));
+        for_each_probe(id, true, |p| {
+            probes.push((ctx.hasher.hash_value(p.kind, p.value), p.via_parent, want))
+        });
     }
     let hashes: Vec<IdentHash> = probes.iter().map(|p| p.0).collect();
-    let entries: Vec<Entry> = state.store().entries_by_hashes(ctx.tenant.id, &hashes).await?;
+    let entries: Vec<Entry> = state
+        .store()
+        .entries_by_hashes(ctx.tenant.id, &hashes)
+        .await?;
     let mut matches: Vec<Match> = Vec::new();
     for e in &entries {
         for (h, via_parent, want) in &probes {
             if e.ident_hash == *h
                 && e.active_at(t)
-                && applies(e.channel, e.purposes, e.include_subdomains, e.valid_from, e.expires_at, *via_parent, *want, opts, t)
+                && applies(
+                    e.channel,
+                    e.purposes,
+                    e.include_subdomains,
+                    e.valid_from,
+                    e.expires_at,
+                    *via_parent,
+                    *want,
+                    opts,
+                    t,
+                )
                 && !matches.iter().any(|m| m.entry_id == e.id)
             {
                 matches.push(Match::of(e, *via_parent));
             }
         }
     }
-    let normalized = ids.first().map(|i| i.value().to_string()).unwrap_or_default();
+    let normalized = ids
+        .first()
+        .map(|i| i.value().to_string())
+        .unwrap_or_default();
     Ok(Outcome::decided(normalized, matches, opts))
 }
 
 /// Checks one item (live or as of), after the caller made the node fresh.
-pub async fn check_item(state: &AppState, ctx: &TenantCtx, ids: &[Identifier], opts: &CheckOptions) -> Result<Outcome, StoreError> {
+pub async fn check_item(
+    state: &AppState,
+    ctx: &TenantCtx,
+    ids: &[Identifier],
+    opts: &CheckOptions,
+) -> Result<Outcome, StoreError> {
     match opts.as_of {
         Some(t) => check_as_of(state, ctx, ids, opts, t).await,
         None => {
             let ix = state
                 .index(ctx.tenant.id)
                 .ok_or(StoreError::Other("the tenant's index is not loaded".into()))?;
-            let ix = ix.read().map_err(|_| StoreError::Other("index lock poisoned".into()))?;
+            let ix = ix
+                .read()
+                .map_err(|_| StoreError::Other("index lock poisoned".into()))?;
             Ok(check_live(ctx, &ix, ids, opts, veto_domain::now()))
         }
     }
@@ -197,11 +270,23 @@ mod tests {
         let secret = TenantSecret([3; 32]);
         TenantCtx {
             hasher: veto_domain::keyed_hash::IdentifierHasher::new(&secret),
-            tenant: Tenant { id: TenantId::new(), name: "t".into(), created_at: veto_domain::now(), policy: TenantPolicy::default(), secret },
+            tenant: Tenant {
+                id: TenantId::new(),
+                name: "t".into(),
+                created_at: veto_domain::now(),
+                policy: TenantPolicy::default(),
+                secret,
+            },
         }
     }
 
-    fn row(ctx: &TenantCtx, n: i64, id: &Identifier, purposes: Purposes, subdomains: bool) -> IndexRow {
+    fn row(
+        ctx: &TenantCtx,
+        n: i64,
+        id: &Identifier,
+        purposes: Purposes,
+        subdomains: bool,
+    ) -> IndexRow {
         IndexRow {
             row_id: n,
             entry_id: EntryId::new(),
@@ -218,13 +303,23 @@ mod tests {
         }
     }
 
-    const OPTS: CheckOptions = CheckOptions { purpose: Purpose::Sales, channel: None, as_of: None };
+    const OPTS: CheckOptions = CheckOptions {
+        purpose: Purpose::Sales,
+        channel: None,
+        as_of: None,
+    };
 
     fn noisy(s: &str, mask: u64, pad: usize) -> String {
         let body: String = s
             .chars()
             .enumerate()
-            .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c })
+            .map(|(i, c)| {
+                if mask >> (i % 64) & 1 == 1 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                }
+            })
             .collect();
         format!("{}{body}{}", " ".repeat(pad % 3), "\t".repeat(pad / 3 % 2))
     }
@@ -282,17 +377,38 @@ mod tests {
         let a = Identifier::parse(IdentifierKind::Email, "a@x.com").unwrap();
         ix.insert(&row(&c, 1, &a, Purposes::MARKETING, false));
         let now = veto_domain::now();
-        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&a), &OPTS, now).verdict, Verdict::Allow);
-        let mk = CheckOptions { purpose: Purpose::Marketing, ..OPTS };
-        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&a), &mk, now).verdict, Verdict::Block);
-        let phone = CheckOptions { channel: Some(Channel::Phone), ..mk };
-        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&a), &phone, now).verdict, Verdict::Allow);
+        assert_eq!(
+            check_live(&c, &ix, std::slice::from_ref(&a), &OPTS, now).verdict,
+            Verdict::Allow
+        );
+        let mk = CheckOptions {
+            purpose: Purpose::Marketing,
+            ..OPTS
+        };
+        assert_eq!(
+            check_live(&c, &ix, std::slice::from_ref(&a), &mk, now).verdict,
+            Verdict::Block
+        );
+        let phone = CheckOptions {
+            channel: Some(Channel::Phone),
+            ..mk
+        };
+        assert_eq!(
+            check_live(&c, &ix, std::slice::from_ref(&a), &phone, now).verdict,
+            Verdict::Allow
+        );
         let b = Identifier::parse(IdentifierKind::Email, "b@x.com").unwrap();
         let mut r = row(&c, 2, &b, Purposes::DEFAULT, false);
         r.expires_at = Some(now + time::Duration::seconds(10));
         ix.insert(&r);
-        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&b), &OPTS, now).verdict, Verdict::Block);
+        assert_eq!(
+            check_live(&c, &ix, std::slice::from_ref(&b), &OPTS, now).verdict,
+            Verdict::Block
+        );
         let later = now + time::Duration::seconds(11);
-        assert_eq!(check_live(&c, &ix, std::slice::from_ref(&b), &OPTS, later).verdict, Verdict::Allow);
+        assert_eq!(
+            check_live(&c, &ix, std::slice::from_ref(&b), &OPTS, later).verdict,
+            Verdict::Allow
+        );
     }
 }

@@ -99,7 +99,8 @@ impl TenantIndex {
     pub fn reserve(&mut self, additional: usize) {
         let slots = &self.slots;
         self.table.reserve(additional, |&s| slots[s as usize].lo);
-        self.slots.reserve(additional.saturating_sub(self.free.len()));
+        self.slots
+            .reserve(additional.saturating_sub(self.free.len()));
     }
 
     /// Inserts a row; inserting a row already present does nothing (changes are replayed).
@@ -160,7 +161,10 @@ impl TenantIndex {
     pub fn remove(&mut self, row_id: i64, short: i64) {
         let lo = short as u64;
         let slots = &self.slots;
-        if let Ok(e) = self.table.find_entry(lo, |&s| slots[s as usize].row_id == row_id) {
+        if let Ok(e) = self
+            .table
+            .find_entry(lo, |&s| slots[s as usize].row_id == row_id)
+        {
             let (n, _) = e.remove();
             if self.slots[n as usize].kind == pos(&IdentifierKind::ALL, &IdentifierKind::Domain) {
                 self.domain_entries = self.domain_entries.saturating_sub(1);

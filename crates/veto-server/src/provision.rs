@@ -19,10 +19,15 @@ pub struct Provisioned {
 }
 
 /// Creates a tenant with an admin user and key.
-pub async fn create_tenant(store: &dyn Store, name: &str, admin_email: &str) -> anyhow::Result<Provisioned> {
+pub async fn create_tenant(
+    store: &dyn Store,
+    name: &str,
+    admin_email: &str,
+) -> anyhow::Result<Provisioned> {
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "the tenant name is empty");
-    let email = EmailAddress::parse(admin_email).map_err(|e| anyhow::anyhow!("--admin-email: {e}"))?;
+    let email =
+        EmailAddress::parse(admin_email).map_err(|e| anyhow::anyhow!("--admin-email: {e}"))?;
     let actor = Actor::system("provision");
     let now = veto_domain::now();
     let tenant = Tenant {
@@ -57,11 +62,30 @@ pub async fn create_tenant(store: &dyn Store, name: &str, admin_email: &str) -> 
         revoked_by: None,
     };
     let drafts = vec![
-        AuditDraft::new(&actor, actions::TENANT_CREATED, Some(tenant.id.to_string()), serde_json::json!({"name": name})),
-        AuditDraft::new(&actor, actions::USER_CREATED, Some(admin.id.to_string()), serde_json::json!({"role": "admin"})),
-        AuditDraft::new(&actor, actions::KEY_CREATED, Some(key.id.to_string()), serde_json::json!({"user_id": admin.id.to_string(), "prefix": key.prefix})),
+        AuditDraft::new(
+            &actor,
+            actions::TENANT_CREATED,
+            Some(tenant.id.to_string()),
+            serde_json::json!({"name": name}),
+        ),
+        AuditDraft::new(
+            &actor,
+            actions::USER_CREATED,
+            Some(admin.id.to_string()),
+            serde_json::json!({"role": "admin"}),
+        ),
+        AuditDraft::new(
+            &actor,
+            actions::KEY_CREATED,
+            Some(key.id.to_string()),
+            serde_json::json!({"user_id": admin.id.to_string(), "prefix": key.prefix}),
+        ),
     ];
-    let out = Provisioned { tenant_id: tenant.id, admin_user_id: admin.id, api_key: secret.secret };
+    let out = Provisioned {
+        tenant_id: tenant.id,
+        admin_user_id: admin.id,
+        api_key: secret.secret,
+    };
     store.create_tenant(tenant, admin, key, drafts).await?;
     Ok(out)
 }
@@ -71,5 +95,7 @@ pub async fn bootstrap_if_empty(store: &dyn Store) -> anyhow::Result<Option<Prov
     if !store.list_tenants().await?.is_empty() {
         return Ok(None);
     }
-    create_tenant(store, "default", "admin@localhost.localdomain").await.map(Some)
+    create_tenant(store, "default", "admin@localhost.localdomain")
+        .await
+        .map(Some)
 }

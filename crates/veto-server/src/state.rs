@@ -118,8 +118,12 @@ impl AppState {
 
     /// Number of indexed entries over all tenants.
     pub fn indexed_entries(&self) -> usize {
-        let Ok(ix) = self.0.indexes.read() else { return 0 };
-        ix.values().map(|i| i.read().map(|i| i.len()).unwrap_or(0)).sum()
+        let Ok(ix) = self.0.indexes.read() else {
+            return 0;
+        };
+        ix.values()
+            .map(|i| i.read().map(|i| i.len()).unwrap_or(0))
+            .sum()
     }
 
     async fn load_tenant_locked(&self, t: Tenant) -> Result<Arc<TenantCtx>, StoreError> {
@@ -137,13 +141,20 @@ impl AppState {
                 _ => break,
             }
         }
-        let ctx = Arc::new(TenantCtx { hasher: IdentifierHasher::new(&t.secret), tenant: t });
+        let ctx = Arc::new(TenantCtx {
+            hasher: IdentifierHasher::new(&t.secret),
+            tenant: t,
+        });
         self.0
             .indexes
             .write()
             .map_err(poisoned)?
             .insert(id, Arc::new(RwLock::new(index)));
-        self.0.tenants.write().map_err(poisoned)?.insert(id, ctx.clone());
+        self.0
+            .tenants
+            .write()
+            .map_err(poisoned)?
+            .insert(id, ctx.clone());
         Ok(ctx)
     }
 
@@ -156,7 +167,10 @@ impl AppState {
             for c in &changes {
                 let loaded = self.index(c.tenant_id);
                 match c.op {
-                    ChangeOp::Added { first_row, last_row } => {
+                    ChangeOp::Added {
+                        first_row,
+                        last_row,
+                    } => {
                         if let Some(ix) = loaded {
                             let rows = self
                                 .0
@@ -178,13 +192,30 @@ impl AppState {
                     ChangeOp::Auth => {
                         self.0.auth_gen.fetch_add(1, Ordering::SeqCst);
                         let tid = c.tenant_id;
-                        self.0.auth_cache.write().map_err(poisoned)?.retain(|_, cached| cached.tenant_id != tid);
+                        self.0
+                            .auth_cache
+                            .write()
+                            .map_err(poisoned)?
+                            .retain(|_, cached| cached.tenant_id != tid);
                     }
                     ChangeOp::Policy => {
-                        if self.0.tenants.read().map_err(poisoned)?.contains_key(&c.tenant_id) {
+                        if self
+                            .0
+                            .tenants
+                            .read()
+                            .map_err(poisoned)?
+                            .contains_key(&c.tenant_id)
+                        {
                             let t = self.0.store.get_tenant(c.tenant_id).await?;
-                            let ctx = Arc::new(TenantCtx { hasher: IdentifierHasher::new(&t.secret), tenant: t });
-                            self.0.tenants.write().map_err(poisoned)?.insert(c.tenant_id, ctx);
+                            let ctx = Arc::new(TenantCtx {
+                                hasher: IdentifierHasher::new(&t.secret),
+                                tenant: t,
+                            });
+                            self.0
+                                .tenants
+                                .write()
+                                .map_err(poisoned)?
+                                .insert(c.tenant_id, ctx);
                         }
                     }
                 }
@@ -209,8 +240,13 @@ async fn sync_loop(state: std::sync::Weak<Shared>, mut rx: mpsc::UnboundedReceiv
         while let Ok(w) = rx.try_recv() {
             waiters.push(w);
         }
-        let Some(shared) = state.upgrade() else { return };
-        let result = AppState(shared).apply_changes().await.map_err(|e| e.to_string());
+        let Some(shared) = state.upgrade() else {
+            return;
+        };
+        let result = AppState(shared)
+            .apply_changes()
+            .await
+            .map_err(|e| e.to_string());
         if let Err(e) = &result {
             tracing::error!(error = %e, "applying the change feed failed");
         }

@@ -36,7 +36,10 @@ impl ChangeOp {
     /// Storage encoding: (op code, a, b).
     pub fn encode(self) -> (i16, i64, i64) {
         match self {
-            Self::Added { first_row, last_row } => (1, first_row, last_row),
+            Self::Added {
+                first_row,
+                last_row,
+            } => (1, first_row, last_row),
             Self::Ended { row_id, short } => (2, row_id, short),
             Self::Auth => (3, 0, 0),
             Self::Policy => (4, 0, 0),
@@ -45,8 +48,14 @@ impl ChangeOp {
 
     pub fn decode(op: i16, a: i64, b: i64) -> Option<Self> {
         match op {
-            1 => Some(Self::Added { first_row: a, last_row: b }),
-            2 => Some(Self::Ended { row_id: a, short: b }),
+            1 => Some(Self::Added {
+                first_row: a,
+                last_row: b,
+            }),
+            2 => Some(Self::Ended {
+                row_id: a,
+                short: b,
+            }),
             3 => Some(Self::Auth),
             4 => Some(Self::Policy),
             _ => None,

@@ -28,12 +28,22 @@ fn entry_data(e: &Entry) -> serde_json::Value {
 }
 
 pub fn suppression_created(e: &Entry) -> AuditDraft {
-    AuditDraft::new(&e.created_by, actions::SUPPRESSION_CREATED, Some(e.id.to_string()), entry_data(e))
+    AuditDraft::new(
+        &e.created_by,
+        actions::SUPPRESSION_CREATED,
+        Some(e.id.to_string()),
+        entry_data(e),
+    )
 }
 
 /// An attempt to add a suppression that was already in force.
 pub fn suppression_duplicate(existing: &Entry, actor: &Actor) -> AuditDraft {
-    AuditDraft::new(actor, actions::SUPPRESSION_DUPLICATE, Some(existing.id.to_string()), entry_data(existing))
+    AuditDraft::new(
+        actor,
+        actions::SUPPRESSION_DUPLICATE,
+        Some(existing.id.to_string()),
+        entry_data(existing),
+    )
 }
 
 pub fn suppression_expired(e: &Entry) -> AuditDraft {

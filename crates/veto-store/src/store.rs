@@ -32,11 +32,22 @@ pub trait Store: Send + Sync + 'static {
     /// Creates a tenant with its first admin user and that user's first key. Audits
     /// `drafts` (tenant.created, user.created, key.created) as the first events of the
     /// tenant's chain. `Conflict` if a tenant of that name exists.
-    async fn create_tenant(&self, tenant: Tenant, admin: User, key: ApiKey, drafts: Vec<AuditDraft>) -> StoreResult<()>;
+    async fn create_tenant(
+        &self,
+        tenant: Tenant,
+        admin: User,
+        key: ApiKey,
+        drafts: Vec<AuditDraft>,
+    ) -> StoreResult<()>;
     async fn get_tenant(&self, id: TenantId) -> StoreResult<Tenant>;
     async fn list_tenants(&self) -> StoreResult<Vec<Tenant>>;
     /// Replaces the policy (already validated). Appends a `Policy` change.
-    async fn update_policy(&self, tenant: TenantId, policy: &TenantPolicy, draft: AuditDraft) -> StoreResult<()>;
+    async fn update_policy(
+        &self,
+        tenant: TenantId,
+        policy: &TenantPolicy,
+        draft: AuditDraft,
+    ) -> StoreResult<()>;
 
     // ----- users and keys -----
 
@@ -45,14 +56,27 @@ pub trait Store: Send + Sync + 'static {
     async fn get_user(&self, tenant: TenantId, id: UserId) -> StoreResult<User>;
     async fn list_users(&self, tenant: TenantId) -> StoreResult<Vec<User>>;
     /// Appends an `Auth` change.
-    async fn update_user(&self, tenant: TenantId, id: UserId, patch: UserPatch, draft: AuditDraft) -> StoreResult<User>;
+    async fn update_user(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        patch: UserPatch,
+        draft: AuditDraft,
+    ) -> StoreResult<User>;
     async fn create_key(&self, key: ApiKey, draft: AuditDraft) -> StoreResult<ApiKey>;
     /// The key with this secret hash and its user, if the key exists (revoked or not).
     async fn key_by_hash(&self, key_hash: &[u8; 32]) -> StoreResult<Option<(ApiKey, User)>>;
     async fn list_keys(&self, tenant: TenantId) -> StoreResult<Vec<ApiKey>>;
     /// Marks the key revoked (idempotent: revoking a revoked key returns it unchanged and
     /// writes nothing). Appends an `Auth` change.
-    async fn revoke_key(&self, tenant: TenantId, id: ApiKeyId, by: &Actor, at: Timestamp, draft: AuditDraft) -> StoreResult<ApiKey>;
+    async fn revoke_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        by: &Actor,
+        at: Timestamp,
+        draft: AuditDraft,
+    ) -> StoreResult<ApiKey>;
 
     // ----- suppressions -----
 
@@ -62,23 +86,51 @@ pub trait Store: Send + Sync + 'static {
     async fn add_suppression(&self, entry: NewEntry) -> StoreResult<AddOutcome>;
     /// Adds many entries in one transaction, skipping those already in force, with one audit
     /// event (`draft`, whose data gains the counts). Used by bulk loads and migrations.
-    async fn import_entries(&self, tenant: TenantId, entries: Vec<NewEntry>, draft: AuditDraft) -> StoreResult<ImportReport>;
+    async fn import_entries(
+        &self,
+        tenant: TenantId,
+        entries: Vec<NewEntry>,
+        draft: AuditDraft,
+    ) -> StoreResult<ImportReport>;
     async fn get_entry(&self, tenant: TenantId, id: EntryId) -> StoreResult<Entry>;
     /// Every event whose subject is the entry, oldest first.
     async fn entry_history(&self, tenant: TenantId, id: EntryId) -> StoreResult<Vec<AuditEvent>>;
-    async fn list_entries(&self, tenant: TenantId, filter: &EntryFilter, page: PageRequest<EntryId>) -> StoreResult<Page<Entry, EntryId>>;
+    async fn list_entries(
+        &self,
+        tenant: TenantId,
+        filter: &EntryFilter,
+        page: PageRequest<EntryId>,
+    ) -> StoreResult<Page<Entry, EntryId>>;
     /// Every entry (in force or not) keyed on one of these hashes: for `as_of` checks.
-    async fn entries_by_hashes(&self, tenant: TenantId, hashes: &[IdentHash]) -> StoreResult<Vec<Entry>>;
+    async fn entries_by_hashes(
+        &self,
+        tenant: TenantId,
+        hashes: &[IdentHash],
+    ) -> StoreResult<Vec<Entry>>;
     /// Entries by row id (as the check index holds them), with their row ids.
-    async fn entries_by_rows(&self, tenant: TenantId, rows: &[i64]) -> StoreResult<Vec<(i64, Entry)>>;
+    async fn entries_by_rows(
+        &self,
+        tenant: TenantId,
+        rows: &[i64],
+    ) -> StoreResult<Vec<(i64, Entry)>>;
 
     // ----- check index feed -----
 
     /// Up to `limit` entries not ended, with row id > `after_row`, in row order (index load).
     /// Must be fast: a node loads 10M rows at start (select only the columns of `IndexRow`).
-    async fn index_rows(&self, tenant: TenantId, after_row: i64, limit: u32) -> StoreResult<Vec<IndexRow>>;
+    async fn index_rows(
+        &self,
+        tenant: TenantId,
+        after_row: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<IndexRow>>;
     /// Entries not ended with row ids in `first..=last` (applying an `Added` change).
-    async fn index_rows_in_range(&self, tenant: TenantId, first: i64, last: i64) -> StoreResult<Vec<IndexRow>>;
+    async fn index_rows_in_range(
+        &self,
+        tenant: TenantId,
+        first: i64,
+        last: i64,
+    ) -> StoreResult<Vec<IndexRow>>;
     /// The newest change sequence number (0 when none).
     async fn latest_change(&self) -> StoreResult<i64>;
     /// Up to `limit` changes with seq > `after`, in seq order.
@@ -87,12 +139,25 @@ pub trait Store: Send + Sync + 'static {
     // ----- lifts -----
 
     /// `Conflict` if the entry is not in force or already has a pending request.
-    async fn create_lift_request(&self, lift: LiftRequest, actor: &Actor) -> StoreResult<LiftRequest>;
+    async fn create_lift_request(
+        &self,
+        lift: LiftRequest,
+        actor: &Actor,
+    ) -> StoreResult<LiftRequest>;
     async fn get_lift_request(&self, tenant: TenantId, id: LiftId) -> StoreResult<LiftRequest>;
-    async fn list_lift_requests(&self, tenant: TenantId, filter: &LiftFilter, page: PageRequest<LiftId>) -> StoreResult<Page<LiftRequest, LiftId>>;
+    async fn list_lift_requests(
+        &self,
+        tenant: TenantId,
+        filter: &LiftFilter,
+        page: PageRequest<LiftId>,
+    ) -> StoreResult<Page<LiftRequest, LiftId>>;
     /// Applies a decision to a pending request (`Conflict` if no longer pending). Approval
     /// ends the entry (`Conflict` if it is no longer in force) and appends an `Ended` change.
-    async fn decide_lift_request(&self, tenant: TenantId, decision: LiftDecision) -> StoreResult<LiftRequest>;
+    async fn decide_lift_request(
+        &self,
+        tenant: TenantId,
+        decision: LiftDecision,
+    ) -> StoreResult<LiftRequest>;
 
     // ----- expiry and erasure -----
 
@@ -101,16 +166,31 @@ pub trait Store: Send + Sync + 'static {
     /// Removes clear identifiers, evidence and lift texts of the entries keyed on `hashes`;
     /// keeps the hashes so the person stays blocked. Audits `draft` (which carries no
     /// personal data) with the counts.
-    async fn erase(&self, tenant: TenantId, hashes: &[IdentHash], draft: AuditDraft) -> StoreResult<ErasureReport>;
+    async fn erase(
+        &self,
+        tenant: TenantId,
+        hashes: &[IdentHash],
+        draft: AuditDraft,
+    ) -> StoreResult<ErasureReport>;
 
     // ----- audit -----
 
     /// Appends an event on its own (blocked attempts and other non-mutating events).
     async fn append_audit(&self, tenant: TenantId, draft: AuditDraft) -> StoreResult<AuditEvent>;
     /// Newest first; `after` is a seq.
-    async fn list_audit(&self, tenant: TenantId, filter: &AuditFilter, page: PageRequest<i64>) -> StoreResult<Page<AuditEvent, i64>>;
+    async fn list_audit(
+        &self,
+        tenant: TenantId,
+        filter: &AuditFilter,
+        page: PageRequest<i64>,
+    ) -> StoreResult<Page<AuditEvent, i64>>;
     /// Up to `limit` events with seq > `after_seq`, in stored seq order (chain verification).
-    async fn audit_chain(&self, tenant: TenantId, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEvent>>;
+    async fn audit_chain(
+        &self,
+        tenant: TenantId,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEvent>>;
     /// The recorded head of the chain: (last seq, its hash).
     async fn audit_head(&self, tenant: TenantId) -> StoreResult<(i64, [u8; 32])>;
 }

@@ -30,12 +30,20 @@ pub struct AuditQuery {
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, description = "Newest first. Managers see their own team's events.", body = ListDto<AuditEventDto>)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<ListDto<AuditEventDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<ListDto<AuditEventDto>>, ApiError> {
     let permission = caller.require(Action::ReadAudit)?;
     let actor_users = if permission == Permission::OwnTeam {
         let users = state.store().list_users(caller.tenant_id).await?;
         Some(match &caller.user.team {
-            Some(team) => users.iter().filter(|u| u.team.as_ref() == Some(team)).map(|u| u.id).collect(),
+            Some(team) => users
+                .iter()
+                .filter(|u| u.team.as_ref() == Some(team))
+                .map(|u| u.id)
+                .collect(),
             None => vec![caller.user.id],
         })
     } else {
@@ -48,12 +56,26 @@ pub async fn list(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(q)
         from: params::timestamp("from", q.from.as_deref())?,
         before: params::timestamp("before", q.before.as_deref())?,
     };
-    let after = q.cursor.as_deref().map(|c| params::id::<i64>("cursor", c)).transpose()?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| params::id::<i64>("cursor", c))
+        .transpose()?;
     let page = state
         .store()
-        .list_audit(caller.tenant_id, &filter, PageRequest { after, limit: params::limit(q.limit)? })
+        .list_audit(
+            caller.tenant_id,
+            &filter,
+            PageRequest {
+                after,
+                limit: params::limit(q.limit)?,
+            },
+        )
         .await?;
-    Ok(Json(ListDto { items: page.items.iter().map(AuditEventDto::from).collect(), next_cursor: page.next.map(|c| c.to_string()) }))
+    Ok(Json(ListDto {
+        items: page.items.iter().map(AuditEventDto::from).collect(),
+        next_cursor: page.next.map(|c| c.to_string()),
+    }))
 }
 
 /// The first event that does not verify.
@@ -73,7 +95,10 @@ pub struct VerifyDto {
 }
 
 #[utoipa::path(get, path = "/v1/audit/verify", tag = "audit", responses((status = 200, body = VerifyDto)), security(("bearer" = [])))]
-pub async fn verify(State(state): State<AppState>, Auth(caller): Auth) -> Result<Json<VerifyDto>, ApiError> {
+pub async fn verify(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> Result<Json<VerifyDto>, ApiError> {
     caller.require(Action::VerifyAudit)?;
     let r = veto_store::verify_audit(state.store().as_ref(), caller.tenant_id).await?;
     if !r.ok {
@@ -82,6 +107,10 @@ pub async fn verify(State(state): State<AppState>, Auth(caller): Auth) -> Result
     Ok(Json(VerifyDto {
         ok: r.ok,
         events: r.events,
-        first_bad_event: r.first_bad_event.map(|b| BadEventDto { seq: b.seq, id: b.id.map(|i| i.to_string()), problem: b.problem }),
+        first_bad_event: r.first_bad_event.map(|b| BadEventDto {
+            seq: b.seq,
+            id: b.id.map(|i| i.to_string()),
+            problem: b.problem,
+        }),
     }))
 }

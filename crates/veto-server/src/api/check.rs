@@ -23,9 +23,14 @@ use crate::check::{CheckOptions, Outcome, check_item, check_live};
 use crate::error::{ApiError, ApiJson, ApiQuery};
 use crate::state::{AppState, TenantCtx};
 
-fn options(purpose: Option<&str>, channel: Option<&str>, as_of: Option<&str>) -> Result<CheckOptions, ApiError> {
+fn options(
+    purpose: Option<&str>,
+    channel: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<CheckOptions, ApiError> {
     Ok(CheckOptions {
-        purpose: params::opt_choice("purpose", purpose, Purpose::parse, &Purpose::choices())?.unwrap_or(Purpose::Sales),
+        purpose: params::opt_choice("purpose", purpose, Purpose::parse, &Purpose::choices())?
+            .unwrap_or(Purpose::Sales),
         channel: params::opt_choice("channel", channel, Channel::parse, &Channel::choices())?,
         as_of: params::timestamp("as_of", as_of)?,
     })
@@ -53,32 +58,58 @@ pub struct CheckQuery {
     pub reference: Option<String>,
 }
 
-fn parse_item(input: &IdentifierInput, opts: &CheckOptions) -> Result<Vec<Identifier>, Outcome> {
+fn parse_item(
+    input: &IdentifierInput,
+    opts: &CheckOptions,
+) -> Result<Vec<Identifier>, Box<Outcome>> {
     input
         .parse_all()
-        .map_err(|e| Outcome::invalid(e.field(), e.to_string(), opts))
+        .map_err(|e| Box::new(Outcome::invalid(e.field(), e.to_string(), opts)))
 }
 
-async fn run_one(state: &AppState, ctx: &TenantCtx, input: &IdentifierInput, opts: &CheckOptions) -> Result<Outcome, ApiError> {
+async fn run_one(
+    state: &AppState,
+    ctx: &TenantCtx,
+    input: &IdentifierInput,
+    opts: &CheckOptions,
+) -> Result<Outcome, ApiError> {
     Ok(match parse_item(input, opts) {
         Ok(ids) => check_item(state, ctx, &ids, opts).await?,
-        Err(o) => o,
+        Err(o) => *o,
     })
 }
 
 fn record(o: &Outcome) {
-    metrics::counter!("veto_checks_total", "verdict" => super::dto::verdict_str(o.verdict)).increment(1);
+    metrics::counter!("veto_checks_total", "verdict" => super::dto::verdict_str(o.verdict))
+        .increment(1);
 }
 
 #[utoipa::path(get, path = "/v1/check", tag = "check", params(CheckQuery),
     responses((status = 200, description = "The result; an invalid input answers verdict=invalid", body = CheckResultDto)),
     security(("bearer" = [])))]
-pub async fn single(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(q): ApiQuery<CheckQuery>) -> Result<Json<CheckResultDto>, ApiError> {
+pub async fn single(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiQuery(q): ApiQuery<CheckQuery>,
+) -> Result<Json<CheckResultDto>, ApiError> {
     caller.require(Action::Check)?;
     let ctx = state.tenant(caller.tenant_id).await?;
-    let opts = options(q.purpose.as_deref(), q.channel.as_deref(), q.as_of.as_deref())?;
-    let input = IdentifierInput { email: q.email, phone: q.phone, domain: q.domain, company_id: q.company_id, contact_id: q.contact_id };
-    let attempt = q.attempt.map(|kind| Attempt { kind, reference: q.reference });
+    let opts = options(
+        q.purpose.as_deref(),
+        q.channel.as_deref(),
+        q.as_of.as_deref(),
+    )?;
+    let input = IdentifierInput {
+        email: q.email,
+        phone: q.phone,
+        domain: q.domain,
+        company_id: q.company_id,
+        contact_id: q.contact_id,
+    };
+    let attempt = q.attempt.map(|kind| Attempt {
+        kind,
+        reference: q.reference,
+    });
     if let Some(a) = &attempt {
         attempt_kind(a)?;
     }
@@ -131,16 +162,32 @@ fn attempt_kind(a: &Attempt) -> Result<(), ApiError> {
     if ATTEMPT_KINDS.contains(&a.kind.as_str()) {
         Ok(())
     } else {
-        Err(ApiError::invalid("attempt.kind", format!("attempt.kind: unknown value '{}' (use one of: {})", a.kind, ATTEMPT_KINDS.join(", "))))
+        Err(ApiError::invalid(
+            "attempt.kind",
+            format!(
+                "attempt.kind: unknown value '{}' (use one of: {})",
+                a.kind,
+                ATTEMPT_KINDS.join(", ")
+            ),
+        ))
     }
 }
 
 /// Records a blocked attempt: which entries blocked it, never the clear identifier.
-async fn record_attempt(state: &AppState, caller: &crate::auth::Caller, ctx: &TenantCtx, a: &Attempt, o: &Outcome) -> Result<(), ApiError> {
+async fn record_attempt(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    ctx: &TenantCtx,
+    a: &Attempt,
+    o: &Outcome,
+) -> Result<(), ApiError> {
     if o.verdict != Verdict::Block {
         return Ok(());
     }
-    let hash = o.normalized.as_deref().and_then(|n| o.matches.first().map(|m| ctx.hasher.hash_value(m.kind, n)));
+    let hash = o
+        .normalized
+        .as_deref()
+        .and_then(|n| o.matches.first().map(|m| ctx.hasher.hash_value(m.kind, n)));
     let draft = veto_domain::audit::AuditDraft::new(
         &caller.actor(),
         veto_domain::audit::actions::ATTEMPT_BLOCKED,
@@ -170,22 +217,38 @@ pub const MAX_BATCH: usize = 100_000;
 
 #[utoipa::path(post, path = "/v1/check", tag = "check", request_body = BatchCheck,
     responses((status = 200, body = BatchResult), (status = 422, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn batch(State(state): State<AppState>, Auth(caller): Auth, ApiJson(req): ApiJson<BatchCheck>) -> Result<Json<BatchResult>, ApiError> {
+pub async fn batch(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(req): ApiJson<BatchCheck>,
+) -> Result<Json<BatchResult>, ApiError> {
     caller.require(Action::Check)?;
     if req.items.len() > MAX_BATCH {
-        return Err(ApiError::invalid("items", format!("at most {MAX_BATCH} items per request; use POST /v1/check/bulk for more")));
+        return Err(ApiError::invalid(
+            "items",
+            format!("at most {MAX_BATCH} items per request; use POST /v1/check/bulk for more"),
+        ));
     }
     if let Some(a) = &req.attempt {
         attempt_kind(a)?;
     }
     let ctx = state.tenant(caller.tenant_id).await?;
-    let opts = options(req.purpose.as_deref(), req.channel.as_deref(), req.as_of.as_deref())?;
-    let inputs: Vec<Result<IdentifierInput, Outcome>> = req
+    let opts = options(
+        req.purpose.as_deref(),
+        req.channel.as_deref(),
+        req.as_of.as_deref(),
+    )?;
+    let inputs: Vec<Result<IdentifierInput, Box<Outcome>>> = req
         .items
         .iter()
         .map(|v| {
-            serde_json::from_value::<IdentifierInput>(v.clone())
-                .map_err(|e| Outcome::invalid("item", format!("not an identifier object: {e}"), &opts))
+            serde_json::from_value::<IdentifierInput>(v.clone()).map_err(|e| {
+                Box::new(Outcome::invalid(
+                    "item",
+                    format!("not an identifier object: {e}"),
+                    &opts,
+                ))
+            })
         })
         .collect();
     let outcomes: Vec<Outcome> = if opts.as_of.is_some() {
@@ -193,24 +256,28 @@ pub async fn batch(State(state): State<AppState>, Auth(caller): Auth, ApiJson(re
         for i in &inputs {
             out.push(match i {
                 Ok(input) => run_one(&state, &ctx, input, &opts).await?,
-                Err(o) => o.clone(),
+                Err(o) => (**o).clone(),
             });
         }
         out
     } else {
-        let ix = state.index(ctx.tenant.id).ok_or_else(|| ApiError::internal("tenant index not loaded"))?;
+        let ix = state
+            .index(ctx.tenant.id)
+            .ok_or_else(|| ApiError::internal("tenant index not loaded"))?;
         let ctx2 = ctx.clone();
         tokio::task::spawn_blocking(move || -> Result<Vec<Outcome>, ApiError> {
-            let ix = ix.read().map_err(|_| ApiError::internal("index lock poisoned"))?;
+            let ix = ix
+                .read()
+                .map_err(|_| ApiError::internal("index lock poisoned"))?;
             let now = veto_domain::now();
             Ok(inputs
                 .par_iter()
                 .map(|i| match i {
                     Ok(input) => match parse_item(input, &opts) {
                         Ok(ids) => check_live(&ctx2, &ix, &ids, &opts, now),
-                        Err(o) => o,
+                        Err(o) => *o,
                     },
-                    Err(o) => o.clone(),
+                    Err(o) => (**o).clone(),
                 })
                 .collect())
         })
@@ -267,26 +334,55 @@ const BULK_CHUNK: usize = 16_384;
     responses((status = 200, content_type = "application/x-ndjson",
         description = "One JSON object per reported line ({line, input, normalized, verdict, matches, explanation}), then {\"summary\": {...}}")),
     security(("bearer" = [])))]
-pub async fn bulk(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(q): ApiQuery<BulkQuery>, body: Body) -> Result<Response, ApiError> {
+pub async fn bulk(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiQuery(q): ApiQuery<BulkQuery>,
+    body: Body,
+) -> Result<Response, ApiError> {
     caller.require(Action::Check)?;
     let ctx = state.tenant(caller.tenant_id).await?;
-    let opts = options(q.purpose.as_deref(), q.channel.as_deref(), q.as_of.as_deref())?;
-    let kind = params::opt_choice("kind", q.kind.as_deref(), IdentifierKind::parse, "email, phone, domain, company_id, contact_id")?
-        .unwrap_or(IdentifierKind::Email);
+    let opts = options(
+        q.purpose.as_deref(),
+        q.channel.as_deref(),
+        q.as_of.as_deref(),
+    )?;
+    let kind = params::opt_choice(
+        "kind",
+        q.kind.as_deref(),
+        IdentifierKind::parse,
+        "email, phone, domain, company_id, contact_id",
+    )?
+    .unwrap_or(IdentifierKind::Email);
     let only_blocked = q.only_blocked.unwrap_or(true);
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     tokio::spawn(async move {
-        let mut job = BulkJob { state, ctx, opts, kind, only_blocked, summary: CheckSummary::default(), line: 0, tx };
+        let mut job = BulkJob {
+            state,
+            ctx,
+            opts,
+            kind,
+            only_blocked,
+            summary: CheckSummary::default(),
+            line: 0,
+            tx,
+        };
         if let Err(e) = job.run(body).await {
             let msg = serde_json::json!({"error": {"code": "bulk_failed", "message": e}});
             let _ = job.tx.send(Ok(Bytes::from(format!("{msg}\n")))).await;
         }
     });
     let stream = tokio_stream_of(rx);
-    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream)).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(stream),
+    )
+        .into_response())
 }
 
-fn tokio_stream_of(mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> {
+fn tokio_stream_of(
+    mut rx: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
+) -> impl futures::Stream<Item = Result<Bytes, std::io::Error>> {
     futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
@@ -330,7 +426,10 @@ impl BulkJob {
     }
 
     async fn send(&self, b: Vec<u8>) -> Result<(), String> {
-        self.tx.send(Ok(Bytes::from(b))).await.map_err(|_| "the client went away".to_string())
+        self.tx
+            .send(Ok(Bytes::from(b)))
+            .await
+            .map_err(|_| "the client went away".to_string())
     }
 
     async fn process(&mut self, lines: Vec<String>) -> Result<(), String> {
@@ -342,13 +441,18 @@ impl BulkJob {
             let mut out = Vec::with_capacity(lines.len());
             for l in &lines {
                 out.push(match Identifier::parse(kind, l) {
-                    Ok(id) => check_item(&self.state, &self.ctx, &[id], &opts).await.map_err(|e| e.to_string())?,
+                    Ok(id) => check_item(&self.state, &self.ctx, &[id], &opts)
+                        .await
+                        .map_err(|e| e.to_string())?,
                     Err(e) => Outcome::invalid(e.field(), e.to_string(), &opts),
                 });
             }
             out
         } else {
-            let ix = self.state.index(self.ctx.tenant.id).ok_or("tenant index not loaded")?;
+            let ix = self
+                .state
+                .index(self.ctx.tenant.id)
+                .ok_or("tenant index not loaded")?;
             let ctx = self.ctx.clone();
             let lines2 = lines.clone();
             let r = tokio::task::spawn_blocking(move || -> Result<Vec<Outcome>, String> {
@@ -380,12 +484,16 @@ impl BulkJob {
                 verdict: super::dto::verdict_str(o.verdict),
                 matches: o.matches.iter().map(super::dto::MatchDto::from).collect(),
                 explanation: &o.explanation,
-                error: o.error.as_ref().map(|(f, m)| super::dto::ItemError { field: f.clone(), message: m.clone() }),
+                error: o.error.as_ref().map(|(f, m)| super::dto::ItemError {
+                    field: f.clone(),
+                    message: m.clone(),
+                }),
             };
             serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
             out.push(b'\n');
         }
-        metrics::counter!("veto_checks_total", "verdict" => "bulk").increment(outcomes.len() as u64);
+        metrics::counter!("veto_checks_total", "verdict" => "bulk")
+            .increment(outcomes.len() as u64);
         if !out.is_empty() {
             self.send(out).await?;
         }

@@ -33,7 +33,13 @@ pub struct IdentifierDto {
 
 impl From<IdentifierDto> for IdentifierInput {
     fn from(d: IdentifierDto) -> Self {
-        IdentifierInput { email: d.email, phone: d.phone, domain: d.domain, company_id: d.company_id, contact_id: d.contact_id }
+        IdentifierInput {
+            email: d.email,
+            phone: d.phone,
+            domain: d.domain,
+            company_id: d.company_id,
+            contact_id: d.contact_id,
+        }
     }
 }
 
@@ -200,7 +206,10 @@ impl CheckResultDto {
             verdict: verdict_str(o.verdict).into(),
             matches: o.matches.iter().map(MatchDto::from).collect(),
             explanation: o.explanation.clone(),
-            error: o.error.as_ref().map(|(f, m)| ItemError { field: f.clone(), message: m.clone() }),
+            error: o.error.as_ref().map(|(f, m)| ItemError {
+                field: f.clone(),
+                message: m.clone(),
+            }),
         }
     }
 }
@@ -355,7 +364,8 @@ impl From<&AuditEvent> for AuditEventDto {
             actor: e.actor.clone(),
             action: e.action.clone(),
             subject: e.subject.clone(),
-            data: serde_json::from_str(&e.data).unwrap_or(serde_json::Value::String(e.data.clone())),
+            data: serde_json::from_str(&e.data)
+                .unwrap_or(serde_json::Value::String(e.data.clone())),
             prev_hash: veto_domain::keyed_hash::hex(&e.prev_hash),
             hash: veto_domain::keyed_hash::hex(&e.hash),
         }

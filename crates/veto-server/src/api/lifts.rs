@@ -11,7 +11,7 @@ use veto_domain::lift::{self, LiftDenied, LiftRequest, LiftStatus};
 use veto_domain::role::Action;
 use veto_store::{LiftDecision, LiftFilter, PageRequest};
 
-use super::dto::{ListDto, LiftDto};
+use super::dto::{LiftDto, ListDto};
 use super::params;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiJson, ApiQuery};
@@ -33,16 +33,21 @@ fn denied(e: LiftDenied) -> ApiError {
         LiftDenied::MissingReason => ApiError::invalid("reason", e.to_string()),
         LiftDenied::MissingEvidence => ApiError::invalid("evidence", e.to_string()),
         LiftDenied::AlreadyDecided(_) => ApiError::conflict(e.to_string()),
-        LiftDenied::RoleMayNotRequest(_) | LiftDenied::RoleMayNotDecide(_) | LiftDenied::ProtectedReason(_) | LiftDenied::OwnRequest => {
-            ApiError::forbidden(e.to_string())
-        }
+        LiftDenied::RoleMayNotRequest(_)
+        | LiftDenied::RoleMayNotDecide(_)
+        | LiftDenied::ProtectedReason(_)
+        | LiftDenied::OwnRequest => ApiError::forbidden(e.to_string()),
     }
 }
 
 #[utoipa::path(post, path = "/v1/lift-requests", tag = "lifts", request_body = CreateLift,
     responses((status = 201, body = LiftDto), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(State(state): State<AppState>, Auth(caller): Auth, ApiJson(req): ApiJson<CreateLift>) -> Result<(StatusCode, Json<LiftDto>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(req): ApiJson<CreateLift>,
+) -> Result<(StatusCode, Json<LiftDto>), ApiError> {
     caller.require(Action::RequestLift)?;
     lift::check_request(caller.role(), &req.reason, &req.evidence).map_err(denied)?;
     let entry_id: EntryId = params::path_id("entry", &req.entry_id)?;
@@ -59,7 +64,10 @@ pub async fn create(State(state): State<AppState>, Auth(caller): Auth, ApiJson(r
         decided_at: None,
         decision_note: None,
     };
-    let l = state.store().create_lift_request(l, &caller.actor()).await?;
+    let l = state
+        .store()
+        .create_lift_request(l, &caller.actor())
+        .await?;
     metrics::counter!("veto_lift_requests_total").increment(1);
     Ok((StatusCode::CREATED, Json(LiftDto::from(&l))))
 }
@@ -77,23 +85,54 @@ pub struct LiftQuery {
 
 #[utoipa::path(get, path = "/v1/lift-requests", tag = "lifts", params(LiftQuery),
     responses((status = 200, body = ListDto<LiftDto>)), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(q): ApiQuery<LiftQuery>) -> Result<Json<ListDto<LiftDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiQuery(q): ApiQuery<LiftQuery>,
+) -> Result<Json<ListDto<LiftDto>>, ApiError> {
     caller.require(Action::ReadSuppressions)?;
     let filter = LiftFilter {
-        status: params::opt_choice("status", q.status.as_deref(), LiftStatus::parse, "pending, approved, rejected")?,
-        entry_id: q.entry_id.as_deref().map(|e| params::id("entry_id", e)).transpose()?,
+        status: params::opt_choice(
+            "status",
+            q.status.as_deref(),
+            LiftStatus::parse,
+            "pending, approved, rejected",
+        )?,
+        entry_id: q
+            .entry_id
+            .as_deref()
+            .map(|e| params::id("entry_id", e))
+            .transpose()?,
     };
-    let after = q.cursor.as_deref().map(|c| params::id::<LiftId>("cursor", c)).transpose()?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| params::id::<LiftId>("cursor", c))
+        .transpose()?;
     let page = state
         .store()
-        .list_lift_requests(caller.tenant_id, &filter, PageRequest { after, limit: params::limit(q.limit)? })
+        .list_lift_requests(
+            caller.tenant_id,
+            &filter,
+            PageRequest {
+                after,
+                limit: params::limit(q.limit)?,
+            },
+        )
         .await?;
-    Ok(Json(ListDto { items: page.items.iter().map(LiftDto::from).collect(), next_cursor: page.next.map(|c| c.to_string()) }))
+    Ok(Json(ListDto {
+        items: page.items.iter().map(LiftDto::from).collect(),
+        next_cursor: page.next.map(|c| c.to_string()),
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/lift-requests/{id}", tag = "lifts", params(("id" = String, Path)),
     responses((status = 200, body = LiftDto), (status = 404, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>) -> Result<Json<LiftDto>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<LiftDto>, ApiError> {
     caller.require(Action::ReadSuppressions)?;
     let id: LiftId = params::path_id("lift request", &id)?;
     let l = state.store().get_lift_request(caller.tenant_id, id).await?;
@@ -118,7 +157,13 @@ fn note(body: &[u8]) -> Result<Option<String>, ApiError> {
         .map_err(|e| ApiError::invalid("body", format!("expected {{\"note\": \"…\"}}: {e}")))
 }
 
-async fn decide(state: AppState, caller: std::sync::Arc<crate::auth::Caller>, id: String, note: Option<String>, approve: bool) -> Result<Json<LiftDto>, ApiError> {
+async fn decide(
+    state: AppState,
+    caller: std::sync::Arc<crate::auth::Caller>,
+    id: String,
+    note: Option<String>,
+    approve: bool,
+) -> Result<Json<LiftDto>, ApiError> {
     caller.require(Action::DecideLift)?;
     let id: LiftId = params::path_id("lift request", &id)?;
     let store = state.store();
@@ -128,7 +173,14 @@ async fn decide(state: AppState, caller: std::sync::Arc<crate::auth::Caller>, id
     let decided = store
         .decide_lift_request(
             caller.tenant_id,
-            LiftDecision { lift_id: id, approve, decided_by: caller.user.id, actor: caller.actor(), note: params::text(note), at: veto_domain::now() },
+            LiftDecision {
+                lift_id: id,
+                approve,
+                decided_by: caller.user.id,
+                actor: caller.actor(),
+                note: params::text(note),
+                at: veto_domain::now(),
+            },
         )
         .await?;
     metrics::counter!("veto_lift_decisions_total", "decision" => if approve { "approved" } else { "rejected" }).increment(1);
@@ -141,13 +193,23 @@ async fn decide(state: AppState, caller: std::sync::Arc<crate::auth::Caller>, id
 #[utoipa::path(post, path = "/v1/lift-requests/{id}/approve", tag = "lifts", params(("id" = String, Path)), request_body = Decision,
     responses((status = 200, body = LiftDto), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn approve(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Json<LiftDto>, ApiError> {
+pub async fn approve(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<LiftDto>, ApiError> {
     decide(state, caller, id, note(&body)?, true).await
 }
 
 #[utoipa::path(post, path = "/v1/lift-requests/{id}/reject", tag = "lifts", params(("id" = String, Path)), request_body = Decision,
     responses((status = 200, body = LiftDto), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn reject(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Json<LiftDto>, ApiError> {
+pub async fn reject(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<LiftDto>, ApiError> {
     decide(state, caller, id, note(&body)?, false).await
 }

@@ -21,14 +21,30 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let ok = state.store().latest_change().await.is_ok();
-    let h = Health { status: if ok { "ok" } else { "degraded" }, backend: state.store().backend(), indexed_entries: state.indexed_entries() };
-    (if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(h))
+    let h = Health {
+        status: if ok { "ok" } else { "degraded" },
+        backend: state.store().backend(),
+        indexed_entries: state.indexed_entries(),
+    };
+    (
+        if ok {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
+        Json(h),
+    )
 }
 
 #[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!("veto_indexed_entries").set(state.indexed_entries() as f64);
-    let body = state.0.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    let body = state
+        .0
+        .metrics
+        .as_ref()
+        .map(|h| h.render())
+        .unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 

@@ -41,7 +41,10 @@ struct Security;
 impl utoipa::Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(c) = openapi.components.as_mut() {
-            c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
         }
     }
 }
@@ -49,9 +52,17 @@ impl utoipa::Modify for Security {
 /// Every route of the service.
 pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
-        .route("/suppressions", post(suppressions::create).get(suppressions::list))
+        .route(
+            "/suppressions",
+            post(suppressions::create).get(suppressions::list),
+        )
         .route("/suppressions/{id}", get(suppressions::get))
-        .route("/check", get(check::single).post(check::batch).layer(DefaultBodyLimit::max(64 << 20)))
+        .route(
+            "/check",
+            get(check::single)
+                .post(check::batch)
+                .layer(DefaultBodyLimit::max(64 << 20)),
+        )
         .route("/check/bulk", post(check::bulk))
         .route("/lift-requests", post(lifts::create).get(lifts::list))
         .route("/lift-requests/{id}", get(lifts::get))

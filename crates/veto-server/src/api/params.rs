@@ -15,11 +15,26 @@ pub fn timestamp(field: &str, v: Option<&str>) -> Result<Option<Timestamp>, ApiE
 }
 
 /// Parses a closed-enum field with its `parse` function; the error lists the choices.
-pub fn choice<T>(field: &str, v: &str, parse: impl Fn(&str) -> Option<T>, choices: &str) -> Result<T, ApiError> {
-    parse(v).ok_or_else(|| ApiError::invalid(field, format!("{field}: unknown value '{v}' (use one of: {choices})")))
+pub fn choice<T>(
+    field: &str,
+    v: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    choices: &str,
+) -> Result<T, ApiError> {
+    parse(v).ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            format!("{field}: unknown value '{v}' (use one of: {choices})"),
+        )
+    })
 }
 
-pub fn opt_choice<T>(field: &str, v: Option<&str>, parse: impl Fn(&str) -> Option<T>, choices: &str) -> Result<Option<T>, ApiError> {
+pub fn opt_choice<T>(
+    field: &str,
+    v: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    choices: &str,
+) -> Result<Option<T>, ApiError> {
     v.map(|s| choice(field, s, &parse, choices)).transpose()
 }
 
@@ -34,7 +49,8 @@ pub fn limit(v: Option<u32>) -> Result<u32, ApiError> {
 
 /// Parses an id path or cursor segment.
 pub fn id<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, ApiError> {
-    v.parse().map_err(|_| ApiError::invalid(field, format!("{field}: '{v}' is not a valid id")))
+    v.parse()
+        .map_err(|_| ApiError::invalid(field, format!("{field}: '{v}' is not a valid id")))
 }
 
 /// An id in a path: a malformed one cannot name an object, so it answers 404 like another

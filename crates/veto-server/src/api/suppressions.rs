@@ -52,9 +52,14 @@ pub struct CreateSuppression {
 pub fn one_identifier(d: IdentifierDto, field: &str) -> Result<Identifier, ApiError> {
     let input: IdentifierInput = d.into();
     if input.fields().count() > 1 {
-        return Err(ApiError::invalid(field, format!("{field}: give exactly one of email, phone, domain, company_id, contact_id")));
+        return Err(ApiError::invalid(
+            field,
+            format!("{field}: give exactly one of email, phone, domain, company_id, contact_id"),
+        ));
     }
-    input.parse_one().map_err(|e| ApiError::invalid(&format!("{field}.{}", e.field()), e.to_string()))
+    input
+        .parse_one()
+        .map_err(|e| ApiError::invalid(&format!("{field}.{}", e.field()), e.to_string()))
 }
 
 #[utoipa::path(post, path = "/v1/suppressions", tag = "suppressions", request_body = CreateSuppression,
@@ -62,27 +67,48 @@ pub fn one_identifier(d: IdentifierDto, field: &str) -> Result<Identifier, ApiEr
                (status = 200, description = "Already in force: the existing entry", body = EntryDto),
                (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(State(state): State<AppState>, Auth(caller): Auth, ApiJson(req): ApiJson<CreateSuppression>) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(req): ApiJson<CreateSuppression>,
+) -> Result<(StatusCode, Json<EntryDto>), ApiError> {
     caller.require(Action::AddSuppression)?;
     let ctx = state.tenant(caller.tenant_id).await?;
     let id = one_identifier(req.identifier, "identifier")?;
     let reason = params::choice("reason", &req.reason, Reason::parse, &Reason::choices())?;
-    let source = params::opt_choice("source", req.source.as_deref(), SourceChannel::parse, &SourceChannel::choices())?
-        .unwrap_or(SourceChannel::Api);
-    let channel = params::opt_choice("channel", req.channel.as_deref(), Channel::parse, &Channel::choices())?
-        .unwrap_or_else(|| id.kind().natural_channel().unwrap_or(Channel::All));
+    let source = params::opt_choice(
+        "source",
+        req.source.as_deref(),
+        SourceChannel::parse,
+        &SourceChannel::choices(),
+    )?
+    .unwrap_or(SourceChannel::Api);
+    let channel = params::opt_choice(
+        "channel",
+        req.channel.as_deref(),
+        Channel::parse,
+        &Channel::choices(),
+    )?
+    .unwrap_or_else(|| id.kind().natural_channel().unwrap_or(Channel::All));
     let purposes = match &req.purposes {
-        Some(p) => Purposes::parse_list(p).map_err(|m| ApiError::invalid("purposes", format!("purposes: {m}")))?,
+        Some(p) => Purposes::parse_list(p)
+            .map_err(|m| ApiError::invalid("purposes", format!("purposes: {m}")))?,
         None => Purposes::DEFAULT,
     };
     let include_subdomains = req.include_subdomains.unwrap_or(false);
     if include_subdomains && id.kind() != IdentifierKind::Domain {
-        return Err(ApiError::invalid("include_subdomains", "include_subdomains applies to domain entries only"));
+        return Err(ApiError::invalid(
+            "include_subdomains",
+            "include_subdomains applies to domain entries only",
+        ));
     }
     let now = veto_domain::now();
     let valid_from = params::timestamp("valid_from", req.valid_from.as_deref())?.unwrap_or(now);
     if valid_from > now {
-        return Err(ApiError::invalid("valid_from", "valid_from may not be in the future"));
+        return Err(ApiError::invalid(
+            "valid_from",
+            "valid_from may not be in the future",
+        ));
     }
     let policy = &ctx.tenant.policy;
     let role_account = match &id {
@@ -140,37 +166,81 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/v1/suppressions", tag = "suppressions", params(ListQuery),
     responses((status = 200, body = ListDto<EntryDto>)), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Auth(caller): Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<ListDto<EntryDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<ListDto<EntryDto>>, ApiError> {
     caller.require(Action::ReadSuppressions)?;
     let ctx = state.tenant(caller.tenant_id).await?;
     let status = match q.status.as_deref() {
         None | Some("active") => EntryStatus::Active,
         Some("ended") => EntryStatus::Ended,
         Some("all") => EntryStatus::All,
-        Some(s) => return Err(ApiError::invalid("status", format!("status: unknown value '{s}' (use active, ended or all)"))),
+        Some(s) => {
+            return Err(ApiError::invalid(
+                "status",
+                format!("status: unknown value '{s}' (use active, ended or all)"),
+            ));
+        }
     };
-    let ident = IdentifierInput { email: q.email, phone: q.phone, domain: q.domain, company_id: q.company_id, contact_id: q.contact_id };
+    let ident = IdentifierInput {
+        email: q.email,
+        phone: q.phone,
+        domain: q.domain,
+        company_id: q.company_id,
+        contact_id: q.contact_id,
+    };
     let ident_hash = if ident.fields().next().is_some() {
-        Some(ctx.hasher.hash(&one_identifier(IdentifierDto::from(&ident), "identifier")?))
+        Some(
+            ctx.hasher
+                .hash(&one_identifier(IdentifierDto::from(&ident), "identifier")?),
+        )
     } else {
         None
     };
     let now = veto_domain::now();
     let filter = EntryFilter {
         status,
-        kind: params::opt_choice("kind", q.kind.as_deref(), IdentifierKind::parse, "email, phone, domain, company_id, contact_id")?,
-        reason: params::opt_choice("reason", q.reason.as_deref(), Reason::parse, &Reason::choices())?,
-        source: params::opt_choice("source", q.source.as_deref(), SourceChannel::parse, &SourceChannel::choices())?,
+        kind: params::opt_choice(
+            "kind",
+            q.kind.as_deref(),
+            IdentifierKind::parse,
+            "email, phone, domain, company_id, contact_id",
+        )?,
+        reason: params::opt_choice(
+            "reason",
+            q.reason.as_deref(),
+            Reason::parse,
+            &Reason::choices(),
+        )?,
+        source: params::opt_choice(
+            "source",
+            q.source.as_deref(),
+            SourceChannel::parse,
+            &SourceChannel::choices(),
+        )?,
         ident_hash,
         created_from: params::timestamp("created_from", q.created_from.as_deref())?,
         created_before: params::timestamp("created_before", q.created_before.as_deref())?,
         role_account: q.role_account,
         now: Some(now),
     };
-    let after = q.cursor.as_deref().map(|c| params::id::<EntryId>("cursor", c)).transpose()?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| params::id::<EntryId>("cursor", c))
+        .transpose()?;
     let page = state
         .store()
-        .list_entries(caller.tenant_id, &filter, PageRequest { after, limit: params::limit(q.limit)? })
+        .list_entries(
+            caller.tenant_id,
+            &filter,
+            PageRequest {
+                after,
+                limit: params::limit(q.limit)?,
+            },
+        )
         .await?;
     Ok(Json(ListDto {
         items: page.items.iter().map(|e| EntryDto::of(e, now)).collect(),
@@ -189,14 +259,28 @@ pub struct EntryWithHistory {
 
 #[utoipa::path(get, path = "/v1/suppressions/{id}", tag = "suppressions", params(("id" = String, Path)),
     responses((status = 200, body = EntryWithHistory), (status = 404, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>) -> Result<Json<EntryWithHistory>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<EntryWithHistory>, ApiError> {
     caller.require(Action::ReadSuppressions)?;
     let id: EntryId = params::path_id("entry", &id)?;
     let store = state.store();
     let entry = store.get_entry(caller.tenant_id, id).await?;
     let history = store.entry_history(caller.tenant_id, id).await?;
     let lifts = store
-        .list_lift_requests(caller.tenant_id, &LiftFilter { status: None, entry_id: Some(id) }, PageRequest { after: None, limit: 1000 })
+        .list_lift_requests(
+            caller.tenant_id,
+            &LiftFilter {
+                status: None,
+                entry_id: Some(id),
+            },
+            PageRequest {
+                after: None,
+                limit: 1000,
+            },
+        )
         .await?;
     Ok(Json(EntryWithHistory {
         entry: EntryDto::of(&entry, veto_domain::now()),

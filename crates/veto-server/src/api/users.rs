@@ -35,9 +35,14 @@ pub struct CreateUser {
 
 #[utoipa::path(post, path = "/v1/users", tag = "users", request_body = CreateUser,
     responses((status = 201, body = UserDto), (status = 409, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn create_user(State(state): State<AppState>, Auth(caller): Auth, ApiJson(req): ApiJson<CreateUser>) -> Result<(StatusCode, Json<UserDto>), ApiError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(req): ApiJson<CreateUser>,
+) -> Result<(StatusCode, Json<UserDto>), ApiError> {
     caller.require(Action::ManageUsers)?;
-    let email = EmailAddress::parse(&req.email).map_err(|e| ApiError::invalid("email", format!("email: {e}")))?;
+    let email = EmailAddress::parse(&req.email)
+        .map_err(|e| ApiError::invalid("email", format!("email: {e}")))?;
     let role = params::choice("role", &req.role, Role::parse, ROLES)?;
     let user = User {
         id: UserId::new(),
@@ -50,24 +55,41 @@ pub async fn create_user(State(state): State<AppState>, Auth(caller): Auth, ApiJ
         created_at: veto_domain::now(),
         created_by: caller.actor(),
     };
-    let draft = AuditDraft::new(&caller.actor(), actions::USER_CREATED, Some(user.id.to_string()), json!({"role": role.as_str(), "team": user.team}));
+    let draft = AuditDraft::new(
+        &caller.actor(),
+        actions::USER_CREATED,
+        Some(user.id.to_string()),
+        json!({"role": role.as_str(), "team": user.team}),
+    );
     let u = state.store().create_user(user, draft).await?;
     Ok((StatusCode::CREATED, Json(UserDto::from(&u))))
 }
 
 #[utoipa::path(get, path = "/v1/users", tag = "users", responses((status = 200, body = ListDto<UserDto>)), security(("bearer" = [])))]
-pub async fn list_users(State(state): State<AppState>, Auth(caller): Auth) -> Result<Json<ListDto<UserDto>>, ApiError> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> Result<Json<ListDto<UserDto>>, ApiError> {
     caller.require(Action::ManageUsers)?;
     let users = state.store().list_users(caller.tenant_id).await?;
-    Ok(Json(ListDto { items: users.iter().map(UserDto::from).collect(), next_cursor: None }))
+    Ok(Json(ListDto {
+        items: users.iter().map(UserDto::from).collect(),
+        next_cursor: None,
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/users/{id}", tag = "users", params(("id" = String, Path)),
     responses((status = 200, body = UserDto), (status = 404, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn get_user(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>) -> Result<Json<UserDto>, ApiError> {
+pub async fn get_user(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<UserDto>, ApiError> {
     caller.require(Action::ManageUsers)?;
     let id: UserId = params::path_id("user", &id)?;
-    Ok(Json(UserDto::from(&state.store().get_user(caller.tenant_id, id).await?)))
+    Ok(Json(UserDto::from(
+        &state.store().get_user(caller.tenant_id, id).await?,
+    )))
 }
 
 /// Changes to a user; absent fields stay as they are.
@@ -87,17 +109,30 @@ pub struct PatchUser {
 
 #[utoipa::path(patch, path = "/v1/users/{id}", tag = "users", params(("id" = String, Path)), request_body = PatchUser,
     responses((status = 200, body = UserDto), (status = 404, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn patch_user(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>, ApiJson(req): ApiJson<PatchUser>) -> Result<Json<UserDto>, ApiError> {
+pub async fn patch_user(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PatchUser>,
+) -> Result<Json<UserDto>, ApiError> {
     caller.require(Action::ManageUsers)?;
     let id: UserId = params::path_id("user", &id)?;
     let role = params::opt_choice("role", req.role.as_deref(), Role::parse, ROLES)?;
-    if id == caller.user.id && (req.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
-        return Err(ApiError::conflict("an admin may not disable or demote themselves; ask another admin"));
+    if id == caller.user.id
+        && (req.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(ApiError::conflict(
+            "an admin may not disable or demote themselves; ask another admin",
+        ));
     }
     let patch = UserPatch {
         role,
-        team: req.team.map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty())),
-        name: req.name.map(|n| Some(n.trim().to_string()).filter(|n| !n.is_empty())),
+        team: req
+            .team
+            .map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+        name: req
+            .name
+            .map(|n| Some(n.trim().to_string()).filter(|n| !n.is_empty())),
         disabled: req.disabled,
     };
     let draft = AuditDraft::new(
@@ -106,7 +141,10 @@ pub async fn patch_user(State(state): State<AppState>, Auth(caller): Auth, Path(
         Some(id.to_string()),
         json!({"role": role.map(|r| r.as_str()), "team_changed": patch.team.is_some(), "disabled": req.disabled}),
     );
-    let u = state.store().update_user(caller.tenant_id, id, patch, draft).await?;
+    let u = state
+        .store()
+        .update_user(caller.tenant_id, id, patch, draft)
+        .await?;
     Ok(Json(UserDto::from(&u)))
 }
 
@@ -121,7 +159,11 @@ pub struct CreateKey {
 
 #[utoipa::path(post, path = "/v1/keys", tag = "keys", request_body = CreateKey,
     responses((status = 201, description = "The secret is in api_key and is not shown again", body = NewKeyDto)), security(("bearer" = [])))]
-pub async fn create_key(State(state): State<AppState>, Auth(caller): Auth, ApiJson(req): ApiJson<CreateKey>) -> Result<(StatusCode, Json<NewKeyDto>), ApiError> {
+pub async fn create_key(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    ApiJson(req): ApiJson<CreateKey>,
+) -> Result<(StatusCode, Json<NewKeyDto>), ApiError> {
     caller.require(Action::ManageKeys)?;
     let user_id: UserId = params::id("user_id", &req.user_id)?;
     let user = state.store().get_user(caller.tenant_id, user_id).await?;
@@ -141,25 +183,60 @@ pub async fn create_key(State(state): State<AppState>, Auth(caller): Auth, ApiJs
         revoked_at: None,
         revoked_by: None,
     };
-    let draft = AuditDraft::new(&caller.actor(), actions::KEY_CREATED, Some(key.id.to_string()), json!({"user_id": user_id.to_string(), "prefix": key.prefix}));
+    let draft = AuditDraft::new(
+        &caller.actor(),
+        actions::KEY_CREATED,
+        Some(key.id.to_string()),
+        json!({"user_id": user_id.to_string(), "prefix": key.prefix}),
+    );
     let k = state.store().create_key(key, draft).await?;
-    Ok((StatusCode::CREATED, Json(NewKeyDto { api_key: secret.secret, key: KeyDto::from(&k) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(NewKeyDto {
+            api_key: secret.secret,
+            key: KeyDto::from(&k),
+        }),
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/keys", tag = "keys", responses((status = 200, body = ListDto<KeyDto>)), security(("bearer" = [])))]
-pub async fn list_keys(State(state): State<AppState>, Auth(caller): Auth) -> Result<Json<ListDto<KeyDto>>, ApiError> {
+pub async fn list_keys(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> Result<Json<ListDto<KeyDto>>, ApiError> {
     caller.require(Action::ManageKeys)?;
     let keys = state.store().list_keys(caller.tenant_id).await?;
-    Ok(Json(ListDto { items: keys.iter().map(KeyDto::from).collect(), next_cursor: None }))
+    Ok(Json(ListDto {
+        items: keys.iter().map(KeyDto::from).collect(),
+        next_cursor: None,
+    }))
 }
 
 #[utoipa::path(post, path = "/v1/keys/{id}/revoke", tag = "keys", params(("id" = String, Path)),
     responses((status = 200, body = KeyDto), (status = 404, body = crate::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn revoke_key(State(state): State<AppState>, Auth(caller): Auth, Path(id): Path<String>) -> Result<Json<KeyDto>, ApiError> {
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<KeyDto>, ApiError> {
     caller.require(Action::ManageKeys)?;
     let id: ApiKeyId = params::path_id("key", &id)?;
-    let draft = AuditDraft::new(&caller.actor(), actions::KEY_REVOKED, Some(id.to_string()), json!({}));
-    let k = state.store().revoke_key(caller.tenant_id, id, &caller.actor(), veto_domain::now(), draft).await?;
+    let draft = AuditDraft::new(
+        &caller.actor(),
+        actions::KEY_REVOKED,
+        Some(id.to_string()),
+        json!({}),
+    );
+    let k = state
+        .store()
+        .revoke_key(
+            caller.tenant_id,
+            id,
+            &caller.actor(),
+            veto_domain::now(),
+            draft,
+        )
+        .await?;
     Ok(Json(KeyDto::from(&k)))
 }
 

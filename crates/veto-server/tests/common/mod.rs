@@ -20,10 +20,20 @@ pub async fn backends() -> Vec<Backend> {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/veto.db", dir.path().display());
     let sqlite = veto_store_sqlite::SqliteStore::connect(&url).await.unwrap();
-    let mut out = vec![Backend { name: "sqlite", store: Arc::new(sqlite), _guard: Some(dir), _pg: None }];
+    let mut out = vec![Backend {
+        name: "sqlite",
+        store: Arc::new(sqlite),
+        _guard: Some(dir),
+        _pg: None,
+    }];
     if let Some(db) = veto_store_postgres::testing::test_database().await {
         let store = Arc::new(db.store().await);
-        out.push(Backend { name: "postgres", store, _guard: None, _pg: Some(db) });
+        out.push(Backend {
+            name: "postgres",
+            store,
+            _guard: None,
+            _pg: Some(db),
+        });
     }
     out
 }
@@ -36,7 +46,9 @@ pub struct Server {
 }
 
 pub async fn start(store: DynStore) -> Server {
-    let state = veto_server::AppState::start_without_jobs(store).await.unwrap();
+    let state = veto_server::AppState::start_without_jobs(store)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -48,7 +60,12 @@ pub async fn start(store: DynStore) -> Server {
         .await
         .unwrap();
     });
-    Server { url, state, http: reqwest::Client::new(), _stop: tx }
+    Server {
+        url,
+        state,
+        http: reqwest::Client::new(),
+        _stop: tx,
+    }
 }
 
 /// A tenant with its admin key.
@@ -61,16 +78,30 @@ pub struct Tenant {
 impl Server {
     pub async fn tenant(&self, name: &str) -> Tenant {
         let name = format!("{name}-{}", uuid::Uuid::now_v7().simple());
-        let p = veto_server::provision::create_tenant(self.state.store().as_ref(), &name, &format!("admin@{name}.test"))
-            .await
-            .unwrap();
-        Tenant { id: p.tenant_id.to_string(), admin_id: p.admin_user_id.to_string(), admin: p.api_key }
+        let p = veto_server::provision::create_tenant(
+            self.state.store().as_ref(),
+            &name,
+            &format!("admin@{name}.test"),
+        )
+        .await
+        .unwrap();
+        Tenant {
+            id: p.tenant_id.to_string(),
+            admin_id: p.admin_user_id.to_string(),
+            admin: p.api_key,
+        }
     }
 
     /// Creates a user of `role` (and optional team) and returns (user id, key).
     pub async fn user(&self, admin: &str, role: &str, team: Option<&str>) -> (String, String) {
         let email = format!("{role}-{}@example.com", uuid::Uuid::now_v7().simple());
-        let (s, u) = self.post(admin, "/v1/users", json!({"email": email, "role": role, "team": team})).await;
+        let (s, u) = self
+            .post(
+                admin,
+                "/v1/users",
+                json!({"email": email, "role": role, "team": team}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{u}");
         let id = u["id"].as_str().unwrap().to_string();
         let (s, k) = self.post(admin, "/v1/keys", json!({"user_id": id})).await;
@@ -82,24 +113,41 @@ impl Server {
         let r = rb.bearer_auth(key).send().await.unwrap();
         let s = r.status();
         let text = r.text().await.unwrap();
-        let v = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
         (s, v)
     }
 
     pub async fn get(&self, key: &str, path: &str) -> (StatusCode, Value) {
-        self.send(self.http.get(format!("{}{path}", self.url)), key).await
+        self.send(self.http.get(format!("{}{path}", self.url)), key)
+            .await
     }
 
     pub async fn post(&self, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.post(format!("{}{path}", self.url)).json(&body), key).await
+        self.send(
+            self.http.post(format!("{}{path}", self.url)).json(&body),
+            key,
+        )
+        .await
     }
 
     pub async fn patch(&self, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.patch(format!("{}{path}", self.url)).json(&body), key).await
+        self.send(
+            self.http.patch(format!("{}{path}", self.url)).json(&body),
+            key,
+        )
+        .await
     }
 
     pub async fn put(&self, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.put(format!("{}{path}", self.url)).json(&body), key).await
+        self.send(
+            self.http.put(format!("{}{path}", self.url)).json(&body),
+            key,
+        )
+        .await
     }
 
     /// Adds a suppression and returns the entry.
@@ -112,7 +160,9 @@ impl Server {
     }
 
     pub async fn check_email(&self, key: &str, email: &str) -> Value {
-        let (s, v) = self.get(key, &format!("/v1/check?email={}", urlencode(email))).await;
+        let (s, v) = self
+            .get(key, &format!("/v1/check?email={}", urlencode(email)))
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v
     }
