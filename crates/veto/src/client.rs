@@ -16,6 +16,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum ClientError {
     #[error("no API key: set VETO_API_KEY or pass --key")]
     NoKey,
+    #[error(
+        "the API key contains spaces, line breaks or non-ASCII characters: check VETO_API_KEY or --key"
+    )]
+    BadKey,
     #[error("invalid server URL '{url}': {reason}")]
     BadServerUrl { url: String, reason: String },
     #[error("cannot reach the Veto server at {url} ({cause})")]
@@ -43,7 +47,7 @@ impl ClientError {
     /// Classifies a reqwest error, naming its innermost cause (the chain repeats itself).
     fn from_reqwest(url: &Url, e: reqwest::Error) -> Self {
         let cause = root_cause(&e);
-        let url = url.to_string();
+        let url = without_query(url);
         if e.is_connect() {
             Self::Unreachable { url, cause }
         } else if e.is_timeout() {
@@ -98,6 +102,13 @@ impl ClientError {
     }
 }
 
+/// The URL for messages: query strings carry identifiers (personal data) and stay out.
+fn without_query(url: &Url) -> String {
+    let mut u = url.clone();
+    u.set_query(None);
+    u.to_string()
+}
+
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {
@@ -136,6 +147,11 @@ impl ApiClient {
             .map(str::trim)
             .filter(|k| !k.is_empty())
             .ok_or(ClientError::NoKey)?;
+        // A key pasted with a line break or other stray character would fail later as an
+        // obscure "invalid header value".
+        if !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ClientError::BadKey);
+        }
         let base = parse_base(server)?;
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
@@ -215,7 +231,7 @@ impl ApiClient {
             Value::Null
         } else {
             serde_json::from_str(&text).map_err(|e| ClientError::BadResponse {
-                url: url.to_string(),
+                url: without_query(&url),
                 detail: format!("not JSON ({e})"),
             })?
         };
@@ -328,6 +344,21 @@ mod tests {
             let e = ApiClient::new("http://127.0.0.1:8080", key).unwrap_err();
             assert_eq!(e.to_string(), "no API key: set VETO_API_KEY or pass --key");
         }
+    }
+
+    #[test]
+    fn keys_with_stray_characters_are_refused() {
+        let e = ApiClient::new("http://h:1", Some("veto_ab\ncd")).unwrap_err();
+        assert!(matches!(e, ClientError::BadKey), "{e}");
+        // Surrounding blanks (a pasted key) are forgiven.
+        assert!(ApiClient::new("http://h:1", Some(" veto_abcd\n")).is_ok());
+    }
+
+    #[test]
+    fn messages_leave_out_the_query() {
+        let c = client("http://h:1");
+        let u = c.url(&["v1", "check"], &[("email", Some("jane@x.com".into()))]);
+        assert_eq!(without_query(&u), "http://h:1/v1/check");
     }
 
     #[test]

@@ -105,11 +105,20 @@ async fn main() -> ExitCode {
     });
     match dispatch(&cli).await {
         Ok(outcome) => outcome.into(),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(ERROR_EXIT),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(ERROR_EXIT)
         }
     }
+}
+
+/// The reader of our output went away (`veto … | head`): nothing to tell anyone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {

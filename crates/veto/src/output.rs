@@ -68,7 +68,7 @@ macro_rules! outln {
 }
 
 /// Prints one JSON document to stdout.
-pub fn print_json(v: &Value) -> anyhow::Result<()> {
+pub fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, v)?;
     writeln!(out)?;

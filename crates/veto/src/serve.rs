@@ -1,7 +1,7 @@
 //! `veto serve`: open the store, make sure a first admin can log in, and run the HTTP API
 //! until Ctrl-C or SIGTERM.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -17,6 +17,7 @@ pub fn init_logging(default_filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 

@@ -277,8 +277,12 @@ async fn read_bulk_response(
                 line.chars().take(200).collect::<String>()
             )
         })?;
-        // A failure after the 200 status comes as a last line of its own.
-        if let Some(e) = v.get("error").filter(|e| e.is_object()) {
+        // A failure after the 200 status comes as a last line of its own (an invalid item
+        // also has an `error`, beside its verdict).
+        if let Some(e) = v
+            .get("error")
+            .filter(|e| e.is_object() && v.get("verdict").is_none())
+        {
             if json {
                 writeln!(out, "{line}")?;
             }

@@ -1,8 +1,6 @@
 //! `veto tenant create`: provision a tenant with its first admin, straight in the database
 //! (there is no key to call the API with before this).
 
-use serde_json::json;
-
 use super::{DbArg, Global};
 use crate::output::{Outcome, print_json, print_pairs};
 
@@ -20,6 +18,14 @@ pub enum TenantCmd {
     },
 }
 
+/// `--json` output, a struct so the fields come in this order.
+#[derive(serde::Serialize)]
+struct Created<'a> {
+    tenant_id: String,
+    admin_user_id: String,
+    api_key: &'a str,
+}
+
 pub async fn run(g: &Global, cmd: &TenantCmd) -> anyhow::Result<Outcome> {
     match cmd {
         TenantCmd::Create {
@@ -31,11 +37,11 @@ pub async fn run(g: &Global, cmd: &TenantCmd) -> anyhow::Result<Outcome> {
             let p = veto_server::provision::create_tenant(&*store, name.trim(), admin_email.trim())
                 .await?;
             if g.json {
-                print_json(&json!({
-                    "tenant_id": p.tenant_id.to_string(),
-                    "admin_user_id": p.admin_user_id.to_string(),
-                    "api_key": p.api_key,
-                }))?;
+                print_json(&Created {
+                    tenant_id: p.tenant_id.to_string(),
+                    admin_user_id: p.admin_user_id.to_string(),
+                    api_key: &p.api_key,
+                })?;
             } else {
                 print_pairs(&[
                     ("tenant", format!("{} ({})", name.trim(), p.tenant_id)),
