@@ -91,6 +91,14 @@ impl Table {
         }
     }
 
+    /// A table without a header line.
+    pub fn headless() -> Self {
+        Self {
+            headers: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
     pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
@@ -131,7 +139,7 @@ impl Table {
 }
 
 /// Cells padded to `widths`, the last one unpadded.
-pub fn render_line(cells: &[String], widths: &[usize]) -> String {
+fn render_line(cells: &[String], widths: &[usize]) -> String {
     let mut line = String::new();
     for (i, c) in cells.iter().enumerate() {
         if i > 0 {
@@ -195,12 +203,14 @@ pub fn first_field(v: &Value, keys: &[&str]) -> String {
 
 /// A timestamp field shortened to the minute for tables (`2026-11-02 10:00`).
 pub fn time_field(v: &Value, key: &str) -> String {
-    match v.get(key).and_then(Value::as_str) {
-        Some(s) if s.len() >= 16 && s.as_bytes().get(10) == Some(&b'T') => {
-            format!("{} {}", &s[..10], &s[11..16])
-        }
-        Some(s) => clean(s),
-        None => "-".into(),
+    let Some(s) = v.get(key).and_then(Value::as_str) else {
+        return "-".into();
+    };
+    // `get` rather than indexing: text that is not a timestamp must not panic on a
+    // multi-byte character.
+    match (s.get(..10), s.get(10..11), s.get(11..16)) {
+        (Some(day), Some("T"), Some(minute)) => format!("{day} {minute}"),
+        _ => clean(s),
     }
 }
 
@@ -239,6 +249,17 @@ mod tests {
     }
 
     #[test]
+    fn headless_table() {
+        let mut t = Table::headless();
+        t.row(["BLOCK", "jane@x.com", "Suppressed."]);
+        t.row(["INVALID", "x", "Not checked."]);
+        assert_eq!(
+            t.render(),
+            "BLOCK    jane@x.com  Suppressed.\nINVALID  x           Not checked.\n"
+        );
+    }
+
+    #[test]
     fn json_values_as_cells() {
         let v = json!({
             "identifier": {"email": "a@b.com"},
@@ -255,6 +276,11 @@ mod tests {
         assert_eq!(field(&v, "disabled"), "no");
         assert_eq!(field(&v, "evidence"), "line1 line2");
         assert_eq!(time_field(&v, "at"), "2026-11-02 10:00");
+        assert_eq!(
+            time_field(&json!({"at": "2026-11-02T€€"}), "at"),
+            "2026-11-02T€€"
+        );
+        assert_eq!(time_field(&json!({"at": "soon"}), "at"), "soon");
         assert_eq!(first_field(&v, &["team", "identifier"]), "a@b.com");
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::TryStreamExt;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::io::AsyncBufReadExt;
 use veto_domain::identifier::{IdentifierInput, IdentifierKind};
@@ -18,7 +18,7 @@ use super::Global;
 use crate::client::ClientError;
 use crate::csv_input::{CsvSource, kind_of_header};
 use crate::kind::{kind_of, parse_kind};
-use crate::output::{Outcome, render_line, text};
+use crate::output::{Outcome, Table, text};
 
 /// About this much of the file is in flight at once (chunk size × channel depth).
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -117,27 +117,15 @@ pub fn outcome_of(results: &[Value]) -> Outcome {
 
 /// `BLOCK  jane@x.com  Suppressed: …`, aligned.
 fn print_results(inputs: &[String], results: &[Value]) -> std::io::Result<()> {
-    let rows: Vec<Vec<String>> = results
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let input = inputs
-                .get(i)
-                .map(|s| s.trim().to_string())
-                .unwrap_or_else(|| text(r.get("input").unwrap_or(&Value::Null)));
-            vec![verdict_of(r).to_uppercase(), input, explanation(r)]
-        })
-        .collect();
-    let mut widths = [0usize; 3];
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
+    let mut t = Table::headless();
+    for (i, r) in results.iter().enumerate() {
+        let input = inputs
+            .get(i)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|| text(r.get("input").unwrap_or(&Value::Null)));
+        t.row([verdict_of(r).to_uppercase(), input, explanation(r)]);
     }
-    for r in &rows {
-        crate::outln!("{}", render_line(r, &widths))?;
-    }
-    Ok(())
+    t.print()
 }
 
 fn explanation(r: &Value) -> String {
@@ -199,6 +187,9 @@ async fn check_file(g: &Global, a: &CheckArgs, path: &Path) -> anyhow::Result<Ou
                 |chunk| tx.blocking_send(Ok(chunk)).is_ok(),
                 |n| progress.inc(n),
             );
+            if res.is_ok() {
+                progress.set_message("— all sent, waiting for the last results");
+            }
             if let Err(e) = &res {
                 let msg = format!("{e:#}");
                 if let Ok(mut slot) = feed_error.lock() {
@@ -346,9 +337,13 @@ fn progress_bar() -> ProgressBar {
     }
     let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {human_pos} rows sent ({per_sec}, {elapsed})")
+        ProgressStyle::with_template("{spinner} {human_pos} rows sent ({rate}, {elapsed}) {msg}")
     {
-        pb.set_style(style);
+        pb.set_style(
+            style.with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} rows/s", s.per_sec());
+            }),
+        );
     }
     pb.enable_steady_tick(Duration::from_millis(120));
     pb

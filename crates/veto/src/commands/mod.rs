@@ -27,6 +27,7 @@ pub struct Global {
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         env = "VETO_SERVER",
         default_value = "http://127.0.0.1:8080",
         value_name = "URL"
@@ -36,13 +37,14 @@ pub struct Global {
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         env = "VETO_API_KEY",
         hide_env_values = true,
         value_name = "KEY"
     )]
     pub key: Option<String>,
     /// Machine output: one JSON document (NDJSON for bulk checks).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 }
 
