@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# Veto's benchmark: seeded workload, bulk load, start-up, batch checks (CLI and raw HTTP),
+# single checks with wrk, server memory — on SQLite and PostgreSQL — against DuckDB as the
+# peer measured in the same run. See bench/README.md.
+#
+#   bash bench/check.sh                                          # 10M suppressed / 1M candidates
+#   BENCH_SUPPRESSED=1000000 BENCH_CANDIDATES=100000 bash bench/check.sh   # quick run
+#   BENCH_STORES=sqlite bash bench/check.sh                      # SQLite only
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SUPPRESSED=${BENCH_SUPPRESSED:-10000000}
+CANDIDATES=${BENCH_CANDIDATES:-1000000}
+DOMAINS=${BENCH_DOMAINS:-50000}
+SEED=${BENCH_SEED:-42}
+BLOCKED_SHARE=${BENCH_BLOCKED_SHARE:-0.05}
+STORES=${BENCH_STORES:-sqlite,postgres}
+PORT=${BENCH_PORT:-18080}
+REPEAT=${BENCH_REPEAT:-3}
+WRK_THREADS=${BENCH_WRK_THREADS:-1}
+WRK_CONNECTIONS=${BENCH_WRK_CONNECTIONS:-64}
+WRK_DURATION=${BENCH_WRK_DURATION:-30s}
+WRK_WARMUP=${BENCH_WRK_WARMUP:-5s}
+CHUNK=${BENCH_CHUNK:-50000}
+PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
+PG_PORT=${BENCH_PG_PORT:-5432}
+PG_USER=${BENCH_PG_USER:-postgres}
+PG_DB=${BENCH_PG_DB:-veto_bench}
+# 1: keep a store loaded by an earlier run with the same sizes (the load is then not measured).
+REUSE_DB=${BENCH_REUSE_DB:-0}
+SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
+
+DATA=${BENCH_DATA:-$ROOT/bench-data}
+SET=$DATA/s$SUPPRESSED-c$CANDIDATES-d$DOMAINS-seed$SEED
+BIN=$ROOT/target/release
+URL=http://127.0.0.1:$PORT
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+older_than() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(b - a > s) }'; }
+median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
+# /usr/bin/time -f '%e %M' output: the last line (a failing command adds a line before it).
+time_wall() { tail -1 "$1" | cut -d' ' -f1; }
+time_rss() { tail -1 "$1" | cut -d' ' -f2; }
+status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# Resets the process's peak RSS (VmHWM), so each phase's peak can be read on its own.
+reset_hwm() { echo 5 > "/proc/$1/clear_refs" 2>/dev/null || true; }
+json_get() { python3 -c "import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+summary_of() { # FILE FIELD: a field of the {"summary": …} line of an NDJSON answer
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+summary = None
+with open(sys.argv[1]) as f:
+    for line in f:
+        if line.startswith('{"summary"'):
+            summary = json.loads(line)["summary"]
+print(summary[sys.argv[2]] if summary else "missing")
+EOF
+}
+
+# ---------------------------------------------------------------- tools
+need_apt() {
+  if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+    log "installing $2"
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y "$2" >/dev/null || { apt-get update >/dev/null && apt-get install -y "$2" >/dev/null; }
+    else sudo apt-get install -y "$2" >/dev/null; fi
+  fi
+}
+need_apt wrk wrk
+need_apt /usr/bin/time time
+need_apt curl curl
+need_apt python3 python3
+if ! python3 -c 'import duckdb' 2>/dev/null; then
+  log "installing duckdb (pip)"
+  python3 -m pip install --quiet duckdb
+fi
+# The interpreter itself, not a wrapper (pyenv shims would add their start-up to the peer's time).
+PY=$(python3 -c 'import sys; print(sys.executable)')
+
+if [ "$SKIP_BUILD" != 1 ]; then
+  log "building release binaries"
+  cargo build --release -p veto -p veto-bench
+fi
+[ -x "$BIN/veto" ] && [ -x "$BIN/veto-bench" ] || die "release binaries missing in $BIN"
+
+# ---------------------------------------------------------------- data
+mkdir -p "$SET"
+if [ ! -s "$SET/expected.json" ]; then
+  log "generating $SUPPRESSED suppressed / $CANDIDATES candidates into $SET"
+  "$BIN/veto-bench" generate --out "$SET" --suppressed "$SUPPRESSED" --candidates "$CANDIDATES" \
+    --blocked-share "$BLOCKED_SHARE" --domains "$DOMAINS" --seed "$SEED"
+fi
+EXPECTED=$(cat "$SET/expected.json")
+EXP_BLOCKED=$(json_get "$EXPECTED" blocked)
+EXP_INVALID=$(json_get "$EXPECTED" invalid)
+
+if [ ! -s "$SET/peer.duckdb" ]; then
+  log "building the DuckDB file (not timed)"
+  "$PY" bench/peer_duckdb.py build --db "$SET/peer.duckdb" --suppressed "$SET/suppressed.txt"
+fi
+
+# ---------------------------------------------------------------- the peer
+log "DuckDB peer: $REPEAT runs"
+PEER_Q=(); PEER_P=(); PEER_RSS=()
+for i in $(seq "$REPEAT"); do
+  /usr/bin/time -o "$SET/peer.time" -f '%e %M' \
+    "$PY" bench/peer_duckdb.py query --db "$SET/peer.duckdb" --candidates "$SET/candidates.csv" \
+    --out "$SET/peer-blocked.csv" > "$SET/peer.json"
+  P=$(cat "$SET/peer.json")
+  PEER_Q+=("$(json_get "$P" query_s)"); PEER_P+=("$(time_wall "$SET/peer.time")"); PEER_RSS+=("$(time_rss "$SET/peer.time")")
+  PEER_BLOCKED=$(json_get "$P" blocked)
+  echo "  run $i: query ${PEER_Q[-1]} s, process ${PEER_P[-1]} s, blocked $PEER_BLOCKED" >&2
+done
+[ "$PEER_BLOCKED" = "$EXP_BLOCKED" ] || echo "WARNING: DuckDB found $PEER_BLOCKED blocked, expected $EXP_BLOCKED" >&2
+
+# ---------------------------------------------------------------- per store
+SERVER_PID=
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+trap stop_server EXIT
+
+pg_ok() {
+  command -v psql >/dev/null 2>&1 && psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc 'select 1' >/dev/null 2>&1
+}
+
+run_store() {
+  local store=$1
+  local run=$SET/run-$store db_url metrics
+  mkdir -p "$run"
+  metrics=$run/metrics.env
+  local reuse=0
+  case $store in
+    sqlite)
+      db_url="sqlite://$run/veto.db"
+      if [ "$REUSE_DB" = 1 ] && [ -s "$run/veto.db" ] && [ -s "$run/load.out" ]; then reuse=1
+      else rm -f "$run/veto.db" "$run/veto.db-wal" "$run/veto.db-shm"; fi
+      ;;
+    postgres)
+      if ! pg_ok; then
+        echo "SKIP postgres: nothing answers on $PG_HOST:$PG_PORT as $PG_USER (start PostgreSQL or set BENCH_STORES=sqlite)" >&2
+        return 0
+      fi
+      db_url="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
+      if [ "$REUSE_DB" = 1 ] && [ -s "$run/load.out" ] \
+        && psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" -Atqc 'select 1' >/dev/null 2>&1; then reuse=1
+      else
+        psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null
+        psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "CREATE DATABASE $PG_DB" >/dev/null
+      fi
+      ;;
+    *) die "unknown store '$store' (sqlite, postgres)" ;;
+  esac
+
+  {
+    echo "store=$store"
+    echo "suppressed=$SUPPRESSED"
+    echo "candidates=$CANDIDATES"
+    echo "expected_blocked=$EXP_BLOCKED"
+    echo "expected_invalid=$EXP_INVALID"
+    echo "repeat=$REPEAT"
+    echo "nproc=$(nproc)"
+    echo "peer_query_s=$(median "${PEER_Q[@]}")"
+    echo "peer_query_all=$(IFS=,; echo "${PEER_Q[*]}")"
+    echo "peer_process_s=$(median "${PEER_P[@]}")"
+    echo "peer_process_all=$(IFS=,; echo "${PEER_P[*]}")"
+    echo "peer_rss_kb=$(maxof "${PEER_RSS[@]}")"
+    echo "peer_blocked=$PEER_BLOCKED"
+  } > "$metrics"
+
+  # -- bulk load
+  if [ "$reuse" = 1 ]; then
+    log "$store: reusing the loaded store (BENCH_REUSE_DB=1; load not measured)"
+  else
+    log "$store: loading $SUPPRESSED entries"
+    /usr/bin/time -o "$run/load.time" -f '%e %M' \
+      "$BIN/veto-bench" load --db "$db_url" --file "$SET/suppressed.txt" --chunk "$CHUNK" > "$run/load.out"
+    local last; last=$(tail -1 "$run/load.out")
+    {
+      echo "load_wall_s=$(time_wall "$run/load.time")"
+      echo "load_max_rss_kb=$(time_rss "$run/load.time")"
+      echo "load_import_s=$(json_get "$last" elapsed_s)"
+      echo "load_rows_per_s=$(json_get "$last" rows_per_s)"
+    } >> "$metrics"
+    if [ "$store" = sqlite ]; then echo "sqlite_file_bytes=$(stat -c %s "$run/veto.db")" >> "$metrics"; fi
+  fi
+  local key; key=$(json_get "$(head -1 "$run/load.out")" api_key)
+
+  # -- start-up
+  log "$store: starting veto serve"
+  local t0 t_listen= t_ready= t
+  t0=$(now)
+  "$BIN/veto" serve --db "$db_url" --listen "127.0.0.1:$PORT" > "$run/serve.out" 2> "$run/serve.err" &
+  SERVER_PID=$!
+  while :; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$run/serve.err" >&2; die "veto serve exited during start-up"; }
+    t=$(now)
+    if [ -z "$t_listen" ] && grep -q 'Veto listening' "$run/serve.out"; then t_listen=$t; fi
+    if curl -sf -o /dev/null "$URL/healthz"; then t_ready=$(now); [ -n "$t_listen" ] || t_listen=$t_ready; break; fi
+    if older_than "$t0" "$t" 900; then die "veto serve not ready after 900 s"; fi
+    sleep 0.02
+  done
+  {
+    echo "ready_listen_s=$(elapsed "$t0" "$t_listen")"
+    echo "ready_healthz_s=$(elapsed "$t0" "$t_ready")"
+    echo "ready_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)"
+    echo "ready_vmhwm_kb=$(status_kb "$SERVER_PID" VmHWM)"
+    echo "server_pid=$SERVER_PID"
+  } >> "$metrics"
+  echo "  ready in $(elapsed "$t0" "$t_ready") s; $(curl -s "$URL/healthz")" >&2
+
+  # -- batch check through the CLI
+  log "$store: veto check --file ($REPEAT runs)"
+  local walls=() rss=() hwm=() rc
+  for i in $(seq "$REPEAT"); do
+    reset_hwm "$SERVER_PID"
+    set +e
+    VETO_API_KEY=$key /usr/bin/time -o "$run/cli.time" -f '%e %M' \
+      "$BIN/veto" --server "$URL" check --file "$SET/candidates.csv" --column email --json > "$run/cli.ndjson" 2> "$run/cli.err"
+    rc=$?
+    set -e
+    [ "$rc" -le 1 ] || { cat "$run/cli.err" >&2; die "veto check --file failed (exit $rc)"; }
+    walls+=("$(time_wall "$run/cli.time")"); rss+=("$(time_rss "$run/cli.time")"); hwm+=("$(status_kb "$SERVER_PID" VmHWM)")
+    echo "  run $i: ${walls[-1]} s (exit $rc), client ${rss[-1]} kB, server peak ${hwm[-1]} kB" >&2
+  done
+  local cli_blocked cli_invalid
+  cli_blocked=$(summary_of "$run/cli.ndjson" blocked)
+  cli_invalid=$(summary_of "$run/cli.ndjson" invalid)
+  {
+    echo "cli_wall_s=$(median "${walls[@]}")"
+    echo "cli_wall_all=$(IFS=,; echo "${walls[*]}")"
+    echo "cli_client_rss_kb=$(maxof "${rss[@]}")"
+    echo "cli_server_hwm_kb=$(maxof "${hwm[@]}")"
+    echo "cli_blocked=$cli_blocked"
+    echo "cli_invalid=$cli_invalid"
+    echo "cli_block_lines=$(grep -c '"verdict":"block"' "$run/cli.ndjson" || true)"
+  } >> "$metrics"
+  [ "$cli_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: veto check reported $cli_blocked blocked, expected $EXP_BLOCKED" >&2
+  [ "$cli_invalid" = "$EXP_INVALID" ] || echo "WARNING: veto check reported $cli_invalid invalid, expected $EXP_INVALID" >&2
+
+  # -- batch check through the raw HTTP bulk endpoint
+  log "$store: POST /v1/check/bulk with curl ($REPEAT runs)"
+  walls=(); rss=(); hwm=()
+  for i in $(seq "$REPEAT"); do
+    reset_hwm "$SERVER_PID"
+    /usr/bin/time -o "$run/bulk.time" -f '%e %M' \
+      curl -sS --fail -o "$run/bulk.ndjson" -H "Authorization: Bearer $key" -H 'Content-Type: text/plain' \
+      --data-binary "@$SET/values.txt" "$URL/v1/check/bulk?purpose=sales&kind=email"
+    walls+=("$(time_wall "$run/bulk.time")"); rss+=("$(time_rss "$run/bulk.time")"); hwm+=("$(status_kb "$SERVER_PID" VmHWM)")
+    echo "  run $i: ${walls[-1]} s, client ${rss[-1]} kB, server peak ${hwm[-1]} kB" >&2
+  done
+  local bulk_blocked bulk_invalid
+  bulk_blocked=$(summary_of "$run/bulk.ndjson" blocked)
+  bulk_invalid=$(summary_of "$run/bulk.ndjson" invalid)
+  {
+    echo "bulk_wall_s=$(median "${walls[@]}")"
+    echo "bulk_wall_all=$(IFS=,; echo "${walls[*]}")"
+    echo "bulk_client_rss_kb=$(maxof "${rss[@]}")"
+    echo "bulk_server_hwm_kb=$(maxof "${hwm[@]}")"
+    echo "bulk_blocked=$bulk_blocked"
+    echo "bulk_invalid=$bulk_invalid"
+  } >> "$metrics"
+  [ "$bulk_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: the bulk endpoint reported $bulk_blocked blocked, expected $EXP_BLOCKED" >&2
+
+  # -- single checks with wrk
+  log "$store: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION (after a $WRK_WARMUP warm-up)"
+  BENCH_VALUES=$SET/values.txt VETO_API_KEY=$key \
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_WARMUP" -s bench/wrk_check.lua "$URL" > "$run/wrk-warmup.out"
+  reset_hwm "$SERVER_PID"
+  BENCH_VALUES=$SET/values.txt VETO_API_KEY=$key \
+    wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -s bench/wrk_check.lua "$URL" > "$run/wrk.out"
+  cat "$run/wrk.out" >&2
+  local w; w=$(grep '^WRK_JSON ' "$run/wrk.out" | sed 's/^WRK_JSON //')
+  {
+    for k in rps p50_ms p90_ms p99_ms p999_ms max_ms requests errors_status errors_timeout errors_connect errors_read; do
+      echo "wrk_$k=$(json_get "$w" "$k")"
+    done
+    echo "wrk_threads=$WRK_THREADS"
+    echo "wrk_connections=$WRK_CONNECTIONS"
+    echo "wrk_duration=$WRK_DURATION"
+    echo "wrk_server_hwm_kb=$(status_kb "$SERVER_PID" VmHWM)"
+  } >> "$metrics"
+
+  # -- memory after everything, then stop
+  sleep 1
+  echo "final_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)" >> "$metrics"
+  stop_server
+
+  python3 bench/report.py "$metrics" "$DATA/results-$store.json"
+  cp "$DATA/results-$store.json" "$run/results.json"
+}
+
+IFS=, read -r -a STORE_LIST <<< "$STORES"
+for s in "${STORE_LIST[@]}"; do
+  run_store "$s"
+done
