@@ -49,7 +49,10 @@ impl PostgresStore {
 
     /// Like [`PostgresStore::connect`], with the schema given apart from the URL (it wins over
     /// one in the URL).
-    pub async fn connect_with_schema(url: &str, schema: Option<&str>) -> Result<PostgresStore, StoreError> {
+    pub async fn connect_with_schema(
+        url: &str,
+        schema: Option<&str>,
+    ) -> Result<PostgresStore, StoreError> {
         let (base, url_schema) = split_schema(url)?;
         let schema = match schema {
             Some(s) => Some(s.to_string()),
@@ -107,22 +110,27 @@ async fn create_schema(opts: &PgConnectOptions, schema: &str) -> Result<(), Stor
         .connect()
         .await
         .map_err(|e| StoreError::Other(format!("cannot connect to PostgreSQL: {e}")))?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
-        .bind(schema)
-        .fetch_one(&mut conn)
-        .await
-        .map_err(tx::db)?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
+            .bind(schema)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(tx::db)?;
     if !exists {
         // The name was checked to be a plain lower-case identifier, so it needs no quoting.
-        let r = sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}")))
-            .execute(&mut conn)
-            .await;
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema}"
+        )))
+        .execute(&mut conn)
+        .await;
         // Two nodes creating the schema at once: one of them loses the race on the catalog's
         // unique index even with IF NOT EXISTS, and the schema is there all the same.
         if let Err(e) = r {
             let raced = matches!(&e, sqlx::Error::Database(d) if d.code().as_deref() == Some("23505") || d.code().as_deref() == Some("42P06"));
             if !raced {
-                return Err(StoreError::Other(format!("cannot create schema {schema}: {e}")));
+                return Err(StoreError::Other(format!(
+                    "cannot create schema {schema}: {e}"
+                )));
             }
         }
     }
@@ -135,7 +143,8 @@ fn check_schema_name(s: &str) -> Result<(), StoreError> {
     let ok = !s.is_empty()
         && s.len() <= 63
         && s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !s.starts_with("pg_");
     if ok {
         Ok(())
@@ -200,7 +209,15 @@ mod tests {
     #[test]
     fn schema_names_are_plain_identifiers() {
         assert!(check_schema_name("veto_test_0123abc").is_ok());
-        for bad in ["", "Veto", "a-b", "a;drop", "pg_catalog", "1abc", &"x".repeat(64)] {
+        for bad in [
+            "",
+            "Veto",
+            "a-b",
+            "a;drop",
+            "pg_catalog",
+            "1abc",
+            &"x".repeat(64),
+        ] {
             assert!(check_schema_name(bad).is_err(), "{bad}");
         }
     }

@@ -14,12 +14,15 @@ use veto_domain::policy::TenantPolicy;
 use veto_domain::suppression::{EndKind, Entry, EntryEnd, NewEntry};
 use veto_store::events;
 use veto_store::{
-    AddOutcome, ApiKey, AuditFilter, Change, ChangeOp, EntryFilter, EntryStatus, ErasureReport, ImportReport,
-    IndexRow, LiftDecision, LiftFilter, Page, PageRequest, Store, StoreError, StoreResult, Tenant, User, UserPatch,
+    AddOutcome, ApiKey, AuditFilter, Change, ChangeOp, EntryFilter, EntryStatus, ErasureReport,
+    ImportReport, IndexRow, LiftDecision, LiftFilter, Page, PageRequest, Store, StoreError,
+    StoreResult, Tenant, User, UserPatch,
 };
 
 use crate::PostgresStore;
-use crate::rows::{self, audit_cols, entry_cols, index_cols, key_cols, lift_cols, tenant_cols, user_cols};
+use crate::rows::{
+    self, audit_cols, entry_cols, index_cols, key_cols, lift_cols, tenant_cols, user_cols,
+};
 use crate::tx::{Chain, db, db_conflict, extend_draft, lock_feed, push_change};
 
 /// Rows per INSERT of an import: large statements amortise round trips, and this bound keeps
@@ -54,11 +57,24 @@ fn hash_lists(hashes: &[IdentHash]) -> (Vec<i64>, Vec<Vec<u8>>) {
     )
 }
 
-async fn load_user(conn: &mut PgConnection, tenant: TenantId, id: UserId, lock: bool) -> StoreResult<User> {
+async fn load_user(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: UserId,
+    lock: bool,
+) -> StoreResult<User> {
     let sql = if lock {
-        concat!("SELECT ", user_cols!(), " FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE")
+        concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users WHERE id = $1 AND tenant_id = $2 FOR UPDATE"
+        )
     } else {
-        concat!("SELECT ", user_cols!(), " FROM users WHERE id = $1 AND tenant_id = $2")
+        concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users WHERE id = $1 AND tenant_id = $2"
+        )
     };
     let row = sqlx::query(sql)
         .bind(id.0)
@@ -70,7 +86,11 @@ async fn load_user(conn: &mut PgConnection, tenant: TenantId, id: UserId, lock: 
     rows::user(&row)
 }
 
-async fn load_entry_for_update(conn: &mut PgConnection, tenant: TenantId, id: EntryId) -> StoreResult<(i64, Entry)> {
+async fn load_entry_for_update(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: EntryId,
+) -> StoreResult<(i64, Entry)> {
     let row = sqlx::query(concat!(
         "SELECT ",
         entry_cols!(),
@@ -86,20 +106,43 @@ async fn load_entry_for_update(conn: &mut PgConnection, tenant: TenantId, id: En
 }
 
 /// Ends a not-ended entry as expired at its expiry time, with its change and event.
-async fn end_expired(conn: &mut PgConnection, chain: &mut Chain, row_id: i64, mut e: Entry) -> StoreResult<Entry> {
+async fn end_expired(
+    conn: &mut PgConnection,
+    chain: &mut Chain,
+    row_id: i64,
+    mut e: Entry,
+) -> StoreResult<Entry> {
     let Some(at) = e.expires_at else {
-        return Err(StoreError::Other(format!("entry {} has no expiry to end at", e.id)));
+        return Err(StoreError::Other(format!(
+            "entry {} has no expiry to end at",
+            e.id
+        )));
     };
     let by = Actor::system("expiry");
-    sqlx::query("UPDATE entries SET ended_at = $2, end_kind = 'expired', ended_by = $3 WHERE row_id = $1")
-        .bind(row_id)
-        .bind(veto_domain::to_micros(at))
-        .bind(by.to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-    e.ended = Some(EntryEnd { kind: EndKind::Expired, at, by, lift_id: None });
-    push_change(conn, e.tenant_id, ChangeOp::Ended { row_id, short: e.ident_hash.short_i64() }).await?;
+    sqlx::query(
+        "UPDATE entries SET ended_at = $2, end_kind = 'expired', ended_by = $3 WHERE row_id = $1",
+    )
+    .bind(row_id)
+    .bind(veto_domain::to_micros(at))
+    .bind(by.to_string())
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    e.ended = Some(EntryEnd {
+        kind: EndKind::Expired,
+        at,
+        by,
+        lift_id: None,
+    });
+    push_change(
+        conn,
+        e.tenant_id,
+        ChangeOp::Ended {
+            row_id,
+            short: e.ident_hash.short_i64(),
+        },
+    )
+    .await?;
     chain.append(conn, &events::suppression_expired(&e)).await?;
     Ok(e)
 }
@@ -151,7 +194,8 @@ impl EntryColumns {
     fn push(&mut self, e: NewEntry) {
         self.id.push(e.id.0);
         self.kind.push(e.kind.as_str());
-        self.identifier.push(e.identifier.map(|i| i.value().to_string()));
+        self.identifier
+            .push(e.identifier.map(|i| i.value().to_string()));
         self.ident_hash.push(e.ident_hash.0.to_vec());
         self.ident_short.push(e.ident_hash.short_i64());
         self.include_subdomains.push(e.include_subdomains);
@@ -164,11 +208,16 @@ impl EntryColumns {
         self.created_by.push(e.created_by.to_string());
         self.created_at.push(veto_domain::to_micros(e.created_at));
         self.valid_from.push(veto_domain::to_micros(e.valid_from));
-        self.expires_at.push(e.expires_at.map(veto_domain::to_micros));
+        self.expires_at
+            .push(e.expires_at.map(veto_domain::to_micros));
     }
 
     /// Inserts the rows not already in force; returns (inserted, first row id, last row id).
-    async fn insert(self, conn: &mut PgConnection, tenant: TenantId) -> StoreResult<(i64, Option<i64>, Option<i64>)> {
+    async fn insert(
+        self,
+        conn: &mut PgConnection,
+        tenant: TenantId,
+    ) -> StoreResult<(i64, Option<i64>, Option<i64>)> {
         let row = sqlx::query(
             "WITH ins AS ( \
                INSERT INTO entries (id, tenant_id, kind, identifier, ident_hash, ident_short, include_subdomains, \
@@ -207,7 +256,11 @@ impl EntryColumns {
         .fetch_one(conn)
         .await
         .map_err(db)?;
-        Ok((rows::get(&row, "n")?, rows::get(&row, "first")?, rows::get(&row, "last")?))
+        Ok((
+            rows::get(&row, "n")?,
+            rows::get(&row, "first")?,
+            rows::get(&row, "last")?,
+        ))
     }
 }
 
@@ -219,7 +272,13 @@ impl Store for PostgresStore {
 
     // ----- tenants -----
 
-    async fn create_tenant(&self, tenant: Tenant, admin: User, key: ApiKey, drafts: Vec<AuditDraft>) -> StoreResult<()> {
+    async fn create_tenant(
+        &self,
+        tenant: Tenant,
+        admin: User,
+        key: ApiKey,
+        drafts: Vec<AuditDraft>,
+    ) -> StoreResult<()> {
         let policy = json_text(&tenant.policy, "the tenant policy")?;
         let mut tx = self.pool.begin().await.map_err(db)?;
         sqlx::query("INSERT INTO tenants (id, name, created_at, policy, secret) VALUES ($1, $2, $3, $4, $5)")
@@ -242,26 +301,39 @@ impl Store for PostgresStore {
     }
 
     async fn get_tenant(&self, id: TenantId) -> StoreResult<Tenant> {
-        let row = sqlx::query(concat!("SELECT ", tenant_cols!(), " FROM tenants WHERE id = $1"))
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound("tenant"))?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            tenant_cols!(),
+            " FROM tenants WHERE id = $1"
+        ))
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("tenant"))?;
         rows::tenant(&row)
     }
 
     async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {
-        sqlx::query(concat!("SELECT ", tenant_cols!(), " FROM tenants ORDER BY created_at, id"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::tenant)
-            .collect()
+        sqlx::query(concat!(
+            "SELECT ",
+            tenant_cols!(),
+            " FROM tenants ORDER BY created_at, id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::tenant)
+        .collect()
     }
 
-    async fn update_policy(&self, tenant: TenantId, policy: &TenantPolicy, draft: AuditDraft) -> StoreResult<()> {
+    async fn update_policy(
+        &self,
+        tenant: TenantId,
+        policy: &TenantPolicy,
+        draft: AuditDraft,
+    ) -> StoreResult<()> {
         let policy = json_text(policy, "the tenant policy")?;
         let mut tx = self.pool.begin().await.map_err(db)?;
         lock_feed(&mut tx).await?;
@@ -296,17 +368,27 @@ impl Store for PostgresStore {
     }
 
     async fn list_users(&self, tenant: TenantId) -> StoreResult<Vec<User>> {
-        sqlx::query(concat!("SELECT ", user_cols!(), " FROM users WHERE tenant_id = $1 ORDER BY created_at, id"))
-            .bind(tenant.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::user)
-            .collect()
+        sqlx::query(concat!(
+            "SELECT ",
+            user_cols!(),
+            " FROM users WHERE tenant_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(tenant.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::user)
+        .collect()
     }
 
-    async fn update_user(&self, tenant: TenantId, id: UserId, patch: UserPatch, draft: AuditDraft) -> StoreResult<User> {
+    async fn update_user(
+        &self,
+        tenant: TenantId,
+        id: UserId,
+        patch: UserPatch,
+        draft: AuditDraft,
+    ) -> StoreResult<User> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         lock_feed(&mut tx).await?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
@@ -323,15 +405,17 @@ impl Store for PostgresStore {
         if let Some(d) = patch.disabled {
             user.disabled = d;
         }
-        sqlx::query("UPDATE users SET role = $2, team = $3, name = $4, disabled = $5 WHERE id = $1")
-            .bind(user.id.0)
-            .bind(user.role.as_str())
-            .bind(&user.team)
-            .bind(&user.name)
-            .bind(user.disabled)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "UPDATE users SET role = $2, team = $3, name = $4, disabled = $5 WHERE id = $1",
+        )
+        .bind(user.id.0)
+        .bind(user.role.as_str())
+        .bind(&user.team)
+        .bind(&user.name)
+        .bind(user.disabled)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         push_change(&mut tx, tenant, ChangeOp::Auth).await?;
         chain.append(&mut tx, &draft).await?;
         chain.save(&mut tx).await?;
@@ -352,11 +436,15 @@ impl Store for PostgresStore {
 
     async fn key_by_hash(&self, key_hash: &[u8; 32]) -> StoreResult<Option<(ApiKey, User)>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
-        let Some(row) = sqlx::query(concat!("SELECT ", key_cols!(), " FROM api_keys WHERE key_hash = $1"))
-            .bind(key_hash.as_slice())
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db)?
+        let Some(row) = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE key_hash = $1"
+        ))
+        .bind(key_hash.as_slice())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
         else {
             return Ok(None);
         };
@@ -364,7 +452,10 @@ impl Store for PostgresStore {
         let user = match load_user(&mut conn, key.tenant_id, key.user_id, false).await {
             Ok(u) => u,
             Err(StoreError::NotFound(_)) => {
-                return Err(StoreError::Other(format!("api key {} refers to a missing user", key.id)));
+                return Err(StoreError::Other(format!(
+                    "api key {} refers to a missing user",
+                    key.id
+                )));
             }
             Err(e) => return Err(e),
         };
@@ -372,27 +463,42 @@ impl Store for PostgresStore {
     }
 
     async fn list_keys(&self, tenant: TenantId) -> StoreResult<Vec<ApiKey>> {
-        sqlx::query(concat!("SELECT ", key_cols!(), " FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id"))
-            .bind(tenant.0)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::api_key)
-            .collect()
+        sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(tenant.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::api_key)
+        .collect()
     }
 
-    async fn revoke_key(&self, tenant: TenantId, id: ApiKeyId, by: &Actor, at: Timestamp, draft: AuditDraft) -> StoreResult<ApiKey> {
+    async fn revoke_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        by: &Actor,
+        at: Timestamp,
+        draft: AuditDraft,
+    ) -> StoreResult<ApiKey> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         lock_feed(&mut tx).await?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
-        let row = sqlx::query(concat!("SELECT ", key_cols!(), " FROM api_keys WHERE id = $1 AND tenant_id = $2 FOR UPDATE"))
-            .bind(id.0)
-            .bind(tenant.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound("api key"))?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            key_cols!(),
+            " FROM api_keys WHERE id = $1 AND tenant_id = $2 FOR UPDATE"
+        ))
+        .bind(id.0)
+        .bind(tenant.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("api key"))?;
         let mut key = rows::api_key(&row)?;
         if key.revoked_at.is_some() {
             return Ok(key);
@@ -451,7 +557,12 @@ impl Store for PostgresStore {
             }
         }
         if let Some(existing) = existing {
-            chain.append(&mut tx, &events::suppression_duplicate(&existing, &entry.created_by)).await?;
+            chain
+                .append(
+                    &mut tx,
+                    &events::suppression_duplicate(&existing, &entry.created_by),
+                )
+                .await?;
             chain.save(&mut tx).await?;
             tx.commit().await.map_err(db)?;
             return Ok(AddOutcome::Existing(existing));
@@ -485,16 +596,34 @@ impl Store for PostgresStore {
         .map_err(|e| db_conflict(e, || format!("entry {} already exists", entry.id)))?;
         let row_id: i64 = rows::get(&row, "row_id")?;
         let e = entry.into_entry();
-        push_change(&mut tx, tenant, ChangeOp::Added { first_row: row_id, last_row: row_id }).await?;
-        chain.append(&mut tx, &events::suppression_created(&e)).await?;
+        push_change(
+            &mut tx,
+            tenant,
+            ChangeOp::Added {
+                first_row: row_id,
+                last_row: row_id,
+            },
+        )
+        .await?;
+        chain
+            .append(&mut tx, &events::suppression_created(&e))
+            .await?;
         chain.save(&mut tx).await?;
         tx.commit().await.map_err(db)?;
         Ok(AddOutcome::Created(e))
     }
 
-    async fn import_entries(&self, tenant: TenantId, entries: Vec<NewEntry>, draft: AuditDraft) -> StoreResult<ImportReport> {
+    async fn import_entries(
+        &self,
+        tenant: TenantId,
+        entries: Vec<NewEntry>,
+        draft: AuditDraft,
+    ) -> StoreResult<ImportReport> {
         if let Some(e) = entries.iter().find(|e| e.tenant_id != tenant) {
-            return Err(StoreError::Other(format!("import into tenant {tenant} holds entry {} of tenant {}", e.id, e.tenant_id)));
+            return Err(StoreError::Other(format!(
+                "import into tenant {tenant} holds entry {} of tenant {}",
+                e.id, e.tenant_id
+            )));
         }
         let total = entries.len() as u64;
         let mut tx = self.pool.begin().await.map_err(db)?;
@@ -515,10 +644,27 @@ impl Store for PostgresStore {
             last = l.or(last);
         }
         if let (Some(first_row), Some(last_row)) = (first, last) {
-            push_change(&mut tx, tenant, ChangeOp::Added { first_row, last_row }).await?;
+            push_change(
+                &mut tx,
+                tenant,
+                ChangeOp::Added {
+                    first_row,
+                    last_row,
+                },
+            )
+            .await?;
         }
-        let report = ImportReport { inserted, already_active: total.saturating_sub(inserted) };
-        let draft = extend_draft(draft, &[("inserted", json!(report.inserted)), ("already_active", json!(report.already_active))]);
+        let report = ImportReport {
+            inserted,
+            already_active: total.saturating_sub(inserted),
+        };
+        let draft = extend_draft(
+            draft,
+            &[
+                ("inserted", json!(report.inserted)),
+                ("already_active", json!(report.already_active)),
+            ],
+        );
         chain.append(&mut tx, &draft).await?;
         chain.save(&mut tx).await?;
         tx.commit().await.map_err(db)?;
@@ -526,42 +672,61 @@ impl Store for PostgresStore {
     }
 
     async fn get_entry(&self, tenant: TenantId, id: EntryId) -> StoreResult<Entry> {
-        let row = sqlx::query(concat!("SELECT ", entry_cols!(), " FROM entries WHERE tenant_id = $1 AND id = $2"))
-            .bind(tenant.0)
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound("entry"))?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            entry_cols!(),
+            " FROM entries WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("entry"))?;
         Ok(rows::entry(&row)?.1)
     }
 
     async fn entry_history(&self, tenant: TenantId, id: EntryId) -> StoreResult<Vec<AuditEvent>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM entries WHERE tenant_id = $1 AND id = $2)")
-            .bind(tenant.0)
-            .bind(id.0)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db)?;
+        let exists: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE tenant_id = $1 AND id = $2)",
+        )
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
         if !exists {
             return Err(StoreError::NotFound("entry"));
         }
-        sqlx::query(concat!("SELECT ", audit_cols!(), " FROM audit_events WHERE tenant_id = $1 AND subject = $2 ORDER BY seq"))
-            .bind(tenant.0)
-            .bind(id.to_string())
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::audit_event)
-            .collect()
+        sqlx::query(concat!(
+            "SELECT ",
+            audit_cols!(),
+            " FROM audit_events WHERE tenant_id = $1 AND subject = $2 ORDER BY seq"
+        ))
+        .bind(tenant.0)
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::audit_event)
+        .collect()
     }
 
-    async fn list_entries(&self, tenant: TenantId, filter: &EntryFilter, page: PageRequest<EntryId>) -> StoreResult<Page<Entry, EntryId>> {
+    async fn list_entries(
+        &self,
+        tenant: TenantId,
+        filter: &EntryFilter,
+        page: PageRequest<EntryId>,
+    ) -> StoreResult<Page<Entry, EntryId>> {
         let now = veto_domain::to_micros(filter.now.unwrap_or_else(veto_domain::now));
         let limit = page_limit(page.limit);
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(concat!("SELECT ", entry_cols!(), " FROM entries WHERE tenant_id = "));
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(concat!(
+            "SELECT ",
+            entry_cols!(),
+            " FROM entries WHERE tenant_id = "
+        ));
         q.push_bind(tenant.0);
         match filter.status {
             EntryStatus::Active => {
@@ -623,7 +788,11 @@ impl Store for PostgresStore {
         Ok(paginate(items, limit, |e: &Entry| e.id))
     }
 
-    async fn entries_by_hashes(&self, tenant: TenantId, hashes: &[IdentHash]) -> StoreResult<Vec<Entry>> {
+    async fn entries_by_hashes(
+        &self,
+        tenant: TenantId,
+        hashes: &[IdentHash],
+    ) -> StoreResult<Vec<Entry>> {
         if hashes.is_empty() {
             return Ok(Vec::new());
         }
@@ -644,24 +813,37 @@ impl Store for PostgresStore {
         .collect()
     }
 
-    async fn entries_by_rows(&self, tenant: TenantId, rows_ids: &[i64]) -> StoreResult<Vec<(i64, Entry)>> {
+    async fn entries_by_rows(
+        &self,
+        tenant: TenantId,
+        rows_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, Entry)>> {
         if rows_ids.is_empty() {
             return Ok(Vec::new());
         }
-        sqlx::query(concat!("SELECT ", entry_cols!(), " FROM entries WHERE tenant_id = $1 AND row_id = ANY($2) ORDER BY row_id"))
-            .bind(tenant.0)
-            .bind(rows_ids)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::entry)
-            .collect()
+        sqlx::query(concat!(
+            "SELECT ",
+            entry_cols!(),
+            " FROM entries WHERE tenant_id = $1 AND row_id = ANY($2) ORDER BY row_id"
+        ))
+        .bind(tenant.0)
+        .bind(rows_ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::entry)
+        .collect()
     }
 
     // ----- check index feed -----
 
-    async fn index_rows(&self, tenant: TenantId, after_row: i64, limit: u32) -> StoreResult<Vec<IndexRow>> {
+    async fn index_rows(
+        &self,
+        tenant: TenantId,
+        after_row: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<IndexRow>> {
         sqlx::query(concat!(
             "SELECT ",
             index_cols!(),
@@ -678,7 +860,12 @@ impl Store for PostgresStore {
         .collect()
     }
 
-    async fn index_rows_in_range(&self, tenant: TenantId, first: i64, last: i64) -> StoreResult<Vec<IndexRow>> {
+    async fn index_rows_in_range(
+        &self,
+        tenant: TenantId,
+        first: i64,
+        last: i64,
+    ) -> StoreResult<Vec<IndexRow>> {
         sqlx::query(concat!(
             "SELECT ",
             index_cols!(),
@@ -703,27 +890,36 @@ impl Store for PostgresStore {
     }
 
     async fn changes_after(&self, after: i64, limit: u32) -> StoreResult<Vec<Change>> {
-        sqlx::query("SELECT seq, tenant_id, op, a, b FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2")
-            .bind(after)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::change)
-            .collect()
+        sqlx::query(
+            "SELECT seq, tenant_id, op, a, b FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::change)
+        .collect()
     }
 
     // ----- lifts -----
 
-    async fn create_lift_request(&self, lift: LiftRequest, actor: &Actor) -> StoreResult<LiftRequest> {
+    async fn create_lift_request(
+        &self,
+        lift: LiftRequest,
+        actor: &Actor,
+    ) -> StoreResult<LiftRequest> {
         let tenant = lift.tenant_id;
         let mut tx = self.pool.begin().await.map_err(db)?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
         let (_, entry) = load_entry_for_update(&mut tx, tenant, lift.entry_id).await?;
         let now = veto_domain::now();
         if entry.ended.is_some() || entry.expires_at.is_some_and(|x| x <= now) {
-            return Err(StoreError::Conflict(format!("entry {} is no longer in force", entry.id)));
+            return Err(StoreError::Conflict(format!(
+                "entry {} is no longer in force",
+                entry.id
+            )));
         }
         let pending: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM lift_requests WHERE entry_id = $1 AND status = 'pending')")
             .bind(lift.entry_id.0)
@@ -731,7 +927,10 @@ impl Store for PostgresStore {
             .await
             .map_err(db)?;
         if pending {
-            return Err(StoreError::Conflict(format!("entry {} already has a pending lift request", entry.id)));
+            return Err(StoreError::Conflict(format!(
+                "entry {} already has a pending lift request",
+                entry.id
+            )));
         }
         sqlx::query(
             "INSERT INTO lift_requests (id, tenant_id, entry_id, requested_by, reason, evidence, status, created_at, \
@@ -752,26 +951,41 @@ impl Store for PostgresStore {
         .execute(&mut *tx)
         .await
         .map_err(|e| db_conflict(e, || format!("entry {} already has a pending lift request", lift.entry_id)))?;
-        chain.append(&mut tx, &events::lift_requested(&lift, actor)).await?;
+        chain
+            .append(&mut tx, &events::lift_requested(&lift, actor))
+            .await?;
         chain.save(&mut tx).await?;
         tx.commit().await.map_err(db)?;
         Ok(lift)
     }
 
     async fn get_lift_request(&self, tenant: TenantId, id: LiftId) -> StoreResult<LiftRequest> {
-        let row = sqlx::query(concat!("SELECT ", lift_cols!(), " FROM lift_requests WHERE id = $1 AND tenant_id = $2"))
-            .bind(id.0)
-            .bind(tenant.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound("lift request"))?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            lift_cols!(),
+            " FROM lift_requests WHERE id = $1 AND tenant_id = $2"
+        ))
+        .bind(id.0)
+        .bind(tenant.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("lift request"))?;
         rows::lift(&row)
     }
 
-    async fn list_lift_requests(&self, tenant: TenantId, filter: &LiftFilter, page: PageRequest<LiftId>) -> StoreResult<Page<LiftRequest, LiftId>> {
+    async fn list_lift_requests(
+        &self,
+        tenant: TenantId,
+        filter: &LiftFilter,
+        page: PageRequest<LiftId>,
+    ) -> StoreResult<Page<LiftRequest, LiftId>> {
         let limit = page_limit(page.limit);
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(concat!("SELECT ", lift_cols!(), " FROM lift_requests WHERE tenant_id = "));
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(concat!(
+            "SELECT ",
+            lift_cols!(),
+            " FROM lift_requests WHERE tenant_id = "
+        ));
         q.push_bind(tenant.0);
         if let Some(s) = filter.status {
             q.push(" AND status = ");
@@ -798,32 +1012,50 @@ impl Store for PostgresStore {
         Ok(paginate(items, limit, |l: &LiftRequest| l.id))
     }
 
-    async fn decide_lift_request(&self, tenant: TenantId, decision: LiftDecision) -> StoreResult<LiftRequest> {
+    async fn decide_lift_request(
+        &self,
+        tenant: TenantId,
+        decision: LiftDecision,
+    ) -> StoreResult<LiftRequest> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         // Only approvals append a change, but which it is is known only after reading the
         // request; the feed lock must come before the tenant lock, so take it up front.
         lock_feed(&mut tx).await?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
-        let row = sqlx::query(concat!("SELECT ", lift_cols!(), " FROM lift_requests WHERE id = $1 AND tenant_id = $2 FOR UPDATE"))
-            .bind(decision.lift_id.0)
-            .bind(tenant.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?
-            .ok_or(StoreError::NotFound("lift request"))?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            lift_cols!(),
+            " FROM lift_requests WHERE id = $1 AND tenant_id = $2 FOR UPDATE"
+        ))
+        .bind(decision.lift_id.0)
+        .bind(tenant.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound("lift request"))?;
         let mut lift = rows::lift(&row)?;
         if lift.status != LiftStatus::Pending {
-            return Err(StoreError::Conflict(format!("the lift request is already {}", lift.status.as_str())));
+            return Err(StoreError::Conflict(format!(
+                "the lift request is already {}",
+                lift.status.as_str()
+            )));
         }
         let at = veto_domain::truncate_micros(decision.at);
-        lift.status = if decision.approve { LiftStatus::Approved } else { LiftStatus::Rejected };
+        lift.status = if decision.approve {
+            LiftStatus::Approved
+        } else {
+            LiftStatus::Rejected
+        };
         lift.decided_by = Some(decision.decided_by);
         lift.decided_at = Some(at);
         lift.decision_note = decision.note.clone();
         let ended = if decision.approve {
             let (row_id, mut entry) = load_entry_for_update(&mut tx, tenant, lift.entry_id).await?;
             if entry.ended.is_some() || entry.expires_at.is_some_and(|x| x <= at) {
-                return Err(StoreError::Conflict(format!("entry {} is no longer in force", entry.id)));
+                return Err(StoreError::Conflict(format!(
+                    "entry {} is no longer in force",
+                    entry.id
+                )));
             }
             sqlx::query("UPDATE entries SET ended_at = $2, end_kind = 'lifted', ended_by = $3, lift_id = $4 WHERE row_id = $1")
                 .bind(row_id)
@@ -833,8 +1065,21 @@ impl Store for PostgresStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
-            entry.ended = Some(EntryEnd { kind: EndKind::Lifted, at, by: decision.actor.clone(), lift_id: Some(lift.id) });
-            push_change(&mut tx, tenant, ChangeOp::Ended { row_id, short: entry.ident_hash.short_i64() }).await?;
+            entry.ended = Some(EntryEnd {
+                kind: EndKind::Lifted,
+                at,
+                by: decision.actor.clone(),
+                lift_id: Some(lift.id),
+            });
+            push_change(
+                &mut tx,
+                tenant,
+                ChangeOp::Ended {
+                    row_id,
+                    short: entry.ident_hash.short_i64(),
+                },
+            )
+            .await?;
             Some(entry)
         } else {
             None
@@ -848,9 +1093,16 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        chain.append(&mut tx, &events::lift_decided(&lift, &decision.actor)).await?;
+        chain
+            .append(&mut tx, &events::lift_decided(&lift, &decision.actor))
+            .await?;
         if let Some(entry) = &ended {
-            chain.append(&mut tx, &events::suppression_lifted(entry, &lift, &decision.actor)).await?;
+            chain
+                .append(
+                    &mut tx,
+                    &events::suppression_lifted(entry, &lift, &decision.actor),
+                )
+                .await?;
         }
         chain.save(&mut tx).await?;
         tx.commit().await.map_err(db)?;
@@ -917,7 +1169,12 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
-    async fn erase(&self, tenant: TenantId, hashes: &[IdentHash], draft: AuditDraft) -> StoreResult<ErasureReport> {
+    async fn erase(
+        &self,
+        tenant: TenantId,
+        hashes: &[IdentHash],
+        draft: AuditDraft,
+    ) -> StoreResult<ErasureReport> {
         let (shorts, fulls) = hash_lists(hashes);
         let mut tx = self.pool.begin().await.map_err(db)?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
@@ -945,8 +1202,17 @@ impl Store for PostgresStore {
             .map_err(db)?
             .rows_affected()
         };
-        let report = ErasureReport { entries: ids.len() as u64, lift_requests: lifts };
-        let draft = extend_draft(draft, &[("entries", json!(report.entries)), ("lift_requests", json!(report.lift_requests))]);
+        let report = ErasureReport {
+            entries: ids.len() as u64,
+            lift_requests: lifts,
+        };
+        let draft = extend_draft(
+            draft,
+            &[
+                ("entries", json!(report.entries)),
+                ("lift_requests", json!(report.lift_requests)),
+            ],
+        );
         chain.append(&mut tx, &draft).await?;
         chain.save(&mut tx).await?;
         tx.commit().await.map_err(db)?;
@@ -964,9 +1230,18 @@ impl Store for PostgresStore {
         Ok(e)
     }
 
-    async fn list_audit(&self, tenant: TenantId, filter: &AuditFilter, page: PageRequest<i64>) -> StoreResult<Page<AuditEvent, i64>> {
+    async fn list_audit(
+        &self,
+        tenant: TenantId,
+        filter: &AuditFilter,
+        page: PageRequest<i64>,
+    ) -> StoreResult<Page<AuditEvent, i64>> {
         let limit = page_limit(page.limit);
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(concat!("SELECT ", audit_cols!(), " FROM audit_events WHERE tenant_id = "));
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(concat!(
+            "SELECT ",
+            audit_cols!(),
+            " FROM audit_events WHERE tenant_id = "
+        ));
         q.push_bind(tenant.0);
         if let Some(a) = &filter.action {
             q.push(" AND action = ");
@@ -1006,17 +1281,26 @@ impl Store for PostgresStore {
         Ok(paginate(items, limit, |e: &AuditEvent| e.seq))
     }
 
-    async fn audit_chain(&self, tenant: TenantId, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEvent>> {
-        sqlx::query(concat!("SELECT ", audit_cols!(), " FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"))
-            .bind(tenant.0)
-            .bind(after_seq)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(rows::audit_event)
-            .collect()
+    async fn audit_chain(
+        &self,
+        tenant: TenantId,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            audit_cols!(),
+            " FROM audit_events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+        ))
+        .bind(tenant.0)
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(rows::audit_event)
+        .collect()
     }
 
     async fn audit_head(&self, tenant: TenantId) -> StoreResult<(i64, [u8; 32])> {
@@ -1026,7 +1310,10 @@ impl Store for PostgresStore {
             .await
             .map_err(db)?
             .ok_or(StoreError::NotFound("tenant"))?;
-        Ok((rows::get(&row, "audit_seq")?, rows::bytes32(&row, "audit_head")?))
+        Ok((
+            rows::get(&row, "audit_seq")?,
+            rows::bytes32(&row, "audit_head")?,
+        ))
     }
 }
 

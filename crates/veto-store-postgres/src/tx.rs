@@ -48,7 +48,11 @@ pub(crate) async fn lock_feed(conn: &mut PgConnection) -> StoreResult<()> {
     Ok(())
 }
 
-pub(crate) async fn push_change(conn: &mut PgConnection, tenant: TenantId, op: ChangeOp) -> StoreResult<()> {
+pub(crate) async fn push_change(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    op: ChangeOp,
+) -> StoreResult<()> {
     let (code, a, b) = op.encode();
     sqlx::query("INSERT INTO changes (tenant_id, op, a, b) VALUES ($1, $2, $3, $4)")
         .bind(tenant.0)
@@ -87,8 +91,18 @@ impl Chain {
         })
     }
 
-    pub(crate) async fn append(&mut self, conn: &mut PgConnection, draft: &AuditDraft) -> StoreResult<AuditEvent> {
-        let e = AuditEvent::seal(self.tenant, draft, self.seq + 1, self.head, veto_domain::now());
+    pub(crate) async fn append(
+        &mut self,
+        conn: &mut PgConnection,
+        draft: &AuditDraft,
+    ) -> StoreResult<AuditEvent> {
+        let e = AuditEvent::seal(
+            self.tenant,
+            draft,
+            self.seq + 1,
+            self.head,
+            veto_domain::now(),
+        );
         sqlx::query(
             "INSERT INTO audit_events (tenant_id, seq, id, at, actor, actor_user, action, subject, data, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -131,7 +145,10 @@ impl Chain {
 
 /// The draft's data with extra fields (counts of a bulk operation). Non-object data is kept
 /// under "data" so nothing the caller gave is lost.
-pub(crate) fn extend_draft(mut draft: AuditDraft, extra: &[(&str, serde_json::Value)]) -> AuditDraft {
+pub(crate) fn extend_draft(
+    mut draft: AuditDraft,
+    extra: &[(&str, serde_json::Value)],
+) -> AuditDraft {
     if !draft.data.is_object() {
         let old = std::mem::take(&mut draft.data);
         let mut m = serde_json::Map::new();
