@@ -266,22 +266,71 @@ fn purposes(c: &Cols<'_>) -> StoreResult<Purposes> {
         .ok_or_else(|| c.bad("purposes", format!("not a purpose set: {bits}")))
 }
 
-pub(crate) fn index_row(row: &SqliteRow) -> StoreResult<IndexRow> {
-    let c = Cols::new(row, "entries");
-    Ok(IndexRow {
-        row_id: c.i64("row_id")?,
-        entry_id: EntryId(c.uuid("id")?),
-        hash: IdentHash(c.bytes32("ident_hash")?),
-        kind: c.parse("kind", IdentifierKind::parse)?,
-        include_subdomains: c.flag("include_subdomains")?,
-        channel: c.parse("channel", Channel::parse)?,
-        purposes: purposes(&c)?,
-        reason: c.parse("reason", Reason::parse)?,
-        source: c.parse("source", SourceChannel::parse)?,
-        role_account: c.flag("role_account")?,
-        valid_from: c.ts("valid_from")?,
-        expires_at: c.opt_ts("expires_at")?,
-    })
+/// One index row as [`crate::store`] selects it into JSON: ids and hashes in hex.
+type IndexTuple<'a> = (
+    i64,
+    &'a str,
+    &'a str,
+    &'a str,
+    i64,
+    &'a str,
+    i64,
+    &'a str,
+    &'a str,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    fn digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let b = s.as_bytes();
+    if b.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = digit(b[2 * i])? << 4 | digit(b[2 * i + 1])?;
+    }
+    Some(out)
+}
+
+/// Index rows from the JSON array of arrays the index query builds.
+pub(crate) fn index_rows_json(text: &str) -> StoreResult<Vec<IndexRow>> {
+    let tuples: Vec<IndexTuple<'_>> =
+        serde_json::from_str(text).map_err(|e| corrupt("entries", "(index rows)", e))?;
+    let bad = |col: &str, v: &dyn Display| corrupt("entries", col, format!("unexpected value {v}"));
+    tuples
+        .into_iter()
+        .map(|t| {
+            let (row_id, id, hash, kind, sub, channel, purposes, reason, source, role, from, exp) =
+                t;
+            Ok(IndexRow {
+                row_id,
+                entry_id: EntryId(Uuid::from_bytes(unhex(id).ok_or_else(|| bad("id", &id))?)),
+                hash: IdentHash(unhex(hash).ok_or_else(|| bad("ident_hash", &hash))?),
+                kind: IdentifierKind::parse(kind).ok_or_else(|| bad("kind", &kind))?,
+                include_subdomains: sub != 0,
+                channel: Channel::parse(channel).ok_or_else(|| bad("channel", &channel))?,
+                purposes: u8::try_from(purposes)
+                    .ok()
+                    .and_then(Purposes::from_bits)
+                    .ok_or_else(|| bad("purposes", &purposes))?,
+                reason: Reason::parse(reason).ok_or_else(|| bad("reason", &reason))?,
+                source: SourceChannel::parse(source).ok_or_else(|| bad("source", &source))?,
+                role_account: role != 0,
+                valid_from: veto_domain::from_micros(from),
+                expires_at: exp.map(veto_domain::from_micros),
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn lift(row: &SqliteRow) -> StoreResult<LiftRequest> {

@@ -1,6 +1,6 @@
 //! The [`Store`] implementation: hand-written SQL, one transaction per use case.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
@@ -35,9 +35,8 @@ type Q<'q> = Query<'q, Sqlite, SqliteArguments>;
 /// The actor that ends entries whose expiry passed.
 const EXPIRY_ACTOR: &str = "system:expiry";
 
-/// Rows per multi-row INSERT of an import: few enough to stay far below SQLite's limit of
-/// bound parameters (17 per row), many enough that per-statement overhead disappears.
-const IMPORT_CHUNK: usize = 500;
+/// Index rows per query when reading a range.
+const INDEX_PAGE: i64 = 100_000;
 
 /// Ids per `json_each` list in one query.
 const LIST_CHUNK: usize = 5000;
@@ -89,6 +88,36 @@ fn limit_of(limit: u32) -> usize {
 
 fn json_list(items: &[i64]) -> StoreResult<String> {
     serde_json::to_string(items).map_err(StoreError::other)
+}
+
+/// A JSON array of the hashes in hex, for `unhex(value) FROM json_each(?)`.
+fn hex_list(hashes: &[IdentHash]) -> String {
+    let mut s = String::with_capacity(hashes.len() * 67 + 2);
+    s.push('[');
+    for (i, h) in hashes.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('"');
+        s.push_str(&h.to_hex());
+        s.push('"');
+    }
+    s.push(']');
+    s
+}
+
+/// Selects `cols` of the entries of tenant `?1` keyed on one of the hex hashes of the JSON
+/// array `?2`, in force or not. Each half of the union uses one of the two partial indexes on
+/// the hash (a query without a condition on `ended_at` could use neither and scan the tenant).
+macro_rules! by_hash {
+    ($($cols:tt)+) => {
+        concat!(
+            "SELECT ", $($cols)+, " FROM entries WHERE tenant_id = ?1 AND ended_at IS NULL \
+             AND ident_hash IN (SELECT unhex(value) FROM json_each(?2)) \
+             UNION ALL SELECT ", $($cols)+, " FROM entries WHERE tenant_id = ?1 AND ended_at IS NOT NULL \
+             AND ident_hash IN (SELECT unhex(value) FROM json_each(?2))"
+        )
+    };
 }
 
 fn with_counts(mut data: serde_json::Value, counts: serde_json::Value) -> serde_json::Value {
@@ -178,10 +207,15 @@ const INSERT_ENTRY_HEAD: &str = "INSERT INTO entries (id, tenant_id, kind, ident
      expires_at) VALUES ";
 const ENTRY_PARAMS: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-/// Duplicates (same suppression in force, or an entry id seen before) are skipped, not errors:
-/// an import may be re-run.
+/// Entries per multi-row INSERT of an import: a prepared statement with many rows keeps the
+/// per-statement round trip to sqlx's worker thread out of the per-row cost, while 17
+/// parameters per row stay far below SQLite's limit of bound parameters.
+const IMPORT_ROWS_PER_STATEMENT: usize = 500;
+
+/// Duplicates (the same suppression in force, or an entry id seen before) are skipped, not
+/// errors: an import may be re-run.
 static IMPORT_MANY: LazyLock<String> = LazyLock::new(|| {
-    let rows = vec![ENTRY_PARAMS; IMPORT_CHUNK].join(", ");
+    let rows = vec![ENTRY_PARAMS; IMPORT_ROWS_PER_STATEMENT].join(", ");
     format!("{INSERT_ENTRY_HEAD}{rows} ON CONFLICT DO NOTHING")
 });
 static IMPORT_ONE: LazyLock<String> =
@@ -391,7 +425,36 @@ fn in_force(e: &Entry, now: Timestamp) -> bool {
     e.ended.is_none() && e.expires_at.is_none_or(|x| x > now)
 }
 
+/// Index rows come back as one JSON document per page: sqlx materialises every result row
+/// with an allocation per column, which would dominate loading millions of rows.
+const INDEX_PAGE_SQL: &str = concat!(
+    "SELECT json_group_array(json_array(row_id, hex(id), hex(ident_hash), kind, include_subdomains, channel, \
+     purposes, reason, source, role_account, valid_from, expires_at)) FROM (SELECT ",
+    index_cols!(),
+    " FROM entries WHERE tenant_id = ? AND row_id > ? AND row_id <= ? AND ended_at IS NULL ORDER BY row_id LIMIT ?)"
+);
+
 impl SqliteStore {
+    /// Entries not ended with `after < row_id <= last`, in row order, at most `limit`.
+    async fn index_page(
+        &self,
+        tenant: TenantId,
+        after: i64,
+        last: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<IndexRow>> {
+        let text: String = sqlx::query(INDEX_PAGE_SQL)
+            .bind(blob(tenant.0))
+            .bind(after)
+            .bind(last)
+            .bind(limit)
+            .fetch_one(&self.reader)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(db_err)?;
+        decode::index_rows_json(&text)
+    }
+
     async fn begin(&self) -> StoreResult<Tx> {
         // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
         // could find the snapshot stale when it tries to write and fail instead of waiting.
@@ -728,7 +791,7 @@ impl Store for SqliteStore {
             .map_err(db_err)?;
 
         let mut inserted = 0u64;
-        let mut chunks = entries.chunks_exact(IMPORT_CHUNK);
+        let mut chunks = entries.chunks_exact(IMPORT_ROWS_PER_STATEMENT);
         for chunk in &mut chunks {
             let mut q = sqlx::query(IMPORT_MANY.as_str());
             for e in chunk {
@@ -862,30 +925,19 @@ impl Store for SqliteStore {
         tenant: TenantId,
         hashes: &[IdentHash],
     ) -> StoreResult<Vec<Entry>> {
-        let wanted: HashSet<IdentHash> = hashes.iter().copied().collect();
-        let mut shorts: Vec<i64> = wanted.iter().map(IdentHash::short_i64).collect();
-        shorts.sort_unstable();
-        shorts.dedup();
         let mut conn = self.read().await?;
         let mut out = Vec::new();
-        for chunk in shorts.chunks(LIST_CHUNK) {
-            let rows = sqlx::query(concat!(
-                "SELECT ",
-                entry_cols!(),
-                " FROM entries WHERE tenant_id = ? AND ident_short IN (SELECT value FROM json_each(?))"
-            ))
-            .bind(blob(tenant.0))
-            .bind(json_list(chunk)?)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db_err)?;
-            out.extend(
-                entries_of(&rows)?
-                    .into_iter()
-                    .filter(|(_, e)| wanted.contains(&e.ident_hash)),
-            );
+        for chunk in hashes.chunks(LIST_CHUNK) {
+            let rows = sqlx::query(by_hash!(entry_cols!()))
+                .bind(blob(tenant.0))
+                .bind(hex_list(chunk))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            out.extend(entries_of(&rows)?);
         }
         out.sort_unstable_by_key(|(row, _)| *row);
+        out.dedup_by_key(|(row, _)| *row);
         Ok(out.into_iter().map(|(_, e)| e).collect())
     }
 
@@ -924,18 +976,8 @@ impl Store for SqliteStore {
         after_row: i64,
         limit: u32,
     ) -> StoreResult<Vec<IndexRow>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            index_cols!(),
-            " FROM entries WHERE tenant_id = ? AND row_id > ? AND ended_at IS NULL ORDER BY row_id LIMIT ?"
-        ))
-        .bind(blob(tenant.0))
-        .bind(after_row)
-        .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(decode::index_row).collect()
+        self.index_page(tenant, after_row, i64::MAX, i64::from(limit))
+            .await
     }
 
     async fn index_rows_in_range(
@@ -944,18 +986,20 @@ impl Store for SqliteStore {
         first: i64,
         last: i64,
     ) -> StoreResult<Vec<IndexRow>> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            index_cols!(),
-            " FROM entries WHERE tenant_id = ? AND row_id >= ? AND row_id <= ? AND ended_at IS NULL ORDER BY row_id"
-        ))
-        .bind(blob(tenant.0))
-        .bind(first)
-        .bind(last)
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db_err)?;
-        rows.iter().map(decode::index_row).collect()
+        let mut out = Vec::new();
+        let mut after = first.saturating_sub(1);
+        loop {
+            let page = self.index_page(tenant, after, last, INDEX_PAGE).await?;
+            let full = page.len() as i64 == INDEX_PAGE;
+            match page.last() {
+                Some(r) if full => after = r.row_id,
+                _ => {
+                    out.extend(page);
+                    return Ok(out);
+                }
+            }
+            out.extend(page);
+        }
     }
 
     async fn latest_change(&self) -> StoreResult<i64> {
@@ -1174,42 +1218,42 @@ impl Store for SqliteStore {
         hashes: &[IdentHash],
         draft: AuditDraft,
     ) -> StoreResult<ErasureReport> {
-        let wanted: HashSet<IdentHash> = hashes.iter().copied().collect();
-        let mut shorts: Vec<i64> = wanted.iter().map(IdentHash::short_i64).collect();
-        shorts.sort_unstable();
-        shorts.dedup();
         let mut tx = self.begin().await?;
-        let mut report = ErasureReport::default();
-        for chunk in shorts.chunks(LIST_CHUNK) {
-            let rows = sqlx::query(
-                "SELECT row_id, id, ident_hash FROM entries WHERE tenant_id = ? AND ident_short IN (SELECT value FROM json_each(?))",
-            )
-            .bind(blob(tenant.0))
-            .bind(json_list(chunk)?)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        let mut found = Vec::new();
+        for chunk in hashes.chunks(LIST_CHUNK) {
+            let rows = sqlx::query(by_hash!("row_id, id"))
+                .bind(blob(tenant.0))
+                .bind(hex_list(chunk))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
             for row in &rows {
                 let c = decode::Cols::new(row, "entries");
-                if !wanted.contains(&IdentHash(c.bytes32("ident_hash")?)) {
-                    continue;
-                }
-                sqlx::query("UPDATE entries SET identifier = NULL, evidence = NULL, erased = 1 WHERE row_id = ?")
-                    .bind(c.i64("row_id")?)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_err)?;
-                report.entries += 1;
-                report.lift_requests += sqlx::query(
-                    "UPDATE lift_requests SET reason = '[erased]', evidence = NULL, decision_note = NULL WHERE tenant_id = ? AND entry_id = ?",
-                )
-                .bind(blob(tenant.0))
-                .bind(blob(c.uuid("id")?))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected();
+                found.push((c.i64("row_id")?, c.uuid("id")?));
             }
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut report = ErasureReport::default();
+        for (row_id, id) in found {
+            sqlx::query(
+                "UPDATE entries SET identifier = NULL, evidence = NULL, erased = 1 WHERE row_id = ?",
+            )
+            .bind(row_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            report.entries += 1;
+            report.lift_requests += sqlx::query(
+                "UPDATE lift_requests SET reason = '[erased]', evidence = NULL, decision_note = NULL \
+                 WHERE tenant_id = ? AND entry_id = ?",
+            )
+            .bind(blob(tenant.0))
+            .bind(blob(id))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
         }
         let draft = AuditDraft {
             data: with_counts(
