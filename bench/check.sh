@@ -47,6 +47,7 @@ maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
 # /usr/bin/time -f '%e %M' output: the last line (a failing command adds a line before it).
 time_wall() { tail -1 "$1" | cut -d' ' -f1; }
 time_rss() { tail -1 "$1" | cut -d' ' -f2; }
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # Resets the process's peak RSS (VmHWM), so each phase's peak can be read on its own.
 reset_hwm() { echo 5 > "/proc/$1/clear_refs" 2>/dev/null || true; }
@@ -106,6 +107,7 @@ fi
 
 # ---------------------------------------------------------------- the peer
 log "DuckDB peer: $REPEAT runs"
+PEER_LOADAVG=$(loadavg)
 PEER_Q=(); PEER_P=(); PEER_RSS=()
 for i in $(seq "$REPEAT"); do
   /usr/bin/time -o "$SET/peer.time" -f '%e %M' \
@@ -175,9 +177,11 @@ run_store() {
     echo "peer_process_all=$(IFS=,; echo "${PEER_P[*]}")"
     echo "peer_rss_kb=$(maxof "${PEER_RSS[@]}")"
     echo "peer_blocked=$PEER_BLOCKED"
+    echo "loadavg_peer=$PEER_LOADAVG"
   } > "$metrics"
 
   # -- bulk load
+  echo "loadavg_load=$(loadavg)" >> "$metrics"
   if [ "$reuse" = 1 ]; then
     log "$store: reusing the loaded store (BENCH_REUSE_DB=1; load not measured)"
   else
@@ -196,6 +200,7 @@ run_store() {
   local key; key=$(json_get "$(head -1 "$run/load.out")" api_key)
 
   # -- start-up
+  echo "loadavg_startup=$(loadavg)" >> "$metrics"
   log "$store: starting veto serve"
   local t0 t_listen= t_ready= t
   t0=$(now)
@@ -219,6 +224,7 @@ run_store() {
   echo "  ready in $(elapsed "$t0" "$t_ready") s; $(curl -s "$URL/healthz")" >&2
 
   # -- batch check through the CLI
+  echo "loadavg_cli=$(loadavg)" >> "$metrics"
   log "$store: veto check --file ($REPEAT runs)"
   local walls=() rss=() hwm=() rc
   for i in $(seq "$REPEAT"); do
@@ -248,12 +254,13 @@ run_store() {
   [ "$cli_invalid" = "$EXP_INVALID" ] || echo "WARNING: veto check reported $cli_invalid invalid, expected $EXP_INVALID" >&2
 
   # -- batch check through the raw HTTP bulk endpoint
+  echo "loadavg_bulk=$(loadavg)" >> "$metrics"
   log "$store: POST /v1/check/bulk with curl ($REPEAT runs)"
   walls=(); rss=(); hwm=()
   for i in $(seq "$REPEAT"); do
     reset_hwm "$SERVER_PID"
     /usr/bin/time -o "$run/bulk.time" -f '%e %M' \
-      curl -sS --fail -o "$run/bulk.ndjson" -H "Authorization: Bearer $key" -H 'Content-Type: text/plain' \
+      curl -sS --fail -o "$run/bulk.ndjson" -H "Authorization: Bearer $key" -H 'Content-Type: text/plain' -H 'Expect:' \
       --data-binary "@$SET/values.txt" "$URL/v1/check/bulk?purpose=sales&kind=email"
     walls+=("$(time_wall "$run/bulk.time")"); rss+=("$(time_rss "$run/bulk.time")"); hwm+=("$(status_kb "$SERVER_PID" VmHWM)")
     echo "  run $i: ${walls[-1]} s, client ${rss[-1]} kB, server peak ${hwm[-1]} kB" >&2
@@ -272,6 +279,7 @@ run_store() {
   [ "$bulk_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: the bulk endpoint reported $bulk_blocked blocked, expected $EXP_BLOCKED" >&2
 
   # -- single checks with wrk
+  echo "loadavg_wrk=$(loadavg)" >> "$metrics"
   log "$store: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION (after a $WRK_WARMUP warm-up)"
   BENCH_VALUES=$SET/values.txt VETO_API_KEY=$key \
     wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_WARMUP" -s bench/wrk_check.lua "$URL" > "$run/wrk-warmup.out"

@@ -117,6 +117,7 @@ def main() -> int:
         ("single checks (wrk): errors (status/timeout)", f"{fmt(g('wrk_errors_status'))} / {fmt(g('wrk_errors_timeout'))}"),
         ("single checks (wrk): server peak RSS", fmt(mib(g("wrk_server_hwm_kb")), " MiB", 0)),
         ("server at end: VmRSS / peak VmHWM", f"{fmt(mib(g('final_vmrss_kb')), ' MiB', 0)} / {fmt(mib(server_hwm), ' MiB', 0)}"),
+        ("loadavg before peer/load/start/cli/bulk/wrk", " / ".join(fmt(g(k)) for k in ("loadavg_peer", "loadavg_load", "loadavg_startup", "loadavg_cli", "loadavg_bulk", "loadavg_wrk")) + f"  ({fmt(g('nproc'))} cores)"),
         ("ratio DuckDB query / veto check --file", fmt(ratios["cli_vs_peer_query"], "x")),
         ("ratio DuckDB process / veto check --file", fmt(ratios["cli_vs_peer_process"], "x")),
         ("ratio DuckDB query / HTTP bulk", fmt(ratios["bulk_vs_peer_query"], "x")),
