@@ -158,16 +158,33 @@ async fn connect(url: &str) -> Result<PgConnection, String> {
 }
 
 async fn drop_schema(conn: &mut PgConnection, schema: &str) {
-    // A store still in a transaction on the schema would block the drop forever; leaving the
-    // schema to the stale sweep is better than hanging a test run.
+    // The test is over, but its pools may still hold a connection inside a transaction: sqlx
+    // rolls a dropped transaction back from a task of the test's runtime, and that runtime is
+    // blocked in `TestDb::drop`. Such a connection keeps its locks (the change feed's advisory
+    // lock stalls every other test on the database), so end it.
+    let _ = sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM (SELECT DISTINCT l.pid FROM pg_locks l \
+           JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace \
+          WHERE n.nspname = $1 AND l.pid <> pg_backend_pid()) holders",
+    )
+    .bind(schema)
+    .execute(&mut *conn)
+    .await;
+    // Anything else in the way would block the drop forever; leaving the schema to the stale
+    // sweep is better than hanging a test run.
     let _ = sqlx::query("SET lock_timeout = '10s'")
         .execute(&mut *conn)
         .await;
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let r = sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP SCHEMA IF EXISTS {schema} CASCADE"
     )))
     .execute(&mut *conn)
     .await;
+    if let Err(e) = r {
+        loud(&format!(
+            "could not drop PostgreSQL test schema {schema} (left for the stale sweep): {e}"
+        ));
+    }
 }
 
 async fn resolve_server() -> Result<String, String> {
@@ -193,7 +210,12 @@ async fn resolve_server() -> Result<String, String> {
         if found.is_none() {
             match tokio::task::spawn_blocking(start_cluster).await {
                 Ok(Ok(url)) => match usable(&url).await {
-                    Ok(()) => found = Some(url),
+                    Ok(()) => {
+                        loud(&format!(
+                            "PostgreSQL tests use a throwaway cluster at {url}"
+                        ));
+                        found = Some(url)
+                    }
                     Err(e) => why.push(format!("throwaway cluster at {url}: {e}")),
                 },
                 Ok(Err(e)) => why.push(format!("throwaway cluster: {e}")),
