@@ -77,6 +77,10 @@ impl PostgresStore {
             .await
             .map_err(|e| StoreError::Other(format!("cannot connect to PostgreSQL: {e}")))?;
         migrate(&pool).await?;
+        tracing::debug!(
+            schema = schema.as_deref().unwrap_or("(search_path)"),
+            "PostgreSQL store ready"
+        );
         Ok(PostgresStore { pool, schema })
     }
 

@@ -93,6 +93,17 @@ async fn migrations_apply_in_a_fresh_schema_and_are_idempotent() {
             .await
             .is_err()
     );
+    // A schema that does not exist yet is created.
+    let fresh = format!("{}_new", db.schema());
+    let created = PostgresStore::connect(&format!("{base}?schema={fresh}"))
+        .await
+        .unwrap();
+    assert_eq!(created.latest_change().await.unwrap(), 0);
+    created.close().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {fresh} CASCADE")))
+        .execute(store.pool())
+        .await
+        .unwrap();
     assert!(PostgresStore::connect("sqlite://nope.db").await.is_err());
 }
 
@@ -1135,6 +1146,69 @@ async fn audit_lists_and_chain() {
     let report = verify_audit(&store, f.tenant.id).await.unwrap();
     assert!(report.ok);
     assert_eq!(report.events, 9);
+}
+
+#[tokio::test]
+async fn corrupt_rows_are_errors_naming_the_column() {
+    let (_db, store) = db_or_skip!();
+    let f = tenant(&store, "corrupt").await;
+    let e = store
+        .add_suppression(f.email("c@example.com"))
+        .await
+        .unwrap()
+        .entry()
+        .clone();
+    for (sql, column) in [
+        ("UPDATE entries SET kind = 'fax' WHERE id = $1", "kind"),
+        (
+            "UPDATE entries SET kind = 'email', identifier = 'not an address' WHERE id = $1",
+            "identifier",
+        ),
+        (
+            "UPDATE entries SET identifier = NULL, purposes = 99 WHERE id = $1",
+            "purposes",
+        ),
+        (
+            "UPDATE entries SET purposes = 3, ident_hash = '\\x00' WHERE id = $1",
+            "ident_hash",
+        ),
+    ] {
+        sqlx::query(sql)
+            .bind(e.id.0)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        match store.get_entry(f.tenant.id, e.id).await {
+            Err(StoreError::Other(m)) => assert!(m.contains(column), "{m}"),
+            other => panic!("expected an error naming {column}, got {other:?}"),
+        }
+    }
+    sqlx::query("UPDATE tenants SET policy = '{' WHERE id = $1")
+        .bind(f.tenant.id.0)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert!(
+        matches!(store.get_tenant(f.tenant.id).await, Err(StoreError::Other(m)) if m.contains("policy"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_starting_together_migrate_once() {
+    let Some(db) = test_database().await else {
+        return;
+    };
+    let url = db.url().to_string();
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { PostgresStore::connect(&url).await })
+        })
+        .collect();
+    for s in starts {
+        let store = s.await.unwrap().unwrap();
+        assert_eq!(store.latest_change().await.unwrap(), 0);
+    }
 }
 
 // ----- tamper detection -----
