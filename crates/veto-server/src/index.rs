@@ -205,6 +205,76 @@ impl TenantIndex {
     }
 }
 
+/// Bytes of one slot in a snapshot.
+pub const SNAPSHOT_SLOT_BYTES: usize = 62;
+
+impl TenantIndex {
+    /// Writes every live slot (see `snapshot`); returns how many.
+    pub fn write_slots(&self, w: &mut impl std::io::Write) -> std::io::Result<u64> {
+        let mut n = 0;
+        let mut b = [0u8; SNAPSHOT_SLOT_BYTES];
+        for &i in self.table.iter() {
+            let s = &self.slots[i as usize];
+            b[0..8].copy_from_slice(&s.lo.to_le_bytes());
+            b[8..16].copy_from_slice(&s.hi.to_le_bytes());
+            b[16..32].copy_from_slice(&s.entry_id);
+            b[32..40].copy_from_slice(&s.row_id.to_le_bytes());
+            b[40..48].copy_from_slice(&s.valid_from.to_le_bytes());
+            b[48..54]
+                .copy_from_slice(&[s.kind, s.channel, s.purposes, s.reason, s.source, s.flags]);
+            let exp = self.expiries.get(&i).copied().unwrap_or(0);
+            b[54..62].copy_from_slice(&exp.to_le_bytes());
+            w.write_all(&b)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Reads `count` slots written by [`TenantIndex::write_slots`].
+    pub fn read_slots(r: &mut impl std::io::Read, count: u64) -> std::io::Result<TenantIndex> {
+        let mut ix = TenantIndex::default();
+        let count = usize::try_from(count).map_err(std::io::Error::other)?;
+        ix.reserve(count);
+        let mut b = [0u8; SNAPSHOT_SLOT_BYTES];
+        let u64_at = |b: &[u8], i: usize| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[i..i + 8]);
+            u64::from_le_bytes(x)
+        };
+        let domain = pos(&IdentifierKind::ALL, &IdentifierKind::Domain);
+        for _ in 0..count {
+            r.read_exact(&mut b)?;
+            let mut entry_id = [0u8; 16];
+            entry_id.copy_from_slice(&b[16..32]);
+            let slot = Slot {
+                lo: u64_at(&b, 0),
+                hi: u64_at(&b, 8),
+                entry_id,
+                row_id: u64_at(&b, 32) as i64,
+                valid_from: u64_at(&b, 40) as i64,
+                kind: b[48],
+                channel: b[49],
+                purposes: b[50],
+                reason: b[51],
+                source: b[52],
+                flags: b[53],
+            };
+            let n = ix.slots.len() as u32;
+            if slot.flags & F_EXPIRES != 0 {
+                ix.expiries.insert(n, u64_at(&b, 54) as i64);
+            }
+            if slot.kind == domain {
+                ix.domain_entries += 1;
+            }
+            ix.slots.push(slot);
+            let slots = &ix.slots;
+            ix.table
+                .insert_unique(slot.lo, n, |&s| slots[s as usize].lo);
+        }
+        Ok(ix)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +320,42 @@ mod tests {
         ix.remove(3, b.short_i64());
         assert!(!ix.has_domain_entries());
         assert_eq!(std::mem::size_of::<Slot>(), 56);
+    }
+
+    #[test]
+    fn slots_round_trip() {
+        let h = IdentifierHasher::new(&TenantSecret([7; 32]));
+        let mut ix = TenantIndex::default();
+        let mut r = row(
+            5,
+            h.hash_value(IdentifierKind::Email, "a@x.com"),
+            IdentifierKind::Email,
+        );
+        r.expires_at = Some(veto_domain::now());
+        ix.insert(&r);
+        ix.insert(&row(
+            6,
+            h.hash_value(IdentifierKind::Domain, "x.com"),
+            IdentifierKind::Domain,
+        ));
+        ix.insert(&row(
+            7,
+            h.hash_value(IdentifierKind::Email, "b@x.com"),
+            IdentifierKind::Email,
+        ));
+        ix.remove(
+            7,
+            h.hash_value(IdentifierKind::Email, "b@x.com").short_i64(),
+        );
+        let mut buf = Vec::new();
+        assert_eq!(ix.write_slots(&mut buf).unwrap(), 2);
+        let back = TenantIndex::read_slots(&mut buf.as_slice(), 2).unwrap();
+        assert_eq!(back.len(), 2);
+        assert!(back.has_domain_entries());
+        let key = key_of(&r.hash);
+        let hit = back.lookup(key).next().unwrap();
+        assert_eq!(hit.entry_id, r.entry_id);
+        assert_eq!(hit.expires_at, r.expires_at);
+        assert_eq!(hit, ix.lookup(key).next().unwrap());
     }
 }

@@ -10,6 +10,7 @@
 //! - [`auth`] — API keys and the authenticated caller.
 //! - [`api`] — routes, request/response shapes, OpenAPI.
 //! - [`provision`] — creating tenants with their first admin and key.
+//! - [`snapshot`] — node-local snapshots of the index for fast restarts.
 //! - [`jobs`] — expiry of entries.
 //! - [`error`] — `ApiError`.
 //! - [`metrics`] — the Prometheus recorder.
@@ -23,6 +24,7 @@ pub mod index;
 pub mod jobs;
 pub mod metrics;
 pub mod provision;
+pub mod snapshot;
 pub mod state;
 
 use std::future::Future;

@@ -3,6 +3,7 @@
 //! store's change feed.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -33,6 +34,7 @@ pub(crate) struct Shared {
     /// Serialises every change to the index (feed application and tenant loads).
     apply_lock: Mutex<()>,
     sync_tx: mpsc::UnboundedSender<Waiter>,
+    snapshot: Option<PathBuf>,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
@@ -43,17 +45,37 @@ pub struct AppState(pub(crate) Arc<Shared>);
 /// Page size for index loads and change-feed reads.
 const PAGE: u32 = 100_000;
 
+/// How a node starts.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// Where this node keeps its index snapshot (none: always load from the store).
+    pub snapshot: Option<PathBuf>,
+    /// Run background jobs (expiry).
+    pub jobs: bool,
+}
+
 impl AppState {
     /// Loads every tenant's index from the store and starts following the change feed and the
     /// expiry job.
     pub async fn start(store: DynStore) -> anyhow::Result<AppState> {
-        let state = Self::start_without_jobs(store).await?;
-        crate::jobs::spawn_expiry(state.clone());
-        Ok(state)
+        Self::start_with(
+            store,
+            StartOptions {
+                snapshot: None,
+                jobs: true,
+            },
+        )
+        .await
     }
 
     /// As [`AppState::start`], without background jobs (tests drive them by hand).
     pub async fn start_without_jobs(store: DynStore) -> anyhow::Result<AppState> {
+        Self::start_with(store, StartOptions::default()).await
+    }
+
+    /// Starts a node: the index comes from the snapshot when one is valid for this store
+    /// (then the feed since it is replayed), otherwise from the store.
+    pub async fn start_with(store: DynStore, opts: StartOptions) -> anyhow::Result<AppState> {
         let (tx, rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             store,
@@ -64,22 +86,135 @@ impl AppState {
             applied_seq: AtomicI64::new(0),
             apply_lock: Mutex::new(()),
             sync_tx: tx,
+            snapshot: opts.snapshot.clone(),
             metrics: crate::metrics::install(),
         });
         let state = AppState(shared);
-        {
+        let started = std::time::Instant::now();
+        let used_snapshot = {
             let _g = state.0.apply_lock.lock().await;
             // Read the feed position first: anything committed later is replayed on top of the
             // loaded state, and replay is idempotent.
-            let seq = state.0.store.latest_change().await?;
+            let latest = state.0.store.latest_change().await?;
+            let (mut seq, mut from_snapshot) = (latest, HashMap::new());
+            let used = match state.usable_snapshot(latest).await {
+                Some(snap) => {
+                    seq = snap.seq;
+                    from_snapshot = snap.tenants.into_iter().collect();
+                    true
+                }
+                None => false,
+            };
             for t in state.0.store.list_tenants().await? {
-                state.load_tenant_locked(t).await?;
+                match from_snapshot.remove(&t.id) {
+                    Some(ix) => state.install_locked(t, ix)?,
+                    None => state.load_tenant_locked(t).await?,
+                };
             }
             state.0.applied_seq.store(seq, Ordering::SeqCst);
-        }
+            used
+        };
         tokio::spawn(sync_loop(Arc::downgrade(&state.0), rx));
         state.fresh().await.map_err(anyhow::Error::msg)?;
+        tracing::info!(
+            entries = state.indexed_entries(),
+            from_snapshot = used_snapshot,
+            seconds = started.elapsed().as_secs_f64(),
+            "check index ready"
+        );
+        if opts.jobs {
+            crate::jobs::spawn_expiry(state.clone());
+        }
+        if state.0.snapshot.is_some() && !used_snapshot {
+            let st = state.clone();
+            tokio::spawn(async move {
+                if let Err(e) = st.save_snapshot().await {
+                    tracing::warn!(error = %e, "writing the index snapshot failed");
+                }
+            });
+        }
         Ok(state)
+    }
+
+    async fn usable_snapshot(&self, latest: i64) -> Option<crate::snapshot::Snapshot> {
+        let path = self.0.snapshot.clone()?;
+        let snap = match tokio::task::spawn_blocking(move || crate::snapshot::read(&path)).await {
+            Ok(Ok(Some(s))) => s,
+            Ok(Ok(None)) => return None,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "ignoring the index snapshot");
+                return None;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the index snapshot failed");
+                return None;
+            }
+        };
+        let at = if snap.seq == 0 {
+            None
+        } else {
+            match self.0.store.changes_after(snap.seq - 1, 1).await {
+                Ok(c) => c.into_iter().find(|c| c.seq == snap.seq),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot check the index snapshot against the store");
+                    return None;
+                }
+            }
+        };
+        if snap.seq > latest || crate::snapshot::fingerprint(at.as_ref()) != snap.fingerprint {
+            tracing::warn!(
+                snapshot_seq = snap.seq,
+                store_seq = latest,
+                "the index snapshot does not belong to this store; loading from the store"
+            );
+            return None;
+        }
+        Some(snap)
+    }
+
+    /// Writes this node's index snapshot (no-op without a snapshot path). Changes wait while it
+    /// is written, so the snapshot is exactly the state at one feed position.
+    pub async fn save_snapshot(&self) -> anyhow::Result<Option<u64>> {
+        let Some(path) = self.0.snapshot.clone() else {
+            return Ok(None);
+        };
+        let _g = self.0.apply_lock.lock().await;
+        let seq = self.0.applied_seq.load(Ordering::SeqCst);
+        let at = if seq == 0 {
+            None
+        } else {
+            self.0
+                .store
+                .changes_after(seq - 1, 1)
+                .await?
+                .into_iter()
+                .find(|c| c.seq == seq)
+        };
+        let fp = crate::snapshot::fingerprint(at.as_ref());
+        let indexes: Vec<(TenantId, Arc<RwLock<TenantIndex>>)> = self
+            .0
+            .indexes
+            .read()
+            .map_err(poisoned)?
+            .iter()
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
+        let written = tokio::task::spawn_blocking(move || -> anyhow::Result<u64> {
+            let guards: Vec<_> = indexes
+                .iter()
+                .map(|(id, ix)| {
+                    ix.read()
+                        .map(|g| (*id, g))
+                        .map_err(|_| anyhow::anyhow!("index lock poisoned"))
+                })
+                .collect::<Result<_, _>>()?;
+            let refs: Vec<(TenantId, &TenantIndex)> =
+                guards.iter().map(|(id, g)| (*id, &**g)).collect();
+            Ok(crate::snapshot::write(&path, seq, fp, &refs)?)
+        })
+        .await??;
+        tracing::info!(entries = written, seq, "index snapshot written");
+        Ok(Some(written))
     }
 
     pub fn store(&self) -> &DynStore {
@@ -141,6 +276,11 @@ impl AppState {
                 _ => break,
             }
         }
+        self.install_locked(t, index)
+    }
+
+    fn install_locked(&self, t: Tenant, index: TenantIndex) -> Result<Arc<TenantCtx>, StoreError> {
+        let id = t.id;
         let ctx = Arc::new(TenantCtx {
             hasher: IdentifierHasher::new(&t.secret),
             tenant: t,

@@ -55,6 +55,18 @@ enum Command {
         /// Address to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
         listen: String,
+        /// Where this node keeps its check-index snapshot for fast restarts (default: beside
+        /// an SQLite database, or ./veto-data/index.snapshot for PostgreSQL).
+        #[arg(
+            long,
+            env = "VETO_SNAPSHOT",
+            value_name = "PATH",
+            conflicts_with = "no_snapshot"
+        )]
+        snapshot: Option<std::path::PathBuf>,
+        /// Always load the check index from the database.
+        #[arg(long)]
+        no_snapshot: bool,
     },
     /// Create or upgrade the database schema.
     Migrate {
@@ -124,7 +136,25 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     let g = &cli.global;
     match &cli.command {
-        Command::Serve { db, listen } => serve::run(&db.db, listen).await.map(|()| Outcome::Clean),
+        Command::Serve {
+            db,
+            listen,
+            snapshot,
+            no_snapshot,
+        } => {
+            let snapshot = if *no_snapshot {
+                None
+            } else {
+                Some(
+                    snapshot
+                        .clone()
+                        .unwrap_or_else(|| serve::default_snapshot(&db.db)),
+                )
+            };
+            serve::run(&db.db, listen, snapshot)
+                .await
+                .map(|()| Outcome::Clean)
+        }
         Command::Migrate { db } => migrate(g, db).await,
         Command::Tenant(c) => commands::tenant::run(g, c).await,
         Command::User(c) => commands::users::run(g, c).await,

@@ -21,7 +21,24 @@ pub fn init_logging(default_filter: &str) {
         .try_init();
 }
 
-pub async fn run(db_url: &str, listen: &str) -> anyhow::Result<()> {
+/// The default snapshot path: beside an SQLite database file, else under ./veto-data.
+pub fn default_snapshot(db_url: &str) -> std::path::PathBuf {
+    let sqlite_path = db_url
+        .strip_prefix("sqlite://")
+        .or_else(|| db_url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .filter(|p| !p.is_empty() && !p.starts_with(":memory:"));
+    match sqlite_path.and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf())) {
+        Some(dir) => dir.join("index.snapshot"),
+        None => std::path::PathBuf::from("veto-data/index.snapshot"),
+    }
+}
+
+pub async fn run(
+    db_url: &str,
+    listen: &str,
+    snapshot: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
     let store = db::open_store(db_url).await?;
     tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
     if let Some(p) = provision::bootstrap_if_empty(&*store)
@@ -30,7 +47,11 @@ pub async fn run(db_url: &str, listen: &str) -> anyhow::Result<()> {
     {
         eprint!("{}", bootstrap_notice(&p.api_key));
     }
-    let state = AppState::start(store)
+    let opts = veto_server::state::StartOptions {
+        snapshot,
+        jobs: true,
+    };
+    let state = AppState::start_with(store, opts)
         .await
         .context("cannot start the server")?;
     let listener = TcpListener::bind(listen)
@@ -44,9 +65,13 @@ pub async fn run(db_url: &str, listen: &str) -> anyhow::Result<()> {
     writeln!(out, "Veto listening on http://{addr}")?;
     out.flush()?;
     drop(out);
-    veto_server::run(state, listener, shutdown_signal())
+    veto_server::run(state.clone(), listener, shutdown_signal())
         .await
         .context("server failed")?;
+    // The next start replays only the changes after this point.
+    if let Err(e) = state.save_snapshot().await {
+        tracing::warn!(error = %e, "writing the index snapshot failed");
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -100,6 +125,22 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snapshot_beside_sqlite_else_data_dir() {
+        assert_eq!(
+            default_snapshot("sqlite://./veto-data/veto.db"),
+            std::path::PathBuf::from("./veto-data/index.snapshot")
+        );
+        assert_eq!(
+            default_snapshot("sqlite:/srv/v/x.db?mode=rwc"),
+            std::path::PathBuf::from("/srv/v/index.snapshot")
+        );
+        assert_eq!(
+            default_snapshot("postgres://h/db"),
+            std::path::PathBuf::from("veto-data/index.snapshot")
+        );
+    }
 
     #[test]
     fn notice_is_framed_and_holds_the_key() {

@@ -18,9 +18,10 @@ impl Drop for Node {
     }
 }
 
-fn serve(db: &str) -> Node {
+fn serve(db: &str, snapshot: &std::path::Path) -> Node {
     let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--snapshot"])
+        .arg(snapshot)
         .env("VETO_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -84,8 +85,9 @@ async fn a_commit_on_one_node_is_seen_by_the_next_request_on_another() {
     );
     let p: Value = serde_json::from_slice(&out.stdout).unwrap();
     let admin = p["api_key"].as_str().unwrap().to_string();
-    let a = serve(&url);
-    let b = serve(&url);
+    let dir = tempfile::tempdir().unwrap();
+    let a = serve(&url, &dir.path().join("a.snapshot"));
+    let b = serve(&url, &dir.path().join("b.snapshot"));
     let c = reqwest::Client::new();
     use reqwest::Method as M;
 

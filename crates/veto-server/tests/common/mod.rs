@@ -45,6 +45,21 @@ pub struct Server {
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
+impl Server {
+    pub fn from_parts(
+        url: String,
+        state: veto_server::AppState,
+        stop: tokio::sync::oneshot::Sender<()>,
+    ) -> Server {
+        Server {
+            url,
+            state,
+            http: reqwest::Client::new(),
+            _stop: stop,
+        }
+    }
+}
+
 pub async fn start(store: DynStore) -> Server {
     let state = veto_server::AppState::start_without_jobs(store)
         .await
