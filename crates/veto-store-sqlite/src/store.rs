@@ -827,7 +827,7 @@ impl Store for SqliteStore {
         }
         let report = ImportReport {
             inserted,
-            already_active: entries.len() as u64 - inserted,
+            already_active: (entries.len() as u64).saturating_sub(inserted),
         };
         let draft = AuditDraft {
             data: with_counts(
