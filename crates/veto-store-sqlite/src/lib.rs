@@ -49,9 +49,10 @@ fn migrator() -> Migrator {
 }
 
 const READERS: u32 = 4;
-/// Pages read through a memory map cost no system call: it matters when the check index
-/// streams millions of rows at start.
-const MMAP_SIZE: &str = "1073741824";
+/// No memory map: mapped pages count towards the node's resident memory, which must stay
+/// bounded (the check index of 10M entries already takes ~600 MB). Reads go through SQLite's
+/// own page caches, whose sizes are fixed below.
+const MMAP_SIZE: &str = "0";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl SqliteStore {
@@ -103,7 +104,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             // Bulk imports insert into an index keyed on random hashes; a larger page cache
             // keeps most of it in memory.
-            .pragma("cache_size", "-262144")
+            .pragma("cache_size", "-65536")
             .pragma("mmap_size", MMAP_SIZE);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -117,7 +118,7 @@ impl SqliteStore {
         // Opened after the writer so the file exists and is in WAL mode already.
         let reader_opts = base
             .read_only(true)
-            .pragma("cache_size", "-32768")
+            .pragma("cache_size", "-16384")
             .pragma("mmap_size", MMAP_SIZE);
         let reader = SqlitePoolOptions::new()
             .max_connections(READERS)
