@@ -35,6 +35,10 @@ pub(crate) struct Shared {
     apply_lock: Mutex<()>,
     sync_tx: mpsc::UnboundedSender<Waiter>,
     snapshot: Option<PathBuf>,
+    /// This node is the only writer of its database (see `StartOptions::sole_writer`).
+    sole_writer: bool,
+    /// The store's local write count when the last successful feed read started.
+    synced_writes: AtomicU64,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
@@ -52,6 +56,10 @@ pub struct StartOptions {
     pub snapshot: Option<PathBuf>,
     /// Run background jobs (expiry).
     pub jobs: bool,
+    /// Every write to the database goes through this process (an SQLite file this node holds
+    /// the serving lock of). The freshness barrier then reads the feed only after a local
+    /// commit, instead of on every request.
+    pub sole_writer: bool,
 }
 
 impl AppState {
@@ -63,6 +71,7 @@ impl AppState {
             StartOptions {
                 snapshot: None,
                 jobs: true,
+                sole_writer: false,
             },
         )
         .await
@@ -87,6 +96,8 @@ impl AppState {
             apply_lock: Mutex::new(()),
             sync_tx: tx,
             snapshot: opts.snapshot.clone(),
+            sole_writer: opts.sole_writer,
+            synced_writes: AtomicU64::new(u64::MAX),
             metrics: crate::metrics::install(),
         });
         let state = AppState(shared);
@@ -224,6 +235,13 @@ impl AppState {
     /// Waits until every change committed before this call is applied to the index and caches.
     /// Concurrent callers share one read of the feed.
     pub async fn fresh(&self) -> Result<(), String> {
+        if self.0.sole_writer
+            && let Some(w) = self.0.store.local_writes()
+            && w == self.0.synced_writes.load(Ordering::SeqCst)
+        {
+            // No commit since the last feed read started, and nobody else writes.
+            return Ok(());
+        }
         let (tx, rx) = oneshot::channel();
         self.0
             .sync_tx
@@ -301,6 +319,8 @@ impl AppState {
     /// Applies every change after the last applied one.
     async fn apply_changes(&self) -> Result<(), StoreError> {
         let _g = self.0.apply_lock.lock().await;
+        // Read before the feed: every write counted here is visible to the reads below.
+        let writes = self.0.store.local_writes();
         loop {
             let after = self.0.applied_seq.load(Ordering::SeqCst);
             let changes = self.0.store.changes_after(after, 10_000).await?;
@@ -362,6 +382,9 @@ impl AppState {
                 self.0.applied_seq.store(c.seq, Ordering::SeqCst);
             }
             if changes.len() < 10_000 {
+                if let Some(w) = writes {
+                    self.0.synced_writes.store(w, Ordering::SeqCst);
+                }
                 return Ok(());
             }
         }

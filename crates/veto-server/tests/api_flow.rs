@@ -666,3 +666,64 @@ async fn blocked_attempts_are_audited() {
         assert_eq!(v["ok"], true);
     }
 }
+
+/// A node that is the only writer of its SQLite database skips feed reads while nothing was
+/// committed — and still sees each of its own commits on the very next request.
+#[tokio::test]
+async fn sole_writer_node_sees_its_own_commits_at_once() {
+    let b = backends().await.remove(0);
+    assert_eq!(b.name, "sqlite");
+    let opts = veto_server::state::StartOptions {
+        sole_writer: true,
+        ..Default::default()
+    };
+    let state = veto_server::AppState::start_with(b.store.clone(), opts)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let st = state.clone();
+    tokio::spawn(async move {
+        veto_server::run(st, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    let srv = Server::from_parts(url, state, tx);
+    let t = srv.tenant("sole").await;
+    let (_, ops) = srv.user(&t.admin, "ops", None).await;
+    for i in 0..20 {
+        let email = format!("s{i}@x.com");
+        assert_eq!(srv.check_email(&t.admin, &email).await["verdict"], "allow");
+        let e = srv
+            .suppress(&t.admin, json!({"email": email}), "manual")
+            .await;
+        assert_eq!(
+            srv.check_email(&t.admin, &email).await["verdict"],
+            "block",
+            "round {i}"
+        );
+        let (_, l) = srv
+            .post(
+                &t.admin,
+                "/v1/lift-requests",
+                json!({"entry_id": e["id"], "reason": "r", "evidence": "e"}),
+            )
+            .await;
+        let (s, _) = srv
+            .post(
+                &ops,
+                &format!("/v1/lift-requests/{}/approve", l["id"].as_str().unwrap()),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            srv.check_email(&t.admin, &email).await["verdict"],
+            "allow",
+            "round {i}: lift"
+        );
+    }
+}

@@ -40,7 +40,7 @@ async fn restart_from_snapshot_replays_the_feed_since() {
         let path = dir.path().join("node.snapshot");
         let opts = StartOptions {
             snapshot: Some(path.clone()),
-            jobs: false,
+            ..Default::default()
         };
         let first = AppState::start_with(b.store.clone(), opts.clone())
             .await
@@ -139,7 +139,7 @@ async fn a_snapshot_of_another_store_is_refused() {
     let snapdir = tempfile::tempdir().unwrap();
     let opts = StartOptions {
         snapshot: Some(snapdir.path().join("x.snapshot")),
-        jobs: false,
+        ..Default::default()
     };
     // Store one: two tenants' worth of changes, snapshot written.
     let a = AppState::start_with(stores[0].0.clone(), opts.clone())

@@ -25,6 +25,9 @@ use veto_store::{StoreError, StoreResult};
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Write transactions committed through this store and its clones (see
+    /// `Store::local_writes`).
+    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The schema, embedded at compile time. Built by hand rather than with `sqlx::migrate!` so
@@ -85,6 +88,7 @@ impl SqliteStore {
             return Ok(SqliteStore {
                 writer: pool.clone(),
                 reader: pool,
+                writes: Default::default(),
             });
         }
 
@@ -128,7 +132,11 @@ impl SqliteStore {
                 StoreError::Other(format!("cannot open {} for reading: {e}", path.display()))
             })?;
         tracing::debug!(path = %path.display(), "sqlite store open");
-        Ok(SqliteStore { writer, reader })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            writes: Default::default(),
+        })
     }
 
     /// Closes both pools, checkpointing the WAL into the database file.

@@ -435,6 +435,14 @@ const INDEX_PAGE_SQL: &str = concat!(
 );
 
 impl SqliteStore {
+    /// Commits and counts the write (after the commit: a counted write is durable and visible).
+    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> StoreResult<()> {
+        tx.commit().await.map_err(db_err)?;
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
     /// Entries not ended with `after < row_id <= last`, in row order, at most `limit`.
     async fn index_page(
         &self,
@@ -475,6 +483,10 @@ impl Store for SqliteStore {
         "sqlite"
     }
 
+    fn local_writes(&self) -> Option<u64> {
+        Some(self.writes.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
     // ----- tenants -----
 
     async fn create_tenant(
@@ -506,7 +518,7 @@ impl Store for SqliteStore {
         insert_user(&mut tx, &admin).await?;
         insert_key(&mut tx, &key).await?;
         append_events(&mut tx, tenant.id, &drafts).await?;
-        tx.commit().await.map_err(db_err)
+        self.commit(tx).await
     }
 
     async fn get_tenant(&self, id: TenantId) -> StoreResult<Tenant> {
@@ -554,7 +566,7 @@ impl Store for SqliteStore {
         }
         append_change(&mut tx, tenant, ChangeOp::Policy).await?;
         append_events(&mut tx, tenant, &[draft]).await?;
-        tx.commit().await.map_err(db_err)
+        self.commit(tx).await
     }
 
     // ----- users and keys -----
@@ -563,7 +575,7 @@ impl Store for SqliteStore {
         let mut tx = self.begin().await?;
         insert_user(&mut tx, &user).await?;
         append_events(&mut tx, user.tenant_id, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(user)
     }
 
@@ -617,7 +629,7 @@ impl Store for SqliteStore {
             .map_err(db_err)?;
         append_change(&mut tx, tenant, ChangeOp::Auth).await?;
         append_events(&mut tx, tenant, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(u)
     }
 
@@ -625,7 +637,7 @@ impl Store for SqliteStore {
         let mut tx = self.begin().await?;
         insert_key(&mut tx, &key).await?;
         append_events(&mut tx, key.tenant_id, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(key)
     }
 
@@ -691,7 +703,7 @@ impl Store for SqliteStore {
         .map_err(db_err)?;
         append_change(&mut tx, tenant, ChangeOp::Auth).await?;
         append_events(&mut tx, tenant, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         key.revoked_at = Some(at);
         key.revoked_by = Some(by.clone());
         Ok(key)
@@ -730,7 +742,7 @@ impl Store for SqliteStore {
                 &[events::suppression_duplicate(&existing, &entry.created_by)],
             )
             .await?;
-            tx.commit().await.map_err(db_err)?;
+            self.commit(tx).await?;
             return Ok(AddOutcome::Existing(existing));
         }
 
@@ -750,7 +762,7 @@ impl Store for SqliteStore {
         .await?;
         let created = entry.into_entry();
         append_events(&mut tx, tenant, &[events::suppression_created(&created)]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(AddOutcome::Created(created))
     }
 
@@ -837,7 +849,7 @@ impl Store for SqliteStore {
             ..draft
         };
         append_events(&mut tx, tenant, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(report)
     }
 
@@ -1081,7 +1093,7 @@ impl Store for SqliteStore {
             &[events::lift_requested(&lift, actor)],
         )
         .await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(lift)
     }
 
@@ -1188,7 +1200,7 @@ impl Store for SqliteStore {
             drafts.push(events::suppression_lifted(&entry, &lift, &decision.actor));
         }
         append_events(&mut tx, tenant, &drafts).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(lift)
     }
 
@@ -1208,7 +1220,7 @@ impl Store for SqliteStore {
         .await
         .map_err(db_err)?;
         let ended = end_expired(&mut tx, entries_of(&rows)?).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(ended)
     }
 
@@ -1263,7 +1275,7 @@ impl Store for SqliteStore {
             ..draft
         };
         append_events(&mut tx, tenant, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         Ok(report)
     }
 
@@ -1272,7 +1284,7 @@ impl Store for SqliteStore {
     async fn append_audit(&self, tenant: TenantId, draft: AuditDraft) -> StoreResult<AuditEvent> {
         let mut tx = self.begin().await?;
         let mut events = append_events(&mut tx, tenant, &[draft]).await?;
-        tx.commit().await.map_err(db_err)?;
+        self.commit(tx).await?;
         events
             .pop()
             .ok_or_else(|| StoreError::Other("no audit event was written".into()))

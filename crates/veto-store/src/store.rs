@@ -27,6 +27,13 @@ pub trait Store: Send + Sync + 'static {
     /// Which backend this is ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 
+    /// The number of write transactions this store object has committed, when it counts
+    /// them (counted after each commit). A node that is the only writer of its database uses
+    /// it to know, without a read, that nothing changed since it last followed the feed.
+    fn local_writes(&self) -> Option<u64> {
+        None
+    }
+
     // ----- tenants -----
 
     /// Creates a tenant with its first admin user and that user's first key. Audits

@@ -41,6 +41,12 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let store = db::open_store(db_url).await?;
     tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
+    // One serving node per SQLite file: it is then the only writer, which the check path uses.
+    let serving_lock = match store.backend() {
+        "sqlite" => serving_lock(db_url)?,
+        _ => None,
+    };
+    let sole_writer = store.backend() == "sqlite";
     if let Some(p) = provision::bootstrap_if_empty(&*store)
         .await
         .context("cannot create the first tenant")?
@@ -50,6 +56,7 @@ pub async fn run(
     let opts = veto_server::state::StartOptions {
         snapshot,
         jobs: true,
+        sole_writer,
     };
     let state = AppState::start_with(store, opts)
         .await
@@ -72,8 +79,38 @@ pub async fn run(
     if let Err(e) = state.save_snapshot().await {
         tracing::warn!(error = %e, "writing the index snapshot failed");
     }
+    drop(serving_lock);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Holds `<database>.serve-lock` for the life of the process (released by the OS on exit).
+/// Other processes may still open the database (`veto tenant create`, `veto migrate`); only a
+/// second serving node is refused — several nodes need PostgreSQL.
+fn serving_lock(db_url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    let path = db_url
+        .strip_prefix("sqlite://")
+        .or_else(|| db_url.strip_prefix("sqlite:"))
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .filter(|p| !p.is_empty() && !p.starts_with(":memory:"));
+    let Some(path) = path else { return Ok(None) };
+    let lock_path = format!("{path}.serve-lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {lock_path}"))?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another `veto serve` is serving this SQLite database ({lock_path} is locked); \
+             SQLite serves one node — run several nodes on PostgreSQL"
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("cannot lock {lock_path}"))
+        }
+    }
 }
 
 /// The framed notice of the bootstrap admin key: the only time anyone sees it.
