@@ -114,7 +114,8 @@ pub fn normalize_domain(raw: &str) -> Result<String, DomainError> {
     Ok(ascii)
 }
 
-fn validate_ascii_domain(d: &str) -> Result<(), DomainError> {
+/// Validates an already lower-case ASCII domain (no IDNA processing).
+pub(crate) fn validate_ascii_domain(d: &str) -> Result<(), DomainError> {
     if d.is_empty() {
         return Err(DomainError::Empty);
     }

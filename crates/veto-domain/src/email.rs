@@ -52,6 +52,44 @@ impl EmailAddress {
     /// Trims, lower-cases, converts the domain to IDNA ASCII form and validates.
     pub fn parse(raw: &str) -> Result<Self, AddressError> {
         let s = raw.trim();
+        if s.is_ascii()
+            && let Some(r) = Self::parse_plain_ascii(s)
+        {
+            return r;
+        }
+        Self::parse_general(s)
+    }
+
+    /// The common case on the check hot path — an ASCII address whose domain needs no IDNA
+    /// processing — with one allocation. `None` hands anything else to the general path, which
+    /// gives the same result for every input (property-tested below).
+    fn parse_plain_ascii(s: &str) -> Option<Result<Self, AddressError>> {
+        let at = s.rfind('@')?;
+        let (local, dom) = (&s[..at], &s[at + 1..]);
+        if local.is_empty()
+            || local.contains('@')
+            || dom.is_empty()
+            || dom.starts_with(|c: char| c.is_ascii_whitespace() || c == '[')
+            || dom.ends_with(|c: char| c.is_ascii_whitespace() || c == '.')
+            || dom.contains("xn--")
+            || dom.contains("XN--")
+            || dom.contains("Xn--")
+            || dom.contains("xN--")
+        {
+            return None;
+        }
+        let addr = s.to_ascii_lowercase();
+        Some((|| {
+            validate_local(&addr[..at])?;
+            crate::domain::validate_ascii_domain(&addr[at + 1..])?;
+            if addr.len() > 254 {
+                return Err(AddressError::TooLong);
+            }
+            Ok(Self { addr, at })
+        })())
+    }
+
+    fn parse_general(s: &str) -> Result<Self, AddressError> {
         if s.is_empty() {
             return Err(AddressError::Empty);
         }
@@ -271,6 +309,14 @@ mod tests {
         #[test]
         fn arbitrary_input_never_panics(s in "\\PC{0,80}") {
             let _ = EmailAddress::parse(&s);
+        }
+
+        #[test]
+        fn fast_path_agrees_with_general_path(s in "[ \\t]{0,2}[a-zA-Z0-9.@+\\-_\\[\\] ]{0,30}(xn--)?[a-zA-Z0-9.\\- ]{0,12}[ \\t.]{0,2}") {
+            let t = s.trim();
+            if let Some(fast) = EmailAddress::parse_plain_ascii(t) {
+                prop_assert_eq!(fast, EmailAddress::parse_general(t));
+            }
         }
     }
 }

@@ -54,7 +54,7 @@ impl Outcome {
         }
     }
 
-    fn decided(normalized: String, mut matches: Vec<Match>, opts: &CheckOptions) -> Self {
+    pub fn decided(normalized: String, mut matches: Vec<Match>, opts: &CheckOptions) -> Self {
         matches.sort_by_key(|m| (m.since, m.entry_id));
         let verdict = if matches.is_empty() {
             Verdict::Allow
@@ -155,6 +155,23 @@ pub fn check_live(
     opts: &CheckOptions,
     now: Timestamp,
 ) -> Outcome {
+    let matches = matches_live(ctx, ix, ids, opts, now);
+    let normalized = ids
+        .first()
+        .map(|i| i.value().to_string())
+        .unwrap_or_default();
+    Outcome::decided(normalized, matches, opts)
+}
+
+/// The entries in force that match, without building a verdict (an empty result allocates
+/// nothing: most checked addresses are allowed, and bulk checks report only the others).
+pub fn matches_live(
+    ctx: &TenantCtx,
+    ix: &TenantIndex,
+    ids: &[Identifier],
+    opts: &CheckOptions,
+    now: Timestamp,
+) -> Vec<Match> {
     let mut matches = Vec::new();
     let domains = ix.has_domain_entries();
     for id in ids {
@@ -179,11 +196,7 @@ pub fn check_live(
             }
         });
     }
-    let normalized = ids
-        .first()
-        .map(|i| i.value().to_string())
-        .unwrap_or_default();
-    Outcome::decided(normalized, matches, opts)
+    matches
 }
 
 /// Checks identifiers as of a past (or future) moment, from the store.

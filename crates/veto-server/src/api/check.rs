@@ -400,26 +400,22 @@ struct BulkJob {
 impl BulkJob {
     async fn run(&mut self, body: Body) -> Result<(), String> {
         let mut stream = body.into_data_stream();
-        let mut rest: Vec<u8> = Vec::new();
-        let mut lines: Vec<String> = Vec::with_capacity(BULK_CHUNK);
+        let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+        let mut lines_in_buf = 0usize;
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| format!("reading the request body failed: {e}"))?;
-            rest.extend_from_slice(&chunk);
-            let mut start = 0;
-            while let Some(nl) = rest[start..].iter().position(|b| *b == b'\n') {
-                lines.push(line_text(&rest[start..start + nl]));
-                start += nl + 1;
-                if lines.len() >= BULK_CHUNK {
-                    self.process(std::mem::take(&mut lines)).await?;
-                }
+            lines_in_buf += chunk.iter().filter(|b| **b == b'\n').count();
+            buf.extend_from_slice(&chunk);
+            if lines_in_buf >= BULK_CHUNK {
+                // Hand over every complete line; keep the unfinished one.
+                let cut = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                let rest = buf.split_off(cut);
+                self.process(std::mem::replace(&mut buf, rest)).await?;
+                lines_in_buf = 0;
             }
-            rest.drain(..start);
         }
-        if !rest.is_empty() {
-            lines.push(line_text(&rest));
-        }
-        if !lines.is_empty() {
-            self.process(lines).await?;
+        if !buf.is_empty() {
+            self.process(buf).await?;
         }
         let s = serde_json::json!({"summary": self.summary});
         self.send(format!("{s}\n").into_bytes()).await
@@ -432,20 +428,47 @@ impl BulkJob {
             .map_err(|_| "the client went away".to_string())
     }
 
-    async fn process(&mut self, lines: Vec<String>) -> Result<(), String> {
+    /// Checks the lines of `chunk` (complete lines; the last may lack its newline) and sends
+    /// the reported ones.
+    async fn process(&mut self, chunk: Vec<u8>) -> Result<(), String> {
+        let text = match String::from_utf8(chunk) {
+            Ok(t) => t,
+            // Invalid UTF-8 is replaced and then fails parsing visibly, line by line.
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        let mut ranges = Vec::with_capacity(BULK_CHUNK + 1);
+        let mut start = 0;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                ranges.push((start, i));
+                start = i + 1;
+            }
+        }
+        if start < text.len() {
+            ranges.push((start, text.len()));
+        }
         let first_line = self.line + 1;
-        self.line += lines.len() as u64;
+        self.line += ranges.len() as u64;
         let opts = self.opts;
         let kind = self.kind;
-        let outcomes: Vec<Outcome> = if opts.as_of.is_some() {
-            let mut out = Vec::with_capacity(lines.len());
-            for l in &lines {
-                out.push(match Identifier::parse(kind, l) {
+        let report_allowed = !self.only_blocked;
+        let line_of = |r: &(usize, usize)| {
+            let l = &text[r.0..r.1];
+            l.strip_suffix('\r').unwrap_or(l)
+        };
+        let results: Vec<(Verdict, Option<Outcome>)> = if opts.as_of.is_some() {
+            let mut out = Vec::with_capacity(ranges.len());
+            for r in &ranges {
+                let o = match Identifier::parse(kind, line_of(r)) {
                     Ok(id) => check_item(&self.state, &self.ctx, &[id], &opts)
                         .await
                         .map_err(|e| e.to_string())?,
                     Err(e) => Outcome::invalid(e.field(), e.to_string(), &opts),
-                });
+                };
+                out.push((
+                    o.verdict,
+                    (report_allowed || o.verdict != Verdict::Allow).then_some(o),
+                ));
             }
             out
         } else {
@@ -454,32 +477,40 @@ impl BulkJob {
                 .index(self.ctx.tenant.id)
                 .ok_or("tenant index not loaded")?;
             let ctx = self.ctx.clone();
-            let lines2 = lines.clone();
-            let r = tokio::task::spawn_blocking(move || -> Result<Vec<Outcome>, String> {
-                let ix = ix.read().map_err(|_| "index lock poisoned".to_string())?;
-                let now = veto_domain::now();
-                Ok(lines2
-                    .par_iter()
-                    .with_min_len(512)
-                    .map(|l| match Identifier::parse(kind, l) {
-                        Ok(id) => check_live(&ctx, &ix, std::slice::from_ref(&id), &opts, now),
-                        Err(e) => Outcome::invalid(e.field(), e.to_string(), &opts),
-                    })
-                    .collect())
-            })
+            let (text2, ranges2) = (text.clone(), ranges.clone());
+            let r = tokio::task::spawn_blocking(
+                move || -> Result<Vec<(Verdict, Option<Outcome>)>, String> {
+                    let ix = ix.read().map_err(|_| "index lock poisoned".to_string())?;
+                    let now = veto_domain::now();
+                    Ok(ranges2
+                        .par_iter()
+                        .with_min_len(512)
+                        .map(|r| {
+                            let l = &text2[r.0..r.1];
+                            bulk_line(
+                                &ctx,
+                                &ix,
+                                kind,
+                                &opts,
+                                now,
+                                l.strip_suffix('\r').unwrap_or(l),
+                                report_allowed,
+                            )
+                        })
+                        .collect())
+                },
+            )
             .await
             .map_err(|e| e.to_string())?;
             r?
         };
         let mut out = Vec::with_capacity(4096);
-        for (i, (o, l)) in outcomes.iter().zip(&lines).enumerate() {
-            self.summary.add(o.verdict);
-            if self.only_blocked && o.verdict == Verdict::Allow {
-                continue;
-            }
+        for (i, ((verdict, outcome), r)) in results.iter().zip(&ranges).enumerate() {
+            self.summary.add(*verdict);
+            let Some(o) = outcome else { continue };
             let line = BulkLine {
                 line: first_line + i as u64,
-                input: l,
+                input: line_of(r),
                 normalized: o.normalized.as_deref(),
                 verdict: super::dto::verdict_str(o.verdict),
                 matches: o.matches.iter().map(super::dto::MatchDto::from).collect(),
@@ -492,8 +523,7 @@ impl BulkJob {
             serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
             out.push(b'\n');
         }
-        metrics::counter!("veto_checks_total", "verdict" => "bulk")
-            .increment(outcomes.len() as u64);
+        metrics::counter!("veto_checks_total", "verdict" => "bulk").increment(results.len() as u64);
         if !out.is_empty() {
             self.send(out).await?;
         }
@@ -501,8 +531,28 @@ impl BulkJob {
     }
 }
 
-/// A body line without its CR; invalid UTF-8 is replaced (and then fails parsing visibly).
-fn line_text(b: &[u8]) -> String {
-    let b = b.strip_suffix(b"\r").unwrap_or(b);
-    String::from_utf8_lossy(b).into_owned()
+/// One bulk line: only blocked and invalid lines (and allowed ones when asked) get an outcome.
+fn bulk_line(
+    ctx: &TenantCtx,
+    ix: &crate::index::TenantIndex,
+    kind: IdentifierKind,
+    opts: &CheckOptions,
+    now: veto_domain::Timestamp,
+    line: &str,
+    report_allowed: bool,
+) -> (Verdict, Option<Outcome>) {
+    match Identifier::parse(kind, line) {
+        Err(e) => (
+            Verdict::Invalid,
+            Some(Outcome::invalid(e.field(), e.to_string(), opts)),
+        ),
+        Ok(id) => {
+            let m = crate::check::matches_live(ctx, ix, std::slice::from_ref(&id), opts, now);
+            if m.is_empty() && !report_allowed {
+                return (Verdict::Allow, None);
+            }
+            let o = Outcome::decided(id.value().to_string(), m, opts);
+            (o.verdict, Some(o))
+        }
+    }
 }
