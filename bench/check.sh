@@ -89,6 +89,9 @@ if [ "$SKIP_BUILD" != 1 ]; then
 fi
 [ -x "$BIN/veto" ] && [ -x "$BIN/veto-bench" ] || die "release binaries missing in $BIN"
 
+GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then GIT_COMMIT="$GIT_COMMIT+dirty"; fi
+
 # ---------------------------------------------------------------- data
 mkdir -p "$SET"
 if [ ! -s "$SET/expected.json" ]; then
@@ -171,6 +174,7 @@ run_store() {
     echo "expected_invalid=$EXP_INVALID"
     echo "repeat=$REPEAT"
     echo "nproc=$(nproc)"
+    echo "git_commit=$GIT_COMMIT"
     echo "peer_query_s=$(median "${PEER_Q[@]}")"
     echo "peer_query_all=$(IFS=,; echo "${PEER_Q[*]}")"
     echo "peer_process_s=$(median "${PEER_P[@]}")"

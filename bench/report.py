@@ -93,7 +93,7 @@ def main() -> int:
         return f"{v}{unit}"
 
     rows = [
-        ("store", fmt(g("store"))),
+        ("store", f"{fmt(g('store'))}  (commit {g('git_commit', '?')})"),
         ("workload", f"{fmt(g('suppressed'))} suppressed, {fmt(g('candidates'))} candidates, expect {fmt(g('expected_blocked'))} blocked / {fmt(g('expected_invalid'))} invalid"),
         ("bulk load: wall (whole process)", fmt(g("load_wall_s"), " s")),
         ("bulk load: rows/s", fmt(g("load_rows_per_s"), "", 0)),
