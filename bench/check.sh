@@ -44,7 +44,19 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 older_than() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(b - a > s) }'; }
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
-# /usr/bin/time -f '%e %M' output: the last line (a failing command adds a line before it).
+# Runs a command under /usr/bin/time (peak RSS) and appends "<wall s> <max RSS kB>" to FILE, the
+# wall time taken to the millisecond around it (time's own %e has 10 ms steps). Returns the
+# command's exit status.
+timed() {
+  local file=$1 t0 t1 rc
+  shift
+  t0=$(now)
+  /usr/bin/time -o "$file" -f '%M' "$@" && rc=0 || rc=$?
+  t1=$(now)
+  echo "$(elapsed "$t0" "$t1") $(tail -1 "$file")" >> "$file"
+  return "$rc"
+}
+# The figures `timed` appended: the last line of FILE.
 time_wall() { tail -1 "$1" | cut -d' ' -f1; }
 time_rss() { tail -1 "$1" | cut -d' ' -f2; }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
@@ -88,6 +100,9 @@ if [ "$SKIP_BUILD" != 1 ]; then
   cargo build --release -p veto -p veto-bench
 fi
 [ -x "$BIN/veto" ] && [ -x "$BIN/veto-bench" ] || die "release binaries missing in $BIN"
+HAS_SNAPSHOT=0
+if "$BIN/veto" serve --help 2>/dev/null | grep -q -- '--snapshot'; then HAS_SNAPSHOT=1; fi
+SNAPSHOT=
 
 GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then GIT_COMMIT="$GIT_COMMIT+dirty"; fi
@@ -113,7 +128,7 @@ log "DuckDB peer: $REPEAT runs"
 PEER_LOADAVG=$(loadavg)
 PEER_Q=(); PEER_P=(); PEER_RSS=()
 for i in $(seq "$REPEAT"); do
-  /usr/bin/time -o "$SET/peer.time" -f '%e %M' \
+  timed "$SET/peer.time" \
     "$PY" bench/peer_duckdb.py query --db "$SET/peer.duckdb" --candidates "$SET/candidates.csv" \
     --out "$SET/peer-blocked.csv" > "$SET/peer.json"
   P=$(cat "$SET/peer.json")
@@ -133,6 +148,34 @@ stop_server() {
   SERVER_PID=
 }
 trap stop_server EXIT
+
+# Starts `veto serve` on $1 (logs in dir $2), waits until /healthz answers, and records
+# <prefix>_listen_s, <prefix>_healthz_s, <prefix>_vmrss_kb, <prefix>_vmhwm_kb into $4.
+start_server() {
+  local db_url=$1 run=$2 prefix=$3 metrics=$4 t0 t_listen= t_ready= t
+  local args=(serve --db "$db_url" --listen "127.0.0.1:$PORT")
+  if [ "$HAS_SNAPSHOT" = 1 ]; then args+=(--snapshot "$SNAPSHOT"); fi
+  t0=$(now)
+  "$BIN/veto" "${args[@]}" > "$run/serve-$prefix.out" 2> "$run/serve-$prefix.err" &
+  SERVER_PID=$!
+  ln -sf "serve-$prefix.out" "$run/serve.out"
+  ln -sf "serve-$prefix.err" "$run/serve.err"
+  while :; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$run/serve-$prefix.err" >&2; die "veto serve exited during start-up"; }
+    t=$(now)
+    if [ -z "$t_listen" ] && grep -q 'Veto listening' "$run/serve-$prefix.out"; then t_listen=$t; fi
+    if curl -sf -o /dev/null "$URL/healthz"; then t_ready=$(now); [ -n "$t_listen" ] || t_listen=$t_ready; break; fi
+    if older_than "$t0" "$t" 900; then die "veto serve not ready after 900 s"; fi
+    sleep 0.02
+  done
+  {
+    echo "${prefix}_listen_s=$(elapsed "$t0" "$t_listen")"
+    echo "${prefix}_healthz_s=$(elapsed "$t0" "$t_ready")"
+    echo "${prefix}_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)"
+    echo "${prefix}_vmhwm_kb=$(status_kb "$SERVER_PID" VmHWM)"
+  } >> "$metrics"
+  echo "  ready in $(elapsed "$t0" "$t_ready") s; $(curl -s "$URL/healthz")" >&2
+}
 
 pg_ok() {
   command -v psql >/dev/null 2>&1 && psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc 'select 1' >/dev/null 2>&1
@@ -190,7 +233,7 @@ run_store() {
     log "$store: reusing the loaded store (BENCH_REUSE_DB=1; load not measured)"
   else
     log "$store: loading $SUPPRESSED entries"
-    /usr/bin/time -o "$run/load.time" -f '%e %M' \
+    timed "$run/load.time" \
       "$BIN/veto-bench" load --db "$db_url" --file "$SET/suppressed.txt" --chunk "$CHUNK" > "$run/load.out"
     local last; last=$(tail -1 "$run/load.out")
     {
@@ -203,29 +246,21 @@ run_store() {
   fi
   local key; key=$(json_get "$(head -1 "$run/load.out")" api_key)
 
-  # -- start-up
+  # -- start-up (cold: no index snapshot; the node loads every entry from the store)
   echo "loadavg_startup=$(loadavg)" >> "$metrics"
-  log "$store: starting veto serve"
-  local t0 t_listen= t_ready= t
-  t0=$(now)
-  "$BIN/veto" serve --db "$db_url" --listen "127.0.0.1:$PORT" > "$run/serve.out" 2> "$run/serve.err" &
-  SERVER_PID=$!
-  while :; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$run/serve.err" >&2; die "veto serve exited during start-up"; }
-    t=$(now)
-    if [ -z "$t_listen" ] && grep -q 'Veto listening' "$run/serve.out"; then t_listen=$t; fi
-    if curl -sf -o /dev/null "$URL/healthz"; then t_ready=$(now); [ -n "$t_listen" ] || t_listen=$t_ready; break; fi
-    if older_than "$t0" "$t" 900; then die "veto serve not ready after 900 s"; fi
-    sleep 0.02
-  done
-  {
-    echo "ready_listen_s=$(elapsed "$t0" "$t_listen")"
-    echo "ready_healthz_s=$(elapsed "$t0" "$t_ready")"
-    echo "ready_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)"
-    echo "ready_vmhwm_kb=$(status_kb "$SERVER_PID" VmHWM)"
-    echo "server_pid=$SERVER_PID"
-  } >> "$metrics"
-  echo "  ready in $(elapsed "$t0" "$t_ready") s; $(curl -s "$URL/healthz")" >&2
+  log "$store: starting veto serve (cold: no snapshot)"
+  SNAPSHOT=$run/index.snapshot
+  rm -f "$SNAPSHOT"
+  start_server "$db_url" "$run" ready "$metrics"
+  if [ "$HAS_SNAPSHOT" = 1 ]; then
+    # A cold start writes a snapshot in the background: let it finish before measuring.
+    local t0; t0=$(now)
+    until grep -q 'index snapshot written' "$run/serve.err"; do
+      if older_than "$t0" "$(now)" 600; then echo "WARNING: no index snapshot written after 600 s" >&2; break; fi
+      sleep 0.2
+    done
+    echo "snapshot_written_after_ready_s=$(elapsed "$t0" "$(now)")" >> "$metrics"
+  fi
 
   # -- batch check through the CLI
   echo "loadavg_cli=$(loadavg)" >> "$metrics"
@@ -234,7 +269,7 @@ run_store() {
   for i in $(seq "$REPEAT"); do
     reset_hwm "$SERVER_PID"
     set +e
-    VETO_API_KEY=$key /usr/bin/time -o "$run/cli.time" -f '%e %M' \
+    timed "$run/cli.time" env VETO_API_KEY="$key" \
       "$BIN/veto" --server "$URL" check --file "$SET/candidates.csv" --column email --json > "$run/cli.ndjson" 2> "$run/cli.err"
     rc=$?
     set -e
@@ -263,7 +298,7 @@ run_store() {
   walls=(); rss=(); hwm=()
   for i in $(seq "$REPEAT"); do
     reset_hwm "$SERVER_PID"
-    /usr/bin/time -o "$run/bulk.time" -f '%e %M' \
+    timed "$run/bulk.time" \
       curl -sS --fail -o "$run/bulk.ndjson" -H "Authorization: Bearer $key" -H 'Content-Type: text/plain' -H 'Expect:' \
       --data-binary "@$SET/values.txt" "$URL/v1/check/bulk?purpose=sales&kind=email"
     walls+=("$(time_wall "$run/bulk.time")"); rss+=("$(time_rss "$run/bulk.time")"); hwm+=("$(status_kb "$SERVER_PID" VmHWM)")
@@ -306,6 +341,15 @@ run_store() {
   sleep 1
   echo "final_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)" >> "$metrics"
   stop_server
+
+  # -- warm restart: from the index snapshot the first node wrote
+  if [ "$HAS_SNAPSHOT" = 1 ] && [ -s "$SNAPSHOT" ]; then
+    echo "snapshot_bytes=$(stat -c %s "$SNAPSHOT")" >> "$metrics"
+    echo "loadavg_restart=$(loadavg)" >> "$metrics"
+    log "$store: restarting veto serve (warm: from the snapshot)"
+    start_server "$db_url" "$run" restart "$metrics"
+    stop_server
+  fi
 
   python3 bench/report.py "$metrics" "$DATA/results-$store.json"
   cp "$DATA/results-$store.json" "$run/results.json"
