@@ -727,3 +727,29 @@ async fn sole_writer_node_sees_its_own_commits_at_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn bulk_refuses_a_body_without_line_breaks() {
+    let b = backends().await.remove(0);
+    let srv = start(b.store.clone()).await;
+    let t = srv.tenant("longline").await;
+    let body = format!("ok@x.com\n{}", "a".repeat(200_000));
+    let r = srv
+        .http
+        .post(format!("{}/v1/check/bulk", srv.url))
+        .bearer_auth(&t.admin)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["error"]["code"], "bulk_failed", "{text}");
+    assert!(
+        last["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2 is longer"),
+        "{text}"
+    );
+}

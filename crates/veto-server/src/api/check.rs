@@ -328,6 +328,8 @@ pub struct BulkLine<'a> {
 }
 
 const BULK_CHUNK: usize = 16_384;
+/// No identifier is this long; a body without line breaks is refused instead of buffered.
+const MAX_LINE: usize = 64 * 1024;
 
 #[utoipa::path(post, path = "/v1/check/bulk", tag = "check", params(BulkQuery),
     request_body(content = String, content_type = "text/plain", description = "One identifier per line"),
@@ -402,16 +404,28 @@ impl BulkJob {
         let mut stream = body.into_data_stream();
         let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
         let mut lines_in_buf = 0usize;
+        // Where the unfinished last line of `buf` starts.
+        let mut tail_start = 0usize;
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| format!("reading the request body failed: {e}"))?;
             lines_in_buf += chunk.iter().filter(|b| **b == b'\n').count();
+            if let Some(i) = chunk.iter().rposition(|b| *b == b'\n') {
+                tail_start = buf.len() + i + 1;
+            }
             buf.extend_from_slice(&chunk);
+            if buf.len() - tail_start > MAX_LINE {
+                return Err(format!(
+                    "line {} is longer than {MAX_LINE} bytes: the body must hold one identifier per line",
+                    self.line + lines_in_buf as u64 + 1
+                ));
+            }
             if lines_in_buf >= BULK_CHUNK {
                 // Hand over every complete line; keep the unfinished one.
                 let cut = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
                 let rest = buf.split_off(cut);
                 self.process(std::mem::replace(&mut buf, rest)).await?;
                 lines_in_buf = 0;
+                tail_start = 0;
             }
         }
         if !buf.is_empty() {
