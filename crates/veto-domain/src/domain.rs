@@ -123,6 +123,7 @@ pub(crate) fn validate_ascii_domain(d: &str) -> Result<(), DomainError> {
         return Err(DomainError::TooLong);
     }
     let mut labels = 0;
+    let mut all_numeric = true;
     for label in d.split('.') {
         labels += 1;
         if label.is_empty() {
@@ -134,17 +135,23 @@ pub(crate) fn validate_ascii_domain(d: &str) -> Result<(), DomainError> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err(DomainError::HyphenEdge(label.to_string()));
         }
-        if let Some(c) = label
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
-        {
-            return Err(DomainError::BadChar(c));
+        let mut numeric = true;
+        for b in label.bytes() {
+            if !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+                let c = label[label.bytes().position(|x| x == b).unwrap_or(0)..]
+                    .chars()
+                    .next()
+                    .unwrap_or('?');
+                return Err(DomainError::BadChar(c));
+            }
+            numeric &= b.is_ascii_digit();
         }
+        all_numeric &= numeric;
     }
     if labels < 2 {
         return Err(DomainError::SingleLabel);
     }
-    if d.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
+    if all_numeric {
         return Err(DomainError::IpLiteral);
     }
     Ok(())

@@ -73,26 +73,32 @@ pub fn hex(b: &[u8]) -> String {
     s
 }
 
-/// Hashes identifiers for one tenant. The keyed HMAC state is computed once and cloned per
-/// hash, so each hash costs two SHA-256 compressions for short identifiers.
+/// Hashes identifiers for one tenant. The keyed HMAC state, already fed with each kind's
+/// prefix, is computed once and cloned per hash, so a short identifier costs two SHA-256
+/// compressions.
 #[derive(Clone)]
 pub struct IdentifierHasher {
-    mac: HmacSha256,
+    by_kind: [HmacSha256; 5],
 }
 
 impl IdentifierHasher {
     pub fn new(secret: &TenantSecret) -> Self {
         let mac = <HmacSha256 as KeyInit>::new_from_slice(&secret.0)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        Self { mac }
+        let by_kind = IdentifierKind::ALL.map(|k| {
+            let mut m = mac.clone();
+            m.update(k.as_str().as_bytes());
+            m.update(b":");
+            m
+        });
+        Self { by_kind }
     }
 
     /// Hash of a normalised value of `kind`. The kind is part of the message, so the same
     /// string as a company id and as a contact id never collide.
     pub fn hash_value(&self, kind: IdentifierKind, normalized: &str) -> IdentHash {
-        let mut m = self.mac.clone();
-        m.update(kind.as_str().as_bytes());
-        m.update(b":");
+        let i = IdentifierKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        let mut m = self.by_kind[i].clone();
         m.update(normalized.as_bytes());
         let out = m.finalize().into_bytes();
         let mut b = [0u8; 32];
