@@ -209,6 +209,9 @@ run_store() {
     *) die "unknown store '$store' (sqlite, postgres)" ;;
   esac
 
+  # A reused store keeps the load figures of the run that loaded it.
+  local previous_load=
+  if [ "$reuse" = 1 ] && [ -s "$metrics" ]; then previous_load=$(grep -E '^(load_|sqlite_file_bytes|loadavg_load)' "$metrics" || true); fi
   {
     echo "store=$store"
     echo "suppressed=$SUPPRESSED"
@@ -230,7 +233,8 @@ run_store() {
   # -- bulk load
   echo "loadavg_load=$(loadavg)" >> "$metrics"
   if [ "$reuse" = 1 ]; then
-    log "$store: reusing the loaded store (BENCH_REUSE_DB=1; load not measured)"
+    log "$store: reusing the loaded store (BENCH_REUSE_DB=1; load not measured again)"
+    { echo "load_reused=1"; [ -z "$previous_load" ] || echo "$previous_load"; } >> "$metrics"
   else
     log "$store: loading $SUPPRESSED entries"
     timed "$run/load.time" \

@@ -98,7 +98,7 @@ def main() -> int:
     rows = [
         ("store", f"{fmt(g('store'))}  (commit {g('git_commit', '?')})"),
         ("workload", f"{fmt(g('suppressed'))} suppressed, {fmt(g('candidates'))} candidates, expect {fmt(g('expected_blocked'))} blocked / {fmt(g('expected_invalid'))} invalid"),
-        ("bulk load: wall (whole process)", fmt(g("load_wall_s"), " s")),
+        ("bulk load: wall (whole process)", fmt(g("load_wall_s"), " s") + ("  (from the run that loaded this store)" if g("load_reused") == 1 else "")),
         ("bulk load: rows/s", fmt(g("load_rows_per_s"), "", 0)),
         ("bulk load: loader peak RSS", fmt(mib(g("load_max_rss_kb")), " MiB", 0)),
         ("start-up (cold): 'Veto listening' line", fmt(g("ready_listen_s"), " s")),
