@@ -6,7 +6,7 @@
 //!
 //! A backend runs the whole suite with [`conformance_tests!`](crate::conformance_tests):
 //!
-//! ```ignore
+//! ```text
 //! veto_store::conformance_tests!(my_backend::open_fresh().await);
 //! ```
 //!
