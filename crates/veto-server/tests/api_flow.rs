@@ -680,18 +680,7 @@ async fn sole_writer_node_sees_its_own_commits_at_once() {
     let state = veto_server::AppState::start_with(b.store.clone(), opts)
         .await
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let st = state.clone();
-    tokio::spawn(async move {
-        veto_server::run(st, listener, async {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
-    let srv = Server::from_parts(url, state, tx);
+    let srv = serve(state).await;
     let t = srv.tenant("sole").await;
     let (_, ops) = srv.user(&t.admin, "ops", None).await;
     for i in 0..20 {

@@ -18,21 +18,6 @@ async fn check(state: &AppState, key: &str, email: &str) -> String {
         .to_string()
 }
 
-async fn serve(state: AppState) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let st = state.clone();
-    tokio::spawn(async move {
-        veto_server::run(st, listener, async {
-            let _ = rx.await;
-        })
-        .await
-        .unwrap();
-    });
-    Server::from_parts(url, state, tx)
-}
-
 #[tokio::test]
 async fn restart_from_snapshot_replays_the_feed_since() {
     for b in backends().await {

@@ -45,25 +45,17 @@ pub struct Server {
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
-impl Server {
-    pub fn from_parts(
-        url: String,
-        state: veto_server::AppState,
-        stop: tokio::sync::oneshot::Sender<()>,
-    ) -> Server {
-        Server {
-            url,
-            state,
-            http: reqwest::Client::new(),
-            _stop: stop,
-        }
-    }
+pub async fn start(store: DynStore) -> Server {
+    serve(
+        veto_server::AppState::start_without_jobs(store)
+            .await
+            .unwrap(),
+    )
+    .await
 }
 
-pub async fn start(store: DynStore) -> Server {
-    let state = veto_server::AppState::start_without_jobs(store)
-        .await
-        .unwrap();
+/// Serves an already started node on a loopback port.
+pub async fn serve(state: veto_server::AppState) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
