@@ -97,7 +97,10 @@ impl IdentifierHasher {
     /// Hash of a normalised value of `kind`. The kind is part of the message, so the same
     /// string as a company id and as a contact id never collide.
     pub fn hash_value(&self, kind: IdentifierKind, normalized: &str) -> IdentHash {
-        let i = IdentifierKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        let i = IdentifierKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(0);
         let mut m = self.by_kind[i].clone();
         m.update(normalized.as_bytes());
         let out = m.finalize().into_bytes();
