@@ -30,6 +30,10 @@ PG_USER=${BENCH_PG_USER:-postgres}
 PG_DB=${BENCH_PG_DB:-veto_bench}
 # 1: keep a store loaded by an earlier run with the same sizes (the load is then not measured).
 REUSE_DB=${BENCH_REUSE_DB:-0}
+# On a shared machine: before each measured phase, wait up to this many seconds for the rest of
+# the machine to use less than BENCH_QUIET_CORES cores (0: do not wait).
+QUIET_WAIT=${BENCH_QUIET_WAIT:-180}
+QUIET_CORES=${BENCH_QUIET_CORES:-0.3}
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 
 DATA=${BENCH_DATA:-$ROOT/bench-data}
@@ -44,21 +48,57 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 older_than() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { exit !(b - a > s) }'; }
 median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 maxof() { printf '%s\n' "$@" | sort -g | tail -1; }
-# Runs a command under /usr/bin/time (peak RSS) and appends "<wall s> <max RSS kB>" to FILE, the
-# wall time taken to the millisecond around it (time's own %e has 10 ms steps). Returns the
-# command's exit status.
+# Runs a command under /usr/bin/time and appends "<wall s> <max RSS kB> <user s> <sys s>" to
+# FILE, the wall time taken to the millisecond around it (time's own %e has 10 ms steps).
+# Returns the command's exit status.
 timed() {
   local file=$1 t0 t1 rc
   shift
   t0=$(now)
-  /usr/bin/time -o "$file" -f '%M' "$@" && rc=0 || rc=$?
+  /usr/bin/time -o "$file" -f '%M %U %S' "$@" && rc=0 || rc=$?
   t1=$(now)
   echo "$(elapsed "$t0" "$t1") $(tail -1 "$file")" >> "$file"
   return "$rc"
 }
-# The figures `timed` appended: the last line of FILE.
-time_wall() { tail -1 "$1" | cut -d' ' -f1; }
-time_rss() { tail -1 "$1" | cut -d' ' -f2; }
+# Field N of the last line of FILE.
+field() { tail -1 "$1" | cut -d' ' -f"$2"; }
+time_wall() { field "$1" 1; }
+time_rss() { field "$1" 2; }
+TICK=$(getconf CLK_TCK)
+# CPU time used by the whole machine (all cores) and by one process, in clock ticks.
+cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+proc_ticks() { if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }
+# Waits (up to QUIET_WAIT s) until everything but veto serve uses less than QUIET_CORES cores over
+# 2 s; appends <phase>_quiet_wait_s and <phase>_others_cores (at the start of the phase) to $2.
+wait_quiet() {
+  local phase=$1 metrics=$2 t0 b0 b1 s0 s1 cores
+  t0=$(now)
+  while :; do
+    b0=$(cpu_busy); s0=$(proc_ticks "$SERVER_PID")
+    sleep 2
+    b1=$(cpu_busy); s1=$(proc_ticks "$SERVER_PID")
+    cores=$(awk -v b=$((b1 - b0 - s1 + s0)) -v t="$TICK" 'BEGIN { printf "%.2f", b / t / 2 }')
+    if awk -v c="$cores" -v q="$QUIET_CORES" 'BEGIN { exit !(c < q) }' || older_than "$t0" "$(now)" "$QUIET_WAIT"; then break; fi
+    echo "  (others use $cores cores; waiting for a quieter machine)" >&2
+  done
+  echo "${phase}_quiet_wait_s=$(elapsed "$t0" "$(now)")" >> "$metrics"
+  echo "${phase}_others_cores=$cores" >> "$metrics"
+}
+# `timed`, plus where the machine's CPU went meanwhile. Appends
+# "<wall s> <max RSS kB> <client CPU s> <server CPU s> <other CPU s>" to FILE: client = the
+# command, server = veto serve, other = everything else on the machine (other users' work
+# makes the figures of that run pessimistic).
+measure() {
+  local file=$1 b0 b1 s0 s1 rc wall rss user sys
+  shift
+  b0=$(cpu_busy); s0=$(proc_ticks "$SERVER_PID")
+  timed "$file" "$@" && rc=0 || rc=$?
+  b1=$(cpu_busy); s1=$(proc_ticks "$SERVER_PID")
+  read -r wall rss user sys < <(tail -1 "$file")
+  awk -v w="$wall" -v r="$rss" -v u="$user" -v s="$sys" -v b=$((b1 - b0)) -v sv=$((s1 - s0)) -v t="$TICK" \
+    'BEGIN { c = u + s; printf "%s %s %.2f %.2f %.2f\n", w, r, c, sv / t, b / t - sv / t - c }' >> "$file"
+  return "$rc"
+}
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # Resets the process's peak RSS (VmHWM), so each phase's peak can be read on its own.
@@ -123,21 +163,6 @@ if [ ! -s "$SET/peer.duckdb" ]; then
   "$PY" bench/peer_duckdb.py build --db "$SET/peer.duckdb" --suppressed "$SET/suppressed.txt"
 fi
 
-# ---------------------------------------------------------------- the peer
-log "DuckDB peer: $REPEAT runs"
-PEER_LOADAVG=$(loadavg)
-PEER_Q=(); PEER_P=(); PEER_RSS=()
-for i in $(seq "$REPEAT"); do
-  timed "$SET/peer.time" \
-    "$PY" bench/peer_duckdb.py query --db "$SET/peer.duckdb" --candidates "$SET/candidates.csv" \
-    --out "$SET/peer-blocked.csv" > "$SET/peer.json"
-  P=$(cat "$SET/peer.json")
-  PEER_Q+=("$(json_get "$P" query_s)"); PEER_P+=("$(time_wall "$SET/peer.time")"); PEER_RSS+=("$(time_rss "$SET/peer.time")")
-  PEER_BLOCKED=$(json_get "$P" blocked)
-  echo "  run $i: query ${PEER_Q[-1]} s, process ${PEER_P[-1]} s, blocked $PEER_BLOCKED" >&2
-done
-[ "$PEER_BLOCKED" = "$EXP_BLOCKED" ] || echo "WARNING: DuckDB found $PEER_BLOCKED blocked, expected $EXP_BLOCKED" >&2
-
 # ---------------------------------------------------------------- per store
 SERVER_PID=
 stop_server() {
@@ -152,9 +177,10 @@ trap stop_server EXIT
 # Starts `veto serve` on $1 (logs in dir $2), waits until /healthz answers, and records
 # <prefix>_listen_s, <prefix>_healthz_s, <prefix>_vmrss_kb, <prefix>_vmhwm_kb into $4.
 start_server() {
-  local db_url=$1 run=$2 prefix=$3 metrics=$4 t0 t_listen= t_ready= t
+  local db_url=$1 run=$2 prefix=$3 metrics=$4 t0 t_listen= t_ready= t b0 b1 sv
   local args=(serve --db "$db_url" --listen "127.0.0.1:$PORT")
   if [ "$HAS_SNAPSHOT" = 1 ]; then args+=(--snapshot "$SNAPSHOT"); fi
+  b0=$(cpu_busy)
   t0=$(now)
   "$BIN/veto" "${args[@]}" > "$run/serve-$prefix.out" 2> "$run/serve-$prefix.err" &
   SERVER_PID=$!
@@ -168,7 +194,10 @@ start_server() {
     if older_than "$t0" "$t" 900; then die "veto serve not ready after 900 s"; fi
     sleep 0.02
   done
+  b1=$(cpu_busy); sv=$(proc_ticks "$SERVER_PID")
   {
+    echo "${prefix}_server_cpu_s=$(awk -v v="$sv" -v t="$TICK" 'BEGIN { printf "%.2f", v / t }')"
+    echo "${prefix}_other_cpu_s=$(awk -v b=$((b1 - b0)) -v v="$sv" -v t="$TICK" 'BEGIN { printf "%.2f", (b - v) / t }')"
     echo "${prefix}_listen_s=$(elapsed "$t0" "$t_listen")"
     echo "${prefix}_healthz_s=$(elapsed "$t0" "$t_ready")"
     echo "${prefix}_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)"
@@ -221,13 +250,6 @@ run_store() {
     echo "repeat=$REPEAT"
     echo "nproc=$(nproc)"
     echo "git_commit=$GIT_COMMIT"
-    echo "peer_query_s=$(median "${PEER_Q[@]}")"
-    echo "peer_query_all=$(IFS=,; echo "${PEER_Q[*]}")"
-    echo "peer_process_s=$(median "${PEER_P[@]}")"
-    echo "peer_process_all=$(IFS=,; echo "${PEER_P[*]}")"
-    echo "peer_rss_kb=$(maxof "${PEER_RSS[@]}")"
-    echo "peer_blocked=$PEER_BLOCKED"
-    echo "loadavg_peer=$PEER_LOADAVG"
   } > "$metrics"
 
   # -- bulk load
@@ -239,6 +261,7 @@ run_store() {
     log "$store: loading $SUPPRESSED entries"
     timed "$run/load.time" \
       "$BIN/veto-bench" load --db "$db_url" --file "$SET/suppressed.txt" --chunk "$CHUNK" > "$run/load.out"
+    echo "load_cpu_s=$(awk -v u="$(field "$run/load.time" 3)" -v s="$(field "$run/load.time" 4)" 'BEGIN { printf "%.1f", u + s }')" >> "$metrics"
     local last; last=$(tail -1 "$run/load.out")
     {
       echo "load_wall_s=$(time_wall "$run/load.time")"
@@ -252,6 +275,7 @@ run_store() {
 
   # -- start-up (cold: no index snapshot; the node loads every entry from the store)
   echo "loadavg_startup=$(loadavg)" >> "$metrics"
+  wait_quiet startup "$metrics"
   log "$store: starting veto serve (cold: no snapshot)"
   SNAPSHOT=$run/index.snapshot
   rm -f "$SNAPSHOT"
@@ -266,68 +290,89 @@ run_store() {
     echo "snapshot_written_after_ready_s=$(elapsed "$t0" "$(now)")" >> "$metrics"
   fi
 
-  # -- batch check through the CLI
-  echo "loadavg_cli=$(loadavg)" >> "$metrics"
-  log "$store: veto check --file ($REPEAT runs)"
-  local walls=() rss=() hwm=() rc
+  # -- batch checks: rounds of (DuckDB peer, veto check --file, POST /v1/check/bulk), so the
+  # peer and Veto run under the same conditions of the machine
+  echo "loadavg_batch=$(loadavg)" >> "$metrics"
+  wait_quiet batch "$metrics"
+  log "$store: batch checks, $REPEAT rounds of: DuckDB peer, veto check --file, curl POST /v1/check/bulk"
+  local pq=() pp=() prss=() pcpu=() poth=() peer_blocked=
+  local cw=() crss=() chwm=() ccpu=() csrv=() coth=()
+  local bw=() brss=() bhwm=() bsrv=() both=() rc
   for i in $(seq "$REPEAT"); do
+    measure "$run/peer.time" \
+      "$PY" bench/peer_duckdb.py query --db "$SET/peer.duckdb" --candidates "$SET/candidates.csv" \
+      --out "$run/peer-blocked.csv" > "$run/peer.json"
+    pq+=("$(json_get "$(cat "$run/peer.json")" query_s)"); pp+=("$(field "$run/peer.time" 1)"); prss+=("$(field "$run/peer.time" 2)")
+    pcpu+=("$(field "$run/peer.time" 3)"); poth+=("$(field "$run/peer.time" 5)")
+    peer_blocked=$(json_get "$(cat "$run/peer.json")" blocked)
+    echo "  round $i: DuckDB query ${pq[-1]} s, process ${pp[-1]} s (cpu ${pcpu[-1]} s, others ${poth[-1]} s), blocked $peer_blocked" >&2
+
     reset_hwm "$SERVER_PID"
     set +e
-    timed "$run/cli.time" env VETO_API_KEY="$key" \
+    measure "$run/cli.time" env VETO_API_KEY="$key" \
       "$BIN/veto" --server "$URL" check --file "$SET/candidates.csv" --column email --json > "$run/cli.ndjson" 2> "$run/cli.err"
     rc=$?
     set -e
     [ "$rc" -le 1 ] || { cat "$run/cli.err" >&2; die "veto check --file failed (exit $rc)"; }
-    walls+=("$(time_wall "$run/cli.time")"); rss+=("$(time_rss "$run/cli.time")"); hwm+=("$(status_kb "$SERVER_PID" VmHWM)")
-    echo "  run $i: ${walls[-1]} s (exit $rc), client ${rss[-1]} kB, server peak ${hwm[-1]} kB" >&2
-  done
-  local cli_blocked cli_invalid
-  cli_blocked=$(summary_of "$run/cli.ndjson" blocked)
-  cli_invalid=$(summary_of "$run/cli.ndjson" invalid)
-  {
-    echo "cli_wall_s=$(median "${walls[@]}")"
-    echo "cli_wall_all=$(IFS=,; echo "${walls[*]}")"
-    echo "cli_client_rss_kb=$(maxof "${rss[@]}")"
-    echo "cli_server_hwm_kb=$(maxof "${hwm[@]}")"
-    echo "cli_blocked=$cli_blocked"
-    echo "cli_invalid=$cli_invalid"
-    echo "cli_block_lines=$(grep -c '"verdict":"block"' "$run/cli.ndjson" || true)"
-  } >> "$metrics"
-  [ "$cli_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: veto check reported $cli_blocked blocked, expected $EXP_BLOCKED" >&2
-  [ "$cli_invalid" = "$EXP_INVALID" ] || echo "WARNING: veto check reported $cli_invalid invalid, expected $EXP_INVALID" >&2
+    cw+=("$(field "$run/cli.time" 1)"); crss+=("$(field "$run/cli.time" 2)"); ccpu+=("$(field "$run/cli.time" 3)")
+    csrv+=("$(field "$run/cli.time" 4)"); coth+=("$(field "$run/cli.time" 5)"); chwm+=("$(status_kb "$SERVER_PID" VmHWM)")
+    echo "  round $i: veto check --file ${cw[-1]} s (exit $rc; cpu client ${ccpu[-1]} s, server ${csrv[-1]} s, others ${coth[-1]} s), client ${crss[-1]} kB, server peak ${chwm[-1]} kB" >&2
 
-  # -- batch check through the raw HTTP bulk endpoint
-  echo "loadavg_bulk=$(loadavg)" >> "$metrics"
-  log "$store: POST /v1/check/bulk with curl ($REPEAT runs)"
-  walls=(); rss=(); hwm=()
-  for i in $(seq "$REPEAT"); do
     reset_hwm "$SERVER_PID"
-    timed "$run/bulk.time" \
+    measure "$run/bulk.time" \
       curl -sS --fail -o "$run/bulk.ndjson" -H "Authorization: Bearer $key" -H 'Content-Type: text/plain' -H 'Expect:' \
       --data-binary "@$SET/values.txt" "$URL/v1/check/bulk?purpose=sales&kind=email"
-    walls+=("$(time_wall "$run/bulk.time")"); rss+=("$(time_rss "$run/bulk.time")"); hwm+=("$(status_kb "$SERVER_PID" VmHWM)")
-    echo "  run $i: ${walls[-1]} s, client ${rss[-1]} kB, server peak ${hwm[-1]} kB" >&2
+    bw+=("$(field "$run/bulk.time" 1)"); brss+=("$(field "$run/bulk.time" 2)"); bsrv+=("$(field "$run/bulk.time" 4)")
+    both+=("$(field "$run/bulk.time" 5)"); bhwm+=("$(status_kb "$SERVER_PID" VmHWM)")
+    echo "  round $i: curl bulk ${bw[-1]} s (cpu server ${bsrv[-1]} s, others ${both[-1]} s), client ${brss[-1]} kB, server peak ${bhwm[-1]} kB" >&2
   done
-  local bulk_blocked bulk_invalid
+  local cli_blocked cli_invalid bulk_blocked bulk_invalid
+  cli_blocked=$(summary_of "$run/cli.ndjson" blocked)
+  cli_invalid=$(summary_of "$run/cli.ndjson" invalid)
   bulk_blocked=$(summary_of "$run/bulk.ndjson" blocked)
   bulk_invalid=$(summary_of "$run/bulk.ndjson" invalid)
   {
-    echo "bulk_wall_s=$(median "${walls[@]}")"
-    echo "bulk_wall_all=$(IFS=,; echo "${walls[*]}")"
-    echo "bulk_client_rss_kb=$(maxof "${rss[@]}")"
-    echo "bulk_server_hwm_kb=$(maxof "${hwm[@]}")"
+    echo "peer_query_s=$(median "${pq[@]}")"
+    echo "peer_query_all=$(IFS=,; echo "${pq[*]}")"
+    echo "peer_process_s=$(median "${pp[@]}")"
+    echo "peer_process_all=$(IFS=,; echo "${pp[*]}")"
+    echo "peer_rss_kb=$(maxof "${prss[@]}")"
+    echo "peer_cpu_s=$(median "${pcpu[@]}")"
+    echo "peer_other_cpu_s=$(median "${poth[@]}")"
+    echo "peer_blocked=$peer_blocked"
+    echo "cli_wall_s=$(median "${cw[@]}")"
+    echo "cli_wall_all=$(IFS=,; echo "${cw[*]}")"
+    echo "cli_client_rss_kb=$(maxof "${crss[@]}")"
+    echo "cli_server_hwm_kb=$(maxof "${chwm[@]}")"
+    echo "cli_client_cpu_s=$(median "${ccpu[@]}")"
+    echo "cli_server_cpu_s=$(median "${csrv[@]}")"
+    echo "cli_other_cpu_s=$(median "${coth[@]}")"
+    echo "cli_blocked=$cli_blocked"
+    echo "cli_invalid=$cli_invalid"
+    echo "cli_block_lines=$(grep -c '"verdict":"block"' "$run/cli.ndjson" || true)"
+    echo "bulk_wall_s=$(median "${bw[@]}")"
+    echo "bulk_wall_all=$(IFS=,; echo "${bw[*]}")"
+    echo "bulk_client_rss_kb=$(maxof "${brss[@]}")"
+    echo "bulk_server_hwm_kb=$(maxof "${bhwm[@]}")"
+    echo "bulk_server_cpu_s=$(median "${bsrv[@]}")"
+    echo "bulk_other_cpu_s=$(median "${both[@]}")"
     echo "bulk_blocked=$bulk_blocked"
     echo "bulk_invalid=$bulk_invalid"
   } >> "$metrics"
+  [ "$peer_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: DuckDB found $peer_blocked blocked, expected $EXP_BLOCKED" >&2
+  [ "$cli_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: veto check reported $cli_blocked blocked, expected $EXP_BLOCKED" >&2
+  [ "$cli_invalid" = "$EXP_INVALID" ] || echo "WARNING: veto check reported $cli_invalid invalid, expected $EXP_INVALID" >&2
   [ "$bulk_blocked" = "$EXP_BLOCKED" ] || echo "WARNING: the bulk endpoint reported $bulk_blocked blocked, expected $EXP_BLOCKED" >&2
+  [ "$bulk_invalid" = "$EXP_INVALID" ] || echo "WARNING: the bulk endpoint reported $bulk_invalid invalid, expected $EXP_INVALID" >&2
 
   # -- single checks with wrk
   echo "loadavg_wrk=$(loadavg)" >> "$metrics"
+  wait_quiet wrk "$metrics"
   log "$store: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION (after a $WRK_WARMUP warm-up)"
   BENCH_VALUES=$SET/values.txt VETO_API_KEY=$key \
     wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_WARMUP" -s bench/wrk_check.lua "$URL" > "$run/wrk-warmup.out"
   reset_hwm "$SERVER_PID"
-  BENCH_VALUES=$SET/values.txt VETO_API_KEY=$key \
+  measure "$run/wrk.time" env BENCH_VALUES="$SET/values.txt" VETO_API_KEY="$key" \
     wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency -s bench/wrk_check.lua "$URL" > "$run/wrk.out"
   cat "$run/wrk.out" >&2
   local w; w=$(grep '^WRK_JSON ' "$run/wrk.out" | sed 's/^WRK_JSON //')
@@ -339,6 +384,9 @@ run_store() {
     echo "wrk_connections=$WRK_CONNECTIONS"
     echo "wrk_duration=$WRK_DURATION"
     echo "wrk_server_hwm_kb=$(status_kb "$SERVER_PID" VmHWM)"
+    echo "wrk_client_cpu_s=$(field "$run/wrk.time" 3)"
+    echo "wrk_server_cpu_s=$(field "$run/wrk.time" 4)"
+    echo "wrk_other_cpu_s=$(field "$run/wrk.time" 5)"
   } >> "$metrics"
 
   # -- memory after everything, then stop
@@ -350,6 +398,7 @@ run_store() {
   if [ "$HAS_SNAPSHOT" = 1 ] && [ -s "$SNAPSHOT" ]; then
     echo "snapshot_bytes=$(stat -c %s "$SNAPSHOT")" >> "$metrics"
     echo "loadavg_restart=$(loadavg)" >> "$metrics"
+    wait_quiet restart "$metrics"
     log "$store: restarting veto serve (warm: from the snapshot)"
     start_server "$db_url" "$run" restart "$metrics"
     stop_server
