@@ -67,6 +67,8 @@ time_rss() { field "$1" 2; }
 TICK=$(getconf CLK_TCK)
 # CPU time used by the whole machine (all cores) and by one process, in clock ticks.
 cpu_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+# CPU ticks of every PostgreSQL server process (0 when none runs here).
+pg_ticks() { local p t=0; for p in $(pgrep -x postgres 2>/dev/null); do t=$((t + $(proc_ticks "$p"))); done; echo "$t"; }
 proc_ticks() { if [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi; }
 # Waits (up to QUIET_WAIT s) until everything but veto serve uses less than QUIET_CORES cores over
 # 2 s; appends <phase>_quiet_wait_s and <phase>_others_cores (at the start of the phase) to $2.
@@ -85,18 +87,18 @@ wait_quiet() {
   echo "${phase}_others_cores=$cores" >> "$metrics"
 }
 # `timed`, plus where the machine's CPU went meanwhile. Appends
-# "<wall s> <max RSS kB> <client CPU s> <server CPU s> <other CPU s>" to FILE: client = the
-# command, server = veto serve, other = everything else on the machine (other users' work
-# makes the figures of that run pessimistic).
+# "<wall s> <max RSS kB> <client CPU s> <server CPU s> <other CPU s> <PostgreSQL CPU s>" to FILE:
+# client = the command, server = veto serve, PostgreSQL = its server processes, other =
+# everything else on the machine (other users' work makes the figures of that run pessimistic).
 measure() {
-  local file=$1 b0 b1 s0 s1 rc wall rss user sys
+  local file=$1 b0 b1 s0 s1 p0 p1 rc wall rss user sys
   shift
-  b0=$(cpu_busy); s0=$(proc_ticks "$SERVER_PID")
+  b0=$(cpu_busy); s0=$(proc_ticks "$SERVER_PID"); p0=$(pg_ticks)
   timed "$file" "$@" && rc=0 || rc=$?
-  b1=$(cpu_busy); s1=$(proc_ticks "$SERVER_PID")
+  b1=$(cpu_busy); s1=$(proc_ticks "$SERVER_PID"); p1=$(pg_ticks)
   read -r wall rss user sys < <(tail -1 "$file")
-  awk -v w="$wall" -v r="$rss" -v u="$user" -v s="$sys" -v b=$((b1 - b0)) -v sv=$((s1 - s0)) -v t="$TICK" \
-    'BEGIN { c = u + s; printf "%s %s %.2f %.2f %.2f\n", w, r, c, sv / t, b / t - sv / t - c }' >> "$file"
+  awk -v w="$wall" -v r="$rss" -v u="$user" -v s="$sys" -v b=$((b1 - b0)) -v sv=$((s1 - s0)) -v pg=$((p1 - p0)) -v t="$TICK" \
+    'BEGIN { c = u + s; printf "%s %s %.2f %.2f %.2f %.2f\n", w, r, c, sv / t, (b - sv - pg) / t - c, pg / t }' >> "$file"
   return "$rc"
 }
 loadavg() { cut -d' ' -f1 /proc/loadavg; }
@@ -177,10 +179,10 @@ trap stop_server EXIT
 # Starts `veto serve` on $1 (logs in dir $2), waits until /healthz answers, and records
 # <prefix>_listen_s, <prefix>_healthz_s, <prefix>_vmrss_kb, <prefix>_vmhwm_kb into $4.
 start_server() {
-  local db_url=$1 run=$2 prefix=$3 metrics=$4 t0 t_listen= t_ready= t b0 b1 sv
+  local db_url=$1 run=$2 prefix=$3 metrics=$4 t0 t_listen= t_ready= t b0 b1 sv p0 p1
   local args=(serve --db "$db_url" --listen "127.0.0.1:$PORT")
   if [ "$HAS_SNAPSHOT" = 1 ]; then args+=(--snapshot "$SNAPSHOT"); fi
-  b0=$(cpu_busy)
+  b0=$(cpu_busy); p0=$(pg_ticks)
   t0=$(now)
   "$BIN/veto" "${args[@]}" > "$run/serve-$prefix.out" 2> "$run/serve-$prefix.err" &
   SERVER_PID=$!
@@ -194,10 +196,11 @@ start_server() {
     if older_than "$t0" "$t" 900; then die "veto serve not ready after 900 s"; fi
     sleep 0.02
   done
-  b1=$(cpu_busy); sv=$(proc_ticks "$SERVER_PID")
+  b1=$(cpu_busy); sv=$(proc_ticks "$SERVER_PID"); p1=$(pg_ticks)
   {
     echo "${prefix}_server_cpu_s=$(awk -v v="$sv" -v t="$TICK" 'BEGIN { printf "%.2f", v / t }')"
-    echo "${prefix}_other_cpu_s=$(awk -v b=$((b1 - b0)) -v v="$sv" -v t="$TICK" 'BEGIN { printf "%.2f", (b - v) / t }')"
+    echo "${prefix}_pg_cpu_s=$(awk -v v=$((p1 - p0)) -v t="$TICK" 'BEGIN { printf "%.2f", v / t }')"
+    echo "${prefix}_other_cpu_s=$(awk -v b=$((b1 - b0)) -v v="$sv" -v p=$((p1 - p0)) -v t="$TICK" 'BEGIN { printf "%.2f", (b - v - p) / t }')"
     echo "${prefix}_listen_s=$(elapsed "$t0" "$t_listen")"
     echo "${prefix}_healthz_s=$(elapsed "$t0" "$t_ready")"
     echo "${prefix}_vmrss_kb=$(status_kb "$SERVER_PID" VmRSS)"
@@ -296,7 +299,7 @@ run_store() {
   wait_quiet batch "$metrics"
   log "$store: batch checks, $REPEAT rounds of: DuckDB peer, veto check --file, curl POST /v1/check/bulk"
   local pq=() pp=() prss=() pcpu=() poth=() peer_blocked=
-  local cw=() crss=() chwm=() ccpu=() csrv=() coth=()
+  local cw=() crss=() chwm=() ccpu=() csrv=() coth=() cpg=()
   local bw=() brss=() bhwm=() bsrv=() both=() rc
   for i in $(seq "$REPEAT"); do
     measure "$run/peer.time" \
@@ -316,6 +319,7 @@ run_store() {
     [ "$rc" -le 1 ] || { cat "$run/cli.err" >&2; die "veto check --file failed (exit $rc)"; }
     cw+=("$(field "$run/cli.time" 1)"); crss+=("$(field "$run/cli.time" 2)"); ccpu+=("$(field "$run/cli.time" 3)")
     csrv+=("$(field "$run/cli.time" 4)"); coth+=("$(field "$run/cli.time" 5)"); chwm+=("$(status_kb "$SERVER_PID" VmHWM)")
+    cpg+=("$(field "$run/cli.time" 6)")
     echo "  round $i: veto check --file ${cw[-1]} s (exit $rc; cpu client ${ccpu[-1]} s, server ${csrv[-1]} s, others ${coth[-1]} s), client ${crss[-1]} kB, server peak ${chwm[-1]} kB" >&2
 
     reset_hwm "$SERVER_PID"
@@ -347,6 +351,7 @@ run_store() {
     echo "cli_client_cpu_s=$(median "${ccpu[@]}")"
     echo "cli_server_cpu_s=$(median "${csrv[@]}")"
     echo "cli_other_cpu_s=$(median "${coth[@]}")"
+    echo "cli_pg_cpu_s=$(median "${cpg[@]}")"
     echo "cli_blocked=$cli_blocked"
     echo "cli_invalid=$cli_invalid"
     echo "cli_block_lines=$(grep -c '"verdict":"block"' "$run/cli.ndjson" || true)"
@@ -387,6 +392,7 @@ run_store() {
     echo "wrk_client_cpu_s=$(field "$run/wrk.time" 3)"
     echo "wrk_server_cpu_s=$(field "$run/wrk.time" 4)"
     echo "wrk_other_cpu_s=$(field "$run/wrk.time" 5)"
+    echo "wrk_pg_cpu_s=$(field "$run/wrk.time" 6)"
   } >> "$metrics"
 
   # -- memory after everything, then stop

@@ -103,7 +103,7 @@ def main() -> int:
         ("bulk load: loader peak RSS / CPU", f"{fmt(mib(g('load_max_rss_kb')), ' MiB', 0)} / {fmt(g('load_cpu_s'), ' s')}"),
         ("start-up (cold): 'Veto listening' line", fmt(g("ready_listen_s"), " s")),
         ("start-up (cold): /healthz answers", fmt(g("ready_healthz_s"), " s")),
-        ("start-up (cold): CPU server / others", f"{fmt(g('ready_server_cpu_s'), ' s')} / {fmt(g('ready_other_cpu_s'), ' s')}"),
+        ("start-up (cold): CPU server / PostgreSQL / others", f"{fmt(g('ready_server_cpu_s'), ' s')} / {fmt(g('ready_pg_cpu_s'), ' s')} / {fmt(g('ready_other_cpu_s'), ' s')}"),
         ("index snapshot: written after ready / size", f"{fmt(g('snapshot_written_after_ready_s'), ' s')} / {fmt(mib(g('snapshot_bytes') / 1024) if isinstance(g('snapshot_bytes'), int) else None, ' MiB', 0)}"),
         ("warm restart: 'Veto listening' / /healthz", f"{fmt(g('restart_listen_s'), ' s')} / {fmt(g('restart_healthz_s'), ' s')}"),
         ("warm restart: VmRSS / VmHWM at ready", f"{fmt(mib(g('restart_vmrss_kb')), ' MiB', 0)} / {fmt(mib(g('restart_vmhwm_kb')), ' MiB', 0)}"),
@@ -111,7 +111,7 @@ def main() -> int:
         ("veto check --file: wall (median)", f"{fmt(g('cli_wall_s'), ' s')}  [runs: {g('cli_wall_all', '-')}]"),
         ("veto check --file: client peak RSS", fmt(mib(g("cli_client_rss_kb")), " MiB", 0)),
         ("veto check --file: server peak RSS", fmt(mib(g("cli_server_hwm_kb")), " MiB", 0)),
-        ("veto check --file: CPU client / server / others", f"{fmt(g('cli_client_cpu_s'), ' s')} / {fmt(g('cli_server_cpu_s'), ' s')} / {fmt(g('cli_other_cpu_s'), ' s')}"),
+        ("veto check --file: CPU client / server / PostgreSQL / others", f"{fmt(g('cli_client_cpu_s'), ' s')} / {fmt(g('cli_server_cpu_s'), ' s')} / {fmt(g('cli_pg_cpu_s'), ' s')} / {fmt(g('cli_other_cpu_s'), ' s')}"),
         ("veto check --file: blocked / invalid", f"{fmt(g('cli_blocked'))} / {fmt(g('cli_invalid'))} (NDJSON block lines: {fmt(g('cli_block_lines'))})"),
         ("HTTP bulk (curl): wall (median)", f"{fmt(g('bulk_wall_s'), ' s')}  [runs: {g('bulk_wall_all', '-')}]"),
         ("HTTP bulk (curl): client peak RSS", fmt(mib(g("bulk_client_rss_kb")), " MiB", 0)),
@@ -125,7 +125,7 @@ def main() -> int:
         ("single checks (wrk): requests/s", f"{fmt(g('wrk_rps'), '', 0)}  (-t{g('wrk_threads', '?')} -c{g('wrk_connections', '?')} -d{g('wrk_duration', '?')})"),
         ("single checks (wrk): p50 / p99 / p99.9", f"{fmt(g('wrk_p50_ms'), ' ms', 3)} / {fmt(g('wrk_p99_ms'), ' ms', 3)} / {fmt(g('wrk_p999_ms'), ' ms', 3)}"),
         ("single checks (wrk): errors (status/timeout)", f"{fmt(g('wrk_errors_status'))} / {fmt(g('wrk_errors_timeout'))}"),
-        ("single checks (wrk): CPU wrk / server / others", f"{fmt(g('wrk_client_cpu_s'), ' s')} / {fmt(g('wrk_server_cpu_s'), ' s')} / {fmt(g('wrk_other_cpu_s'), ' s')}"
+        ("single checks (wrk): CPU wrk / server / PostgreSQL / others", f"{fmt(g('wrk_client_cpu_s'), ' s')} / {fmt(g('wrk_server_cpu_s'), ' s')} / {fmt(g('wrk_pg_cpu_s'), ' s')} / {fmt(g('wrk_other_cpu_s'), ' s')}"
          + (f"  ({g('wrk_server_cpu_s') / g('wrk_requests') * 1e6:.1f} µs server CPU a check)" if isinstance(g('wrk_server_cpu_s'), (int, float)) and g('wrk_requests') else "")),
         ("single checks (wrk): server peak RSS", fmt(mib(g("wrk_server_hwm_kb")), " MiB", 0)),
         ("server at end: VmRSS / peak VmHWM", f"{fmt(mib(g('final_vmrss_kb')), ' MiB', 0)} / {fmt(mib(server_hwm), ' MiB', 0)}"),
