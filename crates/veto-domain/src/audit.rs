@@ -270,7 +270,7 @@ mod hex32 {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
         let s = String::deserialize(d)?;
         let mut out = [0u8; 32];
-        if s.len() != 64 {
+        if s.len() != 64 || !s.is_ascii() {
             return Err(serde::de::Error::custom("expected 64 hex digits"));
         }
         for (i, o) in out.iter_mut().enumerate() {

@@ -112,6 +112,9 @@ pub fn read(path: &Path) -> std::io::Result<Option<Snapshot>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
+    // Counts are read before the checksum can be verified: a damaged count must fail here,
+    // not make the node reserve memory for slots the file cannot hold.
+    let file_len = file.metadata()?.len();
     let mut r = HashingReader {
         inner: BufReader::with_capacity(1 << 20, file),
         hash: Sha256::new(),
@@ -129,12 +132,22 @@ pub fn read(path: &Path) -> std::io::Result<Option<Snapshot>> {
     let mut b4 = [0u8; 4];
     r.read_exact(&mut b4)?;
     let n = u32::from_le_bytes(b4);
+    if u64::from(n) * 24 > file_len {
+        return Err(std::io::Error::other(
+            "tenant count larger than the file (a damaged snapshot)",
+        ));
+    }
     let mut tenants = Vec::new();
     for _ in 0..n {
         let mut id = [0u8; 16];
         r.read_exact(&mut id)?;
         r.read_exact(&mut b8)?;
         let count = u64::from_le_bytes(b8);
+        if count.saturating_mul(crate::index::SNAPSHOT_SLOT_BYTES as u64) > file_len {
+            return Err(std::io::Error::other(
+                "slot count larger than the file (a damaged snapshot)",
+            ));
+        }
         let ix = TenantIndex::read_slots(&mut r, count)?;
         tenants.push((TenantId(Uuid::from_bytes(id)), ix));
     }
@@ -151,4 +164,26 @@ pub fn read(path: &Path) -> std::io::Result<Option<Snapshot>> {
         fingerprint,
         tenants,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_damaged_count_is_refused_before_any_allocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.snapshot");
+        let ix = TenantIndex::default();
+        write(&path, 0, [0; 34], &[(TenantId::new(), &ix)]).unwrap();
+        assert_eq!(read(&path).unwrap().unwrap().tenants.len(), 1);
+        // The slot count sits after magic, seq, fingerprint, tenant count and tenant id.
+        let mut b = std::fs::read(&path).unwrap();
+        let at = 8 + 8 + 34 + 4 + 16;
+        b[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(&path, &b).unwrap();
+        let e = read(&path).err().unwrap();
+        assert!(e.to_string().contains("damaged"), "{e}");
+        assert!(read(&dir.path().join("none")).unwrap().is_none());
+    }
 }

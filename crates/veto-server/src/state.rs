@@ -161,18 +161,14 @@ impl AppState {
                 return None;
             }
         };
-        let at = if snap.seq == 0 {
-            None
-        } else {
-            match self.0.store.changes_after(snap.seq - 1, 1).await {
-                Ok(c) => c.into_iter().find(|c| c.seq == snap.seq),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot check the index snapshot against the store");
-                    return None;
-                }
+        let fp = match self.fingerprint_at(snap.seq).await {
+            Ok(fp) => fp,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check the index snapshot against the store");
+                return None;
             }
         };
-        if snap.seq > latest || crate::snapshot::fingerprint(at.as_ref()) != snap.fingerprint {
+        if snap.seq > latest || fp != snap.fingerprint {
             tracing::warn!(
                 snapshot_seq = snap.seq,
                 store_seq = latest,
@@ -183,14 +179,8 @@ impl AppState {
         Some(snap)
     }
 
-    /// Writes this node's index snapshot (no-op without a snapshot path). Changes wait while it
-    /// is written, so the snapshot is exactly the state at one feed position.
-    pub async fn save_snapshot(&self) -> anyhow::Result<Option<u64>> {
-        let Some(path) = self.0.snapshot.clone() else {
-            return Ok(None);
-        };
-        let _g = self.0.apply_lock.lock().await;
-        let seq = self.0.applied_seq.load(Ordering::SeqCst);
+    /// The fingerprint of the feed position `seq`: the change stored there (none at 0).
+    async fn fingerprint_at(&self, seq: i64) -> Result<[u8; 34], StoreError> {
         let at = if seq == 0 {
             None
         } else {
@@ -201,7 +191,18 @@ impl AppState {
                 .into_iter()
                 .find(|c| c.seq == seq)
         };
-        let fp = crate::snapshot::fingerprint(at.as_ref());
+        Ok(crate::snapshot::fingerprint(at.as_ref()))
+    }
+
+    /// Writes this node's index snapshot (no-op without a snapshot path). Changes wait while it
+    /// is written, so the snapshot is exactly the state at one feed position.
+    pub async fn save_snapshot(&self) -> anyhow::Result<Option<u64>> {
+        let Some(path) = self.0.snapshot.clone() else {
+            return Ok(None);
+        };
+        let _g = self.0.apply_lock.lock().await;
+        let seq = self.0.applied_seq.load(Ordering::SeqCst);
+        let fp = self.fingerprint_at(seq).await?;
         let indexes: Vec<(TenantId, Arc<RwLock<TenantIndex>>)> = self
             .0
             .indexes

@@ -21,14 +21,20 @@ pub fn init_logging(default_filter: &str) {
         .try_init();
 }
 
-/// The default snapshot path: beside an SQLite database file, else under ./veto-data.
-pub fn default_snapshot(db_url: &str) -> std::path::PathBuf {
-    let sqlite_path = db_url
+/// The file of an SQLite URL (`sqlite://PATH`, `sqlite:PATH`; none for memory databases).
+fn sqlite_file(db_url: &str) -> Option<&str> {
+    db_url
         .strip_prefix("sqlite://")
         .or_else(|| db_url.strip_prefix("sqlite:"))
         .map(|p| p.split('?').next().unwrap_or(p))
-        .filter(|p| !p.is_empty() && !p.starts_with(":memory:"));
-    match sqlite_path.and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf())) {
+        .filter(|p| !p.is_empty() && !p.starts_with(":memory:"))
+}
+
+/// The default snapshot path: beside an SQLite database file, else under ./veto-data.
+pub fn default_snapshot(db_url: &str) -> std::path::PathBuf {
+    match sqlite_file(db_url)
+        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()))
+    {
         Some(dir) => dir.join("index.snapshot"),
         None => std::path::PathBuf::from("veto-data/index.snapshot"),
     }
@@ -88,12 +94,9 @@ pub async fn run(
 /// Other processes may still open the database (`veto tenant create`, `veto migrate`); only a
 /// second serving node is refused — several nodes need PostgreSQL.
 fn serving_lock(db_url: &str) -> anyhow::Result<Option<std::fs::File>> {
-    let path = db_url
-        .strip_prefix("sqlite://")
-        .or_else(|| db_url.strip_prefix("sqlite:"))
-        .map(|p| p.split('?').next().unwrap_or(p))
-        .filter(|p| !p.is_empty() && !p.starts_with(":memory:"));
-    let Some(path) = path else { return Ok(None) };
+    let Some(path) = sqlite_file(db_url) else {
+        return Ok(None);
+    };
     let lock_path = format!("{path}.serve-lock");
     let f = std::fs::OpenOptions::new()
         .create(true)
