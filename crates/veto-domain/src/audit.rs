@@ -24,6 +24,12 @@ pub mod actions {
     pub const SUPPRESSION_EXPIRED: &str = "suppression.expired";
     pub const SUPPRESSION_LIFTED: &str = "suppression.lifted";
     pub const SUPPRESSIONS_IMPORTED: &str = "suppressions.imported";
+    /// A suppression list was exported (who took the list out, in which format, as of when).
+    pub const SUPPRESSIONS_EXPORTED: &str = "suppressions.exported";
+    /// A lead file went through the import gate (file name, SHA-256, counts per outcome).
+    pub const LEADS_IMPORTED: &str = "import.leads";
+    /// A suppression migration finished (format, file, counts).
+    pub const MIGRATION_IMPORTED: &str = "import.suppressions";
     pub const LIFT_REQUESTED: &str = "lift.requested";
     pub const LIFT_APPROVED: &str = "lift.approved";
     pub const LIFT_REJECTED: &str = "lift.rejected";

@@ -71,3 +71,11 @@ id_type!(
     /// An audit event.
     EventId
 );
+id_type!(
+    /// A contact (lead).
+    ContactId
+);
+id_type!(
+    /// One run of an import (leads or suppressions).
+    ImportId
+);

@@ -12,16 +12,20 @@
 //! - [`actor`] — who did a thing: a user, an API key, or a named system component.
 //! - [`lift`] — lift requests and the four-eyes rule.
 //! - [`policy`] — tenant policy: expiry per reason, role list, hashed-only storage.
+//! - [`contact`] — contacts (leads), identified by their normalised addresses.
+//! - [`import`] — imports of lead files and suppression lists, row outcomes, reports.
 //! - [`verdict`] — the answer of a check and the sentence a rep reads.
 //! - [`audit`] — the hash-chained audit log and its verification.
 #![forbid(unsafe_code)]
 
 pub mod actor;
 pub mod audit;
+pub mod contact;
 pub mod domain;
 pub mod email;
 pub mod id;
 pub mod identifier;
+pub mod import;
 pub mod keyed_hash;
 pub mod lift;
 pub mod phone;

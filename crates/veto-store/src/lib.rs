@@ -27,5 +27,5 @@ pub mod conformance;
 pub use change::{Change, ChangeOp, IndexRow};
 pub use error::{StoreError, StoreResult};
 pub use model::*;
-pub use store::{DynStore, Store};
+pub use store::{DynStore, LeadImportTx, Store};
 pub use verify::verify_audit;

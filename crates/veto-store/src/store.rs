@@ -9,7 +9,9 @@ use async_trait::async_trait;
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
-use veto_domain::id::{ApiKeyId, EntryId, LiftId, TenantId, UserId};
+use veto_domain::contact::Contact;
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
+use veto_domain::import::ImportRecord;
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::LiftRequest;
 use veto_domain::policy::TenantPolicy;
@@ -200,4 +202,75 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<AuditEvent>>;
     /// The recorded head of the chain: (last seq, its hash).
     async fn audit_head(&self, tenant: TenantId) -> StoreResult<(i64, [u8; 32])>;
+
+    // ----- contacts and imports -----
+
+    /// Starts a lead import: a transaction that reads and writes contacts, adds the
+    /// suppressions of the file's DNC column, appends blocked-attempt events and stores the
+    /// per-row report. Nothing is visible to others until [`LeadImportTx::commit`]; dropping
+    /// the transaction without committing writes nothing. The tenant's audit chain is held
+    /// for the transaction's duration.
+    async fn begin_lead_import(&self, tenant: TenantId) -> StoreResult<Box<dyn LeadImportTx>>;
+    /// Records a finished suppression import (whose entries went in through
+    /// [`Store::import_entries`]) with its report, and audits `draft`.
+    async fn record_import(
+        &self,
+        import: &ImportRecord,
+        report: Vec<Vec<u8>>,
+        draft: AuditDraft,
+    ) -> StoreResult<()>;
+    async fn get_import(&self, tenant: TenantId, id: ImportId) -> StoreResult<ImportRecord>;
+    /// Newest first.
+    async fn list_imports(
+        &self,
+        tenant: TenantId,
+        page: PageRequest<ImportId>,
+    ) -> StoreResult<Page<ImportRecord, ImportId>>;
+    /// Chunk `n` (0-based) of an import's report, as written; `None` past the last chunk.
+    async fn import_report_chunk(
+        &self,
+        tenant: TenantId,
+        id: ImportId,
+        n: u32,
+    ) -> StoreResult<Option<Vec<u8>>>;
+    async fn get_contact(&self, tenant: TenantId, id: ContactId) -> StoreResult<Contact>;
+    /// The contact one of whose addresses is `email` (normalised).
+    async fn contact_by_email(&self, tenant: TenantId, email: &str)
+    -> StoreResult<Option<Contact>>;
+    /// Newest first.
+    async fn list_contacts(
+        &self,
+        tenant: TenantId,
+        page: PageRequest<ContactId>,
+    ) -> StoreResult<Page<Contact, ContactId>>;
+    /// Up to `limit` entries with row id > `after_row`, in row order, that were in force at
+    /// `as_of` (now when `None`): for exports. Returns each with its row id.
+    async fn export_entries(
+        &self,
+        tenant: TenantId,
+        as_of: Option<Timestamp>,
+        after_row: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, Entry)>>;
+}
+
+/// The transaction of one lead import (see [`Store::begin_lead_import`]).
+#[async_trait]
+pub trait LeadImportTx: Send {
+    /// The contacts of the tenant holding any of these normalised addresses (including
+    /// those written earlier in this transaction), each with the address that found it.
+    async fn contacts_by_emails(&mut self, emails: &[String]) -> StoreResult<Vec<(String, Contact)>>;
+    /// Inserts `created` and replaces `updated` (every field, addresses included).
+    /// `Conflict` when an address already belongs to another contact.
+    async fn write_contacts(&mut self, created: &[Contact], updated: &[Contact]) -> StoreResult<()>;
+    /// Adds suppressions (the DNC column): for each, the new entry or the same suppression
+    /// already in force. New entries reach the change feed at commit.
+    async fn add_entries(&mut self, entries: Vec<NewEntry>) -> StoreResult<Vec<AddOutcome>>;
+    /// Appends events (blocked attempts) to the tenant's chain.
+    async fn append_audit(&mut self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
+    /// Stores chunk `n` of the report (chunks are numbered from 0 without gaps).
+    async fn write_report_chunk(&mut self, n: u32, data: Vec<u8>) -> StoreResult<()>;
+    /// Records the import (`import.report_chunks` = chunks written), audits `draft`,
+    /// appends an `Added` change when entries were added, and commits everything.
+    async fn commit(self: Box<Self>, import: &ImportRecord, draft: AuditDraft) -> StoreResult<()>;
 }
