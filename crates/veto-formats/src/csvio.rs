@@ -1,0 +1,386 @@
+//! Shared CSV input: byte order mark, header matching, field access, format sniffing.
+
+use std::io::{BufRead, BufReader, Read};
+
+use veto_domain::Timestamp;
+
+use crate::{
+    Format, FormatError, MailgunList, RecordError, RowParser,
+    listmonk, mailchimp, mailgun, postmark, sendgrid, ses, timestamp, veto,
+};
+
+/// Skips a UTF-8 byte order mark at the start of the stream.
+pub(crate) fn skip_bom<R: Read>(src: &mut BufReader<R>) -> std::io::Result<()> {
+    // A BOM split over two reads is not worth handling: fill_buf returns at least 3 bytes for
+    // any real file.
+    let buf = src.fill_buf()?;
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        src.consume(3);
+    }
+    Ok(())
+}
+
+/// The first byte that is not white space, without consuming anything but leading white
+/// space.
+pub(crate) fn first_significant_byte<R: Read>(
+    src: &mut BufReader<R>,
+) -> std::io::Result<Option<u8>> {
+    loop {
+        let buf = src.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => return Ok(Some(buf[i])),
+            None => {
+                let n = buf.len();
+                src.consume(n);
+            }
+        }
+    }
+}
+
+/// Guesses the format of what is buffered.
+pub(crate) fn sniff_reader<R: Read>(src: &mut BufReader<R>) -> Option<Format> {
+    src.fill_buf().ok().and_then(sniff)
+}
+
+/// Normalises a column or JSON key name for matching: lower case, without spaces, `_`, `-`.
+pub(crate) fn norm(name: &str) -> String {
+    name.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '\t'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A header row: the names as found (trimmed) and normalised.
+pub(crate) struct Header {
+    pub found: Vec<String>,
+    norm: Vec<String>,
+}
+
+impl Header {
+    pub(crate) fn from_record(r: &csv::ByteRecord) -> Header {
+        let found: Vec<String> = r
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect();
+        let norm = found.iter().map(|f| norm(f)).collect();
+        Header { found, norm }
+    }
+
+    /// The index of the first column whose normalised name is one of `aliases` (given
+    /// normalised), preferring earlier aliases.
+    pub(crate) fn find(&self, aliases: &[&str]) -> Option<usize> {
+        aliases
+            .iter()
+            .find_map(|a| self.norm.iter().position(|n| n == a))
+    }
+
+    pub(crate) fn has(&self, aliases: &[&str]) -> bool {
+        self.find(aliases).is_some()
+    }
+
+    /// The index of a required column, or the error naming it.
+    pub(crate) fn require(
+        &self,
+        format: Format,
+        column: &'static str,
+        aliases: &[&str],
+    ) -> Result<usize, FormatError> {
+        self.find(aliases).ok_or_else(|| FormatError::MissingColumn {
+            format: format.name(),
+            column,
+            found: self.found.clone(),
+            looks_like: classify(self, None).filter(|f| !same_family(*f, format)).map(|f| f.name()),
+        })
+    }
+}
+
+fn same_family(a: Format, b: Format) -> bool {
+    std::mem::discriminant(&a) == std::mem::discriminant(&b)
+}
+
+/// An opened CSV source: the format with its list resolved, the reader past the header, the
+/// row parser, and a first data row when the file has no header.
+pub(crate) type Opened<R> = (
+    Format,
+    csv::Reader<BufReader<R>>,
+    Box<dyn RowParser + Send>,
+    Option<csv::ByteRecord>,
+);
+
+/// Opens a CSV source of `format`: reads the header and builds the row parser. Returns the
+/// format with its list resolved.
+pub(crate) fn open<R: Read>(
+    format: Format,
+    src: BufReader<R>,
+) -> Result<Opened<R>, FormatError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(64 * 1024)
+        .from_reader(src);
+    let mut first = csv::ByteRecord::new();
+    let got = rdr.read_byte_record(&mut first).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(e) => FormatError::Io(e),
+        other => FormatError::NotThisFormat {
+            format: format.name(),
+            message: format!("the header cannot be read as CSV ({other:?})"),
+            looks_like: None,
+        },
+    })?;
+    if !got {
+        return Err(FormatError::Empty {
+            format: format.name(),
+        });
+    }
+    let header = Header::from_record(&first);
+    let unknown = |family: &'static str, choices: Vec<&'static str>| FormatError::UnknownList {
+        family,
+        found: header.found.clone(),
+        choices,
+    };
+    let (format, parser): (Format, Box<dyn RowParser + Send>) = match format {
+        Format::VetoCsv => (format, veto::csv_parser(&header)?),
+        Format::Ses => {
+            // The bulk import/export CSV has no header: "recipient@example.com,BOUNCE".
+            if ses::is_headerless(&first) {
+                return Ok((format, rdr, ses::headerless_parser(), Some(first)));
+            }
+            (format, ses::csv_parser(&header)?)
+        }
+        Format::Sendgrid(list) => {
+            let list = match list {
+                Some(l) => l,
+                None => sendgrid::classify(&header).ok_or_else(|| {
+                    unknown(
+                        "SendGrid",
+                        vec![
+                            "sendgrid-bounces",
+                            "sendgrid-spam-reports",
+                            "sendgrid-global-unsubscribes",
+                            "sendgrid-group-unsubscribes",
+                        ],
+                    )
+                })?,
+            };
+            (
+                Format::Sendgrid(Some(list)),
+                sendgrid::csv_parser(list, &header)?,
+            )
+        }
+        Format::Mailgun(list) => {
+            let list = match list {
+                Some(l) => l,
+                None => mailgun::classify(&header).ok_or_else(|| {
+                    unknown(
+                        "Mailgun",
+                        vec!["mailgun-bounces", "mailgun-complaints", "mailgun-unsubscribes"],
+                    )
+                })?,
+            };
+            (
+                Format::Mailgun(Some(list)),
+                mailgun::csv_parser(list, &header)?,
+            )
+        }
+        Format::Postmark => (format, postmark::csv_parser(&header)?),
+        Format::Mailchimp(list) => {
+            let list = match list {
+                Some(l) => l,
+                None => mailchimp::classify(&header).ok_or_else(|| {
+                    unknown(
+                        "Mailchimp",
+                        vec!["mailchimp-unsubscribed", "mailchimp-cleaned"],
+                    )
+                })?,
+            };
+            (
+                Format::Mailchimp(Some(list)),
+                mailchimp::csv_parser(list, &header)?,
+            )
+        }
+        Format::Listmonk => (format, listmonk::csv_parser(&header)?),
+        Format::VetoJsonl => {
+            return Err(FormatError::NotThisFormat {
+                format: format.name(),
+                message: "this is CSV, the format is JSON lines".into(),
+                looks_like: classify(&header, None).map(|f| f.name()),
+            });
+        }
+    };
+    Ok((format, rdr, parser, None))
+}
+
+/// A field of a row as trimmed UTF-8; missing columns are empty.
+pub(crate) fn field<'r>(
+    row: &'r csv::ByteRecord,
+    idx: Option<usize>,
+    line: u64,
+    name: &str,
+) -> Result<&'r str, RecordError> {
+    let Some(raw) = idx.and_then(|i| row.get(i)) else {
+        return Ok("");
+    };
+    match std::str::from_utf8(raw) {
+        Ok(s) => Ok(s.trim()),
+        Err(_) => Err(RecordError::new(
+            line,
+            Some(name),
+            "not valid UTF-8 (save the file as UTF-8)",
+        )),
+    }
+}
+
+/// Checks an identifier field: present, one line, no control characters, a sane length.
+pub(crate) fn identifier(line: u64, name: &str, s: &str) -> Result<String, RecordError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(RecordError::new(line, Some(name), "no e-mail address"));
+    }
+    if s.contains(['\n', '\r']) {
+        return Err(RecordError::new(
+            line,
+            Some(name),
+            "contains a line break (is a quote left open?)",
+        ));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(RecordError::new(
+            line,
+            Some(name),
+            "contains control characters",
+        ));
+    }
+    if s.len() > 1000 {
+        return Err(RecordError::new(
+            line,
+            Some(name),
+            format!("is {} bytes long, not an address", s.len()),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// An optional date field.
+pub(crate) fn time(line: u64, name: &str, s: &str) -> Result<Option<Timestamp>, RecordError> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    timestamp::parse(s)
+        .map(Some)
+        .map_err(|m| RecordError::new(line, Some(name), m))
+}
+
+/// Appends ` key=value` to evidence when the value is not empty.
+pub(crate) fn kv(out: &mut String, key: &str, value: &str) {
+    if !value.is_empty() {
+        out.push(' ');
+        out.push_str(key);
+        out.push('=');
+        out.push_str(value);
+    }
+}
+
+pub(crate) fn describe_csv_error(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(e) => format!("reading failed: {e}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8: {err}"),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        other => format!("not CSV: {other:?}"),
+    }
+}
+
+/// Best-effort guess of the format from the first bytes.
+pub(crate) fn sniff(bytes: &[u8]) -> Option<Format> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    let bytes = &bytes[start..];
+    if matches!(bytes.first(), Some(b'{' | b'[')) {
+        return sniff_json(bytes);
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut first = csv::ByteRecord::new();
+    if !rdr.read_byte_record(&mut first).ok()? {
+        return None;
+    }
+    let header = Header::from_record(&first);
+    classify(&header, Some(&first))
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn sniff_json(bytes: &[u8]) -> Option<Format> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    if contains(head, b"\"SuppressedDestinationSummaries\"") {
+        return Some(Format::Ses);
+    }
+    if contains(head, b"\"Suppressions\"") || contains(head, b"\"SuppressionReason\"") {
+        return Some(Format::Postmark);
+    }
+    if contains(head, b"\"ident_hash\"") && contains(head, b"\"reason\"") {
+        return Some(Format::VetoJsonl);
+    }
+    if contains(head, b"\"emailAddress\"") || contains(head, b"\"EmailAddress\"") {
+        return Some(Format::Ses);
+    }
+    if contains(head, b"\"address\"") {
+        let list = if contains(head, b"\"code\"") || contains(head, b"\"error\"") {
+            Some(MailgunList::Bounces)
+        } else if contains(head, b"\"tags\"") {
+            Some(MailgunList::Unsubscribes)
+        } else {
+            None
+        };
+        return Some(Format::Mailgun(list));
+    }
+    None
+}
+
+/// Which format a header belongs to. `first` is the header row itself, for the header-less
+/// SES bulk CSV.
+pub(crate) fn classify(h: &Header, first: Option<&csv::ByteRecord>) -> Option<Format> {
+    if h.has(&["identhash"]) && h.has(&["reason"]) || h.has(&["identifier"]) && h.has(&["reason"])
+    {
+        return Some(Format::VetoCsv);
+    }
+    if h.has(&["uuid"]) && h.has(&["email"]) && h.has(&["status"]) {
+        return Some(Format::Listmonk);
+    }
+    if h.has(&["emailaddress"]) {
+        if let Some(l) = mailchimp::classify(h) {
+            return Some(Format::Mailchimp(Some(l)));
+        }
+        if h.has(&["suppressionreason"]) {
+            return Some(Format::Postmark);
+        }
+        if h.has(&["reason"]) {
+            return Some(Format::Ses);
+        }
+        if h.has(&["memberrating", "optintime", "leid", "euid"]) {
+            return Some(Format::Mailchimp(None));
+        }
+    }
+    if h.has(&["address"]) {
+        return Some(Format::Mailgun(mailgun::classify(h)));
+    }
+    if h.has(&["email"]) && h.has(&["created", "createdat"]) {
+        return sendgrid::classify(h).map(|l| Format::Sendgrid(Some(l)));
+    }
+    if let Some(r) = first
+        && ses::is_headerless(r)
+    {
+        return Some(Format::Ses);
+    }
+    None
+}
