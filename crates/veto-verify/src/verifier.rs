@@ -140,8 +140,10 @@ impl Verifier {
         }
         drop(index);
 
-        let facts: Vec<DomainFacts> = futures::stream::iter(domains)
-            .map(|d| self.domain_facts(d))
+        // An iterator of futures rather than a closure over the stream: the resulting future
+        // is then provably `Send` for callers that spawn it.
+        let lookups = domains.into_iter().map(|d| self.domain_facts(d));
+        let facts: Vec<DomainFacts> = futures::stream::iter(lookups)
             .buffered(self.concurrency)
             .collect()
             .await;
