@@ -141,7 +141,10 @@ mod tests {
 
     fn data(emails: &[&str]) -> ContactData {
         ContactData {
-            emails: emails.iter().map(|e| EmailAddress::parse(e).unwrap()).collect(),
+            emails: emails
+                .iter()
+                .map(|e| EmailAddress::parse(e).unwrap())
+                .collect(),
             name: Some("Ada".into()),
             ..Default::default()
         }
@@ -151,7 +154,13 @@ mod tests {
     fn merge_adds_addresses_and_never_clears() {
         let actor = Actor::system("test");
         let t = crate::now();
-        let mut c = Contact::create(TenantId::new(), data(&["a@x.io", "A@x.io"]), &actor, t, None);
+        let mut c = Contact::create(
+            TenantId::new(),
+            data(&["a@x.io", "A@x.io"]),
+            &actor,
+            t,
+            None,
+        );
         assert_eq!(c.emails.len(), 1);
         let mut d = data(&["a@x.io", "b@x.io"]);
         d.name = None;
@@ -159,6 +168,9 @@ mod tests {
         assert!(c.merge(&d, &actor, t, None));
         assert_eq!(c.emails.len(), 2);
         assert_eq!(c.name.as_deref(), Some("Ada"));
-        assert!(!c.merge(&d, &actor, t, None), "same data twice changes nothing");
+        assert!(
+            !c.merge(&d, &actor, t, None),
+            "same data twice changes nothing"
+        );
     }
 }

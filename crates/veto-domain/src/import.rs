@@ -199,7 +199,9 @@ impl ReportRow {
             self.email.clone().unwrap_or_default(),
             self.contact_id.map(|c| c.to_string()).unwrap_or_default(),
             self.entry_id.map(|c| c.to_string()).unwrap_or_default(),
-            self.reason.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            self.reason
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_default(),
             self.since.map(crate::rfc3339).unwrap_or_default(),
             self.message.clone().unwrap_or_default(),
             self.field.clone().unwrap_or_default(),

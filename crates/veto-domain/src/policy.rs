@@ -20,6 +20,33 @@ pub struct TenantPolicy {
     /// Store only keyed hashes of identifiers, never the clear value.
     #[serde(default)]
     pub hashed_only: bool,
+    /// Address verification in the import gate; every check is on unless switched off.
+    #[serde(default)]
+    pub verify: VerifySettings,
+}
+
+/// Which address checks the import gate runs. Syntax is always checked (an address that
+/// does not parse cannot be matched or stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerifySettings {
+    /// The domain accepts mail: MX, or A/AAAA without MX; a null MX (RFC 7505) or a domain
+    /// that does not exist makes the row invalid.
+    pub mail_domain: bool,
+    /// Role mailboxes (info@, sales@ …) are flagged.
+    pub role_account: bool,
+    /// Disposable-mail domains are flagged.
+    pub disposable: bool,
+}
+
+impl Default for VerifySettings {
+    fn default() -> Self {
+        Self {
+            mail_domain: true,
+            role_account: true,
+            disposable: true,
+        }
+    }
 }
 
 impl Default for TenantPolicy {
@@ -28,6 +55,7 @@ impl Default for TenantPolicy {
             expiry_days: BTreeMap::new(),
             role_local_parts: crate::role_account::default_list(),
             hashed_only: false,
+            verify: VerifySettings::default(),
         }
     }
 }

@@ -51,6 +51,8 @@ impl Role {
             (ReadAudit, Ops | Admin) => Allowed,
             (ReadAudit, Manager) => OwnTeam,
             (VerifyAudit, Ops | Admin) => Allowed,
+            (ImportLeads | ReadContacts, _) => Allowed,
+            (ImportSuppressions | ExportSuppressions, Ops | Admin) => Allowed,
             _ => Denied,
         }
     }
@@ -91,6 +93,14 @@ pub enum Action {
     ReadAudit,
     /// Verify the audit chain.
     VerifyAudit,
+    /// Run a lead file through the import gate, read imports and their reports.
+    ImportLeads,
+    /// Read contacts.
+    ReadContacts,
+    /// Bring another provider's suppression list in (a migration).
+    ImportSuppressions,
+    /// Take the suppression list out, in our format or another provider's.
+    ExportSuppressions,
 }
 
 /// The answer of [`Role::permits`].
@@ -124,5 +134,8 @@ mod tests {
         assert_eq!(row(ManageUsers), [false, false, false, false, true]);
         assert_eq!(row(ReadAudit), [false, false, true, true, true]);
         assert_eq!(Role::Manager.permits(ReadAudit), Permission::OwnTeam);
+        assert_eq!(row(ImportLeads), [true, true, true, true, true]);
+        assert_eq!(row(ImportSuppressions), [false, false, false, true, true]);
+        assert_eq!(row(ExportSuppressions), [false, false, false, true, true]);
     }
 }

@@ -91,6 +91,10 @@ fn action_words(a: Action) -> &'static str {
         Action::Erase => "erase personal data (admin only)",
         Action::ReadAudit => "read the audit log (manager, ops or admin may)",
         Action::VerifyAudit => "verify the audit log (ops or admin may)",
+        Action::ImportLeads => "import leads",
+        Action::ReadContacts => "read contacts",
+        Action::ImportSuppressions => "import suppression lists (ops or admin may)",
+        Action::ExportSuppressions => "export the suppression list (ops or admin may)",
     }
 }
 

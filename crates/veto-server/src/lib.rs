@@ -9,6 +9,7 @@
 //! - [`check`] — the check engine (live from the index, historical from the store).
 //! - [`auth`] — API keys and the authenticated caller.
 //! - [`api`] — routes, request/response shapes, OpenAPI.
+//! - [`imports`] — lead files through the import gate, suppression lists in and out, reports.
 //! - [`provision`] — creating tenants with their first admin and key.
 //! - [`snapshot`] — node-local snapshots of the index for fast restarts.
 //! - [`jobs`] — expiry of entries.
@@ -20,6 +21,7 @@ pub mod api;
 pub mod auth;
 pub mod check;
 pub mod error;
+pub mod imports;
 pub mod index;
 pub mod jobs;
 pub mod metrics;

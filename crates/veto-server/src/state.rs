@@ -40,6 +40,9 @@ pub(crate) struct Shared {
     /// The store's local write count when the last successful feed read started.
     synced_writes: AtomicU64,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// DNS for address verification, cached for every tenant of the node.
+    resolver: Arc<dyn veto_verify::Resolver>,
+    disposable: Arc<veto_verify::DisposableList>,
 }
 
 /// The state every handler gets. Cheap to clone.
@@ -60,6 +63,34 @@ pub struct StartOptions {
     /// the serving lock of). The freshness barrier then reads the feed only after a local
     /// commit, instead of on every request.
     pub sole_writer: bool,
+    /// DNS for address verification (default: the system's name servers, cached).
+    pub resolver: Option<DnsResolver>,
+}
+
+/// The resolver a node verifies addresses with.
+#[derive(Clone)]
+pub struct DnsResolver(pub Arc<dyn veto_verify::Resolver>);
+
+impl std::fmt::Debug for DnsResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DnsResolver")
+    }
+}
+
+impl DnsResolver {
+    /// The system's name servers (`/etc/resolv.conf`), behind a cache.
+    pub fn system() -> anyhow::Result<Self> {
+        let r = veto_verify::HickoryResolver::from_system_conf()
+            .map_err(|e| anyhow::anyhow!("cannot read the system's DNS configuration: {e}"))?;
+        Ok(Self(Arc::new(veto_verify::CachingResolver::new(r))))
+    }
+
+    /// These name servers, behind a cache.
+    pub fn servers(servers: &[std::net::SocketAddr]) -> anyhow::Result<Self> {
+        let r = veto_verify::HickoryResolver::with_nameservers(servers)
+            .map_err(|e| anyhow::anyhow!("cannot use DNS servers {servers:?}: {e}"))?;
+        Ok(Self(Arc::new(veto_verify::CachingResolver::new(r))))
+    }
 }
 
 impl AppState {
@@ -72,6 +103,7 @@ impl AppState {
                 snapshot: None,
                 jobs: true,
                 sole_writer: false,
+                resolver: None,
             },
         )
         .await
@@ -86,6 +118,10 @@ impl AppState {
     /// (then the feed since it is replayed), otherwise from the store.
     pub async fn start_with(store: DynStore, opts: StartOptions) -> anyhow::Result<AppState> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let resolver = match opts.resolver.clone() {
+            Some(r) => r,
+            None => DnsResolver::system()?,
+        };
         let shared = Arc::new(Shared {
             store,
             tenants: RwLock::new(HashMap::new()),
@@ -99,6 +135,8 @@ impl AppState {
             sole_writer: opts.sole_writer,
             synced_writes: AtomicU64::new(u64::MAX),
             metrics: crate::metrics::install(),
+            resolver: resolver.0,
+            disposable: veto_verify::DisposableList::bundled(),
         });
         let state = AppState(shared);
         let started = std::time::Instant::now();
@@ -263,6 +301,24 @@ impl AppState {
         }
         let t = self.0.store.get_tenant(id).await?;
         self.load_tenant_locked(t).await
+    }
+
+    /// An address verifier with the tenant's switches and role list, on the node's cached
+    /// resolver.
+    pub fn verifier(
+        &self,
+        policy: &veto_domain::policy::TenantPolicy,
+    ) -> Arc<veto_verify::Verifier> {
+        let checks = veto_verify::VerifyChecks {
+            mail_domain: policy.verify.mail_domain,
+            role_account: policy.verify.role_account,
+            disposable: policy.verify.disposable,
+            ..veto_verify::VerifyChecks::default()
+        };
+        Arc::new(
+            veto_verify::Verifier::for_policy(policy, checks, self.0.resolver.clone())
+                .with_disposable_list(self.0.disposable.clone()),
+        )
     }
 
     /// The tenant's check index (the tenant must have been loaded with [`AppState::tenant`]).

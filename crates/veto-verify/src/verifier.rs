@@ -128,12 +128,12 @@ impl Verifier {
     /// lookup per address.
     pub async fn verify_many(&self, emails: &[EmailAddress]) -> Vec<Verification> {
         let mut index: FastMap<&str, u32> = FastMap::default();
-        let mut domains: Vec<&str> = Vec::new();
+        let mut domains: Vec<String> = Vec::new();
         let mut slots: Vec<u32> = Vec::with_capacity(emails.len());
         for email in emails {
             let d = email.domain();
             let i = *index.entry(d).or_insert_with(|| {
-                domains.push(d);
+                domains.push(d.to_owned());
                 (domains.len() - 1) as u32
             });
             slots.push(i);
@@ -142,7 +142,9 @@ impl Verifier {
 
         // An iterator of futures rather than a closure over the stream: the resulting future
         // is then provably `Send` for callers that spawn it.
-        let lookups = domains.into_iter().map(|d| self.domain_facts(d));
+        let lookups = domains
+            .into_iter()
+            .map(|d| async move { self.domain_facts(&d).await });
         let facts: Vec<DomainFacts> = futures::stream::iter(lookups)
             .buffered(self.concurrency)
             .collect()

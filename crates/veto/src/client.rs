@@ -264,6 +264,23 @@ impl ApiClient {
         Err(ClientError::from_error_body(status, &text))
     }
 
+    /// A GET whose successful answer the caller reads as a stream (downloads).
+    pub async fn get_stream(&self, url: Url) -> Result<reqwest::Response, ClientError> {
+        let resp = self
+            .http
+            .get(url.clone())
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .map_err(|e| ClientError::from_reqwest(&url, e))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let text = resp.text().await.unwrap_or_default();
+        Err(ClientError::from_error_body(status, &text))
+    }
+
     /// Every item of a list, following `next_cursor` (`limit` is the page size).
     pub async fn list_all(
         &self,

@@ -67,6 +67,14 @@ enum Command {
         /// Always load the check index from the database.
         #[arg(long)]
         no_snapshot: bool,
+        /// DNS servers for address verification (default: the system's), repeatable.
+        #[arg(
+            long = "dns-server",
+            env = "VETO_DNS_SERVER",
+            value_name = "IP:PORT",
+            value_delimiter = ','
+        )]
+        dns_servers: Vec<std::net::SocketAddr>,
     },
     /// Create or upgrade the database schema.
     Migrate {
@@ -98,6 +106,12 @@ enum Command {
     /// Tenant policy.
     #[command(subcommand)]
     Policy(commands::policy::PolicyCmd),
+    /// Lead files through the import gate; suppression lists of other providers; reports.
+    #[command(subcommand)]
+    Import(commands::import::ImportCmd),
+    /// Take the suppression list out.
+    #[command(subcommand)]
+    Export(commands::export::ExportCmd),
 }
 
 #[tokio::main]
@@ -141,6 +155,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
             listen,
             snapshot,
             no_snapshot,
+            dns_servers,
         } => {
             let snapshot = if *no_snapshot {
                 None
@@ -151,7 +166,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
                         .unwrap_or_else(|| serve::default_snapshot(&db.db)),
                 )
             };
-            serve::run(&db.db, listen, snapshot)
+            serve::run(&db.db, listen, snapshot, dns_servers)
                 .await
                 .map(|()| Outcome::Clean)
         }
@@ -165,6 +180,8 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Audit(c) => commands::audit::run(g, c).await,
         Command::Erase(a) => commands::erase::run(g, a).await,
         Command::Policy(c) => commands::policy::run(g, c).await,
+        Command::Import(c) => commands::import::run(g, c).await,
+        Command::Export(c) => commands::export::run(g, c).await,
     }
 }
 

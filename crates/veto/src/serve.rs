@@ -44,6 +44,7 @@ pub async fn run(
     db_url: &str,
     listen: &str,
     snapshot: Option<std::path::PathBuf>,
+    dns_servers: &[std::net::SocketAddr],
 ) -> anyhow::Result<()> {
     let store = db::open_store(db_url).await?;
     tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
@@ -63,6 +64,11 @@ pub async fn run(
         snapshot,
         jobs: true,
         sole_writer,
+        resolver: if dns_servers.is_empty() {
+            None
+        } else {
+            Some(veto_server::state::DnsResolver::servers(dns_servers)?)
+        },
     };
     let state = AppState::start_with(store, opts)
         .await

@@ -11,6 +11,7 @@ use crate::state::AppState;
 pub mod audit;
 pub mod check;
 pub mod dto;
+pub mod imports;
 pub mod lifts;
 pub mod meta;
 pub mod params;
@@ -30,6 +31,9 @@ pub mod users;
         users::create_key, users::list_keys, users::revoke_key,
         audit::list, audit::verify,
         tenant::erase, tenant::get_policy, tenant::put_policy,
+        imports::import_leads, imports::import_suppressions, imports::export_suppressions,
+        imports::list_imports, imports::get_import, imports::import_report,
+        imports::list_contacts, imports::get_contact,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -76,7 +80,15 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(audit::list))
         .route("/audit/verify", get(audit::verify))
         .route("/erasures", post(tenant::erase))
-        .route("/policy", get(tenant::get_policy).put(tenant::put_policy));
+        .route("/policy", get(tenant::get_policy).put(tenant::put_policy))
+        .route("/imports", get(imports::list_imports))
+        .route("/imports/leads", post(imports::import_leads))
+        .route("/imports/suppressions", post(imports::import_suppressions))
+        .route("/imports/{id}", get(imports::get_import))
+        .route("/imports/{id}/report", get(imports::import_report))
+        .route("/exports/suppressions", get(imports::export_suppressions))
+        .route("/contacts", get(imports::list_contacts))
+        .route("/contacts/{id}", get(imports::get_contact));
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(meta::healthz))

@@ -46,12 +46,42 @@ pub struct Server {
 }
 
 pub async fn start(store: DynStore) -> Server {
+    let opts = veto_server::state::StartOptions {
+        resolver: Some(test_resolver()),
+        ..Default::default()
+    };
     serve(
-        veto_server::AppState::start_without_jobs(store)
+        veto_server::AppState::start_with(store, opts)
             .await
             .unwrap(),
     )
     .await
+}
+
+/// DNS for address verification in tests: every domain takes mail, except `*.invalid`
+/// (does not exist) and `nullmx.test` (publishes a null MX).
+pub fn test_resolver() -> veto_server::state::DnsResolver {
+    veto_server::state::DnsResolver(Arc::new(TestResolver))
+}
+
+struct TestResolver;
+
+#[async_trait::async_trait]
+impl veto_verify::Resolver for TestResolver {
+    async fn mail_route(
+        &self,
+        domain: &str,
+    ) -> Result<veto_verify::RouteAnswer, veto_verify::DnsError> {
+        use veto_verify::MailRoute;
+        let route = if domain.ends_with(".invalid") {
+            MailRoute::NxDomain
+        } else if domain == "nullmx.test" {
+            MailRoute::NullMx
+        } else {
+            MailRoute::mx([(10u16, format!("mx.{domain}"))])
+        };
+        Ok(route.into())
+    }
 }
 
 /// Serves an already started node on a loopback port.

@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod check;
 pub mod erase;
+pub mod export;
+pub mod import;
 pub mod keys;
 pub mod lift;
 pub mod policy;

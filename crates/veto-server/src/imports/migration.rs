@@ -1,0 +1,396 @@
+//! Suppression lists in and out: another provider's export (or our own) becomes entries of
+//! the registry with their original dates and reasons, and the registry goes out again in
+//! any supported format, as of any moment.
+//!
+//! Importing the same export twice changes nothing: an entry is skipped when the same
+//! suppression is already in force, and records whose expiry (by the tenant's policy, from
+//! their original date) has already passed are not brought in at all.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::json;
+use tokio::sync::mpsc;
+use veto_domain::Timestamp;
+use veto_domain::actor::Actor;
+use veto_domain::audit::{AuditDraft, actions};
+use veto_domain::id::{EntryId, ImportId};
+use veto_domain::identifier::{Identifier, IdentifierKind};
+use veto_domain::import::{ImportCounts, ImportKind, ImportRecord, ReportRow, RowOutcome};
+use veto_domain::keyed_hash::IdentHash;
+use veto_domain::role_account::is_role_account;
+use veto_domain::suppression::NewEntry;
+use veto_formats::{Format, Record, RecordError};
+
+use super::report::{ROWS_PER_CHUNK, encode_chunk};
+use super::spool::Spooled;
+use crate::error::ApiError;
+use crate::state::{AppState, TenantCtx};
+
+/// Entries written per store transaction.
+const CHUNK: usize = 50_000;
+
+/// Progress of a migration, sent after each chunk.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Progress {
+    pub rows: u64,
+    pub lines: u64,
+    pub inserted: u64,
+    pub invalid: u64,
+}
+
+enum Item {
+    Entry(NewEntry),
+    Problem(ReportRow),
+    Expired,
+}
+
+/// Imports a suppression list.
+pub async fn run(
+    state: &AppState,
+    ctx: Arc<TenantCtx>,
+    actor: Actor,
+    spooled: Spooled,
+    format: Format,
+    file_name: Option<String>,
+    progress: Option<mpsc::Sender<Progress>>,
+) -> Result<ImportRecord, ApiError> {
+    let label = file_name.clone().unwrap_or_else(|| "the file".into());
+    let started_at = veto_domain::now();
+    let import_id = ImportId::new();
+    let sha = spooled.sha256_hex();
+    let (bytes, lines) = (spooled.bytes, spooled.newlines);
+
+    // The file is read and normalised on its own thread; chunks of entries come back.
+    let (open_tx, open_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
+    let (chunk_tx, mut chunk_rx) = mpsc::channel::<Vec<Item>>(2);
+    let worker_ctx = ctx.clone();
+    let worker_actor = actor.clone();
+    let worker_label = label.clone();
+    std::thread::Builder::new()
+        .name("veto-migration-reader".into())
+        .spawn(move || {
+            let reader = match veto_formats::reader(
+                format,
+                std::io::BufReader::with_capacity(1 << 20, spooled.file),
+            ) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = open_tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            if open_tx.send(Ok(())).is_err() {
+                return;
+            }
+            let now = veto_domain::now();
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for r in reader {
+                chunk.push(to_item(
+                    &worker_ctx,
+                    &worker_actor,
+                    &worker_label,
+                    import_id,
+                    r,
+                    now,
+                ));
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if chunk_tx.blocking_send(full).is_err() {
+                        return;
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = chunk_tx.blocking_send(chunk);
+            }
+        })
+        .map_err(ApiError::internal)?;
+    open_rx
+        .await
+        .map_err(|_| ApiError::internal("the migration reader stopped"))?
+        .map_err(|e| ApiError::invalid("file", format!("{label}: {e}")))?;
+
+    let mut counts = ImportCounts::default();
+    let mut report: Vec<ReportRow> = Vec::new();
+    let mut expired = 0u64;
+    while let Some(items) = chunk_rx.recv().await {
+        let mut entries = Vec::with_capacity(items.len());
+        for i in items {
+            counts.rows += 1;
+            match i {
+                Item::Entry(e) => entries.push(e),
+                Item::Problem(r) => {
+                    counts.invalid += 1;
+                    report.push(r);
+                }
+                Item::Expired => expired += 1,
+            }
+        }
+        if !entries.is_empty() {
+            let draft = AuditDraft::new(
+                &actor,
+                actions::SUPPRESSIONS_IMPORTED,
+                Some(import_id.to_string()),
+                json!({"import_id": import_id.to_string(), "format": format.name(), "rows": entries.len()}),
+            );
+            let r = state
+                .store()
+                .import_entries(ctx.tenant.id, entries, draft)
+                .await?;
+            counts.suppressions_added += r.inserted;
+            counts.already_active += r.already_active;
+        }
+        if let Some(p) = &progress {
+            let _ = p.try_send(Progress {
+                rows: counts.rows,
+                lines,
+                inserted: counts.suppressions_added,
+                invalid: counts.invalid,
+            });
+        }
+    }
+    let mut chunks = Vec::new();
+    for rows in report.chunks(ROWS_PER_CHUNK) {
+        chunks.push(encode_chunk(rows).map_err(ApiError::internal)?);
+    }
+    let record = ImportRecord {
+        id: import_id,
+        tenant_id: ctx.tenant.id,
+        kind: ImportKind::Suppressions,
+        file_name,
+        file_sha256: sha,
+        file_bytes: bytes,
+        format: Some(format.name().to_string()),
+        options: json!({"expired_skipped": expired}),
+        counts,
+        started_by: actor.clone(),
+        started_at,
+        finished_at: Some(veto_domain::now()),
+        report_chunks: chunks.len() as u32,
+    };
+    let draft = AuditDraft::new(
+        &actor,
+        actions::MIGRATION_IMPORTED,
+        Some(import_id.to_string()),
+        json!({
+            "import_id": import_id.to_string(),
+            "format": format.name(),
+            "file_name": record.file_name,
+            "file_sha256": record.file_sha256,
+            "counts": counts,
+            "expired_skipped": expired,
+        }),
+    );
+    state.store().record_import(&record, chunks, draft).await?;
+    metrics::counter!("veto_import_rows_total", "kind" => "suppressions").increment(counts.rows);
+    Ok(record)
+}
+
+fn problem(line: u64, field: Option<String>, value: Option<String>, message: String) -> Item {
+    Item::Problem(ReportRow {
+        line,
+        outcome: RowOutcome::Invalid,
+        email: value,
+        contact_id: None,
+        entry_id: None,
+        reason: None,
+        since: None,
+        message: Some(message),
+        field,
+        flags: Vec::new(),
+        unchanged: false,
+    })
+}
+
+fn to_item(
+    ctx: &TenantCtx,
+    actor: &Actor,
+    label: &str,
+    import_id: ImportId,
+    r: Result<Record, RecordError>,
+    now: Timestamp,
+) -> Item {
+    let rec = match r {
+        Ok(r) => r,
+        Err(e) => return problem(e.line, e.field.clone(), None, e.message.clone()),
+    };
+    let policy = &ctx.tenant.policy;
+    let kind = rec.kind.unwrap_or(IdentifierKind::Email);
+    // A record without a clear identifier (a hashed-only export of this registry) keys on
+    // its hash; hashes are keyed per tenant, so it only means something in this tenant.
+    let (identifier, ident_hash) = if rec.identifier.trim().is_empty() {
+        let Some(h) = rec.ident_hash.as_deref().and_then(parse_hash) else {
+            return problem(
+                rec.line,
+                Some("identifier".into()),
+                None,
+                "the record has neither an identifier nor a keyed hash".into(),
+            );
+        };
+        (None, h)
+    } else {
+        match Identifier::parse(kind, &rec.identifier) {
+            Ok(id) => {
+                let h = ctx.hasher.hash(&id);
+                (Some(id), h)
+            }
+            Err(e) => {
+                return problem(
+                    rec.line,
+                    Some(kind.as_str().into()),
+                    Some(rec.identifier.clone()),
+                    e.to_string(),
+                );
+            }
+        }
+    };
+    if rec.ended.is_some() {
+        // An entry that had already ended where it came from is history, not a suppression.
+        return Item::Expired;
+    }
+    let valid_from = rec
+        .valid_from
+        .or(rec.created_at)
+        .map(veto_domain::truncate_micros)
+        .unwrap_or(now);
+    let created_at = rec
+        .created_at
+        .map(veto_domain::truncate_micros)
+        .unwrap_or(now)
+        .min(now);
+    let expires_at = rec
+        .expires_at
+        .map(veto_domain::truncate_micros)
+        .or_else(|| policy.expiry_for(rec.reason, valid_from));
+    if expires_at.is_some_and(|x| x <= now) {
+        return Item::Expired;
+    }
+    let role_account = match (&identifier, rec.role_account) {
+        (_, Some(r)) => r,
+        (Some(Identifier::Email(e)), None) => {
+            is_role_account(e.local_part(), &policy.role_local_parts)
+        }
+        _ => false,
+    };
+    let evidence = match rec.evidence {
+        Some(ev) => Some(ev),
+        None => Some(format!(
+            "migrated from {label} (import {import_id}, line {})",
+            rec.line
+        )),
+    };
+    Item::Entry(NewEntry {
+        id: EntryId::new(),
+        tenant_id: ctx.tenant.id,
+        kind,
+        identifier: if policy.hashed_only { None } else { identifier },
+        ident_hash,
+        include_subdomains: rec.include_subdomains,
+        channel: rec.channel,
+        purposes: rec.purposes,
+        reason: rec.reason,
+        source: rec.source,
+        evidence,
+        role_account,
+        created_by: actor.clone(),
+        created_at,
+        valid_from,
+        expires_at,
+    })
+}
+
+fn parse_hash(hex: &str) -> Option<IdentHash> {
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut b = [0u8; 32];
+    for (i, out) in b.iter_mut().enumerate() {
+        *out = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    IdentHash::from_slice(&b)
+}
+
+/// Rows read from the store per page of an export.
+const EXPORT_PAGE: u32 = 10_000;
+
+/// A `Write` that hands filled buffers to an HTTP response body.
+struct BodyWriter {
+    tx: mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl std::io::Write for BodyWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 256 << 10 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = axum::body::Bytes::from(std::mem::take(&mut self.buf));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl Drop for BodyWriter {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
+/// Streams the tenant's suppressions in force at `as_of` (now when `None`) in `format` into
+/// `tx`. Audits the export first: who took the list out, in which format, as of when.
+pub async fn export(
+    state: AppState,
+    ctx: Arc<TenantCtx>,
+    actor: Actor,
+    format: Format,
+    as_of: Option<Timestamp>,
+    tx: mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
+) -> Result<(), ApiError> {
+    let tenant = ctx.tenant.id;
+    let draft = AuditDraft::new(
+        &actor,
+        actions::SUPPRESSIONS_EXPORTED,
+        None,
+        json!({"format": format.name(), "as_of": as_of.map(veto_domain::rfc3339)}),
+    );
+    state.store().append_audit(tenant, draft).await?;
+    let store = state.store().clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || -> Result<(), String> {
+        let out = BodyWriter {
+            tx: tx.clone(),
+            buf: Vec::with_capacity(300 << 10),
+        };
+        let mut w = veto_formats::writer(format, out).map_err(|e| e.to_string())?;
+        let mut after = 0i64;
+        loop {
+            let page = handle
+                .block_on(store.export_entries(tenant, as_of, after, EXPORT_PAGE))
+                .map_err(|e| e.to_string())?;
+            for (_, e) in &page {
+                w.write(e).map_err(|e| e.to_string())?;
+            }
+            match page.last() {
+                Some((row, _)) if page.len() == EXPORT_PAGE as usize => after = *row,
+                _ => break,
+            }
+        }
+        // Finishing drops the body writer, which sends what is left.
+        w.finish().map_err(|e| e.to_string())?;
+        Ok(())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)
+}

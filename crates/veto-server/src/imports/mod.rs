@@ -1,0 +1,8 @@
+//! Imports and exports: lead files through the import gate ([`leads`]), suppression lists of
+//! other providers in and out ([`migration`]), uploads spooled to disk ([`spool`]) and the
+//! per-row reports kept with each import ([`report`]).
+
+pub mod leads;
+pub mod migration;
+pub mod report;
+pub mod spool;
