@@ -395,3 +395,15 @@ async fn coalescing_100_concurrent_verifies_make_one_query() {
     }
     assert_eq!(fake.queries(), 1);
 }
+
+#[tokio::test]
+async fn batch_verification_runs_in_a_spawned_task() {
+    // The import gate spawns the batch: its future must be `Send + 'static`-able.
+    let v = Arc::new(verifier(VerifyChecks::default()));
+    let emails = vec![addr("a@good.test"), addr("b@example.invalid")];
+    let got = tokio::spawn(async move { v.verify_many(&emails).await })
+        .await
+        .unwrap();
+    assert_eq!(got[0].verdict, Verdict::Deliverable);
+    assert_eq!(got[1].verdict, Verdict::Undeliverable);
+}
