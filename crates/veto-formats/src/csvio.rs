@@ -20,23 +20,80 @@ pub(crate) fn skip_bom<R: Read>(src: &mut BufReader<R>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The first byte that is not white space, without consuming anything but leading white
-/// space.
+/// The first byte that is not white space, consuming the white space before it; also the
+/// number of line feeds consumed.
 pub(crate) fn first_significant_byte<R: Read>(
     src: &mut BufReader<R>,
-) -> std::io::Result<Option<u8>> {
+) -> std::io::Result<(Option<u8>, u64)> {
+    let mut lines = 0;
     loop {
         let buf = src.fill_buf()?;
         if buf.is_empty() {
-            return Ok(None);
+            return Ok((None, lines));
         }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => return Ok(Some(buf[i])),
-            None => {
-                let n = buf.len();
-                src.consume(n);
+        let i = buf.iter().position(|b| !b.is_ascii_whitespace());
+        let n = i.unwrap_or(buf.len());
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        src.consume(n);
+        if i.is_some() {
+            return Ok((src.fill_buf()?.first().copied(), lines));
+        }
+    }
+}
+
+/// A reader that notes where line ends pass, so a record's physical line can be told from its
+/// byte offset (the CSV reader's own line count lags after CRLF and blank lines).
+pub(crate) struct Lines<R> {
+    inner: R,
+    offset: u64,
+    /// Offsets of `\r` and `\n` bytes not yet passed by a record (`true` for `\n`).
+    marks: std::collections::VecDeque<(u64, bool)>,
+    lines_before: u64,
+}
+
+impl<R: Read> Lines<R> {
+    pub(crate) fn new(inner: R, lines_before: u64) -> Self {
+        Lines {
+            inner,
+            offset: 0,
+            marks: std::collections::VecDeque::new(),
+            lines_before,
+        }
+    }
+
+    /// The 1-based line of a record the CSV reader places at byte `pos` (which may point at
+    /// the line ends before it). Records must be asked for in order.
+    pub(crate) fn line_at(&mut self, pos: u64) -> u64 {
+        while let Some(&(o, nl)) = self.marks.front() {
+            if o >= pos {
+                break;
+            }
+            self.marks.pop_front();
+            self.lines_before += u64::from(nl);
+        }
+        let mut expect = pos;
+        while let Some(&(o, nl)) = self.marks.front() {
+            if o != expect {
+                break;
+            }
+            self.marks.pop_front();
+            self.lines_before += u64::from(nl);
+            expect += 1;
+        }
+        self.lines_before + 1
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' || *b == b'\r' {
+                self.marks.push_back((self.offset + i as u64, *b == b'\n'));
             }
         }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -107,7 +164,7 @@ fn same_family(a: Format, b: Format) -> bool {
 /// row parser, and a first data row when the file has no header.
 pub(crate) type Opened<R> = (
     Format,
-    csv::Reader<BufReader<R>>,
+    csv::Reader<Lines<BufReader<R>>>,
     Box<dyn RowParser + Send>,
     Option<csv::ByteRecord>,
 );
@@ -117,12 +174,13 @@ pub(crate) type Opened<R> = (
 pub(crate) fn open<R: Read>(
     format: Format,
     src: BufReader<R>,
+    lines_before: u64,
 ) -> Result<Opened<R>, FormatError> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(64 * 1024)
-        .from_reader(src);
+        .from_reader(Lines::new(src, lines_before));
     let mut first = csv::ByteRecord::new();
     let got = rdr.read_byte_record(&mut first).map_err(|e| match e.into_kind() {
         csv::ErrorKind::Io(e) => FormatError::Io(e),

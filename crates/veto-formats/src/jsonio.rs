@@ -46,7 +46,11 @@ fn json_err(format: Format, e: &serde_json::Error) -> FormatError {
     }
 }
 
-pub(crate) fn open<R: Read>(format: Format, mut src: BufReader<R>) -> Result<Opened, FormatError> {
+pub(crate) fn open<R: Read>(
+    format: Format,
+    mut src: BufReader<R>,
+    lines_before: u64,
+) -> Result<Opened, FormatError> {
     let mut bytes = Vec::new();
     src.read_to_end(&mut bytes)?;
     let key = list_key(format);
@@ -139,7 +143,7 @@ pub(crate) fn open<R: Read>(format: Format, mut src: BufReader<R>) -> Result<Ope
                     Err(e) => Err(format!("not JSON: {e}")),
                 };
                 items.push(Item {
-                    line: i as u64 + 1,
+                    line: lines_before + i as u64 + 1,
                     value,
                 });
             }

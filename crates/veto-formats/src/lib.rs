@@ -399,7 +399,7 @@ pub(crate) trait ItemParser {
 
 enum Inner<R: Read> {
     Csv {
-        rdr: csv::Reader<BufReader<R>>,
+        rdr: csv::Reader<csvio::Lines<BufReader<R>>>,
         row: csv::ByteRecord,
         parser: Box<dyn RowParser + Send>,
         pending: Option<csv::ByteRecord>,
@@ -461,7 +461,7 @@ impl<R: Read> Iterator for RecordReader<R> {
                         return None;
                     }
                     Ok(true) => {
-                        let line = row.position().map_or(0, |p| p.line());
+                        let line = row.position().map_or(0, |p| rdr.get_mut().line_at(p.byte()));
                         if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                             Ok(None)
                         } else {
@@ -469,7 +469,7 @@ impl<R: Read> Iterator for RecordReader<R> {
                         }
                     }
                     Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
+                        let line = e.position().map_or(0, |p| rdr.get_mut().line_at(p.byte()));
                         let fatal = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
                         if fatal {
                             self.inner = Inner::Done;
@@ -526,7 +526,7 @@ impl<R: Read> Iterator for RecordReader<R> {
 pub fn reader<R: Read>(format: Format, input: R) -> Result<RecordReader<R>, FormatError> {
     let mut src = BufReader::with_capacity(64 * 1024, input);
     csvio::skip_bom(&mut src)?;
-    let first = csvio::first_significant_byte(&mut src)?;
+    let (first, lines_before) = csvio::first_significant_byte(&mut src)?;
     let name = format.name();
     let json_start = matches!(first, Some(b'{' | b'['));
     let (format, inner) = match format {
@@ -546,13 +546,13 @@ pub fn reader<R: Read>(format: Format, input: R) -> Result<RecordReader<R>, Form
                 Inner::JsonLines {
                     src,
                     buf: Vec::with_capacity(1024),
-                    line: 0,
+                    line: lines_before,
                     parser: veto::JsonlParser,
                 },
             )
         }
         Format::Ses | Format::Mailgun(_) | Format::Postmark if json_start => {
-            let (format, items, parser) = jsonio::open(format, src)?;
+            let (format, items, parser) = jsonio::open(format, src, lines_before)?;
             (format, Inner::Items { items, parser })
         }
         _ => {
@@ -566,7 +566,7 @@ pub fn reader<R: Read>(format: Format, input: R) -> Result<RecordReader<R>, Form
                     looks_like: csvio::sniff_reader(&mut src).map(|f| f.name()),
                 });
             }
-            let (format, rdr, parser, pending) = csvio::open(format, src)?;
+            let (format, rdr, parser, pending) = csvio::open(format, src, lines_before)?;
             (
                 format,
                 Inner::Csv {
