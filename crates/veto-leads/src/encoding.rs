@@ -30,7 +30,7 @@ pub(crate) struct Detected {
 }
 
 /// At most this much non-ASCII-bearing input is shown to the legacy-encoding detector.
-const DETECTOR_BUDGET: usize = 4 << 20;
+const DETECTOR_BUDGET: usize = 1 << 20;
 
 /// Below this many non-ASCII bytes the evidence for anything but Windows-1252 is too thin.
 const MIN_EVIDENCE: usize = 16;

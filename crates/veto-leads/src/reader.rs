@@ -137,6 +137,8 @@ enum Rec {
 }
 
 enum Outcome {
+    /// The record is not valid UTF-8.
+    NotText,
     Blank,
     RepeatedHeader,
     Row(RowResult),
@@ -227,8 +229,12 @@ impl<R: Read + Seek> LeadReader<R> {
                 Rec::Oversized(_) => return Err(FatalError::HeaderTooLong),
                 Rec::Record(line) => line,
             };
-            self.ensure_utf8();
-            let rec = self.record();
+            if self.record().is_none() {
+                self.fix_utf8();
+            }
+            let Some(rec) = self.record() else {
+                continue;
+            };
             if rec.is_blank() {
                 self.stats.blank_lines += 1;
                 continue;
@@ -376,12 +382,8 @@ impl<R: Read> LeadReader<R> {
         }
     }
 
-    /// Replaces bytes of the current record that are not UTF-8 by U+FFFD; `true` when there
-    /// were any.
-    fn ensure_utf8(&mut self) -> bool {
-        if std::str::from_utf8(&self.out[..self.nout]).is_ok() {
-            return false;
-        }
+    /// Replaces bytes of the current record that are not UTF-8 by U+FFFD.
+    fn fix_utf8(&mut self) {
         let mut fixed = Vec::with_capacity(self.nout + 16);
         let mut start = 0;
         for i in 0..self.nend {
@@ -396,19 +398,21 @@ impl<R: Read> LeadReader<R> {
         }
         self.out[..fixed.len()].copy_from_slice(&fixed);
         self.nout = fixed.len();
-        true
     }
 
-    fn record(&self) -> Record<'_> {
-        let bytes = &self.out[..self.nout];
-        Record {
-            text: std::str::from_utf8(bytes).unwrap_or_default(),
+    /// The current record; `None` when it is not valid UTF-8.
+    fn record(&self) -> Option<Record<'_>> {
+        let text = std::str::from_utf8(&self.out[..self.nout]).ok()?;
+        Some(Record {
+            text,
             ends: &self.ends[..self.nend],
-        }
+        })
     }
 
     fn process(&self, line: u64, lossy: bool) -> Outcome {
-        let rec = self.record();
+        let Some(rec) = self.record() else {
+            return Outcome::NotText;
+        };
         if rec.is_blank() {
             return Outcome::Blank;
         }
@@ -428,6 +432,9 @@ impl<R: Read> LeadReader<R> {
         };
 
         for &(c, f) in &plan.read {
+            if rec.raw_len(c) <= self.max_field_len {
+                continue;
+            }
             let v = rec.get(c);
             if v.len() > self.max_field_len {
                 return invalid(
@@ -671,12 +678,26 @@ impl<R: Read> Iterator for LeadReader<R> {
                         MAX_RECORD_BYTES / 1024
                     ),
                 })),
-                Rec::Record(line) => {
-                    let lossy = self.ensure_utf8();
-                    self.process(line, lossy)
-                }
+                Rec::Record(line) => match self.process(line, false) {
+                    Outcome::NotText => {
+                        self.fix_utf8();
+                        match self.process(line, true) {
+                            // Not after the repair; never let it pass as a lead.
+                            Outcome::NotText => Outcome::Row(RowResult::Invalid(RowProblem {
+                                line,
+                                field: "record",
+                                column: None,
+                                value: None,
+                                message: "the row is not valid text".to_string(),
+                            })),
+                            o => o,
+                        }
+                    }
+                    o => o,
+                },
             };
             match outcome {
+                Outcome::NotText => {}
                 Outcome::Blank => self.stats.blank_lines += 1,
                 Outcome::RepeatedHeader => self.stats.repeated_headers += 1,
                 Outcome::Row(r) => {
@@ -715,6 +736,15 @@ impl<'a> Record<'a> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         let v = self.text.get(start..end).unwrap_or_default();
         v.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+    }
+
+    /// Length of field `i` before trimming.
+    #[inline]
+    fn raw_len(&self, i: usize) -> usize {
+        match self.ends.get(i) {
+            Some(&end) => end.saturating_sub(if i == 0 { 0 } else { self.ends[i - 1] }),
+            None => 0,
+        }
     }
 
     fn is_blank(&self) -> bool {
