@@ -10,10 +10,14 @@
 //! - [`PostgresStore::connect`] — URL handling, schema, pool, migrations.
 //! - `store_impl` — the trait, method by method.
 //! - `tx` — the feed lock, change appends and the tenant's audit chain.
+//! - `leads` — contacts and the lead-import transaction; `imports` — import records, their
+//!   reports, exports.
 //! - `rows` — decoding rows into models.
 //! - [`testing`] (feature `testing`) — a throwaway database for tests.
 #![forbid(unsafe_code)]
 
+mod imports;
+mod leads;
 mod rows;
 mod store_impl;
 mod tx;

@@ -7,8 +7,11 @@ use uuid::Uuid;
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::AuditEvent;
-use veto_domain::id::{ApiKeyId, EntryId, EventId, LiftId, TenantId, UserId};
+use veto_domain::contact::Contact;
+use veto_domain::email::EmailAddress;
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, EventId, ImportId, LiftId, TenantId, UserId};
 use veto_domain::identifier::{Identifier, IdentifierKind};
+use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
 use veto_domain::keyed_hash::{IdentHash, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -305,5 +308,70 @@ pub(crate) fn change(row: &PgRow) -> StoreResult<Change> {
         tenant_id: TenantId(uuid(row, "tenant_id")?),
         op: ChangeOp::decode(op, a, b)
             .ok_or_else(|| corrupt("op", format!("unknown change op {op}")))?,
+    })
+}
+
+macro_rules! contact_cols {
+    () => {
+        "tenant_id, id, emails, phone, name, company_id, company_name, owner, source_id, custom, \
+         created_at, created_by, updated_at, updated_by, last_import"
+    };
+}
+pub(crate) use contact_cols;
+
+macro_rules! import_cols {
+    () => {
+        "tenant_id, id, kind, file_name, file_sha256, file_bytes, format, options, counts, \
+         started_by, started_at, finished_at, report_chunks"
+    };
+}
+pub(crate) use import_cols;
+
+/// A JSON text column.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    row: &PgRow,
+    col: &'static str,
+) -> StoreResult<T> {
+    let s: &str = get(row, col)?;
+    serde_json::from_str(s).map_err(|e| corrupt(col, e))
+}
+
+pub(crate) fn contact(row: &PgRow) -> StoreResult<Contact> {
+    Ok(Contact {
+        id: ContactId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        emails: json::<Vec<EmailAddress>>(row, "emails")?,
+        phone: get(row, "phone")?,
+        name: get(row, "name")?,
+        company_id: get(row, "company_id")?,
+        company_name: get(row, "company_name")?,
+        owner: get(row, "owner")?,
+        source_id: get(row, "source_id")?,
+        custom: json(row, "custom")?,
+        created_at: ts(row, "created_at")?,
+        created_by: parsed(row, "created_by", Actor::parse)?,
+        updated_at: ts(row, "updated_at")?,
+        updated_by: parsed(row, "updated_by", Actor::parse)?,
+        last_import: opt_uuid(row, "last_import")?.map(ImportId),
+    })
+}
+
+pub(crate) fn import(row: &PgRow) -> StoreResult<ImportRecord> {
+    let file_bytes: i64 = get(row, "file_bytes")?;
+    let chunks: i32 = get(row, "report_chunks")?;
+    Ok(ImportRecord {
+        id: ImportId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        kind: parsed(row, "kind", ImportKind::parse)?,
+        file_name: get(row, "file_name")?,
+        file_sha256: get(row, "file_sha256")?,
+        file_bytes: u64::try_from(file_bytes).map_err(|e| corrupt("file_bytes", e))?,
+        format: get(row, "format")?,
+        options: json(row, "options")?,
+        counts: json::<ImportCounts>(row, "counts")?,
+        started_by: parsed(row, "started_by", Actor::parse)?,
+        started_at: ts(row, "started_at")?,
+        finished_at: opt_ts(row, "finished_at")?,
+        report_chunks: u32::try_from(chunks).map_err(|e| corrupt("report_chunks", e))?,
     })
 }

@@ -7,7 +7,9 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
-use veto_domain::id::{ApiKeyId, EntryId, LiftId, TenantId, UserId};
+use veto_domain::contact::Contact;
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
+use veto_domain::import::ImportRecord;
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -15,11 +17,12 @@ use veto_domain::suppression::{EndKind, Entry, EntryEnd, NewEntry};
 use veto_store::events;
 use veto_store::{
     AddOutcome, ApiKey, AuditFilter, Change, ChangeOp, EntryFilter, EntryStatus, ErasureReport,
-    ImportReport, IndexRow, LiftDecision, LiftFilter, Page, PageRequest, Store, StoreError,
-    StoreResult, Tenant, User, UserPatch,
+    ImportReport, IndexRow, LeadImportTx, LiftDecision, LiftFilter, Page, PageRequest, Store,
+    StoreError, StoreResult, Tenant, User, UserPatch,
 };
 
 use crate::PostgresStore;
+use crate::leads;
 use crate::rows::{
     self, audit_cols, entry_cols, index_cols, key_cols, lift_cols, tenant_cols, user_cols,
 };
@@ -27,19 +30,23 @@ use crate::tx::{Chain, db, db_conflict, extend_draft, lock_feed, push_change};
 
 /// Rows per INSERT of an import: large statements amortise round trips, and this bound keeps
 /// one statement's arrays to a few megabytes whatever a caller passes.
-const IMPORT_CHUNK: usize = 50_000;
+pub(crate) const IMPORT_CHUNK: usize = 50_000;
 
-fn json_text(v: &impl serde::Serialize, what: &str) -> StoreResult<String> {
+pub(crate) fn json_text(v: &impl serde::Serialize, what: &str) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(format!("cannot serialise {what}: {e}")))
 }
 
 /// Pages are at least one item long, so a page always makes progress.
-fn page_limit(limit: u32) -> i64 {
+pub(crate) fn page_limit(limit: u32) -> i64 {
     i64::from(limit.max(1))
 }
 
 /// Keeps `limit` items of `limit + 1` fetched; the extra one says a next page exists.
-fn paginate<T, C>(mut items: Vec<T>, limit: i64, cursor: impl Fn(&T) -> C) -> Page<T, C> {
+pub(crate) fn paginate<T, C>(
+    mut items: Vec<T>,
+    limit: i64,
+    cursor: impl Fn(&T) -> C,
+) -> Page<T, C> {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next = if items.len() > limit {
         items.truncate(limit);
@@ -50,7 +57,7 @@ fn paginate<T, C>(mut items: Vec<T>, limit: i64, cursor: impl Fn(&T) -> C) -> Pa
     Page { items, next }
 }
 
-fn hash_lists(hashes: &[IdentHash]) -> (Vec<i64>, Vec<Vec<u8>>) {
+pub(crate) fn hash_lists(hashes: &[IdentHash]) -> (Vec<i64>, Vec<Vec<u8>>) {
     (
         hashes.iter().map(IdentHash::short_i64).collect(),
         hashes.iter().map(|h| h.0.to_vec()).collect(),
@@ -110,8 +117,23 @@ async fn end_expired(
     conn: &mut PgConnection,
     chain: &mut Chain,
     row_id: i64,
-    mut e: Entry,
+    e: Entry,
 ) -> StoreResult<Entry> {
+    let id = e.id;
+    let e = end_expired_row(conn, row_id, e)
+        .await?
+        .ok_or_else(|| StoreError::Other(format!("entry {id} was ended meanwhile")))?;
+    chain.append(conn, &events::suppression_expired(&e)).await?;
+    Ok(e)
+}
+
+/// Ends an entry as expired at its expiry time and appends its `Ended` change (the caller
+/// holds the feed lock); `None`, writing nothing, when the entry is ended already.
+pub(crate) async fn end_expired_row(
+    conn: &mut PgConnection,
+    row_id: i64,
+    mut e: Entry,
+) -> StoreResult<Option<Entry>> {
     let Some(at) = e.expires_at else {
         return Err(StoreError::Other(format!(
             "entry {} has no expiry to end at",
@@ -119,8 +141,9 @@ async fn end_expired(
         )));
     };
     let by = Actor::system("expiry");
-    sqlx::query(
-        "UPDATE entries SET ended_at = $2, end_kind = 'expired', ended_by = $3 WHERE row_id = $1",
+    let done = sqlx::query(
+        "UPDATE entries SET ended_at = $2, end_kind = 'expired', ended_by = $3 \
+         WHERE row_id = $1 AND ended_at IS NULL",
     )
     .bind(row_id)
     .bind(veto_domain::to_micros(at))
@@ -128,6 +151,9 @@ async fn end_expired(
     .execute(&mut *conn)
     .await
     .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
     e.ended = Some(EntryEnd {
         kind: EndKind::Expired,
         at,
@@ -143,14 +169,13 @@ async fn end_expired(
         },
     )
     .await?;
-    chain.append(conn, &events::suppression_expired(&e)).await?;
-    Ok(e)
+    Ok(Some(e))
 }
 
 /// Entry columns of an import, one array per column, for a single `INSERT … SELECT FROM
 /// UNNEST(…)`: one statement and one round trip per chunk instead of one per row.
 #[derive(Default)]
-struct EntryColumns {
+pub(crate) struct EntryColumns {
     id: Vec<uuid::Uuid>,
     kind: Vec<&'static str>,
     identifier: Vec<Option<String>>,
@@ -170,7 +195,7 @@ struct EntryColumns {
 }
 
 impl EntryColumns {
-    fn with_capacity(n: usize) -> Self {
+    pub(crate) fn with_capacity(n: usize) -> Self {
         Self {
             id: Vec::with_capacity(n),
             kind: Vec::with_capacity(n),
@@ -191,7 +216,7 @@ impl EntryColumns {
         }
     }
 
-    fn push(&mut self, e: NewEntry) {
+    pub(crate) fn push(&mut self, e: NewEntry) {
         self.id.push(e.id.0);
         self.kind.push(e.kind.as_str());
         self.identifier
@@ -213,7 +238,7 @@ impl EntryColumns {
     }
 
     /// Inserts the rows not already in force; returns (inserted, first row id, last row id).
-    async fn insert(
+    pub(crate) async fn insert(
         self,
         conn: &mut PgConnection,
         tenant: TenantId,
@@ -1314,6 +1339,72 @@ impl Store for PostgresStore {
             rows::get(&row, "audit_seq")?,
             rows::bytes32(&row, "audit_head")?,
         ))
+    }
+
+    // ----- contacts and imports -----
+
+    async fn begin_lead_import(&self, tenant: TenantId) -> StoreResult<Box<dyn LeadImportTx>> {
+        Ok(Box::new(leads::begin(self, tenant).await?))
+    }
+
+    async fn record_import(
+        &self,
+        import: &ImportRecord,
+        report: Vec<Vec<u8>>,
+        draft: AuditDraft,
+    ) -> StoreResult<()> {
+        self.record(import, report, draft).await
+    }
+
+    async fn get_import(&self, tenant: TenantId, id: ImportId) -> StoreResult<ImportRecord> {
+        self.import(tenant, id).await
+    }
+
+    async fn list_imports(
+        &self,
+        tenant: TenantId,
+        page: PageRequest<ImportId>,
+    ) -> StoreResult<Page<ImportRecord, ImportId>> {
+        self.imports_page(tenant, page).await
+    }
+
+    async fn import_report_chunk(
+        &self,
+        tenant: TenantId,
+        id: ImportId,
+        n: u32,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.report_chunk(tenant, id, n).await
+    }
+
+    async fn get_contact(&self, tenant: TenantId, id: ContactId) -> StoreResult<Contact> {
+        self.contact(tenant, id).await
+    }
+
+    async fn contact_by_email(
+        &self,
+        tenant: TenantId,
+        email: &str,
+    ) -> StoreResult<Option<Contact>> {
+        self.contact_with_email(tenant, email).await
+    }
+
+    async fn list_contacts(
+        &self,
+        tenant: TenantId,
+        page: PageRequest<ContactId>,
+    ) -> StoreResult<Page<Contact, ContactId>> {
+        self.contacts_page(tenant, page).await
+    }
+
+    async fn export_entries(
+        &self,
+        tenant: TenantId,
+        as_of: Option<Timestamp>,
+        after_row: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, Entry)>> {
+        self.export_page(tenant, as_of, after_row, limit).await
     }
 }
 

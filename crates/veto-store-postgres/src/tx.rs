@@ -5,8 +5,15 @@
 //! change feed), then tenant rows (in id order when several), then entry and other rows. A
 //! single order means concurrent writers on several nodes can wait on each other but never
 //! deadlock.
+//!
+//! A lead import runs for as long as its file takes, so it holds none of those until it
+//! commits: it takes only its tenant's lead-import lock (which nothing else takes) at the
+//! start, writes contacts and report chunks that no other writer touches, keeps its audit
+//! events and suppressions in memory, and at commit takes the feed lock and the tenant row in
+//! the usual order before writing them.
 
 use sqlx::PgConnection;
+use uuid::Uuid;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::id::TenantId;
 use veto_store::{ChangeOp, StoreError, StoreResult};
@@ -48,6 +55,27 @@ pub(crate) async fn lock_feed(conn: &mut PgConnection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Serialises the lead imports of one tenant (on every node) until the transaction ends: they
+/// read and write the same contacts. Only lead imports take it, first of all their locks.
+pub(crate) async fn lock_lead_imports(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> StoreResult<()> {
+    // The two-key form has its own key space: it never meets the feed's lock. The class is
+    // "veto" in ASCII; tenants whose ids fold to the same key merely wait for each other.
+    const CLASS: i32 = 0x7665_746f;
+    let v = tenant.0.as_u128();
+    let folded = (v ^ (v >> 64)) as u64;
+    let key = (folded ^ (folded >> 32)) as u32 as i32;
+    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind(CLASS)
+        .bind(key)
+        .execute(conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
 pub(crate) async fn push_change(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -64,6 +92,9 @@ pub(crate) async fn push_change(
         .map_err(db)?;
     Ok(())
 }
+
+/// Events per statement of [`Chain::append_many`].
+const AUDIT_CHUNK: usize = 5000;
 
 /// A tenant's audit chain, locked for the rest of the transaction. Events appended through it
 /// are sealed onto the head read under the lock; [`Chain::save`] records the new head.
@@ -125,6 +156,71 @@ impl Chain {
         self.head = e.hash;
         self.appended = true;
         Ok(e)
+    }
+
+    /// Appends many events, in order, a few thousand per statement.
+    pub(crate) async fn append_many(
+        &mut self,
+        conn: &mut PgConnection,
+        drafts: &[AuditDraft],
+    ) -> StoreResult<()> {
+        for chunk in drafts.chunks(AUDIT_CHUNK) {
+            let at = veto_domain::now();
+            let n = chunk.len();
+            let (mut seq, mut id, mut actor, mut user) = (
+                Vec::with_capacity(n),
+                Vec::<Uuid>::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::<Option<Uuid>>::with_capacity(n),
+            );
+            let (mut action, mut subject, mut data, mut prev, mut hash) = (
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+            );
+            let (mut next_seq, mut head) = (self.seq, self.head);
+            for d in chunk {
+                let e = AuditEvent::seal(self.tenant, d, next_seq + 1, head, at);
+                next_seq = e.seq;
+                head = e.hash;
+                seq.push(e.seq);
+                id.push(e.id.0);
+                actor.push(e.actor);
+                user.push(d.actor.user().map(|u| u.0));
+                action.push(e.action);
+                subject.push(e.subject);
+                data.push(e.data);
+                prev.push(e.prev_hash.to_vec());
+                hash.push(e.hash.to_vec());
+            }
+            sqlx::query(
+                "INSERT INTO audit_events (tenant_id, seq, id, at, actor, actor_user, action, subject, data, prev_hash, hash) \
+                 SELECT $1, u.seq, u.id, $2, u.actor, u.actor_user, u.action, u.subject, u.data, u.prev_hash, u.hash \
+                 FROM UNNEST($3::int8[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], \
+                             $10::bytea[], $11::bytea[]) \
+                      AS u(seq, id, actor, actor_user, action, subject, data, prev_hash, hash)",
+            )
+            .bind(self.tenant.0)
+            .bind(veto_domain::to_micros(at))
+            .bind(seq)
+            .bind(id)
+            .bind(actor)
+            .bind(user)
+            .bind(action)
+            .bind(subject)
+            .bind(data)
+            .bind(prev)
+            .bind(hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            self.seq = next_seq;
+            self.head = head;
+            self.appended = true;
+        }
+        Ok(())
     }
 
     /// Records the new head; a no-op when nothing was appended.

@@ -9,8 +9,11 @@ use uuid::Uuid;
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::AuditEvent;
-use veto_domain::id::{ApiKeyId, EntryId, EventId, LiftId, TenantId, UserId};
+use veto_domain::contact::Contact;
+use veto_domain::email::EmailAddress;
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, EventId, ImportId, LiftId, TenantId, UserId};
 use veto_domain::identifier::{Identifier, IdentifierKind};
+use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
 use veto_domain::keyed_hash::{IdentHash, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -363,5 +366,71 @@ pub(crate) fn event(row: &SqliteRow) -> StoreResult<AuditEvent> {
         data: c.text("data")?,
         prev_hash: c.bytes32("prev_hash")?,
         hash: c.bytes32("hash")?,
+    })
+}
+
+macro_rules! contact_cols {
+    () => {
+        "tenant_id, id, emails, phone, name, company_id, company_name, owner, source_id, custom, \
+         created_at, created_by, updated_at, updated_by, last_import"
+    };
+}
+pub(crate) use contact_cols;
+
+macro_rules! import_cols {
+    () => {
+        "tenant_id, id, kind, file_name, file_sha256, file_bytes, format, options, counts, \
+         started_by, started_at, finished_at, report_chunks"
+    };
+}
+pub(crate) use import_cols;
+
+impl Cols<'_> {
+    /// A JSON text column.
+    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, col: &'static str) -> StoreResult<T> {
+        let s = self.text(col)?;
+        serde_json::from_str(&s).map_err(|e| self.bad(col, e))
+    }
+}
+
+pub(crate) fn contact(row: &SqliteRow) -> StoreResult<Contact> {
+    let c = Cols::new(row, "contacts");
+    Ok(Contact {
+        id: ContactId(c.uuid("id")?),
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        emails: c.json::<Vec<EmailAddress>>("emails")?,
+        phone: c.opt_text("phone")?,
+        name: c.opt_text("name")?,
+        company_id: c.opt_text("company_id")?,
+        company_name: c.opt_text("company_name")?,
+        owner: c.opt_text("owner")?,
+        source_id: c.opt_text("source_id")?,
+        custom: c.json("custom")?,
+        created_at: c.ts("created_at")?,
+        created_by: c.actor("created_by")?,
+        updated_at: c.ts("updated_at")?,
+        updated_by: c.actor("updated_by")?,
+        last_import: c.opt_uuid("last_import")?.map(ImportId),
+    })
+}
+
+pub(crate) fn import(row: &SqliteRow) -> StoreResult<ImportRecord> {
+    let c = Cols::new(row, "imports");
+    let file_bytes = c.i64("file_bytes")?;
+    let chunks = c.i64("report_chunks")?;
+    Ok(ImportRecord {
+        id: ImportId(c.uuid("id")?),
+        tenant_id: TenantId(c.uuid("tenant_id")?),
+        kind: c.parse("kind", ImportKind::parse)?,
+        file_name: c.opt_text("file_name")?,
+        file_sha256: c.text("file_sha256")?,
+        file_bytes: u64::try_from(file_bytes).map_err(|e| c.bad("file_bytes", e))?,
+        format: c.opt_text("format")?,
+        options: c.json("options")?,
+        counts: c.json::<ImportCounts>("counts")?,
+        started_by: c.actor("started_by")?,
+        started_at: c.ts("started_at")?,
+        finished_at: c.opt_ts("finished_at")?,
+        report_chunks: u32::try_from(chunks).map_err(|e| c.bad("report_chunks", e))?,
     })
 }

@@ -6,7 +6,10 @@
 //! feed's sequence is assigned inside those transactions and is therefore in commit order.
 #![forbid(unsafe_code)]
 
+mod batch;
+mod contacts;
 mod decode;
+mod imports;
 mod store;
 
 use std::borrow::Cow;
@@ -33,8 +36,14 @@ pub struct SqliteStore {
 /// The schema, embedded at compile time. Built by hand rather than with `sqlx::migrate!` so
 /// the workspace does not need sqlx's proc-macro feature.
 fn migrator() -> Migrator {
-    const MIGRATIONS: &[(i64, &str, &str)] =
-        &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+    const MIGRATIONS: &[(i64, &str, &str)] = &[
+        (1, "init", include_str!("../migrations/0001_init.sql")),
+        (
+            2,
+            "contacts imports",
+            include_str!("../migrations/0002_contacts_imports.sql"),
+        ),
+    ];
     Migrator::with_migrations(
         MIGRATIONS
             .iter()

@@ -12,7 +12,9 @@ use uuid::Uuid;
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
-use veto_domain::id::{ApiKeyId, EntryId, LiftId, TenantId, UserId};
+use veto_domain::contact::Contact;
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
+use veto_domain::import::ImportRecord;
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -20,17 +22,19 @@ use veto_domain::suppression::{EndKind, Entry, EntryEnd, NewEntry};
 use veto_store::events;
 use veto_store::{
     AddOutcome, ApiKey, AuditFilter, Change, ChangeOp, EntryFilter, EntryStatus, ErasureReport,
-    ImportReport, IndexRow, LiftDecision, LiftFilter, Page, PageRequest, Store, StoreError,
-    StoreResult, Tenant, User, UserPatch,
+    ImportReport, IndexRow, LeadImportTx, LiftDecision, LiftFilter, Page, PageRequest, Store,
+    StoreError, StoreResult, Tenant, User, UserPatch,
 };
 
 use crate::SqliteStore;
+use crate::batch::Batched;
+use crate::contacts;
 use crate::decode::{
     self, entry_cols, event_cols, index_cols, key_cols, lift_cols, tenant_cols, user_cols,
 };
 
-type Tx = Transaction<'static, Sqlite>;
-type Q<'q> = Query<'q, Sqlite, SqliteArguments>;
+pub(crate) type Tx = Transaction<'static, Sqlite>;
+pub(crate) type Q<'q> = Query<'q, Sqlite, SqliteArguments>;
 
 /// The actor that ends entries whose expiry passed.
 const EXPIRY_ACTOR: &str = "system:expiry";
@@ -39,17 +43,17 @@ const EXPIRY_ACTOR: &str = "system:expiry";
 const INDEX_PAGE: i64 = 100_000;
 
 /// Ids per `json_each` list in one query.
-const LIST_CHUNK: usize = 5000;
+pub(crate) const LIST_CHUNK: usize = 5000;
 
-fn blob(u: Uuid) -> Vec<u8> {
+pub(crate) fn blob(u: Uuid) -> Vec<u8> {
     u.as_bytes().to_vec()
 }
 
-fn us(t: Timestamp) -> i64 {
+pub(crate) fn us(t: Timestamp) -> i64 {
     veto_domain::to_micros(t)
 }
 
-fn db_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound("row"),
         sqlx::Error::Database(d) if d.is_unique_violation() => {
@@ -63,7 +67,7 @@ fn db_err(e: sqlx::Error) -> StoreError {
 }
 
 /// Maps a unique violation to a conflict the caller can show.
-fn unique_or(e: sqlx::Error, msg: impl FnOnce() -> String) -> StoreError {
+pub(crate) fn unique_or(e: sqlx::Error, msg: impl FnOnce() -> String) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(msg()),
         _ => db_err(e),
@@ -71,7 +75,7 @@ fn unique_or(e: sqlx::Error, msg: impl FnOnce() -> String) -> StoreError {
 }
 
 /// Builds a page from up to `limit + 1` fetched items.
-fn page<T, C>(mut items: Vec<T>, limit: usize, cursor: impl Fn(&T) -> C) -> Page<T, C> {
+pub(crate) fn page<T, C>(mut items: Vec<T>, limit: usize, cursor: impl Fn(&T) -> C) -> Page<T, C> {
     let next = if items.len() > limit {
         items.truncate(limit);
         items.last().map(cursor)
@@ -82,7 +86,7 @@ fn page<T, C>(mut items: Vec<T>, limit: usize, cursor: impl Fn(&T) -> C) -> Page
 }
 
 /// A page's limit: at least one, so an empty first page never claims to be the last.
-fn limit_of(limit: u32) -> usize {
+pub(crate) fn limit_of(limit: u32) -> usize {
     (limit as usize).max(1)
 }
 
@@ -91,7 +95,7 @@ fn json_list(items: &[i64]) -> StoreResult<String> {
 }
 
 /// A JSON array of the hashes in hex, for `unhex(value) FROM json_each(?)`.
-fn hex_list(hashes: &[IdentHash]) -> String {
+pub(crate) fn hex_list(hashes: &[IdentHash]) -> String {
     let mut s = String::with_capacity(hashes.len() * 67 + 2);
     s.push('[');
     for (i, h) in hashes.iter().enumerate() {
@@ -130,9 +134,16 @@ fn with_counts(mut data: serde_json::Value, counts: serde_json::Value) -> serde_
     data
 }
 
+const EVENT_HEAD: &str = "INSERT INTO audit_events (tenant_id, seq, id, at, actor, actor_user, action, subject, \
+     data, prev_hash, hash) VALUES ";
+
+/// Events go in as multi-row statements: an import may append tens of thousands at once.
+static INSERT_EVENTS: LazyLock<Batched> =
+    LazyLock::new(|| Batched::new(EVENT_HEAD, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, ""));
+
 /// Seals `drafts` into the tenant's chain after its recorded head and moves the head, inside
 /// the caller's transaction (so the events commit with the change they describe, or not at all).
-async fn append_events(
+pub(crate) async fn append_events(
     conn: &mut SqliteConnection,
     tenant: TenantId,
     drafts: &[AuditDraft],
@@ -153,28 +164,27 @@ async fn append_events(
     let mut out = Vec::with_capacity(drafts.len());
     for d in drafts {
         let e = AuditEvent::seal(tenant, d, seq + 1, prev, at);
-        sqlx::query(
-            "INSERT INTO audit_events (tenant_id, seq, id, at, actor, actor_user, action, subject, data, prev_hash, hash) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(blob(tenant.0))
-        .bind(e.seq)
-        .bind(blob(e.id.0))
-        .bind(us(e.at))
-        .bind(e.actor.clone())
-        .bind(d.actor.user().map(|u| blob(u.0)))
-        .bind(e.action.clone())
-        .bind(e.subject.clone())
-        .bind(e.data.clone())
-        .bind(e.prev_hash.to_vec())
-        .bind(e.hash.to_vec())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
         seq = e.seq;
         prev = e.hash;
         out.push(e);
     }
+    let rows: Vec<(&AuditDraft, &AuditEvent)> = drafts.iter().zip(&out).collect();
+    INSERT_EVENTS
+        .execute(&mut *conn, &rows, |q, (d, e)| {
+            q.bind(blob(tenant.0))
+                .bind(e.seq)
+                .bind(blob(e.id.0))
+                .bind(us(e.at))
+                .bind(e.actor.clone())
+                .bind(d.actor.user().map(|u| blob(u.0)))
+                .bind(e.action.clone())
+                .bind(e.subject.clone())
+                .bind(e.data.clone())
+                .bind(e.prev_hash.to_vec())
+                .bind(e.hash.to_vec())
+        })
+        .await
+        .map_err(db_err)?;
     sqlx::query("UPDATE tenants SET audit_seq = ?, audit_head = ? WHERE id = ?")
         .bind(seq)
         .bind(prev.to_vec())
@@ -185,7 +195,7 @@ async fn append_events(
     Ok(out)
 }
 
-async fn append_change(
+pub(crate) async fn append_change(
     conn: &mut SqliteConnection,
     tenant: TenantId,
     op: ChangeOp,
@@ -202,10 +212,10 @@ async fn append_change(
     Ok(())
 }
 
-const INSERT_ENTRY_HEAD: &str = "INSERT INTO entries (id, tenant_id, kind, identifier, ident_hash, ident_short, \
+pub(crate) const INSERT_ENTRY_HEAD: &str = "INSERT INTO entries (id, tenant_id, kind, identifier, ident_hash, ident_short, \
      include_subdomains, channel, purposes, reason, source, evidence, role_account, created_by, created_at, valid_from, \
      expires_at) VALUES ";
-const ENTRY_PARAMS: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+pub(crate) const ENTRY_PARAMS: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// Entries per multi-row INSERT of an import: a prepared statement with many rows keeps the
 /// per-statement round trip to sqlx's worker thread out of the per-row cost, while 17
@@ -223,7 +233,7 @@ static IMPORT_ONE: LazyLock<String> =
 static INSERT_ONE: LazyLock<String> =
     LazyLock::new(|| format!("{INSERT_ENTRY_HEAD}{ENTRY_PARAMS}"));
 
-fn bind_entry<'q>(q: Q<'q>, tenant: TenantId, e: &NewEntry) -> Q<'q> {
+pub(crate) fn bind_entry<'q>(q: Q<'q>, tenant: TenantId, e: &NewEntry) -> Q<'q> {
     q.bind(blob(e.id.0))
         .bind(blob(tenant.0))
         .bind(e.kind.as_str())
@@ -243,12 +253,12 @@ fn bind_entry<'q>(q: Q<'q>, tenant: TenantId, e: &NewEntry) -> Q<'q> {
         .bind(e.expires_at.map(us))
 }
 
-fn entries_of(rows: &[SqliteRow]) -> StoreResult<Vec<(i64, Entry)>> {
+pub(crate) fn entries_of(rows: &[SqliteRow]) -> StoreResult<Vec<(i64, Entry)>> {
     rows.iter().map(decode::entry).collect()
 }
 
 /// Ends entries whose expiry passed, as of that expiry, with their change and audit events.
-async fn end_expired(
+pub(crate) async fn end_expired(
     conn: &mut SqliteConnection,
     due: Vec<(i64, Entry)>,
 ) -> StoreResult<Vec<Entry>> {
@@ -436,7 +446,7 @@ const INDEX_PAGE_SQL: &str = concat!(
 
 impl SqliteStore {
     /// Commits and counts the write (after the commit: a counted write is durable and visible).
-    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> StoreResult<()> {
+    pub(crate) async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> StoreResult<()> {
         tx.commit().await.map_err(db_err)?;
         self.writes
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -463,7 +473,7 @@ impl SqliteStore {
         decode::index_rows_json(&text)
     }
 
-    async fn begin(&self) -> StoreResult<Tx> {
+    pub(crate) async fn begin(&self) -> StoreResult<Tx> {
         // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
         // could find the snapshot stale when it tries to write and fail instead of waiting.
         self.writer
@@ -472,7 +482,7 @@ impl SqliteStore {
             .map_err(db_err)
     }
 
-    async fn read(&self) -> StoreResult<sqlx::pool::PoolConnection<Sqlite>> {
+    pub(crate) async fn read(&self) -> StoreResult<sqlx::pool::PoolConnection<Sqlite>> {
         self.reader.acquire().await.map_err(db_err)
     }
 }
@@ -1371,5 +1381,71 @@ impl Store for SqliteStore {
             .ok_or(StoreError::NotFound("tenant"))?;
         let c = decode::Cols::new(&row, "tenants");
         Ok((c.i64("audit_seq")?, c.bytes32("audit_head")?))
+    }
+
+    // ----- contacts and imports -----
+
+    async fn begin_lead_import(&self, tenant: TenantId) -> StoreResult<Box<dyn LeadImportTx>> {
+        Ok(Box::new(contacts::begin(self, tenant).await?))
+    }
+
+    async fn record_import(
+        &self,
+        import: &ImportRecord,
+        report: Vec<Vec<u8>>,
+        draft: AuditDraft,
+    ) -> StoreResult<()> {
+        self.record(import, report, draft).await
+    }
+
+    async fn get_import(&self, tenant: TenantId, id: ImportId) -> StoreResult<ImportRecord> {
+        self.import(tenant, id).await
+    }
+
+    async fn list_imports(
+        &self,
+        tenant: TenantId,
+        page: PageRequest<ImportId>,
+    ) -> StoreResult<Page<ImportRecord, ImportId>> {
+        self.imports_page(tenant, page).await
+    }
+
+    async fn import_report_chunk(
+        &self,
+        tenant: TenantId,
+        id: ImportId,
+        n: u32,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.report_chunk(tenant, id, n).await
+    }
+
+    async fn get_contact(&self, tenant: TenantId, id: ContactId) -> StoreResult<Contact> {
+        self.contact(tenant, id).await
+    }
+
+    async fn contact_by_email(
+        &self,
+        tenant: TenantId,
+        email: &str,
+    ) -> StoreResult<Option<Contact>> {
+        self.contact_with_email(tenant, email).await
+    }
+
+    async fn list_contacts(
+        &self,
+        tenant: TenantId,
+        page: PageRequest<ContactId>,
+    ) -> StoreResult<Page<Contact, ContactId>> {
+        self.contacts_page(tenant, page).await
+    }
+
+    async fn export_entries(
+        &self,
+        tenant: TenantId,
+        as_of: Option<Timestamp>,
+        after_row: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<(i64, Entry)>> {
+        self.export_page(tenant, as_of, after_row, limit).await
     }
 }
