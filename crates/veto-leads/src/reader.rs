@@ -116,11 +116,10 @@ pub struct LeadReader<R> {
     nout: usize,
     nend: usize,
     oversized: bool,
-    /// The file breaks lines with CR only (classic Mac): lines are counted on CR.
-    cr_only: bool,
-    cr_breaks: u64,
-    /// The last byte the parser consumed (to tell a CRLF's LF from a blank line).
-    last_byte: u8,
+    /// Line breaks consumed so far (CRLF, LF and a lone CR each count once).
+    breaks: u64,
+    /// The last byte consumed was a CR (whose LF may follow in the next buffer).
+    after_cr: bool,
     info: FileInfo,
     plan: Plan,
     dnc: DncValues,
@@ -161,8 +160,6 @@ impl<R: Read + Seek> LeadReader<R> {
             (det.encoding != UTF_8).then(|| det.encoding.new_decoder_without_bom_handling());
         let mut inp = Input::new(input, decoder);
         let (sample, eof) = inp.fill_all()?;
-        let cr_only =
-            memchr::memchr(b'\n', sample).is_none() && memchr::memchr(b'\r', sample).is_some();
         let sep = sniff::sep_line(sample);
         let (delimiter, delimiter_source) = match (opts.delimiter, sep) {
             (Some(d), _) => (d, DelimiterSource::Forced),
@@ -183,9 +180,8 @@ impl<R: Read + Seek> LeadReader<R> {
             nout: 0,
             nend: 0,
             oversized: false,
-            cr_only,
-            cr_breaks: 0,
-            last_byte: 0,
+            breaks: 0,
+            after_cr: false,
             info: FileInfo {
                 encoding: det.encoding,
                 encoding_source: det.source,
@@ -207,13 +203,10 @@ impl<R: Read + Seek> LeadReader<R> {
             finished: false,
         };
         if let Some((_, n)) = sep {
+            let head = me.input.fill()?;
+            let n = n.min(head.len());
+            me.breaks += count_breaks(&head[..n], &mut me.after_cr);
             me.input.consume(n);
-            me.last_byte = b'\n';
-            if cr_only {
-                me.cr_breaks += 1;
-            } else {
-                me.core.set_line(2);
-            }
         }
         me.read_header(&opts)?;
         Ok(me)
@@ -291,9 +284,7 @@ impl<R> LeadReader<R> {
 impl<R: Read> LeadReader<R> {
     /// Parses the next record into `out` / `ends`, skipping line breaks before it.
     fn next_record(&mut self) -> io::Result<Rec> {
-        let mut at_start = true;
-        let mut breaks = 0u64;
-        let mut crlf_tail = false;
+        let before = self.breaks;
         loop {
             let avail = self.input.fill()?;
             if avail.is_empty() {
@@ -303,33 +294,16 @@ impl<R: Read> LeadReader<R> {
                 .iter()
                 .position(|&b| b != b'\r' && b != b'\n')
                 .unwrap_or(avail.len());
-            if n > 0 {
-                let run = &avail[..n];
-                if at_start && !self.cr_only && self.last_byte == b'\r' && run[0] == b'\n' {
-                    crlf_tail = true;
-                }
-                at_start = false;
-                let brk = if self.cr_only { b'\r' } else { b'\n' };
-                breaks += memchr::memchr_iter(brk, run).count() as u64;
-                self.last_byte = run[n - 1];
-            }
+            self.breaks += count_breaks(&avail[..n], &mut self.after_cr);
             let more = n == avail.len();
             self.input.consume(n);
             if !more {
                 break;
             }
         }
-        if self.cr_only {
-            self.cr_breaks += breaks;
-        } else {
-            self.core.set_line(self.core.line() + breaks);
-        }
-        self.stats.blank_lines += breaks.saturating_sub(u64::from(crlf_tail));
-        let line = if self.cr_only {
-            self.cr_breaks + 1
-        } else {
-            self.core.line()
-        };
+        // Every break before a record (after the previous record's own) ends a blank line.
+        self.stats.blank_lines += self.breaks - before;
+        let line = self.breaks + 1;
         self.nout = 0;
         self.nend = 0;
         self.oversized = false;
@@ -340,13 +314,7 @@ impl<R: Read> LeadReader<R> {
                 &mut self.out[self.nout..],
                 &mut self.ends[self.nend..],
             );
-            if nin > 0 {
-                let used = &avail[..nin];
-                if self.cr_only {
-                    self.cr_breaks += memchr::memchr_iter(b'\r', used).count() as u64;
-                }
-                self.last_byte = used[nin - 1];
-            }
+            self.breaks += count_breaks(&avail[..nin], &mut self.after_cr);
             self.input.consume(nin);
             self.nout += nout;
             self.nend += nend;
@@ -655,12 +623,10 @@ impl<R: Read> Iterator for LeadReader<R> {
                 Ok(r) => r,
                 Err(source) => {
                     self.finished = true;
-                    let line = if self.cr_only {
-                        self.cr_breaks
-                    } else {
-                        self.core.line().saturating_sub(1)
-                    };
-                    return Some(Err(ReadError { line, source }));
+                    return Some(Err(ReadError {
+                        line: self.breaks,
+                        source,
+                    }));
                 }
             };
             let outcome = match rec {
@@ -750,6 +716,22 @@ impl<'a> Record<'a> {
     fn is_blank(&self) -> bool {
         (0..self.len()).all(|i| self.get(i).is_empty())
     }
+}
+
+/// Counts the line breaks in `s`: CRLF, LF and a lone CR each count once. `after_cr` carries
+/// "the previous byte was CR" across buffers.
+#[inline]
+fn count_breaks(s: &[u8], after_cr: &mut bool) -> u64 {
+    let Some(&last) = s.last() else {
+        return 0;
+    };
+    let mut n = 0;
+    for i in memchr::memchr2_iter(b'\r', b'\n', s) {
+        let lf_of_crlf = s[i] == b'\n' && if i == 0 { *after_cr } else { s[i - 1] == b'\r' };
+        n += u64::from(!lf_of_crlf);
+    }
+    *after_cr = last == b'\r';
+    n
 }
 
 /// A cell holding several addresses separated by `,` `;` `|` or white space, every one valid.
