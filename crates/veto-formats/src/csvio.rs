@@ -5,8 +5,8 @@ use std::io::{BufRead, BufReader, Read};
 use veto_domain::Timestamp;
 
 use crate::{
-    Format, FormatError, MailgunList, RecordError, RowParser,
-    listmonk, mailchimp, mailgun, postmark, sendgrid, ses, timestamp, veto,
+    Format, FormatError, MailgunList, RecordError, RowParser, listmonk, mailchimp, mailgun,
+    postmark, sendgrid, ses, timestamp, veto,
 };
 
 /// Skips a UTF-8 byte order mark at the start of the stream.
@@ -84,14 +84,41 @@ impl<R: Read> Lines<R> {
     }
 }
 
+impl<R> Lines<R> {
+    /// Notes the line ends of `buf`, eight bytes at a time (most words hold none).
+    fn scan(&mut self, buf: &[u8]) {
+        const LO: u64 = 0x0101_0101_0101_0101;
+        const HI: u64 = 0x8080_8080_8080_8080;
+        let has_zero = |v: u64| v.wrapping_sub(LO) & !v & HI != 0;
+        let mut chunks = buf.chunks_exact(8);
+        let mut at = 0usize;
+        for c in chunks.by_ref() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            let w = u64::from_le_bytes(w);
+            if has_zero(w ^ (LO * u64::from(b'\n'))) || has_zero(w ^ (LO * u64::from(b'\r'))) {
+                self.mark(c, at);
+            }
+            at += 8;
+        }
+        let rest = chunks.remainder();
+        self.mark(rest, at);
+    }
+
+    fn mark(&mut self, bytes: &[u8], at: usize) {
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'\n' || *b == b'\r' {
+                self.marks
+                    .push_back((self.offset + (at + i) as u64, *b == b'\n'));
+            }
+        }
+    }
+}
+
 impl<R: Read> Read for Lines<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' || *b == b'\r' {
-                self.marks.push_back((self.offset + i as u64, *b == b'\n'));
-            }
-        }
+        self.scan(&buf[..n]);
         self.offset += n as u64;
         Ok(n)
     }
@@ -147,12 +174,15 @@ impl Header {
         column: &'static str,
         aliases: &[&str],
     ) -> Result<usize, FormatError> {
-        self.find(aliases).ok_or_else(|| FormatError::MissingColumn {
-            format: format.name(),
-            column,
-            found: self.found.clone(),
-            looks_like: classify(self, None).filter(|f| !same_family(*f, format)).map(|f| f.name()),
-        })
+        self.find(aliases)
+            .ok_or_else(|| FormatError::MissingColumn {
+                format: format.name(),
+                column,
+                found: self.found.clone(),
+                looks_like: classify(self, None)
+                    .filter(|f| !same_family(*f, format))
+                    .map(|f| f.name()),
+            })
     }
 }
 
@@ -182,14 +212,16 @@ pub(crate) fn open<R: Read>(
         .buffer_capacity(64 * 1024)
         .from_reader(Lines::new(src, lines_before));
     let mut first = csv::ByteRecord::new();
-    let got = rdr.read_byte_record(&mut first).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(e) => FormatError::Io(e),
-        other => FormatError::NotThisFormat {
-            format: format.name(),
-            message: format!("the header cannot be read as CSV ({other:?})"),
-            looks_like: None,
-        },
-    })?;
+    let got = rdr
+        .read_byte_record(&mut first)
+        .map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(e) => FormatError::Io(e),
+            other => FormatError::NotThisFormat {
+                format: format.name(),
+                message: format!("the header cannot be read as CSV ({other:?})"),
+                looks_like: None,
+            },
+        })?;
     if !got {
         return Err(FormatError::Empty {
             format: format.name(),
@@ -236,7 +268,11 @@ pub(crate) fn open<R: Read>(
                 None => mailgun::classify(&header).ok_or_else(|| {
                     unknown(
                         "Mailgun",
-                        vec!["mailgun-bounces", "mailgun-complaints", "mailgun-unsubscribes"],
+                        vec![
+                            "mailgun-bounces",
+                            "mailgun-complaints",
+                            "mailgun-unsubscribes",
+                        ],
                     )
                 })?,
             };
@@ -283,13 +319,47 @@ pub(crate) fn field<'r>(
     let Some(raw) = idx.and_then(|i| row.get(i)) else {
         return Ok("");
     };
-    match std::str::from_utf8(raw) {
-        Ok(s) => Ok(s.trim()),
+    match std::str::from_utf8(raw.trim_ascii()) {
+        Ok(s) => Ok(s),
         Err(_) => Err(RecordError::new(
             line,
             Some(name),
             "not valid UTF-8 (save the file as UTF-8)",
         )),
+    }
+}
+
+/// The fields of one row as text: the row is checked as UTF-8 once, then each field is a
+/// slice of it (a field that splits a character is refused like invalid UTF-8).
+pub(crate) struct Fields<'r> {
+    row: &'r csv::ByteRecord,
+    whole: Option<&'r str>,
+}
+
+impl<'r> Fields<'r> {
+    pub(crate) fn new(row: &'r csv::ByteRecord) -> Self {
+        Fields {
+            row,
+            whole: std::str::from_utf8(row.as_slice()).ok(),
+        }
+    }
+
+    /// A field, trimmed of ASCII white space; missing columns are empty.
+    pub(crate) fn get(
+        &self,
+        idx: Option<usize>,
+        line: u64,
+        name: &str,
+    ) -> Result<&'r str, RecordError> {
+        let Some(i) = idx else { return Ok("") };
+        match (self.whole, self.row.range(i)) {
+            (_, None) => Ok(""),
+            (Some(w), Some(r)) => match w.get(r) {
+                Some(s) => Ok(s.trim_ascii()),
+                None => field(self.row, idx, line, name),
+            },
+            (None, Some(_)) => field(self.row, idx, line, name),
+        }
     }
 }
 
@@ -408,8 +478,7 @@ fn sniff_json(bytes: &[u8]) -> Option<Format> {
 /// Which format a header belongs to. `first` is the header row itself, for the header-less
 /// SES bulk CSV.
 pub(crate) fn classify(h: &Header, first: Option<&csv::ByteRecord>) -> Option<Format> {
-    if h.has(&["identhash"]) && h.has(&["reason"]) || h.has(&["identifier"]) && h.has(&["reason"])
-    {
+    if h.has(&["identhash"]) && h.has(&["reason"]) || h.has(&["identifier"]) && h.has(&["reason"]) {
         return Some(Format::VetoCsv);
     }
     if h.has(&["uuid"]) && h.has(&["email"]) && h.has(&["status"]) {

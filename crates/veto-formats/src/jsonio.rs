@@ -19,11 +19,7 @@ pub(crate) struct Item {
     pub value: Result<Map<String, Value>, String>,
 }
 
-pub(crate) type Opened = (
-    Format,
-    std::vec::IntoIter<Item>,
-    Box<dyn ItemParser + Send>,
-);
+pub(crate) type Opened = (Format, std::vec::IntoIter<Item>, Box<dyn ItemParser + Send>);
 
 /// The key of the item list in the format's API document.
 fn list_key(format: Format) -> &'static str {
@@ -121,7 +117,10 @@ pub(crate) fn open<R: Read>(
         }
         Value::Object(m) => {
             // JSON lines: the first object must sit on one line.
-            let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+            let start = bytes
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(0);
             if bytes[start..first_end.max(start)].contains(&b'\n') {
                 return Err(FormatError::NotThisFormat {
                     format: format.name(),
@@ -151,7 +150,10 @@ pub(crate) fn open<R: Read>(
         other => {
             return Err(FormatError::NotThisFormat {
                 format: format.name(),
-                message: format!("the JSON is {}, not a document or item list", kind_of(&other)),
+                message: format!(
+                    "the JSON is {}, not a document or item list",
+                    kind_of(&other)
+                ),
                 looks_like: None,
             });
         }

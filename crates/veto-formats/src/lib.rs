@@ -256,7 +256,12 @@ pub struct Record {
 
 impl Record {
     /// A vendor record with the e-mail scope defaults.
-    pub(crate) fn vendor(line: u64, identifier: String, reason: Reason, source: SourceChannel) -> Self {
+    pub(crate) fn vendor(
+        line: u64,
+        identifier: String,
+        reason: Reason,
+        source: SourceChannel,
+    ) -> Self {
         Record {
             line,
             identifier,
@@ -461,7 +466,9 @@ impl<R: Read> Iterator for RecordReader<R> {
                         return None;
                     }
                     Ok(true) => {
-                        let line = row.position().map_or(0, |p| rdr.get_mut().line_at(p.byte()));
+                        let line = row
+                            .position()
+                            .map_or(0, |p| rdr.get_mut().line_at(p.byte()));
                         if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                             Ok(None)
                         } else {
@@ -608,7 +615,7 @@ pub struct RecordWriter<W: Write> {
 }
 
 pub(crate) enum Out<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Json { w: io::BufWriter<W>, first: bool },
 }
 
@@ -643,13 +650,15 @@ pub fn writer<W: Write>(format: Format, out: W) -> Result<RecordWriter<W>, Forma
             w: io::BufWriter::with_capacity(64 * 1024, out),
             first: true,
         },
-        Format::Ses => Out::Csv(
+        Format::Ses => Out::Csv(Box::new(
             csv::WriterBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .from_writer(out),
-        ),
-        _ => Out::Csv(csv::WriterBuilder::new().flexible(true).from_writer(out)),
+        )),
+        _ => Out::Csv(Box::new(
+            csv::WriterBuilder::new().flexible(true).from_writer(out),
+        )),
     };
     write_header(format, &mut out)?;
     Ok(RecordWriter {

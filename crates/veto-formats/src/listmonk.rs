@@ -1,8 +1,8 @@
 //! listmonk subscriber export, blocklisted subscribers (`listmonk`).
 //!
-//! Source: listmonk's subscriber export (`cmd/subscribers.go` in
-//! <https://github.com/knadh/listmonk>, documented at <https://listmonk.app/docs/apis/subscribers/>)
-//! writes the header `uuid,email,name,attributes,status,created_at,updated_at`; `attributes`
+//! Source: listmonk's subscriber export,
+//! <https://github.com/knadh/listmonk/blob/master/cmd/subscribers.go> (the "Export" button of
+//! the subscribers page and `GET /api/subscribers/export`), writes the header `uuid,email,name,attributes,status,created_at,updated_at`; `attributes`
 //! is a JSON object, `status` one of `enabled`, `disabled`, `blocklisted`, and the dates are
 //! Go's `time.Time.String()` like `2023-05-10 14:03:22.514849 +0530 IST`.
 //!
@@ -85,11 +85,19 @@ impl RowParser for Cols {
             return Ok(None);
         };
         let email = identifier(line, "email", field(row, Some(self.email), line, "email")?)?;
-        let created_at = time(line, "created_at", field(row, self.created, line, "created_at")?)?;
+        let created_at = time(
+            line,
+            "created_at",
+            field(row, self.created, line, "created_at")?,
+        )?;
         let mut ev = String::from("listmonk subscriber:");
         kv(&mut ev, "status", status);
         kv(&mut ev, "uuid", field(row, self.uuid, line, "uuid")?);
-        kv(&mut ev, "updated_at", field(row, self.updated, line, "updated_at")?);
+        kv(
+            &mut ev,
+            "updated_at",
+            field(row, self.updated, line, "updated_at")?,
+        );
         let mut rec = Record::vendor(line, email, *reason, *source);
         rec.created_at = created_at;
         rec.evidence = Some(ev);

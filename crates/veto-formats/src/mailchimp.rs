@@ -3,7 +3,7 @@
 //! columns).
 //!
 //! Sources:
-//! - <https://mailchimp.com/help/view-export-contacts/> and
+//! - <https://mailchimp.com/developer/marketing/docs/account-exports/> and
 //!   <http://kb.mailchimp.com/lists/managing-subscribers/view-unsubscribed-and-cleaned-addresses>:
 //!   an audience export is a ZIP of one CSV per section (subscribed, unsubscribed, cleaned);
 //!   unsubscribed holds people who used the unsubscribe link or were unsubscribed by an
@@ -152,7 +152,11 @@ pub(crate) fn csv_parser(
                 list,
                 email,
                 time: t.or_else(|| h.find(&["lastchanged"])),
-                time_name: if t.is_some() { "UNSUB_TIME" } else { "LAST_CHANGED" },
+                time_name: if t.is_some() {
+                    "UNSUB_TIME"
+                } else {
+                    "LAST_CHANGED"
+                },
                 campaign: h.find(&["unsubcampaigntitle"]),
                 campaign_id: h.find(&["unsubcampaignid"]),
                 reason: h.find(&["unsubreason"]),
@@ -165,7 +169,11 @@ pub(crate) fn csv_parser(
                 list,
                 email,
                 time: t.or_else(|| h.find(&["lastchanged"])),
-                time_name: if t.is_some() { "CLEAN_TIME" } else { "LAST_CHANGED" },
+                time_name: if t.is_some() {
+                    "CLEAN_TIME"
+                } else {
+                    "LAST_CHANGED"
+                },
                 campaign: h.find(&["cleancampaigntitle"]),
                 campaign_id: h.find(&["cleancampaignid"]),
                 reason: None,
@@ -202,7 +210,11 @@ impl RowParser for Cols {
                     r,
                     s,
                     ev,
-                    if reason.is_empty() { "unsubscribed" } else { reason },
+                    if reason.is_empty() {
+                        "unsubscribed"
+                    } else {
+                        reason
+                    },
                 )
             }
             MailchimpList::Cleaned => (
@@ -249,12 +261,10 @@ pub(crate) fn header(list: MailchimpList) -> &'static [&'static str] {
 
 /// The section and `UNSUB_REASON` an entry's reason is exported with.
 pub fn export_list(r: Reason) -> (MailchimpList, &'static str) {
-    EXPORT
-        .iter()
-        .find(|(x, _, _)| *x == r)
-        .map_or((MailchimpList::Unsubscribed, UNSUB_BY_ADMIN), |(_, l, s)| {
-            (*l, *s)
-        })
+    EXPORT.iter().find(|(x, _, _)| *x == r).map_or(
+        (MailchimpList::Unsubscribed, UNSUB_BY_ADMIN),
+        |(_, l, s)| (*l, *s),
+    )
 }
 
 pub(crate) fn write<W: Write>(

@@ -32,12 +32,7 @@ use crate::{Format, FormatError, ItemParser, Out, Record, RecordError, RowParser
 /// matches any origin. A reason not in the table is kept as
 /// [`Reason::Migrated`] with the original in the evidence.
 pub const IMPORT: &[(&str, &str, Reason, SourceChannel)] = &[
-    (
-        "HardBounce",
-        "*",
-        Reason::HardBounce,
-        SourceChannel::Bounce,
-    ),
+    ("HardBounce", "*", Reason::HardBounce, SourceChannel::Bounce),
     (
         "SpamComplaint",
         "*",

@@ -180,7 +180,11 @@ impl RowParser for Cols {
             }
             SendgridList::GlobalUnsubscribes => "global_unsubscribe",
             SendgridList::GroupUnsubscribes => {
-                kv(&mut ev, "group_id", field(row, self.group_id, line, "group_id")?);
+                kv(
+                    &mut ev,
+                    "group_id",
+                    field(row, self.group_id, line, "group_id")?,
+                );
                 kv(
                     &mut ev,
                     "group_name",

@@ -61,15 +61,16 @@ fn import(reason: &str) -> (Reason, SourceChannel) {
         .map_or(UNKNOWN, |(_, r, s)| (*r, *s))
 }
 
+/// `names`: how the address and date fields are called in this file, for errors.
 fn record(
     line: u64,
     email: &str,
     reason: &str,
     date: &str,
-    fields: (&str, &str, &str),
+    names: (&str, &str),
 ) -> Result<Record, RecordError> {
-    let identifier = identifier(line, fields.0, email)?;
-    let created_at = time(line, fields.2, date)?;
+    let identifier = identifier(line, names.0, email)?;
+    let created_at = time(line, names.1, date)?;
     let (r, s) = import(reason);
     let mut rec = Record::vendor(line, identifier, r, s);
     rec.created_at = created_at;
@@ -77,7 +78,6 @@ fn record(
     kv(&mut ev, "reason", reason);
     rec.evidence = Some(ev);
     rec.original_reason = (!reason.is_empty()).then(|| reason.to_string());
-    let _ = fields.1;
     Ok(rec)
 }
 
@@ -109,7 +109,13 @@ pub(crate) fn csv_parser(h: &Header) -> Result<Box<dyn RowParser + Send>, Format
         &["emailaddress", "email", "address", "destination"],
     )?;
     let reason = h.require(Format::Ses, "Reason", &["reason"])?;
-    let date = h.find(&["lastupdatetime", "lastupdated", "updatedat", "createdat", "date"]);
+    let date = h.find(&[
+        "lastupdatetime",
+        "lastupdated",
+        "updatedat",
+        "createdat",
+        "date",
+    ]);
     Ok(Box::new(Cols {
         email: Some(email),
         reason: Some(reason),
@@ -123,7 +129,7 @@ impl RowParser for Cols {
         let email = field(row, self.email, line, self.names.0)?;
         let reason = field(row, self.reason, line, self.names.1)?;
         let date = field(row, self.date, line, self.names.2)?;
-        record(line, email, reason, date, self.names).map(Some)
+        record(line, email, reason, date, (self.names.0, self.names.2)).map(Some)
     }
 }
 
@@ -143,7 +149,7 @@ impl ItemParser for Items {
             &email,
             &reason,
             &date,
-            ("EmailAddress", "Reason", "LastUpdateTime"),
+            ("EmailAddress", "LastUpdateTime"),
         )
         .map(Some)
     }

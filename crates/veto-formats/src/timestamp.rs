@@ -28,7 +28,9 @@ pub fn parse(raw: &str) -> Result<Timestamp, String> {
         return Err("the date is empty".into());
     }
     let b = s.as_bytes();
-    let r = if b.iter().all(|c| c.is_ascii_digit() || *c == b'.' || *c == b'-')
+    let r = if b
+        .iter()
+        .all(|c| c.is_ascii_digit() || *c == b'.' || *c == b'-')
         && b.iter().filter(|c| c.is_ascii_digit()).count() > 0
         && !(b.len() >= 10 && b[4] == b'-')
     {
@@ -295,7 +297,8 @@ fn parse_rfc2822(s: &str) -> Option<Timestamp> {
         let o = parse_numeric_offset(&mut c)?;
         c.skip_spaces();
         // "+0000 (UTC)" comments.
-        if !c.done() && !(c.peek() == Some(b'(') && c.b.last() == Some(&b')')) {
+        let comment = c.peek() == Some(b'(') && c.b.last() == Some(&b')');
+        if !c.done() && !comment {
             return None;
         }
         o

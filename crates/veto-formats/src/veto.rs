@@ -35,10 +35,10 @@ use veto_domain::actor::Actor;
 use veto_domain::id::{EntryId, LiftId};
 use veto_domain::identifier::IdentifierKind;
 use veto_domain::suppression::{
-    Channel, EndKind, Entry, EntryEnd, Purposes, Reason, SourceChannel,
+    Channel, EndKind, Entry, EntryEnd, Purpose, Purposes, Reason, SourceChannel,
 };
 
-use crate::csvio::{Header, field, time};
+use crate::csvio::{Fields, Header, time};
 use crate::timestamp::rfc3339_micros;
 use crate::{Format, FormatError, Out, Record, RecordError, RowParser};
 
@@ -114,16 +114,50 @@ enum PurposesRaw<'a> {
 }
 
 fn bool_field(line: u64, name: &str, s: &str) -> Result<Option<bool>, RecordError> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "true" | "1" | "yes" | "y" | "t" => Ok(Some(true)),
-        "false" | "0" | "no" | "n" | "f" => Ok(Some(false)),
-        other => Err(RecordError::new(
+    let s = s.trim();
+    const TRUE: &[&str] = &["true", "1", "yes", "y", "t"];
+    const FALSE: &[&str] = &["false", "0", "no", "n", "f"];
+    if s.is_empty() {
+        Ok(None)
+    } else if TRUE.iter().any(|t| t.eq_ignore_ascii_case(s)) {
+        Ok(Some(true))
+    } else if FALSE.iter().any(|f| f.eq_ignore_ascii_case(s)) {
+        Ok(Some(false))
+    } else {
+        Err(RecordError::new(
             line,
             Some(name),
-            format!("'{other}' is not true or false"),
-        )),
+            format!("'{s}' is not true or false"),
+        ))
     }
+}
+
+/// Purposes from text like `sales;marketing` or `all` (also `,`, `|` or spaces between).
+fn purposes_from_text(line: u64, t: &str) -> Result<Purposes, RecordError> {
+    let mut bits = 0u8;
+    for p in t.split([';', ',', '|', ' ']).filter(|x| !x.is_empty()) {
+        if p == "all" {
+            bits |= Purposes::ALL.bits();
+        } else {
+            match Purpose::parse(p) {
+                Some(p) => bits |= Purposes::of(p).bits(),
+                None => {
+                    return Err(RecordError::new(
+                        line,
+                        Some("purposes"),
+                        format!("unknown purpose '{p}' (use {}, or all)", Purpose::choices()),
+                    ));
+                }
+            }
+        }
+    }
+    Purposes::from_bits(bits)
+        .ok_or_else(|| RecordError::new(line, Some("purposes"), "at least one purpose is required"))
+}
+
+/// Is this an actor as `Actor`'s `Display` writes it?
+fn is_actor(a: &str) -> bool {
+    a.strip_prefix("system:").is_some_and(|n| !n.is_empty()) || Actor::parse(a).is_some()
 }
 
 fn closed<T>(
@@ -180,8 +214,14 @@ fn build(line: u64, r: &Raw<'_>) -> Result<Record, RecordError> {
     }
     let reason = closed(line, "reason", r.reason, Reason::parse, Reason::choices)?
         .ok_or_else(|| RecordError::new(line, Some("reason"), "no reason"))?;
-    let source = closed(line, "source", r.source, SourceChannel::parse, SourceChannel::choices)?
-        .unwrap_or(SourceChannel::Import);
+    let source = closed(
+        line,
+        "source",
+        r.source,
+        SourceChannel::parse,
+        SourceChannel::choices,
+    )?
+    .unwrap_or(SourceChannel::Import);
     let channel = closed(line, "channel", r.channel, Channel::parse, Channel::choices)?
         .unwrap_or_else(|| {
             kind.unwrap_or(IdentifierKind::Email)
@@ -191,12 +231,7 @@ fn build(line: u64, r: &Raw<'_>) -> Result<Record, RecordError> {
     let purposes = match &r.purposes {
         PurposesRaw::Missing => Purposes::DEFAULT,
         PurposesRaw::Text(t) if t.trim().is_empty() => Purposes::DEFAULT,
-        PurposesRaw::Text(t) => Purposes::parse_list(
-            &t.split([';', ',', '|', ' '])
-                .filter(|x| !x.is_empty())
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|m| RecordError::new(line, Some("purposes"), m))?,
+        PurposesRaw::Text(t) => purposes_from_text(line, t)?,
         PurposesRaw::List(l) => {
             Purposes::parse_list(l).map_err(|m| RecordError::new(line, Some("purposes"), m))?
         }
@@ -207,7 +242,7 @@ fn build(line: u64, r: &Raw<'_>) -> Result<Record, RecordError> {
     let erased = bool_field(line, "erased", r.erased)?.unwrap_or(false);
     let created_by = match r.created_by.trim() {
         "" => None,
-        a if Actor::parse(a).is_some() => Some(a.to_string()),
+        a if is_actor(a) => Some(a.to_string()),
         a => {
             return Err(RecordError::new(
                 line,
@@ -219,9 +254,17 @@ fn build(line: u64, r: &Raw<'_>) -> Result<Record, RecordError> {
     let id = match r.id.trim() {
         "" => None,
         s => match EntryId::from_str(s) {
+            // Kept as written when it already is the canonical form.
+            Ok(_) if s.len() == 36 && !s.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Some(s.to_string())
+            }
             Ok(id) => Some(id.to_string()),
             Err(_) => {
-                return Err(RecordError::new(line, Some("id"), format!("'{s}' is not a UUID")));
+                return Err(RecordError::new(
+                    line,
+                    Some("id"),
+                    format!("'{s}' is not a UUID"),
+                ));
             }
         },
     };
@@ -322,9 +365,10 @@ pub(crate) fn csv_parser(h: &Header) -> Result<Box<dyn RowParser + Send>, Format
 
 impl RowParser for CsvCols {
     fn parse(&self, line: u64, row: &csv::ByteRecord) -> Result<Option<Record>, RecordError> {
+        let f = Fields::new(row);
         let mut v = [""; 20];
         for (i, slot) in v.iter_mut().enumerate() {
-            *slot = field(row, self.0[i], line, CSV_COLUMNS[i])?;
+            *slot = f.get(self.0[i], line, CSV_COLUMNS[i])?;
         }
         let raw = Raw {
             id: v[0],
@@ -417,7 +461,11 @@ fn b(v: Option<bool>) -> &'static str {
 }
 
 impl JsonlParser {
-    pub(crate) fn parse_line(&self, line: u64, bytes: &[u8]) -> Result<Option<Record>, RecordError> {
+    pub(crate) fn parse_line(
+        &self,
+        line: u64,
+        bytes: &[u8],
+    ) -> Result<Option<Record>, RecordError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);

@@ -47,7 +47,10 @@ fn missing_column_names_it_and_the_header_found() {
 
 #[test]
 fn unknown_list_asks_for_it() {
-    let e = open_err(Format::Mailchimp(None), b"Email Address,First Name\na@example.com,A\n");
+    let e = open_err(
+        Format::Mailchimp(None),
+        b"Email Address,First Name\na@example.com,A\n",
+    );
     assert!(
         e.to_string()
             .contains("use one of: mailchimp-unsubscribed, mailchimp-cleaned"),
@@ -66,22 +69,48 @@ fn empty_and_wrong_kind_of_file() {
         assert!(matches!(e, FormatError::Empty { .. }), "{f}: {e}");
     }
     let e = open_err(Format::Listmonk, br#"{"items": []}"#);
-    assert!(e.to_string().contains("this is JSON, the format is CSV"), "{e}");
-    let e = open_err(Format::VetoJsonl, b"identifier,reason\nx@example.com,manual\n");
-    assert!(e.to_string().contains("it looks like a veto-csv file"), "{e}");
+    assert!(
+        e.to_string().contains("this is JSON, the format is CSV"),
+        "{e}"
+    );
+    let e = open_err(
+        Format::VetoJsonl,
+        b"identifier,reason\nx@example.com,manual\n",
+    );
+    assert!(
+        e.to_string().contains("it looks like a veto-csv file"),
+        "{e}"
+    );
 }
 
 #[test]
 fn broken_json_document() {
-    let e = open_err(Format::Postmark, br#"{"Suppressions": [{"EmailAddress": "a@example.com""#);
+    let e = open_err(
+        Format::Postmark,
+        br#"{"Suppressions": [{"EmailAddress": "a@example.com""#,
+    );
     assert!(matches!(e, FormatError::Json { .. }), "{e}");
-    assert!(e.to_string().starts_with("the postmark JSON document is broken: "), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("the postmark JSON document is broken: "),
+        "{e}"
+    );
     let e = open_err(Format::Ses, b"{\n \"Something\": [],\n \"Else\": 1\n}\n");
-    assert!(e.to_string().contains("no 'SuppressedDestinationSummaries' list"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("no 'SuppressedDestinationSummaries' list"),
+        "{e}"
+    );
     let e = open_err(Format::Mailgun(None), br#"{"items": 5}"#);
-    assert!(e.to_string().contains("'items' is a number, not a list"), "{e}");
+    assert!(
+        e.to_string().contains("'items' is a number, not a list"),
+        "{e}"
+    );
     // Items that are not objects are row errors.
-    let (_, res) = read_all(Format::Postmark, br#"{"Suppressions": [1, {"EmailAddress": "a@example.com"}]}"#);
+    let (_, res) = read_all(
+        Format::Postmark,
+        br#"{"Suppressions": [1, {"EmailAddress": "a@example.com"}]}"#,
+    );
     assert_eq!(errs(&res)[0].line, 1);
     assert_eq!(ok(&res)[0].identifier, "a@example.com");
 }
@@ -129,7 +158,11 @@ fn bad_rows_are_errors_with_line_and_field() {
             (6, Some("identifier")),
         ]
     );
-    assert!(errs(&res)[0].message.contains("unknown value 'unsubscribed' (use unsubscribe,"));
+    assert!(
+        errs(&res)[0]
+            .message
+            .contains("unknown value 'unsubscribed' (use unsubscribe,")
+    );
 }
 
 #[test]

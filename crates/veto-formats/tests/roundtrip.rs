@@ -52,14 +52,17 @@ fn expected(format: Format, r: Reason) -> Option<Reason> {
     use Reason::*;
     let deliverability = r.is_deliverability();
     match format {
-        Format::Ses => Some(if deliverability { HardBounce } else { Complaint }),
-        Format::Sendgrid(Some(SendgridList::Bounces)) | Format::Mailgun(Some(MailgunList::Bounces)) => {
-            match r {
-                SoftBounceLimit => Some(SoftBounceLimit),
-                HardBounce | InvalidAddress => Some(HardBounce),
-                _ => None,
-            }
-        }
+        Format::Ses => Some(if deliverability {
+            HardBounce
+        } else {
+            Complaint
+        }),
+        Format::Sendgrid(Some(SendgridList::Bounces))
+        | Format::Mailgun(Some(MailgunList::Bounces)) => match r {
+            SoftBounceLimit => Some(SoftBounceLimit),
+            HardBounce | InvalidAddress => Some(HardBounce),
+            _ => None,
+        },
         Format::Sendgrid(Some(SendgridList::SpamReports))
         | Format::Mailgun(Some(MailgunList::Complaints)) => (r == Complaint).then_some(Complaint),
         Format::Sendgrid(Some(SendgridList::GlobalUnsubscribes))
@@ -75,7 +78,11 @@ fn expected(format: Format, r: Reason) -> Option<Reason> {
         }),
         Format::Mailchimp(Some(MailchimpList::Cleaned)) => deliverability.then_some(HardBounce),
         Format::Mailchimp(Some(MailchimpList::Unsubscribed)) => {
-            (!deliverability).then_some(if r == Complaint { Complaint } else { Unsubscribe })
+            (!deliverability).then_some(if r == Complaint {
+                Complaint
+            } else {
+                Unsubscribe
+            })
         }
         Format::Listmonk => Some(Unsubscribe),
         _ => unreachable!(),
@@ -101,7 +108,11 @@ fn vendor_formats_round_trip_what_they_carry() {
         .filter(|e| e.kind == IdentifierKind::Email && e.identifier.is_some())
         .collect();
     let mut covered = 0;
-    for format in Format::all().iter().copied().filter(|f| f.can_export() && !f.is_veto()) {
+    for format in Format::all()
+        .iter()
+        .copied()
+        .filter(|f| f.can_export() && !f.is_veto())
+    {
         let (bytes, counts) = export(format, &entries);
         let carried: Vec<&&Entry> = emails
             .iter()
@@ -125,7 +136,12 @@ fn vendor_formats_round_trip_what_they_carry() {
                 unreachable!()
             };
             assert_eq!(rec.identifier, addr.as_str(), "{format}");
-            assert_eq!(Some(rec.reason), expected(format, e.reason), "{format} {:?}", e.reason);
+            assert_eq!(
+                Some(rec.reason),
+                expected(format, e.reason),
+                "{format} {:?}",
+                e.reason
+            );
             assert_eq!(rec.kind, None);
             assert!(
                 rec.evidence
@@ -161,10 +177,18 @@ fn vendor_formats_round_trip_what_they_carry() {
 fn every_reason_has_an_export_in_every_vendor_table() {
     for r in Reason::ALL {
         assert!(veto_formats::ses::EXPORT.iter().any(|(x, _)| x == r));
-        assert!(veto_formats::sendgrid::EXPORT.iter().any(|(x, _, _)| x == r));
+        assert!(
+            veto_formats::sendgrid::EXPORT
+                .iter()
+                .any(|(x, _, _)| x == r)
+        );
         assert!(veto_formats::mailgun::EXPORT.iter().any(|(x, _, _)| x == r));
         assert!(veto_formats::postmark::EXPORT.iter().any(|(x, _)| x == r));
-        assert!(veto_formats::mailchimp::EXPORT.iter().any(|(x, _, _)| x == r));
+        assert!(
+            veto_formats::mailchimp::EXPORT
+                .iter()
+                .any(|(x, _, _)| x == r)
+        );
         assert!(veto_formats::listmonk::EXPORT.iter().any(|(x, _)| x == r));
     }
 }
@@ -178,14 +202,20 @@ fn formats_that_cannot_be_written_say_why() {
         Format::Mailchimp(None),
     ] {
         assert!(!f.can_export());
-        let e = veto_formats::writer(f, Vec::new()).err().unwrap().to_string();
+        let e = veto_formats::writer(f, Vec::new())
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.starts_with(&format!("cannot export as {f}")), "{e}");
     }
     let e = veto_formats::writer(Format::Sendgrid(None), Vec::new())
         .err()
         .unwrap()
         .to_string();
-    assert!(e.contains("sendgrid-bounces") && !e.contains("group"), "{e}");
+    assert!(
+        e.contains("sendgrid-bounces") && !e.contains("group"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -201,5 +231,7 @@ fn format_names() {
         Ok(Format::Sendgrid(Some(SendgridList::Bounces)))
     );
     let e = Format::parse("constant-contact").unwrap_err();
-    assert!(e.contains("unknown format 'constant-contact'") && e.contains("veto-csv, veto-jsonl, ses"));
+    assert!(
+        e.contains("unknown format 'constant-contact'") && e.contains("veto-csv, veto-jsonl, ses")
+    );
 }

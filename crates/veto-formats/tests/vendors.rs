@@ -38,7 +38,10 @@ fn ses_cli_document() {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].line, 3);
     assert_eq!(e[0].field.as_deref(), Some("LastUpdateTime"));
-    assert!(e[0].to_string().starts_with("line 3, field LastUpdateTime: 'yesterday' is not a date"));
+    assert!(
+        e[0].to_string()
+            .starts_with("line 3, field LastUpdateTime: 'yesterday' is not a date")
+    );
 }
 
 #[test]
@@ -91,10 +94,7 @@ fn sendgrid_bounces_with_bom_crlf_and_quoted_commas() {
         assert_eq!(recs[0].line, 2);
         assert_eq!(recs[0].reason, Reason::HardBounce);
         assert_eq!(recs[0].source, SourceChannel::Bounce);
-        assert_eq!(
-            recs[0].created_at,
-            Some(datetime!(2015-09-30 22:12:21 UTC))
-        );
+        assert_eq!(recs[0].created_at, Some(datetime!(2015-09-30 22:12:21 UTC)));
         assert_eq!(
             recs[0].evidence.as_deref(),
             Some(
@@ -259,7 +259,10 @@ fn postmark_dump_and_csv() {
 
 #[test]
 fn mailchimp_sections() {
-    let (f, res) = read_all(Format::Mailchimp(None), &fixture("mailchimp-unsubscribed.csv"));
+    let (f, res) = read_all(
+        Format::Mailchimp(None),
+        &fixture("mailchimp-unsubscribed.csv"),
+    );
     assert_eq!(f, Format::Mailchimp(Some(MailchimpList::Unsubscribed)));
     let recs = ok(&res);
     assert_eq!(recs.len(), 4, "{res:?}");

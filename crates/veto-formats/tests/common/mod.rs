@@ -41,13 +41,7 @@ pub fn hasher() -> IdentifierHasher {
 }
 
 /// An entry with every field set to something non-default.
-pub fn entry(
-    tenant: TenantId,
-    kind: IdentifierKind,
-    value: &str,
-    reason: Reason,
-    n: u32,
-) -> Entry {
+pub fn entry(tenant: TenantId, kind: IdentifierKind, value: &str, reason: Reason, n: u32) -> Entry {
     let id = Identifier::parse(kind, value).unwrap();
     let h = hasher().hash(&id);
     let created: Timestamp =
@@ -64,7 +58,7 @@ pub fn entry(
         reason,
         source: SourceChannel::Api,
         evidence: Some(format!("said \"stop\", twice\nticket #{n}")),
-        role_account: n % 2 == 0,
+        role_account: n.is_multiple_of(2),
         created_by: Actor::User(UserId::new()),
         created_at: created,
         valid_from: created + time::Duration::microseconds(7),
@@ -87,7 +81,13 @@ pub fn sample(tenant: TenantId) -> Vec<Entry> {
         ));
     }
     // A phone number for all purposes with an expiry, created through an API key.
-    let mut p = entry(tenant, IdentifierKind::Phone, "+1 415 555 0123", Reason::StopRequest, 20);
+    let mut p = entry(
+        tenant,
+        IdentifierKind::Phone,
+        "+1 415 555 0123",
+        Reason::StopRequest,
+        20,
+    );
     p.purposes = Purposes::ALL;
     p.source = SourceChannel::Call;
     p.expires_at = Some(datetime!(2030-01-01 00:00:00.000001 UTC));
@@ -97,7 +97,13 @@ pub fn sample(tenant: TenantId) -> Vec<Entry> {
     };
     v.push(p);
     // A domain with subdomains, lifted.
-    let mut d = entry(tenant, IdentifierKind::Domain, "Example.NET", Reason::LegalRequest, 21);
+    let mut d = entry(
+        tenant,
+        IdentifierKind::Domain,
+        "Example.NET",
+        Reason::LegalRequest,
+        21,
+    );
     d.include_subdomains = true;
     d.channel = Channel::Email;
     d.ended = Some(EntryEnd {
@@ -108,7 +114,13 @@ pub fn sample(tenant: TenantId) -> Vec<Entry> {
     });
     v.push(d);
     // A company id, expired by the system.
-    let mut c = entry(tenant, IdentifierKind::CompanyId, "001Ab,\"x\"", Reason::Manual, 22);
+    let mut c = entry(
+        tenant,
+        IdentifierKind::CompanyId,
+        "001Ab,\"x\"",
+        Reason::Manual,
+        22,
+    );
     c.purposes = Purposes::SALES;
     c.evidence = None;
     c.ended = Some(EntryEnd {
@@ -119,11 +131,23 @@ pub fn sample(tenant: TenantId) -> Vec<Entry> {
     });
     v.push(c);
     // A contact id, for marketing only.
-    let mut k = entry(tenant, IdentifierKind::ContactId, "003XYZ", Reason::WrongPerson, 23);
+    let mut k = entry(
+        tenant,
+        IdentifierKind::ContactId,
+        "003XYZ",
+        Reason::WrongPerson,
+        23,
+    );
     k.purposes = Purposes::from_bits(2 | 4).unwrap();
     v.push(k);
     // An erased person: hash only.
-    let mut e = entry(tenant, IdentifierKind::Email, "erased@example.com", Reason::Complaint, 24);
+    let mut e = entry(
+        tenant,
+        IdentifierKind::Email,
+        "erased@example.com",
+        Reason::Complaint,
+        24,
+    );
     e.identifier = None;
     e.evidence = None;
     e.erased = true;
