@@ -17,12 +17,26 @@ use std::time::Instant;
 use veto_leads::{LeadReader, ReadOptions, RowResult};
 
 const FIRST: &[&str] = &[
-    "Anna", "Ben", "Chloé", "David", "Élodie", "Farid", "Greta", "Hans", "Inès", "Jürgen",
-    "Karin", "Luis", "Maëlle", "Noah", "Olga", "Pietro", "Quentin", "Rosa", "Søren", "Tomás",
+    "Anna", "Ben", "Chloé", "David", "Élodie", "Farid", "Greta", "Hans", "Inès", "Jürgen", "Karin",
+    "Luis", "Maëlle", "Noah", "Olga", "Pietro", "Quentin", "Rosa", "Søren", "Tomás",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Müller", "García", "Rossi", "Dubois", "Nowak", "Jensen", "O'Brien", "Schäfer",
-    "Lefèvre", "Kowalski", "Andersson", "Fernández", "Weiß", "Costa", "Novak",
+    "Smith",
+    "Müller",
+    "García",
+    "Rossi",
+    "Dubois",
+    "Nowak",
+    "Jensen",
+    "O'Brien",
+    "Schäfer",
+    "Lefèvre",
+    "Kowalski",
+    "Andersson",
+    "Fernández",
+    "Weiß",
+    "Costa",
+    "Novak",
 ];
 const COMPANY: &[&str] = &[
     "Acme Inc",
@@ -83,7 +97,7 @@ fn generate(path: &Path, rows: u64, cp1252: bool) -> std::io::Result<u64> {
         let (f, l) = (rng.pick(FIRST), rng.pick(LAST));
         let company = rng.pick(COMPANY);
         let ascii_last: String = l.chars().filter(char::is_ascii_alphabetic).collect();
-        let phone = if rng.next() % 2 == 0 {
+        let phone = if rng.next().is_multiple_of(2) {
             format!("+1 415 555 {:04}", rng.next() % 10_000)
         } else {
             String::new()
@@ -104,7 +118,11 @@ fn generate(path: &Path, rows: u64, cp1252: bool) -> std::io::Result<u64> {
             rng.pick(DOMAINS),
             rng.pick(OWNERS),
             rng.pick(STATUS),
-            if rng.next() % 50 == 0 { "true" } else { "false" },
+            if rng.next().is_multiple_of(50) {
+                "true"
+            } else {
+                "false"
+            },
             1 + rng.next() % 12,
             1 + rng.next() % 28,
             rng.next() % 60,
@@ -156,9 +174,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let phones = args.iter().any(|a| a == "--phones");
     let dir = tempfile::tempdir()?;
     for cp1252 in [false, true] {
-        let path = dir
-            .path()
-            .join(if cp1252 { "leads-1252.csv" } else { "leads-utf8.csv" });
+        let path = dir.path().join(if cp1252 {
+            "leads-1252.csv"
+        } else {
+            "leads-utf8.csv"
+        });
         let bytes = generate(&path, rows, cp1252)?;
         measure(&path, bytes, false)?;
         if phones {

@@ -152,7 +152,17 @@ mod tests {
     #[test]
     fn defaults() {
         let d = DncValues::new(None, None);
-        for v in ["TRUE", "Yes", "y", "1", "X", "✓", "Unsubscribed", "Opted-Out", "opted_out"] {
+        for v in [
+            "TRUE",
+            "Yes",
+            "y",
+            "1",
+            "X",
+            "✓",
+            "Unsubscribed",
+            "Opted-Out",
+            "opted_out",
+        ] {
             assert_eq!(d.classify(v), DncValue::Yes, "{v}");
         }
         for v in ["", "false", "NO", "0", "n", "Opted in"] {

@@ -162,7 +162,8 @@ fn scan_decoder<R: Read>(r: &mut R, enc: &'static Encoding) -> io::Result<Result
                 DecoderResult::InputEmpty => break,
                 DecoderResult::OutputFull => continue,
                 DecoderResult::Malformed(bad, extra) => {
-                    let at = (offset + pos as u64).saturating_sub(u64::from(bad) + u64::from(extra));
+                    let at =
+                        (offset + pos as u64).saturating_sub(u64::from(bad) + u64::from(extra));
                     return Ok(Err((at, lines + 1)));
                 }
             }
@@ -198,11 +199,7 @@ fn guess_legacy<R: Read>(r: &mut R) -> io::Result<&'static Encoding> {
     det.feed(&[], true);
     let (enc, confident) = det.guess_assess(None, false);
     Ok(
-        if confident
-            && non_ascii >= MIN_EVIDENCE
-            && enc.is_ascii_compatible()
-            && enc != UTF_8
-        {
+        if confident && non_ascii >= MIN_EVIDENCE && enc.is_ascii_compatible() && enc != UTF_8 {
             enc
         } else {
             WINDOWS_1252
@@ -223,19 +220,31 @@ mod tests {
     #[test]
     fn boms() {
         let d = det(b"\xef\xbb\xbfemail\n", None).unwrap();
-        assert_eq!((d.encoding, d.source, d.bom_len), (UTF_8, EncodingSource::Bom, 3));
+        assert_eq!(
+            (d.encoding, d.source, d.bom_len),
+            (UTF_8, EncodingSource::Bom, 3)
+        );
         let d = det(b"\xff\xfee\x00", None).unwrap();
         assert_eq!(d.encoding, encoding_rs::UTF_16LE);
         let d = det(b"\xfe\xff\x00e", Some(UTF_8)).unwrap();
-        assert_eq!((d.encoding, d.source), (encoding_rs::UTF_16BE, EncodingSource::Bom));
+        assert_eq!(
+            (d.encoding, d.source),
+            (encoding_rs::UTF_16BE, EncodingSource::Bom)
+        );
     }
 
     #[test]
     fn utf8_or_legacy() {
         let d = det("email\nzoë@example.com\n".as_bytes(), None).unwrap();
-        assert_eq!((d.encoding, d.source), (UTF_8, EncodingSource::DetectedUtf8));
+        assert_eq!(
+            (d.encoding, d.source),
+            (UTF_8, EncodingSource::DetectedUtf8)
+        );
         let d = det(b"name\nJos\xe9 M\xfcller Stra\xdfe \x80\n", None).unwrap();
-        assert_eq!((d.encoding, d.source), (WINDOWS_1252, EncodingSource::DetectedLegacy));
+        assert_eq!(
+            (d.encoding, d.source),
+            (WINDOWS_1252, EncodingSource::DetectedLegacy)
+        );
         // A multi-byte character split across scan buffers is still valid UTF-8.
         let mut long = "a".repeat(BUF_LEN - 1).into_bytes();
         long.extend_from_slice("é\n".as_bytes());
@@ -253,7 +262,9 @@ mod tests {
         }
         assert!(det(b"email\nb\xff\n", Some(WINDOWS_1252)).is_ok());
         // An unpaired surrogate in UTF-16LE.
-        let e = det(b"a\x00\n\x00\x00\xd8b\x00", Some(encoding_rs::UTF_16LE)).err().unwrap();
+        let e = det(b"a\x00\n\x00\x00\xd8b\x00", Some(encoding_rs::UTF_16LE))
+            .err()
+            .unwrap();
         assert!(matches!(e, FatalError::Undecodable { line: 2, .. }), "{e}");
     }
 }

@@ -115,7 +115,11 @@ pub(crate) fn build(
         if assigned[i].is_some() {
             continue;
         }
-        let taken = |f: Field| assigned.iter().any(|a| matches!(a, Some((g, _)) if *g == f));
+        let taken = |f: Field| {
+            assigned
+                .iter()
+                .any(|a| matches!(a, Some((g, _)) if *g == f))
+        };
         let a = match field_for_header(h) {
             None => (Field::Custom, MappedBy::Unrecognised),
             Some(f) if f.is_multi() || !taken(f) => (f, MappedBy::Header),
@@ -152,7 +156,10 @@ pub(crate) fn build(
         .collect();
 
     if !columns.iter().any(|c| c.field == Field::Email) {
-        match columns.iter_mut().find(|c| c.field == Field::AdditionalEmail) {
+        match columns
+            .iter_mut()
+            .find(|c| c.field == Field::AdditionalEmail)
+        {
             Some(c) => {
                 c.field = Field::Email;
                 notes.push(format!(
@@ -251,7 +258,15 @@ mod tests {
     #[test]
     fn by_header() {
         let m = build(
-            &h(&["Email", "Work Email", "Phone", "Mobile", "Company", "Account Name", "X"]),
+            &h(&[
+                "Email",
+                "Work Email",
+                "Phone",
+                "Mobile",
+                "Company",
+                "Account Name",
+                "X",
+            ]),
             &[],
             true,
         )
@@ -278,7 +293,12 @@ mod tests {
         let m = build(&hs, &[o("email=work mail"), o("dnc=Opt-Out")], false).unwrap();
         assert_eq!(
             fields(&m),
-            [Field::AdditionalEmail, Field::Email, Field::Dnc, Field::Ignore]
+            [
+                Field::AdditionalEmail,
+                Field::Email,
+                Field::Dnc,
+                Field::Ignore
+            ]
         );
         let m = build(&hs, &[o("email=#2"), o("source_id=4")], true).unwrap();
         assert_eq!(m.plan.email, Some(1));

@@ -135,7 +135,8 @@ impl FromStr for MappingOverride {
         if f.is_empty() || c.is_empty() {
             return Err(MappingParseError::Syntax(s.to_string()));
         }
-        let field = Field::parse(f).ok_or_else(|| MappingParseError::UnknownField(f.to_string()))?;
+        let field =
+            Field::parse(f).ok_or_else(|| MappingParseError::UnknownField(f.to_string()))?;
         let column = match c.strip_prefix('#') {
             Some(n) => match n.trim().parse::<usize>() {
                 Ok(n) if n >= 1 => ColumnRef::Number(n),
@@ -212,7 +213,10 @@ mod tests {
     fn encodings_and_delimiters() {
         assert_eq!(parse_encoding("UTF-8"), Some(encoding_rs::UTF_8));
         assert_eq!(parse_encoding("latin-1"), Some(encoding_rs::WINDOWS_1252));
-        assert_eq!(parse_encoding("iso-8859-1"), Some(encoding_rs::WINDOWS_1252));
+        assert_eq!(
+            parse_encoding("iso-8859-1"),
+            Some(encoding_rs::WINDOWS_1252)
+        );
         assert_eq!(parse_encoding("utf-16le"), Some(encoding_rs::UTF_16LE));
         assert_eq!(parse_encoding("utf-16be"), Some(encoding_rs::UTF_16BE));
         assert_eq!(parse_encoding("klingon"), None);

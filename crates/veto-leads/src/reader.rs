@@ -135,6 +135,7 @@ enum Rec {
     End,
 }
 
+#[allow(clippy::large_enum_variant)] // Moved once per row, never stored.
 enum Outcome {
     /// The record is not valid UTF-8.
     NotText,
@@ -164,7 +165,10 @@ impl<R: Read + Seek> LeadReader<R> {
         let (delimiter, delimiter_source) = match (opts.delimiter, sep) {
             (Some(d), _) => (d, DelimiterSource::Forced),
             (None, Some((d, _))) => (d, DelimiterSource::SepLine),
-            (None, None) => (sniff::sniff_delimiter(sample, eof), DelimiterSource::Detected),
+            (None, None) => (
+                sniff::sniff_delimiter(sample, eof),
+                DelimiterSource::Detected,
+            ),
         };
         let core = csv_core::ReaderBuilder::new()
             .delimiter(delimiter)
@@ -569,7 +573,9 @@ impl<R: Read> LeadReader<R> {
 
         let ncols = plan.headers.len();
         if rec.len() > ncols {
-            let extra = (ncols..rec.len()).filter(|&i| !rec.get(i).is_empty()).count();
+            let extra = (ncols..rec.len())
+                .filter(|&i| !rec.get(i).is_empty())
+                .count();
             if extra > 0 {
                 warnings.push(RowWarning {
                     field: "record",
@@ -608,9 +614,7 @@ impl<R: Read> LeadReader<R> {
             let h = hs.get(i).map(String::as_str).unwrap_or_default();
             rec.get(i).eq_ignore_ascii_case(h)
         };
-        same(key)
-            && (0..hs.len()).all(same)
-            && (hs.len()..rec.len()).all(|i| rec.get(i).is_empty())
+        same(key) && (0..hs.len()).all(same) && (hs.len()..rec.len()).all(|i| rec.get(i).is_empty())
     }
 }
 

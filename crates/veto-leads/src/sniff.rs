@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n", true), b'|');
         // Commas inside values of a semicolon file, quoted or not.
         assert_eq!(
-            sniff_delimiter(b"name;email;x\nDoe, J;j@x.de;1,5\n\"A;B\";a@b.de;2,5\n", true),
+            sniff_delimiter(
+                b"name;email;x\nDoe, J;j@x.de;1,5\n\"A;B\";a@b.de;2,5\n",
+                true
+            ),
             b';'
         );
         // Quoted delimiters do not count.

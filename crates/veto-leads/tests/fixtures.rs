@@ -5,8 +5,8 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use veto_leads::{
-    DelimiterSource, EncodingSource, FatalError, Field, FileInfo, LeadReader, LeadRow,
-    MappedBy, ReadOptions, ReadStats, RowProblem, RowResult,
+    DelimiterSource, EncodingSource, FatalError, Field, FileInfo, LeadReader, LeadRow, MappedBy,
+    ReadOptions, ReadStats, RowProblem, RowResult,
 };
 
 fn path(name: &str) -> PathBuf {
@@ -62,7 +62,10 @@ fn utf8_with_bom_and_crlf() {
     let (info, rows, _) = read("bom_utf8.csv");
     assert_eq!(info.encoding_name(), "UTF-8");
     assert_eq!(info.encoding_source, EncodingSource::Bom);
-    assert_eq!(info.headers[0], "Email", "the BOM is not part of the header");
+    assert_eq!(
+        info.headers[0], "Email",
+        "the BOM is not part of the header"
+    );
     assert_eq!(
         emails(&rows),
         [
@@ -90,7 +93,10 @@ fn windows_1252_detected() {
             "Anna Größ"
         ]
     );
-    assert_eq!(lead(&rows[1]).company_name.as_deref(), Some("Straße & Söhne GmbH"));
+    assert_eq!(
+        lead(&rows[1]).company_name.as_deref(),
+        Some("Straße & Söhne GmbH")
+    );
     assert_eq!(lead(&rows[2]).company_name.as_deref(), Some("€uro Conseil"));
     assert_eq!(custom(lead(&rows[1]), "City"), Some("Köln"));
 }
@@ -192,7 +198,10 @@ fn embedded_newlines_and_doubled_quotes() {
         custom(lead(&rows[0]), "notes"),
         Some("first line\nsecond line\nthird line")
     );
-    assert_eq!(lead(&rows[1]).name.as_deref(), Some("Bob \"The Builder\" Smith"));
+    assert_eq!(
+        lead(&rows[1]).name.as_deref(),
+        Some("Bob \"The Builder\" Smith")
+    );
     assert_eq!(
         custom(lead(&rows[1]), "notes"),
         Some("said \"hi\"\n\nthen left")
@@ -252,7 +261,11 @@ fn ragged_rows() {
     let b = lead(&rows[1]);
     assert_eq!(b.owner.as_deref(), Some("Olga"));
     assert_eq!(b.warnings.len(), 1);
-    assert!(b.warnings[0].message.contains("2 non-empty value(s)"), "{}", b.warnings[0]);
+    assert!(
+        b.warnings[0].message.contains("2 non-empty value(s)"),
+        "{}",
+        b.warnings[0]
+    );
     // Empty extra fields are not worth a warning.
     assert!(lead(&rows[2]).warnings.is_empty());
     assert_eq!(lead(&rows[3]).email.as_str(), "d@example.com");
@@ -282,12 +295,18 @@ fn hubspot_export() {
     assert_eq!(info.column_of(Field::Email), Some("Email"));
     assert_eq!(info.column_of(Field::Phone), Some("Phone Number"));
     assert_eq!(info.column_of(Field::Owner), Some("Contact owner"));
-    assert_eq!(info.column_of(Field::CompanyName), Some("Associated Company"));
+    assert_eq!(
+        info.column_of(Field::CompanyName),
+        Some("Associated Company")
+    );
     assert_eq!(
         info.column_of(Field::CompanyId),
         Some("Primary Associated Company ID")
     );
-    assert_eq!(info.column_of(Field::Dnc), Some("Unsubscribed from all email"));
+    assert_eq!(
+        info.column_of(Field::Dnc),
+        Some("Unsubscribed from all email")
+    );
     assert_eq!(
         info.custom_columns().collect::<Vec<_>>(),
         ["Lead Status", "Create Date"]
@@ -353,7 +372,9 @@ fn no_email_column_is_fatal() {
     .err()
     .unwrap();
     let msg = e.to_string();
-    assert!(matches!(&e, FatalError::NoEmailColumn { headers } if headers == &["Name", "Phone", "Company"]));
+    assert!(
+        matches!(&e, FatalError::NoEmailColumn { headers } if headers == &["Name", "Phone", "Company"])
+    );
     assert!(msg.contains("\"Name\", \"Phone\", \"Company\""), "{msg}");
     assert!(msg.contains("\"e-mail address\""), "{msg}");
     assert!(msg.contains("email=COLUMN"), "{msg}");
@@ -393,7 +414,10 @@ fn row_problems_and_warnings() {
     assert!(lead(&rows[0]).warnings.is_empty());
 
     let p = problem(&rows[1]);
-    assert_eq!((p.line, p.field, p.value.as_deref()), (3, "email", Some("not-an-address")));
+    assert_eq!(
+        (p.line, p.field, p.value.as_deref()),
+        (3, "email", Some("not-an-address"))
+    );
     assert_eq!(p.message, "the address has no '@'");
     assert_eq!(
         p.to_string(),
@@ -488,9 +512,13 @@ fn mapping_overrides() {
 fn long_values_and_unclosed_quotes() {
     let long = "x".repeat(5000);
     let csv = format!("email,notes\na@example.com,{long}\nb@example.com,ok\n");
-    let (_, rows, _) = read_rest(LeadReader::open(Cursor::new(csv), ReadOptions::default()).unwrap());
+    let (_, rows, _) =
+        read_rest(LeadReader::open(Cursor::new(csv), ReadOptions::default()).unwrap());
     let p = problem(&rows[0]);
-    assert_eq!((p.line, p.field, p.column.as_deref()), (2, "custom", Some("notes")));
+    assert_eq!(
+        (p.line, p.field, p.column.as_deref()),
+        (2, "custom", Some("notes"))
+    );
     assert!(p.message.contains("5000 bytes"), "{}", p.message);
     assert!(p.value.as_ref().unwrap().chars().count() <= 201);
     assert_eq!(lead(&rows[1]).line, 3);
@@ -513,7 +541,8 @@ fn long_values_and_unclosed_quotes() {
 #[test]
 fn header_looking_row_that_differs() {
     let csv = "Email,Name\na@example.com,A\nE-mail,Full Name\nb@example.com,B\n";
-    let (_, rows, _) = read_rest(LeadReader::open(Cursor::new(csv), ReadOptions::default()).unwrap());
+    let (_, rows, _) =
+        read_rest(LeadReader::open(Cursor::new(csv), ReadOptions::default()).unwrap());
     let p = problem(&rows[1]);
     assert_eq!(p.line, 3);
     assert!(p.message.contains("header row"), "{}", p.message);
@@ -543,6 +572,8 @@ fn fatal_errors_for_bad_options() {
         default_phone_region: Some("ZZ".into()),
         ..ReadOptions::default()
     };
-    let e = LeadReader::open(Cursor::new("email\n"), opts).err().unwrap();
+    let e = LeadReader::open(Cursor::new("email\n"), opts)
+        .err()
+        .unwrap();
     assert!(matches!(e, FatalError::UnknownRegion(_)), "{e}");
 }

@@ -12,7 +12,11 @@ fn read_all(bytes: Vec<u8>, opts: ReadOptions) {
         let mut last = header_line;
         for row in r {
             let row = row.expect("reading from memory does not fail");
-            assert!(row.line() > last, "lines increase: {} after {last}", row.line());
+            assert!(
+                row.line() > last,
+                "lines increase: {} after {last}",
+                row.line()
+            );
             last = row.line();
             if let RowResult::Lead(l) = row {
                 for e in l.emails() {
@@ -107,7 +111,11 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn address() -> impl Strategy<Value = String> {
-    ("[a-zA-Z0-9][a-zA-Z0-9_%+-]{0,6}", "[a-z]{1,8}", "com|org|de|CO\\.UK")
+    (
+        "[a-zA-Z0-9][a-zA-Z0-9_%+-]{0,6}",
+        "[a-z]{1,8}",
+        "com|org|de|CO\\.UK",
+    )
         .prop_map(|(l, d, t)| format!("{l}@{d}.{t}"))
 }
 
@@ -130,7 +138,13 @@ fn table() -> impl Strategy<Value = Table> {
             csv::QuoteStyle::NonNumeric,
         ]),
         any::<bool>(),
-        prop::sample::select(vec!["utf-8", "utf-8-bom", "windows-1252", "utf-16le", "utf-16be"]),
+        prop::sample::select(vec![
+            "utf-8",
+            "utf-8-bom",
+            "windows-1252",
+            "utf-16le",
+            "utf-16be",
+        ]),
     )
         .prop_map(|(rows, delimiter, quote, crlf, encoding)| Table {
             rows: rows.into_iter().map(|(a, b, c, d)| [a, b, c, d]).collect(),
@@ -143,7 +157,10 @@ fn table() -> impl Strategy<Value = Table> {
 
 /// Line breaks as an editor counts them: CRLF, LF and a lone CR each once.
 fn breaks(b: &[u8]) -> u64 {
-    String::from_utf8_lossy(b).replace("\r\n", "\n").matches(['\r', '\n']).count() as u64
+    String::from_utf8_lossy(b)
+        .replace("\r\n", "\n")
+        .matches(['\r', '\n'])
+        .count() as u64
 }
 
 fn trimmed(v: &str) -> Option<String> {
