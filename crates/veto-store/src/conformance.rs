@@ -24,8 +24,11 @@ use time::Duration;
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent, actions};
-use veto_domain::id::{ApiKeyId, EntryId, LiftId, TenantId, UserId};
+use veto_domain::contact::{Contact, ContactData};
+use veto_domain::email::EmailAddress;
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
 use veto_domain::identifier::{Identifier, IdentifierKind};
+use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
 use veto_domain::keyed_hash::{IdentHash, IdentifierHasher, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -103,6 +106,14 @@ macro_rules! conformance_tests {
             tenant_isolation,
             audit_log,
             entry_history,
+            lead_import,
+            lead_import_dropped_writes_nothing,
+            lead_import_address_conflict,
+            lead_import_ends_expired_duplicate,
+            lead_imports_in_sequence,
+            record_import,
+            export_entries_as_of,
+            contacts_and_imports_isolation,
         );
     };
     (@each ($make:expr) $($name:ident),+ $(,)?) => {
@@ -2780,4 +2791,923 @@ pub async fn entry_history(store: &dyn Store) {
             .unwrap()
             .is_empty()
     );
+}
+
+// ----- contacts and imports -----
+
+/// A contact of the fixture's tenant (not yet stored) with these addresses, created by the
+/// admin, last touched by `import`.
+pub fn contact(fx: &Fixture, emails: &[&str], import: Option<ImportId>) -> Contact {
+    let data = ContactData {
+        emails: emails
+            .iter()
+            .map(|e| EmailAddress::parse(e).unwrap())
+            .collect(),
+        phone: Some("+4930123456".into()),
+        name: Some("Ada Lovelace".into()),
+        company_id: Some("CRM-7".into()),
+        company_name: Some("Analytical Engines".into()),
+        owner: Some("team-east".into()),
+        source_id: Some("hubspot:901".into()),
+        custom: vec![("tier".into(), "gold".into())],
+    };
+    Contact::create(fx.id(), data, &fx.actor(), veto_domain::now(), import)
+}
+
+/// A finished import of the fixture's tenant with `report_chunks` chunks.
+pub fn import_record(
+    fx: &Fixture,
+    id: ImportId,
+    kind: ImportKind,
+    report_chunks: u32,
+) -> ImportRecord {
+    let now = veto_domain::now();
+    ImportRecord {
+        id,
+        tenant_id: fx.id(),
+        kind,
+        file_name: Some("leads q3.csv".into()),
+        file_sha256: "ab".repeat(32),
+        file_bytes: 12_345,
+        format: Some("csv".into()),
+        options: json!({ "delimiter": ";", "encoding": "utf-8" }),
+        counts: ImportCounts {
+            rows: 7,
+            created: 3,
+            updated: 1,
+            blocked: 2,
+            duplicate_in_file: 1,
+            suppressions_added: 1,
+            ..Default::default()
+        },
+        started_by: fx.actor(),
+        started_at: now - Duration::seconds(5),
+        finished_at: Some(now),
+        report_chunks,
+    }
+}
+
+fn blocked_draft(fx: &Fixture, entry: EntryId, line: u64) -> AuditDraft {
+    AuditDraft::new(
+        &fx.actor(),
+        actions::ATTEMPT_BLOCKED,
+        Some(entry.to_string()),
+        json!({ "attempt": "import", "line": line }),
+    )
+}
+
+fn leads_draft(fx: &Fixture, id: ImportId) -> AuditDraft {
+    AuditDraft::new(
+        &fx.actor(),
+        actions::LEADS_IMPORTED,
+        Some(id.to_string()),
+        json!({ "import_id": id.to_string() }),
+    )
+}
+
+/// Every contact of the tenant, following pages of `limit`.
+pub async fn all_contacts(store: &dyn Store, tenant: TenantId, limit: u32) -> Vec<Contact> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let p = store
+            .list_contacts(tenant, PageRequest { after, limit })
+            .await
+            .unwrap();
+        assert!(p.items.len() <= limit as usize);
+        out.extend(p.items);
+        match p.next {
+            Some(n) => after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+/// Every entry of the export at `as_of`, following pages of `limit`.
+pub async fn export_all(
+    store: &dyn Store,
+    tenant: TenantId,
+    as_of: Option<Timestamp>,
+    limit: u32,
+) -> Vec<(i64, Entry)> {
+    let mut out: Vec<(i64, Entry)> = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store
+            .export_entries(tenant, as_of, after, limit)
+            .await
+            .unwrap();
+        assert!(page.len() <= limit as usize);
+        assert!(page.windows(2).all(|w| w[0].0 < w[1].0), "row order");
+        let Some((last, _)) = page.last() else {
+            return out;
+        };
+        after = *last;
+        out.extend(page);
+    }
+}
+
+fn strings(emails: &[&str]) -> Vec<String> {
+    emails.iter().map(|e| e.to_string()).collect()
+}
+
+pub async fn lead_import(store: &dyn Store) {
+    let fx = create_tenant(store, "leads").await;
+    let known = add(store, fx.email("known@example.com")).await;
+    let head = store.audit_head(fx.id()).await.unwrap().0;
+    let feed = store.latest_change().await.unwrap();
+    let import_id = ImportId::new();
+
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    // First batch: three new people.
+    let wanted = strings(&["ada@example.com", "bob@example.com", "cy@example.com"]);
+    assert!(tx.contacts_by_emails(&wanted).await.unwrap().is_empty());
+    let a = contact(&fx, &["ada@example.com"], Some(import_id));
+    let b = contact(&fx, &["bob@example.com"], Some(import_id));
+    let mut c = contact(&fx, &["cy@example.com"], Some(import_id));
+    c.phone = None;
+    c.custom.clear();
+    tx.write_contacts(&[a.clone(), b.clone(), c.clone()], &[])
+        .await
+        .unwrap();
+    // The transaction reads its own writes.
+    let mut found = tx.contacts_by_emails(&wanted).await.unwrap();
+    found.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(
+        found,
+        [
+            ("ada@example.com".to_string(), a.clone()),
+            ("bob@example.com".to_string(), b.clone()),
+            ("cy@example.com".to_string(), c.clone()),
+        ]
+    );
+
+    // Second batch: Ada again, with a second address and a new name.
+    let by_second = strings(&["ada.work@example.com", "ada@example.com"]);
+    let found = tx.contacts_by_emails(&by_second).await.unwrap();
+    assert_eq!(found, [("ada@example.com".to_string(), a.clone())]);
+    let mut a2 = a.clone();
+    let data = ContactData {
+        emails: vec![
+            EmailAddress::parse("ada@example.com").unwrap(),
+            EmailAddress::parse("Ada.Work@Example.com").unwrap(),
+        ],
+        name: Some("Ada King".into()),
+        ..Default::default()
+    };
+    assert!(a2.merge(
+        &data,
+        &fx.actor(),
+        veto_domain::now() + Duration::seconds(1),
+        Some(import_id)
+    ));
+    tx.write_contacts(&[], &[a2.clone()]).await.unwrap();
+    let found = tx
+        .contacts_by_emails(&strings(&["ada.work@example.com"]))
+        .await
+        .unwrap();
+    assert_eq!(found, [("ada.work@example.com".to_string(), a2.clone())]);
+
+    // The DNC column: a new suppression, one already in force, then the new one again.
+    let dnc = fx.email("dnc@example.com");
+    let out = tx
+        .add_entries(vec![dnc.clone(), again(&fx.email("known@example.com"))])
+        .await
+        .unwrap();
+    assert_eq!(
+        out,
+        [
+            AddOutcome::Created(dnc.clone().into_entry()),
+            AddOutcome::Existing(known.clone())
+        ]
+    );
+    let out = tx.add_entries(vec![again(&dnc)]).await.unwrap();
+    assert_eq!(out, [AddOutcome::Existing(dnc.clone().into_entry())]);
+    assert!(tx.add_entries(Vec::new()).await.unwrap().is_empty());
+
+    // Blocked rows and the report.
+    tx.append_audit(vec![
+        blocked_draft(&fx, known.id, 5),
+        blocked_draft(&fx, dnc.id, 6),
+    ])
+    .await
+    .unwrap();
+    let chunks: Vec<Vec<u8>> = (0..3)
+        .map(|n| format!("report chunk {n}").into_bytes())
+        .collect();
+    for (n, data) in (0u32..).zip(&chunks) {
+        tx.write_report_chunk(n, data.clone()).await.unwrap();
+    }
+    let record = import_record(&fx, import_id, ImportKind::Leads, 3);
+    tx.commit(&record, leads_draft(&fx, import_id))
+        .await
+        .unwrap();
+
+    // The import and its report.
+    assert_eq!(store.get_import(fx.id(), import_id).await.unwrap(), record);
+    let listed = store
+        .list_imports(
+            fx.id(),
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.items, [record.clone()]);
+    assert_eq!(listed.next, None);
+    for (n, data) in (0u32..).zip(&chunks) {
+        assert_eq!(
+            store
+                .import_report_chunk(fx.id(), import_id, n)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(data)
+        );
+    }
+    assert_eq!(
+        store
+            .import_report_chunk(fx.id(), import_id, 3)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_not_found(
+        store.import_report_chunk(fx.id(), ImportId::new(), 0).await,
+        "the report of an unknown import",
+    );
+
+    // The contacts, by each address and by id.
+    for (email, want) in [
+        ("ada@example.com", &a2),
+        ("ada.work@example.com", &a2),
+        ("bob@example.com", &b),
+        ("cy@example.com", &c),
+    ] {
+        assert_eq!(
+            store
+                .contact_by_email(fx.id(), email)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(want),
+            "{email}"
+        );
+    }
+    assert_eq!(
+        store
+            .contact_by_email(fx.id(), "nobody@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.get_contact(fx.id(), a.id).await.unwrap(), a2);
+    assert_not_found(
+        store.get_contact(fx.id(), ContactId::new()).await,
+        "an unknown contact",
+    );
+    let listed = all_contacts(store, fx.id(), 2).await;
+    let mut want = vec![a2.clone(), b.clone(), c.clone()];
+    want.sort_by(|x, y| y.id.cmp(&x.id));
+    assert_eq!(listed, want, "newest first, across pages");
+
+    // The suppression is in force and reached the feed in one change.
+    assert_eq!(
+        store.get_entry(fx.id(), dnc.id).await.unwrap(),
+        dnc.clone().into_entry()
+    );
+    let changes = changes_of(store, fx.id(), feed).await;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let ChangeOp::Added {
+        first_row,
+        last_row,
+    } = changes[0].op
+    else {
+        panic!("expected Added, got {:?}", changes[0].op)
+    };
+    let rows = store
+        .index_rows_in_range(fx.id(), first_row, last_row)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.entry_id).collect::<Vec<_>>(),
+        [dnc.id]
+    );
+
+    // The audit chain: the suppression events, the blocked rows, the import; all sealed.
+    let events = chain(store, fx.id()).await;
+    let new: Vec<&AuditEvent> = events.iter().filter(|e| e.seq > head).collect();
+    assert_eq!(
+        new.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        [
+            actions::SUPPRESSION_CREATED,
+            actions::SUPPRESSION_DUPLICATE,
+            actions::SUPPRESSION_DUPLICATE,
+            actions::ATTEMPT_BLOCKED,
+            actions::ATTEMPT_BLOCKED,
+            actions::LEADS_IMPORTED,
+        ]
+    );
+    assert_eq!(new[0].subject.as_deref(), Some(dnc.id.to_string().as_str()));
+    assert_eq!(
+        new[1].subject.as_deref(),
+        Some(known.id.to_string().as_str())
+    );
+    assert_eq!(
+        new[5].subject.as_deref(),
+        Some(import_id.to_string().as_str())
+    );
+    assert!(new.iter().all(|e| !e.data.contains("dnc@example.com")));
+    let report = verify_audit(store, fx.id()).await.unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.events as i64, head + 6);
+}
+
+pub async fn lead_import_dropped_writes_nothing(store: &dyn Store) {
+    let fx = create_tenant(store, "leads-drop").await;
+    let head = store.audit_head(fx.id()).await.unwrap();
+    let feed = store.latest_change().await.unwrap();
+    let old = add(store, expired(fx.email("drop-expired@example.com"))).await;
+    let head_after_add = store.audit_head(fx.id()).await.unwrap();
+    assert_ne!(head, head_after_add);
+
+    let ada = contact(&fx, &["drop@example.com"], None);
+    let dnc = fx.email("drop-dnc@example.com");
+    {
+        let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+        tx.write_contacts(std::slice::from_ref(&ada), &[])
+            .await
+            .unwrap();
+        let mut updated = ada.clone();
+        updated.name = Some("changed".into());
+        tx.write_contacts(&[], std::slice::from_ref(&updated))
+            .await
+            .unwrap();
+        let out = tx
+            .add_entries(vec![
+                dnc.clone(),
+                NewEntry {
+                    expires_at: None,
+                    ..again(&fx.email("drop-expired@example.com"))
+                },
+            ])
+            .await
+            .unwrap();
+        assert!(out.iter().all(|o| matches!(o, AddOutcome::Created(_))));
+        tx.append_audit(vec![blocked_draft(&fx, dnc.id, 2)])
+            .await
+            .unwrap();
+        tx.write_report_chunk(0, b"rows".to_vec()).await.unwrap();
+        // Dropped without commit.
+    }
+
+    assert_eq!(
+        store
+            .contact_by_email(fx.id(), "drop@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_not_found(store.get_contact(fx.id(), ada.id).await, "dropped contact");
+    assert!(all_contacts(store, fx.id(), 10).await.is_empty());
+    let imports = store
+        .list_imports(
+            fx.id(),
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(imports.items.is_empty());
+    assert_not_found(store.get_entry(fx.id(), dnc.id).await, "dropped entry");
+    // The expired entry was not ended either.
+    assert_eq!(store.get_entry(fx.id(), old.id).await.unwrap(), old);
+    assert_eq!(store.audit_head(fx.id()).await.unwrap(), head_after_add);
+    let changes = changes_of(store, fx.id(), feed).await;
+    assert_eq!(
+        changes.len(),
+        1,
+        "only the add before the import: {changes:?}"
+    );
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+
+    // The store is usable after the rollback, and the same import goes through.
+    let id = ImportId::new();
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    tx.write_contacts(std::slice::from_ref(&ada), &[])
+        .await
+        .unwrap();
+    let out = tx.add_entries(vec![dnc.clone()]).await.unwrap();
+    assert_eq!(out, [AddOutcome::Created(dnc.clone().into_entry())]);
+    tx.commit(
+        &import_record(&fx, id, ImportKind::Leads, 0),
+        leads_draft(&fx, id),
+    )
+    .await
+    .unwrap();
+    assert_eq!(store.get_contact(fx.id(), ada.id).await.unwrap(), ada);
+    assert!(store.get_entry(fx.id(), dnc.id).await.is_ok());
+    assert_eq!(
+        store.import_report_chunk(fx.id(), id, 0).await.unwrap(),
+        None
+    );
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+}
+
+pub async fn lead_import_address_conflict(store: &dyn Store) {
+    let fx = create_tenant(store, "leads-conflict").await;
+    let x = contact(&fx, &["owned@example.com"], None);
+    let id = ImportId::new();
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    tx.write_contacts(std::slice::from_ref(&x), &[])
+        .await
+        .unwrap();
+    tx.commit(
+        &import_record(&fx, id, ImportKind::Leads, 0),
+        leads_draft(&fx, id),
+    )
+    .await
+    .unwrap();
+    let head = store.audit_head(fx.id()).await.unwrap();
+
+    // A new contact with an address of another contact.
+    let y = contact(&fx, &["fresh@example.com", "owned@example.com"], None);
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    match tx.write_contacts(std::slice::from_ref(&y), &[]).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("owned@example.com"), "{m}"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    // A failed step leaves the import unable to commit.
+    let id2 = ImportId::new();
+    assert!(
+        tx.commit(
+            &import_record(&fx, id2, ImportKind::Leads, 0),
+            leads_draft(&fx, id2)
+        )
+        .await
+        .is_err()
+    );
+
+    // An update that takes an address of another contact.
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    let z = contact(&fx, &["z@example.com"], None);
+    tx.write_contacts(std::slice::from_ref(&z), &[])
+        .await
+        .unwrap();
+    let mut z2 = z.clone();
+    z2.emails
+        .push(EmailAddress::parse("owned@example.com").unwrap());
+    match tx.write_contacts(&[], std::slice::from_ref(&z2)).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("owned@example.com"), "{m}"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    drop(tx);
+
+    // Two contacts of one write with the same address.
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    let p = contact(&fx, &["twice@example.com"], None);
+    let q = contact(&fx, &["other@example.com", "twice@example.com"], None);
+    assert_conflict(
+        tx.write_contacts(&[p, q], &[]).await,
+        "one address, two contacts",
+    );
+    drop(tx);
+
+    // An update of a contact that does not exist.
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    let ghost = contact(&fx, &["ghost@example.com"], None);
+    assert_not_found(
+        tx.write_contacts(&[], std::slice::from_ref(&ghost)).await,
+        "update of an unknown contact",
+    );
+    drop(tx);
+
+    assert_eq!(
+        store
+            .contact_by_email(fx.id(), "owned@example.com")
+            .await
+            .unwrap(),
+        Some(x.clone())
+    );
+    for gone in [
+        "fresh@example.com",
+        "z@example.com",
+        "twice@example.com",
+        "other@example.com",
+    ] {
+        assert_eq!(
+            store.contact_by_email(fx.id(), gone).await.unwrap(),
+            None,
+            "{gone}"
+        );
+    }
+    assert_eq!(all_contacts(store, fx.id(), 10).await, [x]);
+    assert_eq!(store.audit_head(fx.id()).await.unwrap(), head);
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+}
+
+pub async fn lead_import_ends_expired_duplicate(store: &dyn Store) {
+    let fx = create_tenant(store, "leads-expired").await;
+    let old = add(store, expired(fx.email("lapsed@example.com"))).await;
+    let feed = store.latest_change().await.unwrap();
+    let fresh = NewEntry {
+        expires_at: None,
+        ..again(&fx.email("lapsed@example.com"))
+    };
+    let id = ImportId::new();
+    let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+    let out = tx.add_entries(vec![fresh.clone()]).await.unwrap();
+    assert_eq!(out, [AddOutcome::Created(fresh.clone().into_entry())]);
+    tx.commit(
+        &import_record(&fx, id, ImportKind::Leads, 0),
+        leads_draft(&fx, id),
+    )
+    .await
+    .unwrap();
+
+    let ended = store.get_entry(fx.id(), old.id).await.unwrap();
+    let end = ended.ended.expect("the expired entry was ended");
+    assert_eq!(
+        (end.kind, end.at, end.by),
+        (
+            EndKind::Expired,
+            old.expires_at.unwrap(),
+            Actor::system("expiry")
+        )
+    );
+    assert_eq!(
+        actions_of(&store.entry_history(fx.id(), old.id).await.unwrap()),
+        [actions::SUPPRESSION_CREATED, actions::SUPPRESSION_EXPIRED]
+    );
+    let changes = changes_of(store, fx.id(), feed).await;
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(matches!(changes[0].op, ChangeOp::Ended { .. }));
+    let ChangeOp::Added {
+        first_row,
+        last_row,
+    } = changes[1].op
+    else {
+        panic!("expected Added, got {:?}", changes[1].op)
+    };
+    let rows = store
+        .index_rows_in_range(fx.id(), first_row, last_row)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.entry_id).collect::<Vec<_>>(),
+        [fresh.id]
+    );
+    let active = all_entries(store, fx.id(), &EntryFilter::default(), 10).await;
+    assert_eq!(ids(&active), set([fresh.id]));
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+}
+
+pub async fn lead_imports_in_sequence(store: &dyn Store) {
+    let fx = create_tenant(store, "leads-seq").await;
+    let feed = store.latest_change().await.unwrap();
+    let first = contact(&fx, &["seq@example.com"], None);
+    let mut added = Vec::new();
+    for round in 0..2u64 {
+        let id = ImportId::new();
+        let mut tx = store.begin_lead_import(fx.id()).await.unwrap();
+        let found = tx
+            .contacts_by_emails(&strings(&["seq@example.com"]))
+            .await
+            .unwrap();
+        if round == 0 {
+            assert!(found.is_empty());
+            tx.write_contacts(std::slice::from_ref(&first), &[])
+                .await
+                .unwrap();
+        } else {
+            assert_eq!(found.len(), 1);
+            let mut c = found[0].1.clone();
+            c.owner = Some("team-west".into());
+            c.last_import = Some(id);
+            tx.write_contacts(&[], &[c]).await.unwrap();
+        }
+        let dnc = fx.email(&format!("seq-dnc{round}@example.com"));
+        tx.add_entries(vec![dnc.clone()]).await.unwrap();
+        added.push(dnc.id);
+        let blocked: Vec<AuditDraft> = (0..3)
+            .map(|line| blocked_draft(&fx, dnc.id, line))
+            .collect();
+        tx.append_audit(blocked).await.unwrap();
+        tx.write_report_chunk(0, vec![round as u8; 100])
+            .await
+            .unwrap();
+        tx.commit(
+            &import_record(&fx, id, ImportKind::Leads, 1),
+            leads_draft(&fx, id),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            store.import_report_chunk(fx.id(), id, 0).await.unwrap(),
+            Some(vec![round as u8; 100])
+        );
+    }
+    let c = store
+        .contact_by_email(fx.id(), "seq@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.owner.as_deref(), Some("team-west"));
+    let changes = changes_of(store, fx.id(), feed).await;
+    assert_eq!(changes.len(), 2);
+    assert!(
+        changes
+            .iter()
+            .all(|c| matches!(c.op, ChangeOp::Added { .. }))
+    );
+    let report = verify_audit(store, fx.id()).await.unwrap();
+    assert!(report.ok, "{report:?}");
+    // Tenant creation (3), then per import: created, 3 blocked, the import.
+    assert_eq!(report.events, 3 + 2 * 5);
+    assert_eq!(
+        store
+            .list_imports(
+                fx.id(),
+                PageRequest {
+                    after: None,
+                    limit: 10
+                }
+            )
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
+}
+
+pub async fn record_import(store: &dyn Store) {
+    let fx = create_tenant(store, "record-import").await;
+    let head = store.audit_head(fx.id()).await.unwrap().0;
+    let mut records = Vec::new();
+    for i in 0..3u8 {
+        let rec = import_record(&fx, ImportId::new(), ImportKind::Suppressions, 2);
+        let chunks = vec![vec![i; 10], vec![i + 100; 3]];
+        let d = AuditDraft::new(
+            &fx.actor(),
+            actions::MIGRATION_IMPORTED,
+            Some(rec.id.to_string()),
+            json!({ "format": "veto-csv" }),
+        );
+        store.record_import(&rec, chunks, d).await.unwrap();
+        records.push(rec);
+    }
+    let rec = &records[0];
+    assert_eq!(store.get_import(fx.id(), rec.id).await.unwrap(), *rec);
+    assert_eq!(
+        store.import_report_chunk(fx.id(), rec.id, 0).await.unwrap(),
+        Some(vec![0; 10])
+    );
+    assert_eq!(
+        store.import_report_chunk(fx.id(), rec.id, 1).await.unwrap(),
+        Some(vec![100; 3])
+    );
+    assert_eq!(
+        store.import_report_chunk(fx.id(), rec.id, 2).await.unwrap(),
+        None
+    );
+
+    // Newest first, across pages.
+    let mut listed = Vec::new();
+    let mut after = None;
+    loop {
+        let p = store
+            .list_imports(fx.id(), PageRequest { after, limit: 2 })
+            .await
+            .unwrap();
+        assert!(p.items.len() <= 2);
+        listed.extend(p.items);
+        match p.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    let mut want = records.clone();
+    want.sort_by(|a, b| b.id.cmp(&a.id));
+    assert_eq!(listed, want);
+
+    // Recording an import twice, or with a wrong chunk count, changes nothing.
+    let d = draft(&fx.actor(), actions::MIGRATION_IMPORTED, None);
+    assert_conflict(
+        store.record_import(rec, vec![vec![1], vec![2]], d).await,
+        "the same import twice",
+    );
+    let d = draft(&fx.actor(), actions::MIGRATION_IMPORTED, None);
+    let short = import_record(&fx, ImportId::new(), ImportKind::Suppressions, 2);
+    assert!(store.record_import(&short, vec![vec![1]], d).await.is_err());
+    assert_not_found(
+        store.get_import(fx.id(), short.id).await,
+        "a refused import",
+    );
+
+    let events = chain(store, fx.id()).await;
+    assert_eq!(events.len() as i64, head + 3);
+    assert!(
+        events[head as usize..]
+            .iter()
+            .all(|e| e.action == actions::MIGRATION_IMPORTED)
+    );
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+}
+
+pub async fn export_entries_as_of(store: &dyn Store) {
+    let fx = create_tenant(store, "export").await;
+    let other = create_tenant(store, "export-other").await;
+    let now = veto_domain::now();
+    let lifted = add(store, fx.email("exp-lifted@example.com")).await;
+    let mut expiring = fx.email("exp-expiring@example.com");
+    expiring.reason = Reason::SoftBounceLimit;
+    expiring.source = SourceChannel::Bounce;
+    expiring.expires_at = Some(now + Duration::hours(1));
+    let expiring = add(store, expiring).await;
+    let mut future = fx.email("exp-future@example.com");
+    future.valid_from = now + Duration::days(1);
+    let future = add(store, future).await;
+    add(store, other.email("exp-lifted@example.com")).await;
+    let before_lift = veto_domain::now();
+    lift_entry(store, &fx, lifted.id).await;
+    let lifted = store.get_entry(fx.id(), lifted.id).await.unwrap();
+
+    let entries = |v: Vec<(i64, Entry)>| v.into_iter().map(|(_, e)| e).collect::<Vec<_>>();
+    assert_eq!(
+        entries(export_all(store, fx.id(), None, 10).await),
+        [expiring.clone()]
+    );
+    assert_eq!(
+        entries(export_all(store, fx.id(), Some(before_lift), 1).await),
+        [lifted.clone(), expiring.clone()]
+    );
+    assert!(
+        export_all(store, fx.id(), Some(now + Duration::hours(2)), 10)
+            .await
+            .is_empty(),
+        "lifted, expired, not yet valid"
+    );
+    assert_eq!(
+        entries(export_all(store, fx.id(), Some(now + Duration::days(2)), 10).await),
+        [future.clone()]
+    );
+    assert!(
+        export_all(store, fx.id(), Some(now - Duration::days(2)), 10)
+            .await
+            .is_empty()
+    );
+    // Row ids are those of the entries, so paging can resume after any of them.
+    let all = export_all(store, fx.id(), Some(before_lift), 10).await;
+    let rows: Vec<i64> = all.iter().map(|(r, _)| *r).collect();
+    let by_rows = store.entries_by_rows(fx.id(), &rows).await.unwrap();
+    assert_eq!(by_rows, all);
+    let rest = store
+        .export_entries(fx.id(), Some(before_lift), rows[0], 10)
+        .await
+        .unwrap();
+    assert_eq!(entries(rest), [expiring]);
+}
+
+pub async fn contacts_and_imports_isolation(store: &dyn Store) {
+    let a = create_tenant(store, "iso-leads-a").await;
+    let b = create_tenant(store, "iso-leads-b").await;
+    let id = ImportId::new();
+    let c = contact(&a, &["shared@example.com"], Some(id));
+    let mut tx = store.begin_lead_import(a.id()).await.unwrap();
+    tx.write_contacts(std::slice::from_ref(&c), &[])
+        .await
+        .unwrap();
+    tx.add_entries(vec![a.email("iso-dnc@example.com")])
+        .await
+        .unwrap();
+    tx.write_report_chunk(0, b"a's report".to_vec())
+        .await
+        .unwrap();
+    tx.commit(
+        &import_record(&a, id, ImportKind::Leads, 1),
+        leads_draft(&a, id),
+    )
+    .await
+    .unwrap();
+
+    let first = PageRequest {
+        after: None,
+        limit: 10,
+    };
+    assert_not_found(store.get_import(b.id(), id).await, "get_import");
+    assert!(
+        store
+            .list_imports(b.id(), first)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_not_found(
+        store.import_report_chunk(b.id(), id, 0).await,
+        "import_report_chunk",
+    );
+    assert_not_found(store.get_contact(b.id(), c.id).await, "get_contact");
+    assert_eq!(
+        store
+            .contact_by_email(b.id(), "shared@example.com")
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .list_contacts(
+                b.id(),
+                PageRequest {
+                    after: None,
+                    limit: 10
+                }
+            )
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(
+        store
+            .export_entries(b.id(), None, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .export_entries(a.id(), None, 0, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_not_found(
+        store.begin_lead_import(TenantId::new()).await.map(drop),
+        "an import into an unknown tenant",
+    );
+
+    // B's import sees none of A's contacts, and may use the same address for its own.
+    let mut tx = store.begin_lead_import(b.id()).await.unwrap();
+    assert!(
+        tx.contacts_by_emails(&strings(&["shared@example.com"]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let as_b = Contact {
+        tenant_id: b.id(),
+        ..c.clone()
+    };
+    assert_not_found(
+        tx.write_contacts(&[], std::slice::from_ref(&as_b)).await,
+        "updating another tenant's contact",
+    );
+    drop(tx);
+    let mut tx = store.begin_lead_import(b.id()).await.unwrap();
+    let cb = contact(&b, &["shared@example.com"], None);
+    tx.write_contacts(std::slice::from_ref(&cb), &[])
+        .await
+        .unwrap();
+    let wrong_tenant = contact(&a, &["other-tenant@example.com"], None);
+    assert!(
+        tx.write_contacts(std::slice::from_ref(&wrong_tenant), &[])
+            .await
+            .is_err()
+    );
+    drop(tx);
+    let mut tx = store.begin_lead_import(b.id()).await.unwrap();
+    tx.write_contacts(std::slice::from_ref(&cb), &[])
+        .await
+        .unwrap();
+    let idb = ImportId::new();
+    tx.commit(
+        &import_record(&b, idb, ImportKind::Leads, 0),
+        leads_draft(&b, idb),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store
+            .contact_by_email(a.id(), "shared@example.com")
+            .await
+            .unwrap(),
+        Some(c)
+    );
+    assert_eq!(
+        store
+            .contact_by_email(b.id(), "shared@example.com")
+            .await
+            .unwrap(),
+        Some(cb)
+    );
+    assert!(verify_audit(store, a.id()).await.unwrap().ok);
+    assert!(verify_audit(store, b.id()).await.unwrap().ok);
 }
