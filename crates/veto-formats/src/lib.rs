@@ -40,11 +40,11 @@
 //! # Writing
 //!
 //! [`writer`] returns a [`RecordWriter`]; [`RecordWriter::write`] writes one
-//! [`Entry`](veto_domain::suppression::Entry) or skips it when the format cannot carry it
+//! [`Entry`] or skips it when the format cannot carry it
 //! (vendor formats carry only e-mail addresses with a clear value, and a list-specific format
 //! only the reasons that belong on that list). [`RecordWriter::finish`] flushes and returns the
 //! counts. Which entries to export (for example those in force at some instant, with
-//! [`Entry::active_at`](veto_domain::suppression::Entry::active_at)) is the caller's choice.
+//! [`Entry::active_at`]) is the caller's choice.
 #![forbid(unsafe_code)]
 
 use std::fmt;
@@ -621,6 +621,11 @@ pub(crate) enum Out<W: Write> {
 
 /// Opens an export of `format` into `out`, writing the header (or the document start). Fails
 /// for formats that cannot be exported (see [`Format::can_export`]).
+///
+/// Vendor formats have no notion of validity: every entry written is a suppression the
+/// vendor will apply. Pass only the entries in force at the instant exported (usually
+/// [`Entry::active_at`] now, or at `--as-of`); Veto's own formats carry validity and may take
+/// every entry, ended ones included.
 pub fn writer<W: Write>(format: Format, out: W) -> Result<RecordWriter<W>, FormatError> {
     if !format.can_export() {
         let message = match format {

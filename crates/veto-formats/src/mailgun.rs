@@ -10,8 +10,8 @@
 //! - <https://documentation.mailgun.com/docs/mailgun/api-reference/send/mailgun/unsubscribe.md>:
 //!   `address, tags, created_at`; tag `*` unsubscribes from all of the domain's mail.
 //!
-//! Read: CSV with those columns, or the API's JSON (see [`crate::jsonio`]'s shapes: the
-//! document, pages one after the other, an array, or JSON lines). Dates are RFC 2822 (`Fri, 21
+//! Read: CSV with those columns, or the API's JSON (the document, pages one after the other,
+//! an array of items, or JSON lines). Dates are RFC 2822 (`Fri, 21
 //! Oct 2011 11:02:55 UTC` or `GMT`) or any other shape of [`crate::timestamp`]. A `mailgun`
 //! file is bounces when it has `code` or `error`, unsubscribes when it has `tags`; a CSV with
 //! only `address` and `created_at` may be either complaints or unsubscribes without tags, so

@@ -235,3 +235,12 @@ fn format_names() {
         e.contains("unknown format 'constant-contact'") && e.contains("veto-csv, veto-jsonl, ses")
     );
 }
+
+#[test]
+fn readers_and_writers_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<veto_formats::RecordReader<std::fs::File>>();
+    send::<veto_formats::RecordWriter<std::fs::File>>();
+    send::<veto_formats::FormatError>();
+    send::<veto_formats::Record>();
+}
