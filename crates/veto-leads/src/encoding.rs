@@ -18,6 +18,8 @@ pub enum EncodingSource {
     Forced,
     /// The whole file is valid UTF-8.
     DetectedUtf8,
+    /// UTF-16 without a byte order mark, told by the zero bytes of ASCII characters.
+    DetectedUtf16,
     /// The file is not valid UTF-8; the encoding is the legacy one its bytes look like.
     DetectedLegacy,
 }
@@ -62,6 +64,12 @@ pub(crate) fn detect<R: Read + Seek>(
             source: EncodingSource::Forced,
             bom_len: 0,
         }
+    } else if let Some(enc) = utf16_without_bom(r)? {
+        Detected {
+            encoding: enc,
+            source: EncodingSource::DetectedUtf16,
+            bom_len: 0,
+        }
     } else {
         r.seek(SeekFrom::Start(0))?;
         match scan_utf8(r, false)? {
@@ -104,6 +112,42 @@ pub(crate) fn detect<R: Read + Seek>(
 
 /// Where the first undecodable byte is: byte offset (from the scan start) and 1-based line.
 type BadAt = (u64, u64);
+
+/// UTF-16 without a byte order mark, told by its zero bytes: text that is mostly ASCII has a
+/// zero in every other byte (the high byte of each unit), which no CSV in an 8-bit encoding has.
+fn utf16_without_bom<R: Read + Seek>(r: &mut R) -> io::Result<Option<&'static Encoding>> {
+    r.seek(SeekFrom::Start(0))?;
+    let mut buf = vec![0u8; 4096];
+    let mut n = 0;
+    while n < buf.len() {
+        let got = read_retrying(r, &mut buf[n..])?;
+        if got == 0 {
+            break;
+        }
+        n += got;
+    }
+    let units = n / 2;
+    if units < 4 {
+        return Ok(None);
+    }
+    let zeros = |parity: usize| {
+        buf[..units * 2]
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    // At least 60% of the units look like ASCII in one byte order and almost none in the other.
+    Ok(if odd * 10 >= units * 6 && even * 20 <= units {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= units * 6 && odd * 20 <= units {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    })
+}
 
 /// Checks that the rest of `r` is valid UTF-8. Lines are counted only when `count_lines`.
 fn scan_utf8<R: Read>(r: &mut R, count_lines: bool) -> io::Result<Result<(), BadAt>> {
@@ -249,6 +293,26 @@ mod tests {
         let mut long = "a".repeat(BUF_LEN - 1).into_bytes();
         long.extend_from_slice("é\n".as_bytes());
         assert_eq!(det(&long, None).unwrap().encoding, UTF_8);
+        // UTF-16 without a byte order mark.
+        let le: Vec<u8> = "email\nzoë@example.com\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = det(&le, None).unwrap();
+        assert_eq!(
+            (d.encoding, d.source),
+            (encoding_rs::UTF_16LE, EncodingSource::DetectedUtf16)
+        );
+        let be: Vec<u8> = "email\nzoë@example.com\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(det(&be, None).unwrap().encoding, encoding_rs::UTF_16BE);
+        // A few NUL bytes in an 8-bit file are not UTF-16.
+        assert_eq!(
+            det(b"email,x\0\na@b.com,\0\0\n", None).unwrap().encoding,
+            UTF_8
+        );
         // Truncated at the end: not UTF-8.
         assert_eq!(det(b"ab\xc3", None).unwrap().encoding, WINDOWS_1252);
     }

@@ -144,6 +144,7 @@ fn table() -> impl Strategy<Value = Table> {
             "windows-1252",
             "utf-16le",
             "utf-16be",
+            "utf-16le-no-bom",
         ]),
     )
         .prop_map(|(rows, delimiter, quote, crlf, encoding)| Table {
@@ -197,6 +198,7 @@ proptest! {
                 encoding_rs::WINDOWS_1252.encode(&text).0.into_owned(),
                 Some(encoding_rs::WINDOWS_1252),
             ),
+            "utf-16le-no-bom" => (text.encode_utf16().flat_map(u16::to_le_bytes).collect(), None),
             "utf-16le" => {
                 let mut b = vec![0xff, 0xfe];
                 b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
