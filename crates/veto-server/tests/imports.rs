@@ -185,7 +185,7 @@ async fn every_row_gets_one_outcome_and_blocked_rows_never_become_leads() {
         let (_, audit) = srv.get(&t.admin, "/v1/audit?action=import.leads").await;
         assert_eq!(audit["items"][0]["data"]["file_sha256"], sha.as_str());
         let (_, v) = srv.get(&t.admin, "/v1/audit/verify").await;
-        assert_eq!(v["valid"], true, "{v}");
+        assert_eq!(v["ok"], true, "{v}");
 
         // Re-running the same import: same result, nothing duplicated.
         let (s, again) = srv
