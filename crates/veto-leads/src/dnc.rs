@@ -123,9 +123,10 @@ impl DncValues {
             // Only punctuation ("-", "."): not something a person meant as "no".
             return DncValue::Unknown;
         }
-        if self.yes.iter().any(|k| k == key) {
+        // Both lists are sorted.
+        if self.yes.binary_search_by(|k| k.as_str().cmp(key)).is_ok() {
             DncValue::Yes
-        } else if self.no.iter().any(|k| k == key) {
+        } else if self.no.binary_search_by(|k| k.as_str().cmp(key)).is_ok() {
             DncValue::No
         } else {
             DncValue::Unknown
