@@ -59,3 +59,8 @@ CREATE TABLE import_report (
 );
 -- Chunks arrive compressed: stored out of line as they are, without a second compression.
 ALTER TABLE import_report ALTER COLUMN data SET STORAGE EXTERNAL;
+
+-- Exports read a tenant's entries in row order as of an instant: those in force through
+-- entries_in_force, ended ones through this index. An entry enters it only when it ends, so
+-- bulk loads never maintain it.
+CREATE INDEX entries_ended_rows ON entries (tenant_id, row_id) WHERE ended_at IS NOT NULL;

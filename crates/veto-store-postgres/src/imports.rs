@@ -93,6 +93,21 @@ pub(crate) async fn move_report(
     Ok(())
 }
 
+/// Entries in force at `$3`, after row `$2`, in row order: those not ended through
+/// `entries_in_force`, ended ones through `entries_ended_rows`, both in row order and merged.
+/// Each page is an ordered range scan, never a sort of the tenant's history.
+const EXPORT_SQL: &str = concat!(
+    "SELECT * FROM ((SELECT ",
+    entry_cols!(),
+    " FROM entries WHERE tenant_id = $1 AND ended_at IS NULL AND row_id > $2 AND valid_from <= $3 \
+       AND (expires_at IS NULL OR expires_at > $3) ORDER BY row_id LIMIT $4) \
+     UNION ALL (SELECT ",
+    entry_cols!(),
+    " FROM entries WHERE tenant_id = $1 AND ended_at IS NOT NULL AND ended_at > $3 AND row_id > $2 \
+       AND valid_from <= $3 AND (expires_at IS NULL OR expires_at > $3) ORDER BY row_id LIMIT $4)) AS x \
+     ORDER BY row_id LIMIT $4"
+);
+
 impl PostgresStore {
     pub(crate) async fn record(
         &self,
@@ -196,22 +211,16 @@ impl PostgresStore {
         limit: u32,
     ) -> StoreResult<Vec<(i64, Entry)>> {
         let t = veto_domain::to_micros(as_of.unwrap_or_else(veto_domain::now));
-        sqlx::query(concat!(
-            "SELECT ",
-            entry_cols!(),
-            " FROM entries WHERE tenant_id = $1 AND row_id > $2 AND valid_from <= $3 \
-              AND (ended_at IS NULL OR ended_at > $3) AND (expires_at IS NULL OR expires_at > $3) \
-             ORDER BY row_id LIMIT $4"
-        ))
-        .bind(tenant.0)
-        .bind(after_row)
-        .bind(t)
-        .bind(i64::from(limit))
-        .fetch_all(self.pool())
-        .await
-        .map_err(db)?
-        .iter()
-        .map(rows::entry)
-        .collect()
+        sqlx::query(EXPORT_SQL)
+            .bind(tenant.0)
+            .bind(after_row)
+            .bind(t)
+            .bind(i64::from(limit))
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?
+            .iter()
+            .map(rows::entry)
+            .collect()
     }
 }

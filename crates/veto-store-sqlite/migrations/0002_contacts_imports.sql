@@ -58,3 +58,8 @@ CREATE TABLE import_report (
     data       BLOB NOT NULL,
     PRIMARY KEY (tenant_id, import_id, n)
 );
+
+-- Exports read a tenant's entries in row order as of an instant: those in force through
+-- entries_live, ended ones through this index. An entry enters it only when it ends, so bulk
+-- loads never maintain it.
+CREATE INDEX entries_ended_rows ON entries (tenant_id, row_id) WHERE ended_at IS NOT NULL;

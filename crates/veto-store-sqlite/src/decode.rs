@@ -434,3 +434,96 @@ pub(crate) fn import(row: &SqliteRow) -> StoreResult<ImportRecord> {
         report_chunks: u32::try_from(chunks).map_err(|e| c.bad("report_chunks", e))?,
     })
 }
+
+/// The JSON array of one entry in an export page (see `crate::imports`), by position.
+#[derive(serde::Deserialize)]
+struct EntryJson<'a> {
+    row_id: i64,
+    id: &'a str,
+    kind: &'a str,
+    identifier: Option<String>,
+    ident_hash: &'a str,
+    include_subdomains: i64,
+    channel: &'a str,
+    purposes: i64,
+    reason: &'a str,
+    source: &'a str,
+    evidence: Option<String>,
+    role_account: i64,
+    created_by: String,
+    created_at: i64,
+    valid_from: i64,
+    expires_at: Option<i64>,
+    ended_at: Option<i64>,
+    end_kind: Option<String>,
+    ended_by: Option<String>,
+    lift_id: Option<String>,
+    erased: i64,
+}
+
+/// Entries (with their row ids) of `tenant` from the JSON array of arrays an export page
+/// query builds.
+pub(crate) fn entries_json(tenant: TenantId, text: &str) -> StoreResult<Vec<(i64, Entry)>> {
+    let rows: Vec<EntryJson<'_>> =
+        serde_json::from_str(text).map_err(|e| corrupt("entries", "(export rows)", e))?;
+    let bad = |col: &str, v: &dyn Display| corrupt("entries", col, format!("unexpected value {v}"));
+    let uuid = |col: &str, s: &str| {
+        unhex::<16>(s)
+            .map(Uuid::from_bytes)
+            .ok_or_else(|| bad(col, &s))
+    };
+    let actor = |col: &str, s: &str| Actor::parse(s).ok_or_else(|| bad(col, &s));
+    rows.into_iter()
+        .map(|r| {
+            let kind = IdentifierKind::parse(r.kind).ok_or_else(|| bad("kind", &r.kind))?;
+            let identifier = r
+                .identifier
+                .map(|v| {
+                    Identifier::parse(kind, &v).map_err(|e| corrupt("entries", "identifier", e))
+                })
+                .transpose()?;
+            let ended = match r.ended_at {
+                None => None,
+                Some(at) => {
+                    let end_kind = r.end_kind.as_deref().unwrap_or_default();
+                    Some(EntryEnd {
+                        kind: EndKind::parse(end_kind).ok_or_else(|| bad("end_kind", &end_kind))?,
+                        at: veto_domain::from_micros(at),
+                        by: actor("ended_by", r.ended_by.as_deref().unwrap_or_default())?,
+                        lift_id: r
+                            .lift_id
+                            .map(|l| uuid("lift_id", &l))
+                            .transpose()?
+                            .map(LiftId),
+                    })
+                }
+            };
+            let e = Entry {
+                id: EntryId(uuid("id", r.id)?),
+                tenant_id: tenant,
+                kind,
+                identifier,
+                ident_hash: IdentHash(
+                    unhex(r.ident_hash).ok_or_else(|| bad("ident_hash", &r.ident_hash))?,
+                ),
+                include_subdomains: r.include_subdomains != 0,
+                channel: Channel::parse(r.channel).ok_or_else(|| bad("channel", &r.channel))?,
+                purposes: u8::try_from(r.purposes)
+                    .ok()
+                    .and_then(Purposes::from_bits)
+                    .ok_or_else(|| bad("purposes", &r.purposes))?,
+                reason: Reason::parse(r.reason).ok_or_else(|| bad("reason", &r.reason))?,
+                source: SourceChannel::parse(r.source).ok_or_else(|| bad("source", &r.source))?,
+                evidence: r.evidence,
+                role_account: r.role_account != 0,
+                created_by: actor("created_by", &r.created_by)?,
+                created_at: veto_domain::from_micros(r.created_at),
+                valid_from: veto_domain::from_micros(r.valid_from),
+                expires_at: r.expires_at.map(veto_domain::from_micros),
+                ended,
+                erased: r.erased != 0,
+            };
+            Ok((r.row_id, e))
+        })
+        .collect()
+}

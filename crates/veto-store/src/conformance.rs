@@ -3531,7 +3531,13 @@ pub async fn export_entries_as_of(store: &dyn Store) {
     let expiring = add(store, expiring).await;
     let mut future = fx.email("exp-future@example.com");
     future.valid_from = now + Duration::days(1);
+    future.evidence = Some("said \"stop\"\non the phone \\ Grüße ☎".into());
     let future = add(store, future).await;
+    let mut hashed = fx.entry(IdentifierKind::Domain, "exp-hashed.example");
+    hashed.identifier = None;
+    hashed.evidence = None;
+    hashed.valid_from = now + Duration::days(1);
+    let hashed = add(store, hashed).await;
     add(store, other.email("exp-lifted@example.com")).await;
     let before_lift = veto_domain::now();
     lift_entry(store, &fx, lifted.id).await;
@@ -3554,7 +3560,7 @@ pub async fn export_entries_as_of(store: &dyn Store) {
     );
     assert_eq!(
         entries(export_all(store, fx.id(), Some(now + Duration::days(2)), 10).await),
-        [future.clone()]
+        [future.clone(), hashed.clone()]
     );
     assert!(
         export_all(store, fx.id(), Some(now - Duration::days(2)), 10)
