@@ -12,6 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
+use sqlx::postgres::PgDatabaseError;
 use sqlx::{PgConnection, Postgres, QueryBuilder, Transaction};
 use uuid::Uuid;
 use veto_domain::audit::AuditDraft;
@@ -263,50 +264,44 @@ async fn write(
             .await?;
     }
 
-    let mut conflict = false;
     for (emails, ids) in claim_email
         .chunks(IMPORT_CHUNK)
         .zip(claim_id.chunks(IMPORT_CHUNK))
     {
-        let done = sqlx::query(
+        // A plain insert: checking each address first (or ON CONFLICT) costs more than the
+        // insert itself, and a taken address fails the import anyway.
+        sqlx::query(
             "INSERT INTO contact_emails (tenant_id, email, contact_id) \
-             SELECT $1, u.email, u.contact_id FROM UNNEST($2::text[], $3::uuid[]) AS u(email, contact_id) \
-             ON CONFLICT DO NOTHING",
+             SELECT $1, u.email, u.contact_id FROM UNNEST($2::text[], $3::uuid[]) AS u(email, contact_id)",
         )
         .bind(tenant.0)
         .bind(emails)
         .bind(ids)
         .execute(&mut *conn)
         .await
-        .map_err(db)?;
-        conflict |= done.rows_affected() < emails.len() as u64;
-    }
-    if conflict {
-        // Some addresses were not written: the first one owned by another contact is the
-        // conflict. (One already owned by its claimant needs nothing.)
-        let wanted: HashMap<&str, Uuid> = claim_email
-            .iter()
-            .copied()
-            .zip(claim_id.iter().copied())
-            .collect();
-        let owners: Vec<(String, Uuid)> = sqlx::query_as(
-            "SELECT email, contact_id FROM contact_emails WHERE tenant_id = $1 AND email = ANY($2::text[])",
-        )
-        .bind(tenant.0)
-        .bind(&claim_email)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
-        if let Some((email, owner)) = owners
-            .into_iter()
-            .find(|(e, owner)| wanted.get(e.as_str()).is_some_and(|w| w != owner))
-        {
-            return Err(StoreError::Conflict(format!(
-                "the address {email} belongs to another contact ({owner})"
-            )));
-        }
+        .map_err(|e| address_taken(e, emails))?;
     }
     Ok(())
+}
+
+/// A unique violation on an address is a conflict naming it (found in the error's detail,
+/// `Key (tenant_id, email)=(…, address) already exists.`).
+fn address_taken(e: sqlx::Error, emails: &[&str]) -> StoreError {
+    if let sqlx::Error::Database(d) = &e
+        && d.code().as_deref() == Some("23505")
+    {
+        let detail = d
+            .try_downcast_ref::<PgDatabaseError>()
+            .and_then(PgDatabaseError::detail)
+            .unwrap_or_default();
+        return match emails.iter().find(|m| detail.contains(&format!(", {m})"))) {
+            Some(email) => {
+                StoreError::Conflict(format!("the address {email} belongs to another contact"))
+            }
+            None => StoreError::Conflict("an address belongs to another contact".into()),
+        };
+    }
+    db(e)
 }
 
 /// An audit event of the import, sealed at commit.

@@ -3,7 +3,7 @@
 //! as the import gate does; then an export of as many entries, page by page.
 //!
 //! ```text
-//! cargo run --release -p veto-store-sqlite --example lead_import_speed -- [N] [BATCH]
+//! cargo run --release -p veto-store-sqlite --example sqlite_lead_import -- [N] [BATCH]
 //! ```
 
 use std::time::{Duration, Instant};

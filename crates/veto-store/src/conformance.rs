@@ -3015,7 +3015,7 @@ pub async fn lead_import(store: &dyn Store) {
         )
         .await
         .unwrap();
-    assert_eq!(listed.items, [record.clone()]);
+    assert_eq!(listed.items, std::slice::from_ref(&record));
     assert_eq!(listed.next, None);
     for (n, data) in (0u32..).zip(&chunks) {
         assert_eq!(
@@ -3070,7 +3070,7 @@ pub async fn lead_import(store: &dyn Store) {
     );
     let listed = all_contacts(store, fx.id(), 2).await;
     let mut want = vec![a2.clone(), b.clone(), c.clone()];
-    want.sort_by(|x, y| y.id.cmp(&x.id));
+    want.sort_by_key(|c| std::cmp::Reverse(c.id));
     assert_eq!(listed, want, "newest first, across pages");
 
     // The suppression is in force and reached the feed in one change.
@@ -3492,7 +3492,7 @@ pub async fn record_import(store: &dyn Store) {
         }
     }
     let mut want = records.clone();
-    want.sort_by(|a, b| b.id.cmp(&a.id));
+    want.sort_by_key(|r| std::cmp::Reverse(r.id));
     assert_eq!(listed, want);
 
     // Recording an import twice, or with a wrong chunk count, changes nothing.
@@ -3546,7 +3546,7 @@ pub async fn export_entries_as_of(store: &dyn Store) {
     let entries = |v: Vec<(i64, Entry)>| v.into_iter().map(|(_, e)| e).collect::<Vec<_>>();
     assert_eq!(
         entries(export_all(store, fx.id(), None, 10).await),
-        [expiring.clone()]
+        std::slice::from_ref(&expiring)
     );
     assert_eq!(
         entries(export_all(store, fx.id(), Some(before_lift), 1).await),
