@@ -327,8 +327,8 @@ pub(crate) async fn begin(store: &SqliteStore, tenant: TenantId) -> StoreResult<
     })
 }
 
-/// An open lead import. Any failed call leaves it unusable: the statement that failed may
-/// have written part of its rows, so the only way on is to drop it (which rolls back).
+/// An open lead import. Any failed call leaves it unusable: the call may have written part
+/// of what it was given, so the only way on is to drop it (which rolls back).
 pub(crate) struct LeadImport {
     store: SqliteStore,
     tx: Tx,
