@@ -25,7 +25,7 @@ use veto_store::{AddOutcome, ChangeOp, LeadImportTx, Page, PageRequest, StoreErr
 
 use crate::SqliteStore;
 use crate::batch::{Batched, Q};
-use crate::decode::{self, contact_cols, entry_cols};
+use crate::decode::{self, contact_cols, entry_cols, json_col, to_json};
 use crate::imports::{insert_chunk, insert_import, move_report};
 use crate::store::{
     ENTRY_PARAMS, INSERT_ENTRY_HEAD, LIST_CHUNK, Tx, append_change, append_events, bind_entry,
@@ -66,10 +66,6 @@ static INSERT_ADDRESSES: LazyLock<Batched> = LazyLock::new(|| {
 static INSERT_ENTRIES: LazyLock<Batched> =
     LazyLock::new(|| Batched::new(INSERT_ENTRY_HEAD, ENTRY_PARAMS, 17, " RETURNING row_id"));
 
-fn json_text(v: &impl serde::Serialize, what: &str) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Other(format!("cannot serialise {what}: {e}")))
-}
-
 /// A contact's row, ready to bind (JSON columns serialised once, before any statement).
 struct ContactRow<'a> {
     c: &'a Contact,
@@ -81,8 +77,8 @@ impl<'a> ContactRow<'a> {
     fn of(c: &'a Contact) -> StoreResult<Self> {
         Ok(Self {
             c,
-            emails: json_text(&c.emails, "contact addresses")?,
-            custom: json_text(&c.custom, "contact fields")?,
+            emails: to_json!(&c.emails, "contact addresses")?,
+            custom: to_json!(&c.custom, "contact fields")?,
         })
     }
 
@@ -109,13 +105,13 @@ impl<'a> ContactRow<'a> {
 /// A JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
 fn text_list(items: &[impl AsRef<str>]) -> StoreResult<String> {
     let v: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-    json_text(&v, "a list of values")
+    to_json!(&v, "a list of values")
 }
 
 /// A JSON array of ids in hex, for `IN (SELECT unhex(value) FROM json_each(?))`.
 fn id_list(ids: &[Uuid]) -> StoreResult<String> {
     let v: Vec<String> = ids.iter().map(|u| u.simple().to_string()).collect();
-    json_text(&v, "a list of ids")
+    to_json!(&v, "a list of ids")
 }
 
 /// Which suppression an entry is: at most one entry of it is in force.
@@ -214,7 +210,7 @@ async fn write(
             .map_err(db_err)?;
             for row in &rows {
                 let c = decode::Cols::new(row, "contacts");
-                stored.insert(c.uuid("id")?, c.json("emails")?);
+                stored.insert(c.uuid("id")?, json_col!(c, "emails")?);
             }
         }
         for c in updated {

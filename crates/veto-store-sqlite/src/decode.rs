@@ -10,10 +10,9 @@ use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::AuditEvent;
 use veto_domain::contact::Contact;
-use veto_domain::email::EmailAddress;
 use veto_domain::id::{ApiKeyId, ContactId, EntryId, EventId, ImportId, LiftId, TenantId, UserId};
 use veto_domain::identifier::{Identifier, IdentifierKind};
-use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
+use veto_domain::import::{ImportKind, ImportRecord};
 use veto_domain::keyed_hash::{IdentHash, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -387,25 +386,46 @@ pub(crate) use import_cols;
 
 impl Cols<'_> {
     /// A JSON text column.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(&self, col: &'static str) -> StoreResult<T> {
-        let s = self.text(col)?;
-        serde_json::from_str(&s).map_err(|e| self.bad(col, e))
+    pub(crate) fn json_text(&self, col: &'static str) -> StoreResult<(String, &'static str)> {
+        Ok((self.text(col)?, col))
+    }
+
+    pub(crate) fn json_error(&self, col: &str, e: serde_json::Error) -> StoreError {
+        self.bad(col, e)
     }
 }
+
+/// Decodes a JSON text column of `Cols` into the type the context expects.
+macro_rules! json_col {
+    ($c:expr, $col:literal) => {{
+        let (text, col) = $c.json_text($col)?;
+        serde_json::from_str(&text).map_err(|e| $c.json_error(col, e))
+    }};
+}
+pub(crate) use json_col;
+
+/// Serialises a value into a JSON text column.
+macro_rules! to_json {
+    ($v:expr, $what:literal) => {
+        serde_json::to_string($v)
+            .map_err(|e| veto_store::StoreError::Other(format!("cannot serialise {}: {e}", $what)))
+    };
+}
+pub(crate) use to_json;
 
 pub(crate) fn contact(row: &SqliteRow) -> StoreResult<Contact> {
     let c = Cols::new(row, "contacts");
     Ok(Contact {
         id: ContactId(c.uuid("id")?),
         tenant_id: TenantId(c.uuid("tenant_id")?),
-        emails: c.json::<Vec<EmailAddress>>("emails")?,
+        emails: json_col!(c, "emails")?,
         phone: c.opt_text("phone")?,
         name: c.opt_text("name")?,
         company_id: c.opt_text("company_id")?,
         company_name: c.opt_text("company_name")?,
         owner: c.opt_text("owner")?,
         source_id: c.opt_text("source_id")?,
-        custom: c.json("custom")?,
+        custom: json_col!(c, "custom")?,
         created_at: c.ts("created_at")?,
         created_by: c.actor("created_by")?,
         updated_at: c.ts("updated_at")?,
@@ -426,8 +446,8 @@ pub(crate) fn import(row: &SqliteRow) -> StoreResult<ImportRecord> {
         file_sha256: c.text("file_sha256")?,
         file_bytes: u64::try_from(file_bytes).map_err(|e| c.bad("file_bytes", e))?,
         format: c.opt_text("format")?,
-        options: c.json("options")?,
-        counts: c.json::<ImportCounts>("counts")?,
+        options: json_col!(c, "options")?,
+        counts: json_col!(c, "counts")?,
         started_by: c.actor("started_by")?,
         started_at: c.ts("started_at")?,
         finished_at: c.opt_ts("finished_at")?,
@@ -435,31 +455,35 @@ pub(crate) fn import(row: &SqliteRow) -> StoreResult<ImportRecord> {
     })
 }
 
-/// The JSON array of one entry in an export page (see `crate::imports`), by position.
-#[derive(serde::Deserialize)]
-struct EntryJson<'a> {
-    row_id: i64,
-    id: &'a str,
-    kind: &'a str,
-    identifier: Option<String>,
-    ident_hash: &'a str,
-    include_subdomains: i64,
-    channel: &'a str,
-    purposes: i64,
-    reason: &'a str,
-    source: &'a str,
-    evidence: Option<String>,
-    role_account: i64,
-    created_by: String,
-    created_at: i64,
-    valid_from: i64,
-    expires_at: Option<i64>,
-    ended_at: Option<i64>,
-    end_kind: Option<String>,
-    ended_by: Option<String>,
-    lift_id: Option<String>,
-    erased: i64,
-}
+/// The JSON form of one entry in an export page (see `crate::imports`): two arrays, as serde
+/// reads tuples of at most 16 elements.
+type EntryJson<'a> = (
+    (
+        i64,
+        &'a str,
+        &'a str,
+        Option<String>,
+        &'a str,
+        i64,
+        &'a str,
+        i64,
+        &'a str,
+        &'a str,
+        Option<String>,
+    ),
+    (
+        i64,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    ),
+);
 
 /// Entries (with their row ids) of `tenant` from the JSON array of arrays an export page
 /// query builds.
@@ -474,24 +498,29 @@ pub(crate) fn entries_json(tenant: TenantId, text: &str) -> StoreResult<Vec<(i64
     };
     let actor = |col: &str, s: &str| Actor::parse(s).ok_or_else(|| bad(col, &s));
     rows.into_iter()
-        .map(|r| {
-            let kind = IdentifierKind::parse(r.kind).ok_or_else(|| bad("kind", &r.kind))?;
-            let identifier = r
-                .identifier
+        .map(|(first, second)| {
+            let (row_id, id, kind, identifier, ident_hash, include_subdomains, channel, purposes) =
+                (first.0, first.1, first.2, first.3, first.4, first.5, first.6, first.7);
+            let (reason, source, evidence) = (first.8, first.9, first.10);
+            let (role_account, created_by, created_at, valid_from, expires_at, ended_at) = (
+                second.0, second.1, second.2, second.3, second.4, second.5,
+            );
+            let (end_kind, ended_by, lift_id, erased) = (second.6, second.7, second.8, second.9);
+            let kind = IdentifierKind::parse(kind).ok_or_else(|| bad("kind", &kind))?;
+            let identifier = identifier
                 .map(|v| {
                     Identifier::parse(kind, &v).map_err(|e| corrupt("entries", "identifier", e))
                 })
                 .transpose()?;
-            let ended = match r.ended_at {
+            let ended = match ended_at {
                 None => None,
                 Some(at) => {
-                    let end_kind = r.end_kind.as_deref().unwrap_or_default();
+                    let end_kind = end_kind.as_deref().unwrap_or_default();
                     Some(EntryEnd {
                         kind: EndKind::parse(end_kind).ok_or_else(|| bad("end_kind", &end_kind))?,
                         at: veto_domain::from_micros(at),
-                        by: actor("ended_by", r.ended_by.as_deref().unwrap_or_default())?,
-                        lift_id: r
-                            .lift_id
+                        by: actor("ended_by", ended_by.as_deref().unwrap_or_default())?,
+                        lift_id: lift_id
                             .map(|l| uuid("lift_id", &l))
                             .transpose()?
                             .map(LiftId),
@@ -499,31 +528,31 @@ pub(crate) fn entries_json(tenant: TenantId, text: &str) -> StoreResult<Vec<(i64
                 }
             };
             let e = Entry {
-                id: EntryId(uuid("id", r.id)?),
+                id: EntryId(uuid("id", id)?),
                 tenant_id: tenant,
                 kind,
                 identifier,
                 ident_hash: IdentHash(
-                    unhex(r.ident_hash).ok_or_else(|| bad("ident_hash", &r.ident_hash))?,
+                    unhex(ident_hash).ok_or_else(|| bad("ident_hash", &ident_hash))?,
                 ),
-                include_subdomains: r.include_subdomains != 0,
-                channel: Channel::parse(r.channel).ok_or_else(|| bad("channel", &r.channel))?,
-                purposes: u8::try_from(r.purposes)
+                include_subdomains: include_subdomains != 0,
+                channel: Channel::parse(channel).ok_or_else(|| bad("channel", &channel))?,
+                purposes: u8::try_from(purposes)
                     .ok()
                     .and_then(Purposes::from_bits)
-                    .ok_or_else(|| bad("purposes", &r.purposes))?,
-                reason: Reason::parse(r.reason).ok_or_else(|| bad("reason", &r.reason))?,
-                source: SourceChannel::parse(r.source).ok_or_else(|| bad("source", &r.source))?,
-                evidence: r.evidence,
-                role_account: r.role_account != 0,
-                created_by: actor("created_by", &r.created_by)?,
-                created_at: veto_domain::from_micros(r.created_at),
-                valid_from: veto_domain::from_micros(r.valid_from),
-                expires_at: r.expires_at.map(veto_domain::from_micros),
+                    .ok_or_else(|| bad("purposes", &purposes))?,
+                reason: Reason::parse(reason).ok_or_else(|| bad("reason", &reason))?,
+                source: SourceChannel::parse(source).ok_or_else(|| bad("source", &source))?,
+                evidence,
+                role_account: role_account != 0,
+                created_by: actor("created_by", &created_by)?,
+                created_at: veto_domain::from_micros(created_at),
+                valid_from: veto_domain::from_micros(valid_from),
+                expires_at: expires_at.map(veto_domain::from_micros),
                 ended,
-                erased: r.erased != 0,
+                erased: erased != 0,
             };
-            Ok((r.row_id, e))
+            Ok((row_id, e))
         })
         .collect()
 }

@@ -11,12 +11,8 @@ use veto_domain::suppression::Entry;
 use veto_store::{Page, PageRequest, StoreError, StoreResult};
 
 use crate::SqliteStore;
-use crate::decode::{self, entry_cols, import_cols};
+use crate::decode::{self, entry_cols, import_cols, to_json};
 use crate::store::{append_events, blob, db_err, limit_of, page, unique_or, us};
-
-fn json_text(v: &impl serde::Serialize, what: &str) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Other(format!("cannot serialise {what}: {e}")))
-}
 
 /// Inserts the import's row (`Conflict` if it is recorded already).
 pub(crate) async fn insert_import(
@@ -37,8 +33,8 @@ pub(crate) async fn insert_import(
     .bind(import.file_sha256.clone())
     .bind(file_bytes)
     .bind(import.format.clone())
-    .bind(json_text(&import.options, "import options")?)
-    .bind(json_text(&import.counts, "import counts")?)
+    .bind(to_json!(&import.options, "import options")?)
+    .bind(to_json!(&import.counts, "import counts")?)
     .bind(import.started_by.to_string())
     .bind(us(import.started_at))
     .bind(import.finished_at.map(us))
@@ -86,13 +82,14 @@ pub(crate) async fn move_report(
     Ok(())
 }
 
-/// The columns of an entry as a JSON array, in `decode::EntryJson` order (ids and hashes in
+/// The columns of an entry as JSON, in `decode::EntryJson` order (ids and hashes in
 /// hex).
 macro_rules! entry_json {
     () => {
-        "json_array(row_id, hex(id), kind, identifier, hex(ident_hash), include_subdomains, channel, \
-         purposes, reason, source, evidence, role_account, created_by, created_at, valid_from, \
-         expires_at, ended_at, end_kind, ended_by, iif(lift_id IS NULL, NULL, hex(lift_id)), erased)"
+        "json_array(json_array(row_id, hex(id), kind, identifier, hex(ident_hash), include_subdomains, \
+         channel, purposes, reason, source, evidence), json_array(role_account, created_by, created_at, \
+         valid_from, expires_at, ended_at, end_kind, ended_by, iif(lift_id IS NULL, NULL, hex(lift_id)), \
+         erased))"
     };
 }
 
