@@ -118,6 +118,9 @@ impl SqliteStore {
             // Bulk imports insert into an index keyed on random hashes; a larger page cache
             // keeps most of it in memory.
             .pragma("cache_size", "-65536")
+            // Statement journals (multi-row INSERT OR IGNORE inside a transaction) stay in
+            // memory instead of going through a temporary file page by page.
+            .pragma("temp_store", "memory")
             .pragma("mmap_size", MMAP_SIZE);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)

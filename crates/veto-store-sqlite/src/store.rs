@@ -788,6 +788,10 @@ impl Store for SqliteStore {
                 e.id
             )));
         }
+        // In hash order, consecutive inserts into the in-force index (keyed on random hashes)
+        // land on neighbouring pages.
+        let mut entries = entries;
+        entries.sort_unstable_by_key(|e| e.ident_hash.0);
         let now = veto_domain::now();
         let mut tx = self.begin().await?;
 

@@ -208,8 +208,9 @@ pub trait Store: Send + Sync + 'static {
     /// Starts a lead import: a transaction that reads and writes contacts, adds the
     /// suppressions of the file's DNC column, appends blocked-attempt events and stores the
     /// per-row report. Nothing is visible to others until [`LeadImportTx::commit`]; dropping
-    /// the transaction without committing writes nothing. The tenant's audit chain is held
-    /// for the transaction's duration.
+    /// the transaction without committing writes nothing. Events and new entries reach the
+    /// tenant's audit chain and the change feed in order at commit (a backend may hold the
+    /// chain for the whole transaction, or decide them as calls come in and seal them then).
     async fn begin_lead_import(&self, tenant: TenantId) -> StoreResult<Box<dyn LeadImportTx>>;
     /// Records a finished suppression import (whose entries went in through
     /// [`Store::import_entries`]) with its report, and audits `draft`.
@@ -259,10 +260,14 @@ pub trait Store: Send + Sync + 'static {
 pub trait LeadImportTx: Send {
     /// The contacts of the tenant holding any of these normalised addresses (including
     /// those written earlier in this transaction), each with the address that found it.
-    async fn contacts_by_emails(&mut self, emails: &[String]) -> StoreResult<Vec<(String, Contact)>>;
+    async fn contacts_by_emails(
+        &mut self,
+        emails: &[String],
+    ) -> StoreResult<Vec<(String, Contact)>>;
     /// Inserts `created` and replaces `updated` (every field, addresses included).
     /// `Conflict` when an address already belongs to another contact.
-    async fn write_contacts(&mut self, created: &[Contact], updated: &[Contact]) -> StoreResult<()>;
+    async fn write_contacts(&mut self, created: &[Contact], updated: &[Contact])
+    -> StoreResult<()>;
     /// Adds suppressions (the DNC column): for each, the new entry or the same suppression
     /// already in force. New entries reach the change feed at commit.
     async fn add_entries(&mut self, entries: Vec<NewEntry>) -> StoreResult<Vec<AddOutcome>>;

@@ -52,7 +52,11 @@ fn free_port() -> u16 {
 
 fn dnsmasq_bin() -> Option<PathBuf> {
     let candidates = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("dnsmasq")).collect::<Vec<_>>())
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("dnsmasq"))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     candidates
         .into_iter()
@@ -105,7 +109,14 @@ fn dnsmasq(bin: &PathBuf) -> (Kill, SocketAddr) {
 
 fn serve(db: &str, dns: SocketAddr) -> (Kill, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0", "--dns-server"])
+        .args([
+            "serve",
+            "--db",
+            db,
+            "--listen",
+            "127.0.0.1:0",
+            "--dns-server",
+        ])
         .arg(dns.to_string())
         .env_remove("VETO_DATABASE_URL")
         .env("VETO_LOG", "warn")
@@ -133,7 +144,9 @@ fn serve(db: &str, dns: SocketAddr) -> (Kill, String) {
 fn lead_import_with_real_dns_and_a_migration_round_trip() {
     let Some(bin) = dnsmasq_bin() else {
         if std::env::var("VETO_REQUIRE_DNSMASQ").as_deref() == Ok("1") {
-            panic!("VETO_REQUIRE_DNSMASQ=1 but dnsmasq is not installed (apt-get install dnsmasq-base)");
+            panic!(
+                "VETO_REQUIRE_DNSMASQ=1 but dnsmasq is not installed (apt-get install dnsmasq-base)"
+            );
         }
         eprintln!(
             "SKIP: dnsmasq not found (PATH, /usr/sbin): the end-to-end import test did not run; \
@@ -145,7 +158,16 @@ fn lead_import_with_real_dns_and_a_migration_round_trip() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}/x.db", dir.path().display());
     let o = Command::new(env!("CARGO_BIN_EXE_veto"))
-        .args(["tenant", "create", "acme", "--admin-email", "a@acme.test", "--db", &db, "--json"])
+        .args([
+            "tenant",
+            "create",
+            "acme",
+            "--admin-email",
+            "a@acme.test",
+            "--db",
+            &db,
+            "--json",
+        ])
         .env_remove("VETO_DATABASE_URL")
         .output()
         .expect("tenant create");
@@ -154,7 +176,15 @@ fn lead_import_with_real_dns_and_a_migration_round_trip() {
     let (_srv, url) = serve(&db, dns_addr);
 
     let o = veto(
-        &["suppress", "add", "stop@acme.test", "--reason", "stop_request", "--source", "reply"],
+        &[
+            "suppress",
+            "add",
+            "stop@acme.test",
+            "--reason",
+            "stop_request",
+            "--source",
+            "reply",
+        ],
         &url,
         &key,
     );
@@ -174,12 +204,23 @@ fn lead_import_with_real_dns_and_a_migration_round_trip() {
     .unwrap();
     let report = dir.path().join("report.csv");
     let o = veto(
-        &["import", "leads", leads.to_str().unwrap(), "--report", report.to_str().unwrap()],
+        &[
+            "import",
+            "leads",
+            leads.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
         &url,
         &key,
     );
     let text = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(1), "blocked rows exit 1: {text} {}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "blocked rows exit 1: {text} {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(text.contains("blocked"), "{text}");
     let report = std::fs::read_to_string(&report).unwrap();
     let lines: Vec<&str> = report.lines().collect();
@@ -189,13 +230,23 @@ fn lead_import_with_real_dns_and_a_migration_round_trip() {
     assert!(lines[3].starts_with("4,invalid,x@nullmx.test"), "{report}");
     assert!(lines[3].contains("null MX"), "{report}");
     assert!(lines[4].starts_with("5,invalid,y@gone.test"), "{report}");
-    assert!(lines[5].starts_with("6,created,sales@acme.test") && lines[5].contains("role_account"), "{report}");
+    assert!(
+        lines[5].starts_with("6,created,sales@acme.test") && lines[5].contains("role_account"),
+        "{report}"
+    );
     assert!(lines[6].starts_with("7,blocked,bob@acme.test"), "{report}");
 
     // Out as SendGrid's global unsubscribes, and back in (nothing changes the second time).
     let export = dir.path().join("unsubscribes.csv");
     let o = veto(
-        &["export", "suppressions", "--format", "sendgrid-global-unsubscribes", "-o", export.to_str().unwrap()],
+        &[
+            "export",
+            "suppressions",
+            "--format",
+            "sendgrid-global-unsubscribes",
+            "-o",
+            export.to_str().unwrap(),
+        ],
         &url,
         &key,
     );
@@ -203,12 +254,22 @@ fn lead_import_with_real_dns_and_a_migration_round_trip() {
     let exported = std::fs::read_to_string(&export).unwrap();
     assert!(exported.contains("bob@acme.test"), "{exported}");
     let o = veto(
-        &["--json", "import", "suppressions", export.to_str().unwrap(), "--format", "sendgrid-global-unsubscribes"],
+        &[
+            "--json",
+            "import",
+            "suppressions",
+            export.to_str().unwrap(),
+            "--format",
+            "sendgrid-global-unsubscribes",
+        ],
         &url,
         &key,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let imp = json(&o);
     assert_eq!(imp["counts"]["suppressions_added"], 0, "{imp}");
-    assert!(imp["counts"]["already_active"].as_u64().unwrap() >= 1, "{imp}");
+    assert!(
+        imp["counts"]["already_active"].as_u64().unwrap() >= 1,
+        "{imp}"
+    );
 }

@@ -102,10 +102,14 @@ pub async fn run(
         blocked_seen: HashMap::new(),
         dnc_added: HashMap::new(),
         verifier,
+        stages: Stages::default(),
     };
     let mut tx = state.store().begin_lead_import(ctx.tenant.id).await?;
+    let mut waited = std::time::Instant::now();
     while let Some(batch) = batch_rx.recv().await {
+        run.stages.reading += waited.elapsed();
         run.batch(tx.as_mut(), batch).await?;
+        waited = std::time::Instant::now();
         if let Some(p) = &progress {
             let _ = p.try_send(Progress {
                 rows: run.counts.rows,
@@ -155,7 +159,10 @@ pub async fn run(
             "counts": record.counts,
         }),
     );
+    let t = std::time::Instant::now();
     tx.commit(&record, draft).await?;
+    run.stages.commit += t.elapsed();
+    tracing::info!(import = %import_id, rows = record.counts.rows, stages = ?run.stages, "lead import committed");
     metrics::counter!("veto_import_rows_total", "kind" => "leads").increment(record.counts.rows);
     Ok(record)
 }
@@ -248,6 +255,21 @@ struct Run<'a> {
     /// Suppressions this import's DNC column added (the index sees them only after commit).
     dnc_added: HashMap<IdentHash, (EntryId, Timestamp)>,
     verifier: Arc<Verifier>,
+    stages: Stages,
+}
+
+/// Where an import's time went (logged when it commits).
+#[derive(Debug, Default)]
+struct Stages {
+    /// Waiting for the reader thread.
+    reading: std::time::Duration,
+    verifying: std::time::Duration,
+    matching: std::time::Duration,
+    suppressing: std::time::Duration,
+    contacts_read: std::time::Duration,
+    contacts_write: std::time::Duration,
+    report: std::time::Duration,
+    commit: std::time::Duration,
 }
 
 /// A row that passed reading and verification, on its way to a decision.
@@ -265,6 +287,12 @@ impl Run<'_> {
         batch: Vec<RowResult>,
     ) -> Result<(), ApiError> {
         let now = veto_domain::now();
+        let mut t = std::time::Instant::now();
+        let mut lap = |slot: &mut std::time::Duration| {
+            let n = std::time::Instant::now();
+            *slot += n - t;
+            t = n;
+        };
         // 1. Reading problems and verification (each distinct domain looked up once).
         let mut candidates: Vec<Candidate> = Vec::with_capacity(batch.len());
         let mut decided: Vec<(u64, ReportRow)> = Vec::new();
@@ -317,6 +345,7 @@ impl Run<'_> {
             }
         }
 
+        lap(&mut self.stages.verifying);
         // 2. Matching against the registry: every address, the phone and the company id.
         let opts = CheckOptions {
             purpose: Purpose::Sales,
@@ -356,6 +385,7 @@ impl Run<'_> {
             }
         }
 
+        lap(&mut self.stages.matching);
         // 3. The DNC column: every address of such a row is suppressed (an existing
         // suppression of the same kind is kept as it is).
         let mut dnc_entries = Vec::new();
@@ -439,6 +469,7 @@ impl Run<'_> {
             tx.append_audit(blocked_events).await?;
         }
 
+        lap(&mut self.stages.suppressing);
         // 5. Contacts: identity is the normalised address.
         let emails: Vec<String> = open
             .iter()
@@ -453,6 +484,7 @@ impl Run<'_> {
                 stored.insert(contact.id, contact);
             }
         }
+        lap(&mut self.stages.contacts_read);
         // Contacts written by this batch, by id, and which id each address belongs to now.
         let mut pending: Vec<(Contact, bool)> = Vec::new();
         let mut pending_by_id: HashMap<ContactId, usize> = HashMap::new();
@@ -550,6 +582,7 @@ impl Run<'_> {
         if !created.is_empty() || !updated.is_empty() {
             tx.write_contacts(&created, &updated).await?;
         }
+        lap(&mut self.stages.contacts_write);
 
         // 6. The report, in file order.
         decided.sort_by_key(|(line, _)| *line);
@@ -560,7 +593,9 @@ impl Run<'_> {
             }
             self.report.push(r);
         }
-        self.flush_report(tx, false).await
+        self.flush_report(tx, false).await?;
+        lap(&mut self.stages.report);
+        Ok(())
     }
 
     async fn flush_report(

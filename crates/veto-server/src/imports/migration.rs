@@ -28,7 +28,7 @@ use crate::error::ApiError;
 use crate::state::{AppState, TenantCtx};
 
 /// Entries written per store transaction.
-const CHUNK: usize = 50_000;
+const CHUNK: usize = 200_000;
 
 /// Progress of a migration, sent after each chunk.
 #[derive(Debug, Clone, Copy, Serialize)]
