@@ -389,3 +389,65 @@ async fn migrations_keep_dates_and_reasons_and_are_idempotent_and_round_trip() {
         assert!(!audit["items"].as_array().unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn each_verification_check_is_switchable_per_tenant() {
+    let b = backends().await.remove(0);
+    let srv = start(b.store.clone()).await;
+    let t = srv.tenant("verify-switch").await;
+    let file = "email\nx@nullmx.test\ninfo@acme.io\na@mailinator.com\n";
+    let (_, on) = srv
+        .upload(&t.admin, "/v1/imports/leads", file.as_bytes())
+        .await;
+    let (_, report) = srv
+        .get(
+            &t.admin,
+            &format!(
+                "/v1/imports/{}/report?format=json",
+                on["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(
+        outcomes(&report),
+        vec![
+            (2, "invalid".into()),
+            (3, "created".into()),
+            (4, "created".into())
+        ],
+        "{report}"
+    );
+    assert!(
+        report[1]["flags"].to_string().contains("role_account"),
+        "{report}"
+    );
+    assert!(
+        report[2]["flags"].to_string().contains("disposable"),
+        "{report}"
+    );
+
+    let (s, p) = srv
+        .put(
+            &t.admin,
+            "/v1/policy",
+            json!({"verify": {"mail_domain": false, "role_account": false, "disposable": false}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let (_, off) = srv
+        .upload(&t.admin, "/v1/imports/leads", file.as_bytes())
+        .await;
+    let (_, report) = srv
+        .get(
+            &t.admin,
+            &format!(
+                "/v1/imports/{}/report?format=json",
+                off["id"].as_str().unwrap()
+            ),
+        )
+        .await;
+    assert_eq!(report[0]["outcome"], "created", "{report}");
+    for r in report.as_array().unwrap() {
+        assert!(r.get("flags").is_none(), "{report}");
+    }
+}
