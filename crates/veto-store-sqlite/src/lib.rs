@@ -124,6 +124,9 @@ impl SqliteStore {
             .pragma("mmap_size", MMAP_SIZE);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // A lead import holds the one writer for its whole transaction (about 20 s per
+            // million rows): a suppression arriving meanwhile waits for it rather than failing.
+            .acquire_timeout(std::time::Duration::from_secs(300))
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(writer_opts)
