@@ -451,3 +451,69 @@ async fn each_verification_check_is_switchable_per_tenant() {
         assert!(r.get("flags").is_none(), "{report}");
     }
 }
+
+#[tokio::test]
+async fn imports_contacts_and_exports_stay_inside_their_tenant() {
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let a = srv.tenant("iso-a").await;
+        let other = srv.tenant("iso-b").await;
+        srv.suppress(&a.admin, json!({"email": "gone@alpha.io"}), "unsubscribe")
+            .await;
+        let (_, imp) = srv
+            .upload(&a.admin, "/v1/imports/leads", b"email\nsecret@alpha.io\n")
+            .await;
+        let id = imp["id"].as_str().unwrap();
+        let (_, c) = srv
+            .get(&a.admin, "/v1/contacts?email=secret@alpha.io")
+            .await;
+        let cid = c["items"][0]["id"].as_str().unwrap();
+        let n = |what: &str| format!("{}: {what}", b.name);
+
+        let k = &other.admin;
+        for path in [
+            format!("/v1/imports/{id}"),
+            format!("/v1/imports/{id}/report"),
+            format!("/v1/contacts/{cid}"),
+        ] {
+            assert_eq!(
+                srv.get(k, &path).await.0,
+                StatusCode::NOT_FOUND,
+                "{}",
+                n(&path)
+            );
+        }
+        let (_, list) = srv.get(k, "/v1/imports").await;
+        assert!(
+            list["items"].as_array().unwrap().is_empty(),
+            "{}",
+            n("imports")
+        );
+        let (_, list) = srv.get(k, "/v1/contacts").await;
+        assert!(
+            list["items"].as_array().unwrap().is_empty(),
+            "{}",
+            n("contacts")
+        );
+        let (_, found) = srv.get(k, "/v1/contacts?email=secret@alpha.io").await;
+        assert!(
+            found["items"].as_array().unwrap().is_empty(),
+            "{}",
+            n("contact by email")
+        );
+        let (s, exported) = srv
+            .text(k, "/v1/exports/suppressions?format=veto-csv")
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(!exported.contains("gone@alpha.io"), "{}", n("export"));
+        // The other tenant's import of the same address is its own: created, not blocked.
+        let (_, own) = srv
+            .upload(
+                k,
+                "/v1/imports/leads",
+                b"email\ngone@alpha.io\nsecret@alpha.io\n",
+            )
+            .await;
+        assert_eq!(own["counts"]["created"], 2, "{}", n("own import"));
+    }
+}
