@@ -7,6 +7,7 @@
 //! their original date) has already passed are not brought in at all.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 use serde_json::json;
@@ -28,11 +29,12 @@ use crate::error::ApiError;
 use crate::state::{AppState, TenantCtx};
 
 /// Entries written per store transaction.
-const CHUNK: usize = 200_000;
+const CHUNK: usize = 1_000_000;
 
-/// Progress of a migration, sent after each chunk.
+/// Progress of a migration, sent twice a second.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Progress {
+    /// Rows read and normalised so far.
     pub rows: u64,
     pub lines: u64,
     pub inserted: u64,
@@ -63,10 +65,12 @@ pub async fn run(
 
     // The file is read and normalised on its own thread; chunks of entries come back.
     let (open_tx, open_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
-    let (chunk_tx, mut chunk_rx) = mpsc::channel::<Vec<Item>>(2);
+    let (chunk_tx, mut chunk_rx) = mpsc::channel::<Vec<Item>>(1);
     let worker_ctx = ctx.clone();
     let worker_actor = actor.clone();
     let worker_label = label.clone();
+    let read = Arc::new(AtomicU64::new(0));
+    let worker_read = read.clone();
     std::thread::Builder::new()
         .name("veto-migration-reader".into())
         .spawn(move || {
@@ -86,6 +90,7 @@ pub async fn run(
             let now = veto_domain::now();
             let mut chunk = Vec::with_capacity(CHUNK);
             for r in reader {
+                worker_read.fetch_add(1, Ordering::Relaxed);
                 chunk.push(to_item(
                     &worker_ctx,
                     &worker_actor,
@@ -111,6 +116,31 @@ pub async fn run(
         .map_err(|_| ApiError::internal("the migration reader stopped"))?
         .map_err(|e| ApiError::invalid("file", format!("{label}: {e}")))?;
 
+    // Progress twice a second while the file is read and written (a chunk takes seconds).
+    let inserted = Arc::new(AtomicU64::new(0));
+    let invalid = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let Some(p) = progress.clone() {
+        let (read, inserted, invalid, done) = (
+            read.clone(),
+            inserted.clone(),
+            invalid.clone(),
+            done.clone(),
+        );
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+            while !done.load(Ordering::Relaxed) {
+                tick.tick().await;
+                let _ = p.try_send(Progress {
+                    rows: read.load(Ordering::Relaxed),
+                    lines,
+                    inserted: inserted.load(Ordering::Relaxed),
+                    invalid: invalid.load(Ordering::Relaxed),
+                });
+            }
+        });
+    }
+    let _stop = StopOnDrop(done);
     let mut counts = ImportCounts::default();
     let mut report: Vec<ReportRow> = Vec::new();
     let mut expired = 0u64;
@@ -140,15 +170,9 @@ pub async fn run(
                 .await?;
             counts.suppressions_added += r.inserted;
             counts.already_active += r.already_active;
+            inserted.store(counts.suppressions_added, Ordering::Relaxed);
         }
-        if let Some(p) = &progress {
-            let _ = p.try_send(Progress {
-                rows: counts.rows,
-                lines,
-                inserted: counts.suppressions_added,
-                invalid: counts.invalid,
-            });
-        }
+        invalid.store(counts.invalid, Ordering::Relaxed);
     }
     let mut chunks = Vec::new();
     for rows in report.chunks(ROWS_PER_CHUNK) {
@@ -185,6 +209,15 @@ pub async fn run(
     state.store().record_import(&record, chunks, draft).await?;
     metrics::counter!("veto_import_rows_total", "kind" => "suppressions").increment(counts.rows);
     Ok(record)
+}
+
+/// Stops the progress ticker when the import ends, however it ends.
+struct StopOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 fn problem(line: u64, field: Option<String>, value: Option<String>, message: String) -> Item {
