@@ -627,6 +627,11 @@ async fn health_metrics_openapi() {
         "/v1/audit/verify",
         "/v1/users",
         "/v1/keys",
+        "/v1/imports/leads",
+        "/v1/imports/suppressions",
+        "/v1/imports/{id}/report",
+        "/v1/exports/suppressions",
+        "/v1/contacts",
     ] {
         assert!(o["paths"].get(p).is_some(), "openapi lacks {p}");
     }
