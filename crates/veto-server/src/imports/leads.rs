@@ -304,12 +304,7 @@ impl Run<'_> {
             }
         }
         let primaries: Vec<EmailAddress> = rows.iter().map(|r| r.email.clone()).collect();
-        // A task of its own: the verifier's lookups run concurrently, and its future owns
-        // everything it borrows.
-        let verifier = self.verifier.clone();
-        let verifications = tokio::spawn(async move { verifier.verify_many(&primaries).await })
-            .await
-            .map_err(ApiError::internal)?;
+        let verifications = self.verifier.verify_many(&primaries).await;
         for (row, v) in rows.into_iter().zip(verifications) {
             let codes = || v.reasons.iter().map(|f| f.code.as_str().to_string());
             match v.verdict {
