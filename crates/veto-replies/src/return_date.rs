@@ -1,0 +1,475 @@
+//! Reading the return date out of an out-of-office text.
+//!
+//! Dates are found in the folded new text in these shapes: ISO `2026-12-14`; numeric
+//! `14/12`, `14.12.`, `14.12.2026`, `14-12-26`, `12/14/2026`; a day and a month name in any
+//! table language (`14 December`, `14th of December`, `14. Dezember`, `14 de diciembre de
+//! 2026`, `14 декабря`); and an English month name first (`December 14`, `Dec 14th, 2026`).
+//!
+//! A date counts only when a cue says what it is:
+//! - a **return cue** before it ("back on", "returning", "zurück am", "de retour le",
+//!   "regreso el", "de volta em", "rientro il", "terug op", "вернусь", "выйду на работу") or
+//!   after it (German "… wieder erreichbar", Dutch "… weer op kantoor"): the date is the
+//!   return date;
+//! - an **until cue** right before it ("until", "through", "bis", "jusqu'au", "hasta",
+//!   "até", "fino al", "tot en met", "до", or the end of a range "from 7 to 9 December"): the
+//!   date is the last day away, and **the return date is the next day**. The same rule holds
+//!   in every language, inclusive wording or not ("bis einschließlich", "t/m", "inclus").
+//!
+//! A return cue wins over an until cue ("Out Dec 21 - Jan 4. Back Jan 5." → Jan 5); among
+//! equals the first date in the text wins. Weekday names, articles and "day" words between a
+//! cue and its date are skipped. Relative dates ("tomorrow", "next week") and dates without a
+//! day ("until March") give no return date.
+//!
+//! **Years.** A date without a year is the next occurrence on or after the message's `Date`
+//! (in the sender's own time zone); without a `Date` header such a date gives nothing. A
+//! return date before the message date is ignored.
+//!
+//! **Day or month first.** A numeric date whose first number is over 12 is day-first, whose
+//! second is over 12 is month-first. Otherwise it is day-first (the convention of every table
+//! language but US English), and month-first only when the text is clearly US style: English
+//! text and either a `Date` header offset between UTC−10:00 and UTC−04:00 (the US time
+//! zones) or another numeric date in the same text that can only be month-first.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use time::{Date, Month};
+
+use crate::fold::fold;
+use crate::language::Language;
+use crate::rules::{Rules, rules};
+
+/// How far before a date its cue may stand (bytes of folded text).
+const LEFT_WINDOW: usize = 90;
+/// How far after a date a trailing return cue may stand.
+const RIGHT_WINDOW: usize = 40;
+/// A return date further than this after the message date is not believed.
+const MAX_DAYS_AHEAD: i64 = 400;
+
+struct Patterns {
+    iso: Regex,
+    numeric: Regex,
+    day_month: Regex,
+    month_day: Regex,
+}
+
+static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
+    let r = rules();
+    Some(Patterns {
+        iso: Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b").ok()?,
+        numeric: Regex::new(r"\b(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?\b\.?").ok()?,
+        day_month: Regex::new(&format!(
+            r"\b(\d{{1,2}})(?:st|nd|rd|th|er|eme|e|o|º|°)?\.?(?: of| de| del)? ({})\b\.?(?:,? (?:de |del |of )?(\d{{4}}))?",
+            r.month_alternation
+        ))
+        .ok()?,
+        month_day: Regex::new(&format!(
+            r"\b({})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?",
+            r.month_alternation_en
+        ))
+        .ok()?,
+    })
+});
+
+/// A date found in the text, before its year is resolved.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    day: u32,
+    month: u32,
+    year: Option<i32>,
+    /// Numeric with both numbers ≤ 12: the order was decided by the locale rule.
+    ambiguous_numeric: Option<(u32, u32)>,
+}
+
+/// Extracts the return date from an out-of-office text (see the module documentation).
+/// `message_date` is the `Date` header's date in the sender's time zone and that zone's
+/// offset from UTC in minutes.
+pub fn extract(
+    new_text: &str,
+    message_date: Option<(Date, i32)>,
+    language: Option<Language>,
+) -> Option<Date> {
+    let folded = fold(new_text);
+    let p = PATTERNS.as_ref()?;
+    let r = rules();
+    let mut found = find_dates(p, r, &folded);
+    if found.is_empty() {
+        return None;
+    }
+    let us = language == Some(Language::En)
+        && (message_date.is_some_and(|(_, off)| (-600..=-240).contains(&off))
+            || found.iter().any(|f| {
+                f.ambiguous_numeric.is_none()
+                    && f.month <= 12
+                    && is_month_first(&folded[f.start..f.end])
+            }));
+    for f in &mut found {
+        if let Some((a, b)) = f.ambiguous_numeric {
+            (f.day, f.month) = if us { (b, a) } else { (a, b) };
+        }
+    }
+    let mut until: Option<Date> = None;
+    for f in &found {
+        let left = left_context(&folded, f.start);
+        let right = right_context(&folded, f.end);
+        let is_return = r.langs.iter().any(|l| {
+            l.return_before.as_ref().is_some_and(|re| re.is_match(left))
+                || l.return_after.as_ref().is_some_and(|re| re.is_match(right))
+        });
+        let is_until = !is_return && until_cue(r, left);
+        if !is_return && !is_until {
+            continue;
+        }
+        let Some(date) = resolve(f, message_date) else {
+            continue;
+        };
+        if is_return {
+            return Some(date);
+        }
+        if until.is_none() {
+            until = date.next_day();
+        }
+    }
+    until
+}
+
+fn is_month_first(numeric: &str) -> bool {
+    let mut parts = numeric.split(['/', '.', '-']);
+    let a: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let b: u32 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    a <= 12 && b > 12 && b <= 31
+}
+
+fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let num = |c: Option<regex::Match<'_>>| c.and_then(|m| m.as_str().parse::<u32>().ok());
+    for c in p.iso.captures_iter(folded) {
+        let (Some(m), Some(y), Some(mo), Some(d)) =
+            (c.get(0), num(c.get(1)), num(c.get(2)), num(c.get(3)))
+        else {
+            continue;
+        };
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            day: d,
+            month: mo,
+            year: i32::try_from(y).ok(),
+            ambiguous_numeric: None,
+        });
+    }
+    for c in p.numeric.captures_iter(folded) {
+        let (Some(m), Some(a), Some(b)) = (c.get(0), num(c.get(1)), num(c.get(2))) else {
+            continue;
+        };
+        let year =
+            num(c.get(3)).and_then(|y| i32::try_from(if y < 100 { y + 2000 } else { y }).ok());
+        let (day, month, ambiguous) = match (a, b) {
+            (a, b) if (1..=12).contains(&a) && (1..=12).contains(&b) => (a, b, Some((a, b))),
+            (a, b) if a > 12 && (1..=12).contains(&b) => (a, b, None),
+            (a, b) if b > 12 && (1..=12).contains(&a) => (b, a, None),
+            _ => continue,
+        };
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            day,
+            month,
+            year,
+            ambiguous_numeric: ambiguous,
+        });
+    }
+    for c in p.day_month.captures_iter(folded) {
+        let (Some(m), Some(d), Some(name)) = (c.get(0), num(c.get(1)), c.get(2)) else {
+            continue;
+        };
+        let Some(&mo) = r.months.get(name.as_str()) else {
+            continue;
+        };
+        let year = num(c.get(3)).and_then(|y| i32::try_from(y).ok());
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            day: d,
+            month: u32::from(mo),
+            year,
+            ambiguous_numeric: None,
+        });
+    }
+    for c in p.month_day.captures_iter(folded) {
+        let (Some(m), Some(name), Some(d)) = (c.get(0), c.get(1), num(c.get(2))) else {
+            continue;
+        };
+        let Some(&mo) = r.months.get(name.as_str()) else {
+            continue;
+        };
+        let year = num(c.get(3)).and_then(|y| i32::try_from(y).ok());
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            day: d,
+            month: u32::from(mo),
+            year,
+            ambiguous_numeric: None,
+        });
+    }
+    // Keep the earliest, then longest, of overlapping matches.
+    out.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    let mut kept: Vec<Found> = Vec::new();
+    for f in out {
+        if kept.last().is_none_or(|k| f.start >= k.end) {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The clause before a date: at most [`LEFT_WINDOW`] bytes, from the last sentence end on —
+/// unless what follows that sentence end is only filler ("Mon. 14 Dec").
+fn left_context(folded: &str, start: usize) -> &str {
+    let from = floor_boundary(folded, start.saturating_sub(LEFT_WINDOW));
+    let from = if from > 0 {
+        floor_boundary(folded, from)
+    } else {
+        0
+    };
+    let window = folded.get(from..start).unwrap_or_default();
+    let mut cut = 0;
+    for (i, _) in window.match_indices(['.', '!', '?', ';']) {
+        let after = &window[i + 1..];
+        if after.starts_with(' ') && !is_filler_only(after) {
+            cut = i + 1;
+        }
+    }
+    window[cut..].trim_start()
+}
+
+fn is_filler_only(s: &str) -> bool {
+    let fillers = &rules().fillers;
+    s.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .all(|w| fillers.iter().any(|f| f == w.trim_end_matches('.')))
+}
+
+fn right_context(folded: &str, end: usize) -> &str {
+    let end = end.min(folded.len());
+    let to = floor_boundary(folded, (end + RIGHT_WINDOW).min(folded.len()));
+    let window = folded.get(end..to.max(end)).unwrap_or_default();
+    match window.find(['.', '!', '?', ';']) {
+        Some(i) if i > 0 => &window[..i],
+        _ => window,
+    }
+}
+
+/// Whether the clause before a date ends in an until cue, skipping trailing filler words.
+fn until_cue(r: &Rules, left: &str) -> bool {
+    let mut s = left.trim_end_matches([' ', ',']);
+    loop {
+        if r.langs
+            .iter()
+            .any(|l| l.until_before.as_ref().is_some_and(|re| re.is_match(s)))
+        {
+            return true;
+        }
+        let Some((head, last)) = s.rsplit_once(' ') else {
+            return false;
+        };
+        let word = last.trim_end_matches(['.', ',']);
+        if !r.fillers.iter().any(|f| f == word) {
+            return false;
+        }
+        s = head.trim_end_matches([' ', ',']);
+    }
+}
+
+fn resolve(f: &Found, message_date: Option<(Date, i32)>) -> Option<Date> {
+    let month = Month::try_from(u8::try_from(f.month).ok()?).ok()?;
+    let day = u8::try_from(f.day).ok()?;
+    let date = match (f.year, message_date) {
+        (Some(y), _) => Date::from_calendar_date(y, month, day).ok()?,
+        (None, Some((msg, _))) => {
+            let this = Date::from_calendar_date(msg.year(), month, day);
+            match this {
+                Ok(d) if d >= msg => d,
+                _ => Date::from_calendar_date(msg.year() + 1, month, day).ok()?,
+            }
+        }
+        (None, None) => return None,
+    };
+    if let Some((msg, _)) = message_date {
+        let ahead = (date - msg).whole_days();
+        if !(0..=MAX_DAYS_AHEAD).contains(&ahead) {
+            return None;
+        }
+    }
+    Some(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn at(text: &str, msg: Date, offset_h: i32, lang: Language) -> Option<Date> {
+        extract(text, Some((msg, offset_h * 60)), Some(lang))
+    }
+
+    #[test]
+    fn return_cues_in_every_language() {
+        let m = date!(2026 - 12 - 08);
+        use Language::*;
+        for (text, lang, want) in [
+            (
+                "I'll be back on Monday 14 December.",
+                En,
+                date!(2026 - 12 - 14),
+            ),
+            (
+                "Thank you, I am on leave, returning 2026-12-14.",
+                En,
+                date!(2026 - 12 - 14),
+            ),
+            ("Back in the office on 14/12.", En, date!(2026 - 12 - 14)),
+            ("Ich bin zurück am 14.12.2026.", De, date!(2026 - 12 - 14)),
+            (
+                "Ab Montag, 14.12. wieder erreichbar.",
+                De,
+                date!(2026 - 12 - 14),
+            ),
+            (
+                "Je serai de retour le 14 décembre.",
+                Fr,
+                date!(2026 - 12 - 14),
+            ),
+            ("Regreso el 14 de diciembre.", Es, date!(2026 - 12 - 14)),
+            (
+                "Estarei de volta em 14 de dezembro.",
+                Pt,
+                date!(2026 - 12 - 14),
+            ),
+            ("Rientro il 14 dicembre.", It, date!(2026 - 12 - 14)),
+            ("Ik ben terug op 14 december.", Nl, date!(2026 - 12 - 14)),
+            ("Вернусь 14 декабря.", Ru, date!(2026 - 12 - 14)),
+            ("Back January 5th!", En, date!(2027 - 01 - 05)),
+        ] {
+            assert_eq!(at(text, m, 1, lang), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn until_means_the_next_day() {
+        let m = date!(2026 - 12 - 08);
+        use Language::*;
+        for (text, lang, want) in [
+            (
+                "Out of the office until Friday 11 December.",
+                En,
+                date!(2026 - 12 - 12),
+            ),
+            (
+                "Ich bin bis zum 18.12.2026 nicht im Büro.",
+                De,
+                date!(2026 - 12 - 19),
+            ),
+            (
+                "Absente jusqu'au 18 décembre inclus.",
+                Fr,
+                date!(2026 - 12 - 19),
+            ),
+            ("Fuera hasta el 8 de diciembre.", Es, date!(2026 - 12 - 09)),
+            ("Afwezig tot en met 11 december.", Nl, date!(2026 - 12 - 12)),
+            (
+                "Я в отпуске до 14 декабря включительно.",
+                Ru,
+                date!(2026 - 12 - 15),
+            ),
+            (
+                "At a conference from 7 to 9 December.",
+                En,
+                date!(2026 - 12 - 10),
+            ),
+            (
+                "Out of office through December 31st.",
+                En,
+                date!(2027 - 01 - 01),
+            ),
+        ] {
+            assert_eq!(at(text, m, 1, lang), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn return_wins_over_until_and_years_roll_over() {
+        let m = date!(2026 - 12 - 21);
+        assert_eq!(
+            at(
+                "Out of office Dec 21 - Jan 4. Back Jan 5.",
+                m,
+                -5,
+                Language::En
+            ),
+            Some(date!(2027 - 01 - 05))
+        );
+        assert_eq!(
+            at("Retorno em 04/01/2027.", m, -3, Language::Pt),
+            Some(date!(2027 - 01 - 04))
+        );
+    }
+
+    #[test]
+    fn numeric_order_follows_the_locale() {
+        let m = date!(2026 - 12 - 22);
+        // US time zone, English: month first.
+        assert_eq!(
+            at("I will return 1/4.", m, -6, Language::En),
+            Some(date!(2027 - 01 - 04))
+        );
+        // UK: day first.
+        assert_eq!(
+            at("I will return 5/1.", m, 0, Language::En),
+            Some(date!(2027 - 01 - 05))
+        );
+        // Unambiguous either way.
+        assert_eq!(
+            at(
+                "Out until 12/14/2026.",
+                date!(2026 - 12 - 07),
+                1,
+                Language::En
+            ),
+            Some(date!(2026 - 12 - 15))
+        );
+        assert_eq!(
+            at("Zurück am 4.1.", m, 1, Language::De),
+            Some(date!(2027 - 01 - 04))
+        );
+    }
+
+    #[test]
+    fn no_date_without_cue_day_or_message_date() {
+        let m = date!(2026 - 11 - 10);
+        assert_eq!(
+            at("On parental leave until March 2027.", m, 0, Language::En),
+            None
+        );
+        assert_eq!(at("I am out of the office.", m, 0, Language::En), None);
+        assert_eq!(at("Call me on 14/12 about it.", m, 0, Language::En), None);
+        assert_eq!(
+            extract("Back on 14 December.", None, Some(Language::En)),
+            None
+        );
+        assert_eq!(
+            extract("Back on 2026-12-14.", None, Some(Language::En)),
+            Some(date!(2026 - 12 - 14))
+        );
+    }
+}

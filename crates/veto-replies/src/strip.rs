@@ -1,0 +1,270 @@
+//! The quote and signature stripper: what the person wrote in this reply, without the history
+//! their client quoted below it and without their signature.
+//!
+//! Rules, in order:
+//! 1. Lines starting with `>` are quoted history wherever they are (interleaved replies keep
+//!    their own lines).
+//! 2. Everything from the first line that starts a quoted or forwarded original is history:
+//!    a reply header in any known language ("On … wrote:", "Am … schrieb …:", "Le … a écrit :",
+//!    "El … escribió:", "Em … escreveu:", "Il … ha scritto:", "Op … schreef …:", "… пишет:",
+//!    "… написал(а):", Gmail's Russian "пн, 7 дек. 2026 г. в 10:02, Имя <адрес>:"), also when
+//!    the client wrapped it over two lines; any line ending in `<address>:`; an
+//!    "-----Original Message-----" separator in any language; an Outlook header block
+//!    ("From:/Von:/De :/Da:/Van:/От:" followed within three lines by "Sent:/Gesendet:/…/Тема:"),
+//!    including the `____` rule above it.
+//! 3. Above that, the signature is cut: from a `-- ` delimiter, a mobile-client line ("Sent
+//!    from my iPhone", "Von meinem iPhone gesendet", …), the first line of a legal disclaimer,
+//!    or a sign-off line alone ("Best regards,", "Mit freundlichen Grüßen", "С уважением,") —
+//!    a sign-off that is the first line of the text is kept ("Thanks!" as the whole reply) and
+//!    only what follows it is cut.
+//!
+//! The output is a subsequence of the input's lines (unchanged), so the function is
+//! idempotent and never invents text.
+
+use crate::fold::fold;
+use crate::rules::{Rules, rules};
+
+/// Lines a header block may be separated from its first field by (Outlook's `____` rule,
+/// blank lines).
+const HEADER_BLOCK_LOOKAHEAD: usize = 3;
+
+/// The new text of a reply body: quoted history and signature removed (see the module
+/// documentation). Lines are returned unchanged, joined by `\n`, without leading or trailing
+/// blank lines.
+pub fn new_text(body: &str) -> String {
+    let lines: Vec<&str> = body
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
+    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+    let r = rules();
+
+    let cut = (0..visible.len())
+        .find(|&k| starts_history(r, &folded, &visible, k))
+        .map_or(lines.len(), |k| visible[k]);
+
+    let mut end = cut;
+    let mut seen_content = false;
+    for &i in visible.iter().take_while(|&&i| i < cut) {
+        let f = &folded[i];
+        if f.is_empty() {
+            continue;
+        }
+        let first = !seen_content;
+        seen_content = true;
+        if is_sig_delimiter(lines[i])
+            || any_lang(r, f, |l| l.mobile.as_ref())
+            || any_lang(r, f, |l| l.disclaimer.as_ref())
+        {
+            end = i;
+            break;
+        }
+        if any_lang(r, f, |l| l.sign_off.as_ref()) {
+            end = if first { i + 1 } else { i };
+            break;
+        }
+    }
+
+    let kept: Vec<&str> = visible
+        .iter()
+        .take_while(|&&i| i < end)
+        .map(|&i| lines[i])
+        .collect();
+    let first = kept.iter().position(|l| !l.trim().is_empty());
+    let last = kept.iter().rposition(|l| !l.trim().is_empty());
+    match (first, last) {
+        (Some(a), Some(b)) => kept[a..=b].join("\n"),
+        _ => String::new(),
+    }
+}
+
+fn is_quoted(line: &str) -> bool {
+    line.trim_start().starts_with('>')
+}
+
+fn is_sig_delimiter(line: &str) -> bool {
+    matches!(line.trim_end(), "--" | "-- " | "—" | "__")
+}
+
+fn any_lang(
+    r: &Rules,
+    folded: &str,
+    pick: impl Fn(&crate::rules::LangRules) -> Option<&regex::Regex>,
+) -> bool {
+    r.langs
+        .iter()
+        .filter_map(&pick)
+        .any(|re| re.is_match(folded))
+}
+
+fn is_quote_header(r: &Rules, f: &str) -> bool {
+    r.original_separator.is_match(f)
+        || r.generic_quote_header.is_match(f)
+        || any_lang(r, f, |l| l.quote_header.as_ref())
+}
+
+/// The field name at the start of a folded header line (`from:`, `*von:*`), if any.
+fn header_field(f: &str) -> Option<&str> {
+    let f = f.trim_start_matches(['*', ' ']);
+    let colon = f.find(':')?;
+    let name = f[..colon].trim_end_matches(['*', ' ']);
+    (!name.is_empty() && name.chars().count() <= 14).then_some(name)
+}
+
+fn is_field(r: &Rules, f: &str, first_only: bool) -> bool {
+    let Some(name) = header_field(f) else {
+        return false;
+    };
+    r.langs.iter().any(|l| {
+        let fields = if first_only {
+            &l.header_fields[..l.header_fields.len().min(1)]
+        } else {
+            &l.header_fields[1..]
+        };
+        fields.iter().any(|x| x == name)
+    })
+}
+
+/// An Outlook-style header block starts at visible line `k`: a From-type field followed,
+/// within a few lines, by another header field.
+fn header_block_at(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> bool {
+    if !is_field(r, &folded[visible[k]], true) {
+        return false;
+    }
+    visible[k + 1..]
+        .iter()
+        .map(|&i| folded[i].as_str())
+        .filter(|f| !f.is_empty())
+        .take(HEADER_BLOCK_LOOKAHEAD)
+        .any(|f| is_field(r, f, false))
+}
+
+fn starts_history(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> bool {
+    let f = folded[visible[k]].as_str();
+    if f.is_empty() {
+        return false;
+    }
+    if is_quote_header(r, f) || header_block_at(r, folded, visible, k) {
+        return true;
+    }
+    // A rule line (`_____`) right above an Outlook header block.
+    if f.len() >= 8
+        && f.chars().all(|c| c == '_' || c == '-' || c == '=')
+        && let Some(next) = (k + 1..visible.len()).find(|&j| !folded[visible[j]].is_empty())
+    {
+        return header_block_at(r, folded, visible, next);
+    }
+    // A reply header the client wrapped over two lines ("… <" / "addr> wrote:").
+    if let Some(&next) = visible.get(k + 1) {
+        let joined = format!("{f} {}", folded[next]);
+        if f.chars().count() >= 8
+            && is_quote_header(r, &joined)
+            && !is_quote_header(r, &folded[next])
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_text;
+
+    fn check(body: &str, expected: &str) {
+        assert_eq!(new_text(body), expected, "body:\n{body}");
+    }
+
+    #[test]
+    fn strips_reply_headers_in_every_language() {
+        let quoted = "\n> Hi,\n> Reply STOP to unsubscribe.\n";
+        for header in [
+            "On Mon, Dec 7, 2026 at 10:02 AM Anna Seller <anna@brightlinehq.com> wrote:",
+            "On 7 Dec 2026, at 10:02, Anna Seller <anna@brightlinehq.com> wrote:",
+            "On 12/7/2026 10:02 AM, Anna Seller wrote:",
+            "Am Mo., 7. Dez. 2026 um 10:02 Uhr schrieb Anna Seller <anna@brightlinehq.com>:",
+            "Am 07.12.2026 um 10:02 schrieb Anna Seller:",
+            "Le lun. 7 déc. 2026 à 10:02, Anna Seller <anna@brightlinehq.com> a écrit :",
+            "El lun, 7 dic 2026 a las 10:02, Anna Seller (<anna@brightlinehq.com>) escribió:",
+            "Em seg., 7 de dez. de 2026 às 10:02, Anna Seller <anna@brightlinehq.com> escreveu:",
+            "Il giorno lun 7 dic 2026 alle ore 10:02 Anna Seller <anna@brightlinehq.com> ha scritto:",
+            "Il 07/12/2026 10:02, Anna Seller ha scritto:",
+            "Op ma 7 dec. 2026 om 10:02 schreef Anna Seller <anna@brightlinehq.com>:",
+            "Op 7 dec. 2026 om 10:02 heeft Anna Seller <anna@brightlinehq.com> het volgende geschreven:",
+            "пн, 7 дек. 2026 г. в 10:02, Anna Seller <anna@brightlinehq.com>:",
+            "07.12.2026 10:02, Anna Seller пишет:",
+            "07.12.2026 в 10:02, Anna Seller написал(а):",
+            "-----Original Message-----",
+            "-----Ursprüngliche Nachricht-----",
+            "-----Message d'origine-----",
+            "-----Mensaje original-----",
+            "-----Исходное сообщение-----",
+        ] {
+            check(
+                &format!("Not interested.\n\n{header}{quoted}"),
+                "Not interested.",
+            );
+        }
+    }
+
+    #[test]
+    fn strips_wrapped_gmail_header() {
+        check(
+            "Sounds good\n\nOn Thu, Oct 8, 2026 at 10:48 AM Tom Reeve <\ntom@brightlinehq.com> wrote:\n> Reply STOP",
+            "Sounds good",
+        );
+    }
+
+    #[test]
+    fn strips_outlook_blocks_in_every_language() {
+        for (from, sent, to, subject) in [
+            ("From", "Sent", "To", "Subject"),
+            ("Von", "Gesendet", "An", "Betreff"),
+            ("De ", "Envoyé ", "À ", "Objet "),
+            ("De", "Enviado el", "Para", "Asunto"),
+            ("Da", "Inviato", "A", "Oggetto"),
+            ("Van", "Verzonden", "Aan", "Onderwerp"),
+            ("От", "Отправлено", "Кому", "Тема"),
+        ] {
+            let body = format!(
+                "Remove me.\n\n________________________________\n{from}: Anna <anna@x.io>\n{sent}: 07.12.2026\n{to}: Bob\n{subject}: Hi\n\nReply STOP to unsubscribe"
+            );
+            check(&body, "Remove me.");
+        }
+    }
+
+    #[test]
+    fn strips_signatures_and_disclaimers() {
+        check("No thanks.\n\n-- \nJane Doe\nVP Sales", "No thanks.");
+        check("Stop.\n\nSent from my iPhone", "Stop.");
+        check(
+            "Bitte abmelden.\n\nVon meinem iPhone gesendet",
+            "Bitte abmelden.",
+        );
+        check(
+            "Not now.\n\nBest regards,\nJane\nTo unsubscribe from our newsletter click here",
+            "Not now.",
+        );
+        check(
+            "Kein Interesse.\n\nMit freundlichen Grüßen\nMax",
+            "Kein Interesse.",
+        );
+        check("Не интересно.\n\nС уважением,\nИван", "Не интересно.");
+        check(
+            "Call me.\n\nCONFIDENTIALITY NOTICE: This e-mail is confidential. If you are not the intended recipient, delete it.",
+            "Call me.",
+        );
+        check("Thanks!\nJane", "Thanks!");
+    }
+
+    #[test]
+    fn keeps_interleaved_answers_and_unquoted_text() {
+        check(
+            "> Worth a chat?\nYes, Tuesday.\n> Reply STOP\n",
+            "Yes, Tuesday.",
+        );
+        check("", "");
+        check("\n\n  \n", "");
+    }
+}

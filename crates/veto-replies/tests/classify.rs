@@ -1,0 +1,187 @@
+//! Focused cases: tricky negatives, subject-only stops, auto-reply headers, encodings.
+
+use veto_replies::{ReplyClass, classify};
+
+fn msg(subject: &str, headers: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Jane Roe <jane@example.com>\r\nTo: Anna <anna@brightlinehq.com>\r\nSubject: {subject}\r\nDate: Tue, 8 Dec 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\n{headers}MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    )
+    .into_bytes()
+}
+
+const QUOTED_FOOTER: &str = "\r\n\r\nOn Mon, Dec 7, 2026 at 10:02 AM Anna <anna@brightlinehq.com> wrote:\r\n> Worth a chat?\r\n> Reply STOP to unsubscribe.\r\n";
+
+fn class_of(body: &str) -> ReplyClass {
+    classify(&msg(
+        "Re: Quick question",
+        "",
+        &format!("{body}{QUOTED_FOOTER}"),
+    ))
+    .unwrap()
+    .class
+}
+
+#[test]
+fn quoted_stop_footer_is_not_a_stop() {
+    assert_eq!(
+        class_of("Sounds interesting, send me more info."),
+        ReplyClass::Interested
+    );
+    assert_eq!(class_of("Thanks, received."), ReplyClass::Other);
+}
+
+#[test]
+fn tricky_negatives() {
+    assert_ne!(
+        class_of("I don't want to unsubscribe, but could you write less often?"),
+        ReplyClass::Unsubscribe
+    );
+    assert_ne!(
+        class_of("I'll unsubscribe myself, no worries."),
+        ReplyClass::Unsubscribe
+    );
+    assert_ne!(
+        class_of("Will you stop by our booth at the expo?"),
+        ReplyClass::Unsubscribe
+    );
+    assert_ne!(
+        class_of("Could you remove the attachment and resend?"),
+        ReplyClass::Unsubscribe
+    );
+    assert_eq!(
+        class_of("Not now, maybe next quarter."),
+        ReplyClass::NotInterested
+    );
+    assert_ne!(
+        class_of("Ich möchte mich nicht abmelden, aber bitte seltener schreiben."),
+        ReplyClass::Unsubscribe
+    );
+}
+
+#[test]
+fn stop_phrasings_in_every_language() {
+    for body in [
+        "Please remove me from your list.",
+        "Don't email me again.",
+        "Take me off your mailing list",
+        "Bitte entfernen Sie mich aus dem Verteiler.",
+        "Keine E-Mails mehr bitte.",
+        "Merci de ne plus me contacter.",
+        "Désinscrivez-moi.",
+        "Por favor, denme de baja.",
+        "No me escriban más.",
+        "Não quero receber mais e-mails.",
+        "Me descadastrem, por favor.",
+        "Non contattatemi più.",
+        "Cancellatemi dalla lista.",
+        "Haal mij van de lijst.",
+        "Graag afmelden.",
+        "Отпишите меня.",
+        "Удалите меня из рассылки.",
+        "Больше не пишите.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+#[test]
+fn subject_only_stop() {
+    let c = classify(&msg("unsubscribe", "", "")).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg("Re: Quick question - REMOVE", "", QUOTED_FOOTER)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg(
+        "Re: Stop wasting time on research",
+        "",
+        &format!("Sounds good, let's talk.{QUOTED_FOOTER}"),
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::Interested);
+}
+
+#[test]
+fn auto_reply_headers_decide_the_family() {
+    let c = classify(&msg(
+        "Automatic reply: Quick question",
+        "Auto-Submitted: auto-generated\r\nX-Auto-Response-Suppress: All\r\n",
+        "I am out of the office until 11 December.",
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::OutOfOffice);
+    assert_eq!(c.return_date, Some(time::macros::date!(2026 - 12 - 12)));
+    assert!(
+        c.auto_reply_headers
+            .iter()
+            .any(|h| h.starts_with("Auto-Submitted"))
+    );
+
+    let c = classify(&msg(
+        "Re: Quick question",
+        "Auto-Submitted: auto-replied\r\n",
+        "This mailbox is no longer monitored. To unsubscribe from our news, click here.",
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::AutoReply);
+
+    // A weak header alone does not make a person's reply automatic.
+    let c = classify(&msg(
+        "Re: Quick question",
+        "X-Auto-Response-Suppress: All\r\n",
+        "Please unsubscribe me.",
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+}
+
+#[test]
+fn encodings_are_decoded() {
+    let body_1251: Vec<u8> = encoding_1251("Отпишите меня, пожалуйста.");
+    let mut raw = b"From: a@b.ru\r\nSubject: =?windows-1251?B?z+j45ujy5Q==?=\r\nContent-Type: text/plain; charset=windows-1251\r\nContent-Transfer-Encoding: 8bit\r\n\r\n".to_vec();
+    raw.extend(body_1251);
+    let c = classify(&raw).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe, "{:?}", c.new_text);
+    assert_eq!(c.language, Some(veto_replies::Language::Ru));
+
+    let raw = b"From: a@b.de\r\nSubject: AW: Frage\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nBitte l=F6schen Sie meine Daten.\r\n";
+    assert_eq!(classify(raw).unwrap().class, ReplyClass::Unsubscribe);
+
+    let raw = b"From: a@b.fr\r\nSubject: RE: Question\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<div>Pas int&eacute;ress&eacute;, merci.</div><blockquote>R&eacute;pondez STOP pour vous d&eacute;sinscrire</blockquote>";
+    assert_eq!(classify(raw).unwrap().class, ReplyClass::NotInterested);
+}
+
+fn encoding_1251(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| match c {
+            'А'..='я' => (c as u32 - 0x410 + 0xC0) as u8,
+            'ё' => 0xB8,
+            _ => c as u8,
+        })
+        .collect()
+}
+
+#[test]
+fn malformed_input_never_panics() {
+    for raw in [
+        &b""[..],
+        b"\r\n\r\n",
+        b"garbage without headers",
+        b"Subject: x\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!notbase64",
+        b"Subject: =?utf-8?B?broken?=\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\n\xff\xfe\xfd stop",
+        b"From: <>\r\n\r\n",
+    ] {
+        let _ = classify(raw);
+    }
+    let huge = vec![b'a'; veto_replies::message::MAX_MESSAGE_BYTES + 1];
+    assert!(classify(&huge).is_err());
+    let mut long = b"Subject: Re: x\r\n\r\n".to_vec();
+    long.extend(std::iter::repeat_n(b"Not interested. ".as_slice(), 200_000).flatten());
+    assert_eq!(classify(&long).unwrap().class, ReplyClass::NotInterested);
+}
+
+#[test]
+fn class_names_round_trip() {
+    for c in ReplyClass::ALL {
+        assert_eq!(c.as_str().parse::<ReplyClass>().unwrap(), c);
+    }
+    assert!("stop".parse::<ReplyClass>().is_err());
+}

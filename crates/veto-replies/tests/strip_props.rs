@@ -1,0 +1,43 @@
+//! Properties of the quote and signature stripper: it never panics, keeps a subsequence of
+//! the input's lines, and is idempotent.
+
+use proptest::prelude::*;
+use veto_replies::new_text;
+
+fn line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Zäöüéèñçß ,.!?:;<>@_\\-]{0,40}",
+        Just("> Reply STOP to unsubscribe".to_string()),
+        Just("On Mon, Dec 7, 2026 at 10:02 AM Anna <anna@x.io> wrote:".to_string()),
+        Just("-- ".to_string()),
+        Just("From: Anna <anna@x.io>".to_string()),
+        Just("Sent: Monday".to_string()),
+        Just("Best regards,".to_string()),
+        Just("Sent from my iPhone".to_string()),
+        Just("________________________________".to_string()),
+        Just("пн, 7 дек. 2026 г. в 10:02, Anna <anna@x.io>:".to_string()),
+        Just(String::new()),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn output_is_a_subsequence_of_lines_and_idempotent(lines in prop::collection::vec(line(), 0..25), crlf in any::<bool>()) {
+        let body = lines.join(if crlf { "\r\n" } else { "\n" });
+        let out = new_text(&body);
+        let input: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+        let mut pos = 0;
+        for l in out.lines() {
+            let found = input[pos..].iter().position(|x| *x == l);
+            prop_assert!(found.is_some(), "line {:?} not in input order", l);
+            pos += found.unwrap_or(0) + 1;
+        }
+        prop_assert_eq!(new_text(&out), out.clone());
+        prop_assert!(!out.lines().any(|l| l.trim_start().starts_with('>')));
+    }
+
+    #[test]
+    fn never_panics_on_any_text(s in "\\PC{0,400}") {
+        let _ = new_text(&s);
+    }
+}
