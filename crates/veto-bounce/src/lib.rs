@@ -1,0 +1,361 @@
+//! Inbound signals from raw e-mail: bounces (delivery status notifications), complaints
+//! (ARF feedback-loop reports) and auto-replies, each turned into per-recipient results with a
+//! [`Reason`] from one taxonomy and its [`Severity`] (hard, soft, neither) for the policy
+//! engine: a hard bounce blocks the address for deliverability, a soft one is counted, a
+//! complaint is an opt-out, an auto-reply is never a bounce.
+//!
+//! Sans-IO: bytes in, [`Analysis`] out. [`analyse`] never panics on any input; input that is
+//! not e-mail at all is a [`ParseError`].
+//!
+//! # Layout
+//!
+//! - [`reason`]: the reason taxonomy and severities.
+//! - [`rules`]: the classification rule table (phrases, status codes, fallbacks).
+//! - [`dsn`]: the RFC 3464 `message/delivery-status` field parser.
+//! - [`smtp`]: status codes, reply codes and SMTP commands in free text.
+//! - [`mta`]: plain-text bounce formats of mail servers and providers.
+//! - [`arf`]: complaint reports (RFC 5965).
+//! - [`autoreply`]: auto-replies (RFC 3834).
+//! - [`message`]: the view of a parsed MIME message the readers share.
+//! - [`eval`]: agreement of the classifier with a labelled folder of messages.
+#![forbid(unsafe_code)]
+
+pub mod arf;
+pub mod autoreply;
+pub mod dsn;
+mod error;
+pub mod eval;
+pub mod message;
+pub mod mta;
+pub mod reason;
+pub mod rules;
+pub mod smtp;
+
+use serde::Serialize;
+
+pub use error::ParseError;
+pub use eval::{BounceEval, EvalError, evaluate_dir};
+pub use reason::{Reason, Severity, UnknownReason};
+
+use message::MessageView;
+use rules::Evidence;
+use smtp::Command;
+
+/// Messages larger than this are refused: no real bounce or report comes near it.
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// What kind of signal a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    /// A delivery failure (or delay) report.
+    Bounce,
+    /// A delivery status notification reporting success only.
+    Delivered,
+    /// A complaint / feedback-loop report.
+    Complaint,
+    /// An automatic reply (out of office, vacation).
+    AutoReply,
+    /// Ordinary mail, or nothing this crate recognises.
+    NotASignal,
+}
+
+/// The result for one recipient named by the signal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecipientResult {
+    /// The recipient address, lower-case (empty when the report names nobody).
+    pub address: String,
+    /// Enhanced status code (RFC 3463), e.g. `5.1.1`.
+    pub status: Option<String>,
+    /// SMTP reply code, e.g. `550`.
+    pub reply_code: Option<u16>,
+    /// The diagnostic text: the remote server's reply or the reporter's words.
+    pub diagnostic: Option<String>,
+    /// Why.
+    pub reason: Reason,
+    /// Whether the address itself is dead (a hard bounce).
+    pub hard: bool,
+    /// The DSN `Action` (`failed`, `delayed`, `delivered` …).
+    pub action: Option<String>,
+    /// The remote server that answered, when known.
+    pub remote_mta: Option<String>,
+    /// The SMTP command the refusal answered, when known.
+    pub command: Option<Command>,
+    /// For complaints, the ARF `Feedback-Type`.
+    pub feedback_type: Option<String>,
+}
+
+impl RecipientResult {
+    /// The severity of this result.
+    pub fn severity(&self) -> Severity {
+        self.reason.severity_for(self.status.as_deref())
+    }
+}
+
+/// Everything read from one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// The kind of signal.
+    pub kind: SignalKind,
+    /// One result per recipient (empty for [`SignalKind::NotASignal`]).
+    pub recipients: Vec<RecipientResult>,
+    /// `Message-ID` of the returned original message, to tie the signal to a send.
+    pub original_message_id: Option<String>,
+    /// `Message-ID` of the signal itself.
+    pub message_id: Option<String>,
+    /// The reporting server (`Reporting-MTA`), when known.
+    pub reporting_mta: Option<String>,
+}
+
+/// Reads one raw message (RFC 5322 bytes, any line endings).
+pub fn analyse(raw: &[u8]) -> Result<Analysis, ParseError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    if raw.len() > MAX_MESSAGE_BYTES {
+        return Err(ParseError::TooLarge {
+            size: raw.len(),
+            limit: MAX_MESSAGE_BYTES,
+        });
+    }
+    let msg = mail_parser::MessageParser::default()
+        .parse(raw)
+        .ok_or(ParseError::NoHeaders)?;
+    if msg.root_part().headers.is_empty() {
+        return Err(ParseError::NoHeaders);
+    }
+    let view = MessageView::new(&msg);
+    let mut analysis = Analysis {
+        kind: SignalKind::NotASignal,
+        recipients: Vec::new(),
+        original_message_id: view.original.as_ref().and_then(|o| o.message_id.clone()),
+        message_id: view.message_id.clone(),
+        reporting_mta: None,
+    };
+
+    if arf::is_complaint(&view) {
+        let complaint = arf::read(raw, &view);
+        analysis.kind = SignalKind::Complaint;
+        analysis.recipients = complaint
+            .recipients
+            .into_iter()
+            .map(|address| {
+                signal_result(address, Reason::Feedback, complaint.feedback_type.clone())
+            })
+            .collect();
+        return Ok(analysis);
+    }
+
+    let bounce_like = !view.delivery_status.is_empty() || mta::looks_like_bounce(&view);
+    if autoreply::is_auto_reply(&view) && !bounce_like {
+        analysis.kind = SignalKind::AutoReply;
+        analysis.recipients = vec![signal_result(
+            view.from_address.clone(),
+            Reason::Vacation,
+            None,
+        )];
+        return Ok(analysis);
+    }
+
+    let recipients = if bounce_like {
+        bounce_recipients(&view, &mut analysis.reporting_mta)
+    } else {
+        Vec::new()
+    };
+    if recipients.is_empty() {
+        if autoreply::is_auto_reply(&view) {
+            analysis.kind = SignalKind::AutoReply;
+            analysis.recipients = vec![signal_result(
+                view.from_address.clone(),
+                Reason::Vacation,
+                None,
+            )];
+        }
+        return Ok(analysis);
+    }
+    analysis.kind = if recipients.iter().all(|r| r.reason == Reason::Delivered) {
+        SignalKind::Delivered
+    } else {
+        SignalKind::Bounce
+    };
+    analysis.recipients = recipients;
+    Ok(analysis)
+}
+
+fn signal_result(
+    address: String,
+    reason: Reason,
+    feedback_type: Option<String>,
+) -> RecipientResult {
+    RecipientResult {
+        address,
+        status: None,
+        reply_code: None,
+        diagnostic: None,
+        reason,
+        hard: false,
+        action: None,
+        remote_mta: None,
+        command: None,
+        feedback_type,
+    }
+}
+
+/// One failed recipient before classification.
+#[derive(Debug, Default)]
+struct Candidate {
+    address: String,
+    status: Option<String>,
+    diagnostic: String,
+    diagnostic_type: Option<String>,
+    action: Option<String>,
+    remote_mta: Option<String>,
+    /// The prose about this recipient in the human-readable part.
+    block: String,
+}
+
+fn bounce_recipients(
+    view: &MessageView,
+    reporting_mta: &mut Option<String>,
+) -> Vec<RecipientResult> {
+    let section = mta::error_section(&view.report_text).to_string();
+    let text_blocks = mta::scan(view);
+    let mut candidates = dsn_candidates(view, reporting_mta);
+    if candidates.is_empty() {
+        candidates = text_blocks
+            .iter()
+            .map(|b| Candidate {
+                address: b.address.clone(),
+                diagnostic: b.diagnostic.clone(),
+                block: b.diagnostic.clone(),
+                ..Candidate::default()
+            })
+            .collect();
+    } else {
+        // Fill a missing or bare diagnostic from the prose block about the same address.
+        for c in &mut candidates {
+            if let Some(b) = text_blocks.iter().find(|b| b.address == c.address) {
+                c.block.clone_from(&b.diagnostic);
+            }
+            let bare = c.diagnostic.trim().len() < 8 || rules::match_text(&c.diagnostic).is_none();
+            if bare
+                && let Some(b) = text_blocks.iter().find(|b| b.address == c.address)
+                && !b.diagnostic.is_empty()
+            {
+                if c.diagnostic.is_empty() {
+                    c.diagnostic = b.diagnostic.clone();
+                } else {
+                    c.diagnostic = format!("{} {}", c.diagnostic, b.diagnostic);
+                }
+            }
+        }
+    }
+    let context = if candidates.len() == 1 {
+        section.as_str()
+    } else {
+        ""
+    };
+    candidates.into_iter().map(|c| finish(c, context)).collect()
+}
+
+fn dsn_candidates(view: &MessageView, reporting_mta: &mut Option<String>) -> Vec<Candidate> {
+    let mut reports: Vec<dsn::DeliveryStatus> =
+        view.delivery_status.iter().map(|t| dsn::parse(t)).collect();
+    if reports.iter().all(|r| r.recipients.is_empty()) && dsn::looks_like_fields(&view.report_text)
+    {
+        reports = vec![dsn::parse(&view.report_text)];
+    }
+    let mut all = Vec::new();
+    for report in reports {
+        if reporting_mta.is_none() {
+            reporting_mta.clone_from(&report.message.reporting_mta);
+        }
+        for r in report.recipients {
+            let Some(address) = r.address().map(str::to_lowercase) else {
+                continue;
+            };
+            if address.is_empty() {
+                continue;
+            }
+            if let Some(existing) = all
+                .iter_mut()
+                .find(|c: &&mut Candidate| c.address == address)
+            {
+                // The same recipient twice (e.g. text/plain fields beside the real part).
+                if existing.diagnostic.is_empty() {
+                    existing.diagnostic = r.diagnostic_code.unwrap_or_default();
+                }
+                continue;
+            }
+            all.push(Candidate {
+                address,
+                status: r.status,
+                diagnostic: r.diagnostic_code.unwrap_or_default(),
+                diagnostic_type: r.diagnostic_type,
+                action: r.action,
+                remote_mta: r.remote_mta,
+                block: String::new(),
+            });
+        }
+    }
+    // Report failures; a report of deliveries only is kept as such.
+    let failed: Vec<Candidate> = all
+        .iter()
+        .filter(|c| !is_success(c))
+        .map(|c| Candidate {
+            address: c.address.clone(),
+            status: c.status.clone(),
+            diagnostic: c.diagnostic.clone(),
+            diagnostic_type: c.diagnostic_type.clone(),
+            action: c.action.clone(),
+            remote_mta: c.remote_mta.clone(),
+            block: String::new(),
+        })
+        .collect();
+    if failed.is_empty() { all } else { failed }
+}
+
+fn is_success(c: &Candidate) -> bool {
+    matches!(
+        c.action.as_deref(),
+        Some("delivered" | "relayed" | "expanded")
+    ) || c.status.as_deref().is_some_and(|s| s.starts_with("2."))
+}
+
+fn finish(c: Candidate, context: &str) -> RecipientResult {
+    let diag_status = smtp::find_status(&c.diagnostic);
+    // A generic X.0.0 in the Status field says less than a specific code in the reply.
+    let status = match (&c.status, diag_status) {
+        (Some(s), Some(d))
+            if s.ends_with(".0.0") && !d.ends_with(".0.0") && s.get(..1) == d.get(..1) =>
+        {
+            Some(d)
+        }
+        (Some(s), _) => Some(s.clone()),
+        (None, d) => d,
+    };
+    let command = smtp::find_command(&c.diagnostic)
+        .or_else(|| smtp::find_command(&c.block))
+        .or_else(|| smtp::find_command(context));
+    let reason = rules::classify(&Evidence {
+        diagnostic: &c.diagnostic,
+        status: status.as_deref(),
+        action: c.action.as_deref(),
+        diagnostic_type: c.diagnostic_type.as_deref(),
+        command,
+        context,
+    });
+    let status = status.or_else(|| smtp::find_status(context));
+    RecipientResult {
+        hard: reason.is_hard(status.as_deref()),
+        reply_code: smtp::find_reply_code(&c.diagnostic),
+        diagnostic: (!c.diagnostic.trim().is_empty()).then(|| c.diagnostic.trim().to_string()),
+        address: c.address,
+        status,
+        reason,
+        action: c.action,
+        remote_mta: c.remote_mta,
+        command,
+        feedback_type: None,
+    }
+}

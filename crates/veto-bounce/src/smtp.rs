@@ -1,0 +1,201 @@
+//! Reading SMTP facts out of free text: enhanced status codes (RFC 3463), reply codes
+//! (RFC 5321) and the SMTP command a server was answering when it refused.
+
+/// The SMTP stage a refusal happened at, as far as the text tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Command {
+    /// The greeting or the connection itself.
+    Connect,
+    /// `HELO` / `EHLO`.
+    Helo,
+    /// `MAIL FROM`.
+    Mail,
+    /// `RCPT TO`.
+    Rcpt,
+    /// `DATA` or the end of the data.
+    Data,
+}
+
+/// The first enhanced status code (`5.1.1`, `4.7.0`, `2.0.0`) in a text.
+pub fn find_status(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if matches!(b[i], b'2' | b'4' | b'5')
+            && (i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'.'))
+            && b.get(i + 1) == Some(&b'.')
+            && let Some(end) = status_tail(b, i + 2)
+        {
+            return text.get(i..end).map(str::to_string);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// After `C.`: `S.D` with 1–3 digits each; returns the end offset.
+fn status_tail(b: &[u8], start: usize) -> Option<usize> {
+    let subject = digits(b, start)?;
+    if b.get(subject) != Some(&b'.') {
+        return None;
+    }
+    let detail = digits(b, subject + 1)?;
+    // Not part of a longer dotted number (an IP address or a version).
+    match b.get(detail) {
+        Some(c) if c.is_ascii_digit() => None,
+        Some(b'.') if b.get(detail + 1).is_some_and(u8::is_ascii_digit) => None,
+        _ => Some(detail),
+    }
+}
+
+fn digits(b: &[u8], start: usize) -> Option<usize> {
+    let mut end = start;
+    while end < b.len() && b[end].is_ascii_digit() {
+        end += 1;
+    }
+    (end > start && end - start <= 3).then_some(end)
+}
+
+/// The first SMTP reply code (`550`, `421`, `250`) standing on its own in a text.
+pub fn find_reply_code(text: &str) -> Option<u16> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        if matches!(b[i], b'2' | b'4' | b'5')
+            && b[i + 1].is_ascii_digit()
+            && b[i + 2].is_ascii_digit()
+            && (i == 0
+                || matches!(
+                    b[i - 1],
+                    b' ' | b'\t' | b'(' | b':' | b'"' | b'[' | b'\n' | b'<' | b'#'
+                ))
+            && (i + 3 == b.len()
+                || matches!(
+                    b[i + 3],
+                    b' ' | b'-' | b'\t' | b')' | b'\n' | b'\r' | b'"' | b',' | b']'
+                ))
+            && !followed_by_unit(b, i + 3)
+        {
+            let code = u16::from(b[i] - b'0') * 100
+                + u16::from(b[i + 1] - b'0') * 10
+                + u16::from(b[i + 2] - b'0');
+            // 2xx only counts at the very start (a delivered notice), never in prose.
+            if b[i] != b'2' || i == 0 {
+                return Some(code);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `552 bytes`, `400 seconds`: a number with a unit is no reply code.
+fn followed_by_unit(b: &[u8], at: usize) -> bool {
+    let rest = b.get(at..).unwrap_or_default();
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    [
+        &b"bytes"[..],
+        b"byte",
+        b"kb",
+        b"mb",
+        b"seconds",
+        b"second",
+        b"minutes",
+        b"hours",
+        b"days",
+        b"messages",
+        b"recipients",
+    ]
+    .iter()
+    .any(|u| rest.len() >= u.len() && rest[..u.len()].eq_ignore_ascii_case(u))
+}
+
+/// The SMTP command a refusal answered, from phrases such as Postfix's
+/// "(in reply to RCPT TO command)" or Exim's "after RCPT TO:".
+pub fn find_command(text: &str) -> Option<Command> {
+    let lower = text.to_ascii_lowercase();
+    // Ordered: the most specific phrases first.
+    const PHRASES: &[(&str, Command)] = &[
+        ("in reply to rcpt to", Command::Rcpt),
+        ("after rcpt to", Command::Rcpt),
+        ("rcpt to:", Command::Rcpt),
+        ("rcpt to command", Command::Rcpt),
+        ("for rcpt to response", Command::Rcpt),
+        ("[rcpt_to]", Command::Rcpt),
+        ("in reply to mail from", Command::Mail),
+        ("after mail from", Command::Mail),
+        ("mail from command", Command::Mail),
+        ("in reply to end of data", Command::Data),
+        ("after end of data", Command::Data),
+        ("in reply to data", Command::Data),
+        ("after data", Command::Data),
+        ("our final data", Command::Data),
+        ("end of data", Command::Data),
+        ("in reply to helo", Command::Helo),
+        ("in reply to ehlo", Command::Helo),
+        ("after helo", Command::Helo),
+        ("after ehlo", Command::Helo),
+        ("after initial connection", Command::Connect),
+        ("while connected to", Command::Connect),
+        ("greeting", Command::Connect),
+        ("in reply to mail", Command::Mail),
+    ];
+    PHRASES
+        .iter()
+        .find(|(p, _)| lower.contains(p))
+        .map(|(_, c)| *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes() {
+        assert_eq!(
+            find_status("550 5.1.1 <a@b>... User Unknown").as_deref(),
+            Some("5.1.1")
+        );
+        assert_eq!(find_status("(#5.5.0)").as_deref(), Some("5.5.0"));
+        assert_eq!(find_status("host 192.0.2.153 said").as_deref(), None);
+        assert_eq!(find_status("Status: 4.4.7.").as_deref(), Some("4.4.7"));
+        assert_eq!(
+            find_status("5.7.509 Access denied").as_deref(),
+            Some("5.7.509")
+        );
+        assert_eq!(find_status("version 5.1.12.3").as_deref(), None);
+    }
+
+    #[test]
+    fn reply_codes() {
+        assert_eq!(
+            find_reply_code("host mx [192.0.2.1]: 550 5.1.1 unknown"),
+            Some(550)
+        );
+        assert_eq!(
+            find_reply_code("said: 452-4.2.2 The email account"),
+            Some(452)
+        );
+        assert_eq!(find_reply_code("message of 552 bytes"), None);
+        assert_eq!(find_reply_code("192.0.2.250 refused"), None);
+        assert_eq!(find_reply_code("250 2.0.0 OK"), Some(250));
+    }
+
+    #[test]
+    fn commands() {
+        assert_eq!(
+            find_command("(in reply to RCPT TO command)"),
+            Some(Command::Rcpt)
+        );
+        assert_eq!(
+            find_command("SMTP error from remote mail server after MAIL FROM:<a@b>"),
+            Some(Command::Mail)
+        );
+        assert_eq!(
+            find_command("did not like our final DATA:"),
+            Some(Command::Data)
+        );
+        assert_eq!(find_command("User unknown"), None);
+    }
+}

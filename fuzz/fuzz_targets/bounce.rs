@@ -1,0 +1,19 @@
+//! The bounce, complaint and auto-reply reader: never panics on any bytes, and every result
+//! is consistent (hard flags follow the reason, addresses are lower-case).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(analysis) = veto_bounce::analyse(data) {
+        for r in &analysis.recipients {
+            assert_eq!(r.hard, r.reason.is_hard(r.status.as_deref()));
+            assert_eq!(r.address, r.address.to_lowercase());
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = veto_bounce::dsn::parse(text);
+        let _ = veto_bounce::smtp::find_status(text);
+        let _ = veto_bounce::smtp::find_reply_code(text);
+    }
+});
