@@ -48,7 +48,7 @@ pub fn classify_reply(reply: &Reply) -> Classification {
     let text = FoldedText::new(&new);
     let subject = fold(&reply.subject);
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();
-    let language = language::detect(&text.folded).or_else(|| language::detect(&subject_core));
+    let language = language::detect_weighted(&[(&text.folded, 3), (&subject_core, 1)]);
 
     let mut out = Classification {
         class: ReplyClass::Other,

@@ -79,6 +79,13 @@ impl FromStr for Language {
 /// whose common words ([`phrases::Phrases::markers`]) occur most often. `None` when no word of
 /// any table occurs (an empty body, a bare "STOP").
 pub fn detect(folded: &str) -> Option<Language> {
+    detect_weighted(&[(folded, 1)])
+}
+
+/// Like [`detect`] over several texts, each word hit counting its text's weight (the new
+/// text of a reply weighs more than its subject).
+pub fn detect_weighted(texts: &[(&str, usize)]) -> Option<Language> {
+    let folded = texts.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" ");
     let letters = folded.chars().filter(|c| c.is_alphabetic()).count();
     let cyrillic = folded
         .chars()
@@ -87,13 +94,21 @@ pub fn detect(folded: &str) -> Option<Language> {
     if letters > 0 && cyrillic * 2 >= letters {
         return Some(Language::Ru);
     }
-    let words: Vec<&str> = folded
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
+    let words: Vec<(&str, usize)> = texts
+        .iter()
+        .flat_map(|(t, weight)| {
+            t.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .map(move |w| (w, *weight))
+        })
         .collect();
     let mut best: Option<(Language, usize)> = None;
     for table in phrases::TABLES {
-        let hits = words.iter().filter(|w| table.markers.contains(w)).count();
+        let hits: usize = words
+            .iter()
+            .filter(|(w, _)| table.markers.contains(w))
+            .map(|(_, weight)| weight)
+            .sum();
         if hits > 0 && best.is_none_or(|(_, b)| hits > b) {
             best = Some((table.language, hits));
         }
