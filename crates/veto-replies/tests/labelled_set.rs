@@ -49,23 +49,33 @@ fn in_repo_set_meets_the_targets() {
 
 #[test]
 fn held_out_set_meets_the_targets() {
-    if !dir("replies-holdout").exists() {
-        return;
+    // Both held-out sets were scored once before any rule change (figures in
+    // testdata/README.md); the rules were widened afterwards, so these now guard against
+    // regressions rather than measure generalisation.
+    for (name, min) in [("replies-holdout", 80), ("replies-holdout-2", 40)] {
+        let eval = evaluate_dir(&dir(name)).expect("held-out set reads");
+        println!("{name}\n{}", eval.render_table());
+        assert!(
+            eval.messages() >= min,
+            "{name} too small: {}",
+            eval.messages()
+        );
+        assert!(
+            eval.stop_recall() >= 0.99,
+            "{name} stop recall {}",
+            eval.stop_recall()
+        );
+        assert!(
+            eval.stop_false_positive_rate() <= 0.01,
+            "{name} stop FP rate {}",
+            eval.stop_false_positive_rate()
+        );
+        assert!(
+            eval.accuracy() >= 0.90,
+            "{name} accuracy {}",
+            eval.accuracy()
+        );
     }
-    let eval = evaluate_dir(&dir("replies-holdout")).expect("held-out set reads");
-    println!("{}", eval.render_table());
-    assert!(eval.messages() >= 60, "set too small: {}", eval.messages());
-    assert!(
-        eval.stop_recall() >= 0.95,
-        "stop recall {}",
-        eval.stop_recall()
-    );
-    assert!(
-        eval.stop_false_positive_rate() <= 0.02,
-        "stop FP rate {}",
-        eval.stop_false_positive_rate()
-    );
-    assert!(eval.accuracy() >= 0.85, "accuracy {}", eval.accuracy());
 }
 
 #[test]
