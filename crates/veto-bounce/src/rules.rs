@@ -292,7 +292,6 @@ pub static TEXT_RULES: &[TextRule] = &[
             "user not active",
             "the following recipients was undeliverable",
             "message could not be delivered to the following recipients",
-            "recipient address rejected",
         ],
     },
     // A filter at the destination refused the message for this recipient.
@@ -727,6 +726,15 @@ pub static TEXT_RULES: &[TextRule] = &[
             "has suppressed sending",
         ],
     },
+    // A malformed SMTP command or argument (RFC 3463 X.5.x).
+    TextRule {
+        reason: Reason::SyntaxError,
+        phrases: &[
+            "syntax error",
+            "command unrecognized",
+            "bad sequence of commands",
+        ],
+    },
     // The local delivery program failed.
     TextRule {
         reason: Reason::MailerError,
@@ -763,8 +771,8 @@ pub static STATUS_RULES: &[(&str, Reason)] = &[
     ("5.1.9", Reason::SystemError),
     ("5.1.10", Reason::UserUnknown), // Microsoft: RecipientNotFound (RFC 7505 null MX says so in text)
     ("5.2.0", Reason::Filtered),
-    ("5.2.1", Reason::Suspend),
-    ("4.2.1", Reason::Suspend),
+    ("5.2.1", Reason::Filtered),
+    ("4.2.1", Reason::Filtered),
     ("5.2.2", Reason::MailboxFull),
     ("4.2.2", Reason::MailboxFull),
     ("5.2.3", Reason::ExceedLimit),
@@ -881,6 +889,17 @@ pub fn match_text(text: &str) -> Option<Reason> {
         .map(|rule| rule.reason)
 }
 
+/// The row of [`TEXT_RULES`] whose phrase occurs first in table order.
+fn row_of_text(text: &str) -> Option<usize> {
+    if text.is_empty() {
+        return None;
+    }
+    let lower = text.to_lowercase();
+    TEXT_RULES
+        .iter()
+        .position(|rule| rule.phrases.iter().any(|p| phrase_matches(&lower, p)))
+}
+
 /// The reason [`STATUS_RULES`] gives a status code.
 pub fn match_status(status: &str) -> Option<Reason> {
     STATUS_RULES
@@ -895,11 +914,39 @@ pub fn classify(ev: &Evidence<'_>) -> Reason {
     if status.starts_with("2.") || matches!(ev.action, Some("delivered" | "relayed" | "expanded")) {
         return Reason::Delivered;
     }
-    if let Some(reason) = match_text(ev.diagnostic) {
-        return adjust_for_command(reason, ev);
-    }
-    if let Some(reason) = match_status(status) {
-        return reason;
+    // The text and the status code each point at a row of the table; the earlier row wins,
+    // so a specific code (5.7.26) beats a vaguer phrase further down ("rejected"), and a
+    // specific phrase ("mailbox full") beats a code further down. A 5.1.1 is not taken for
+    // "user unknown" when the text says the refusal was about relaying, the sender, a block
+    // or a full mailbox.
+    let text_row = row_of_text(ev.diagnostic);
+    let status_row = match_status(status)
+        .and_then(|r| TEXT_RULES.iter().position(|rule| rule.reason == r))
+        .filter(|&row| {
+            let overridden = TEXT_RULES.get(row).map(|r| r.reason) == Some(Reason::UserUnknown)
+                && text_row.and_then(|t| TEXT_RULES.get(t)).is_some_and(|t| {
+                    matches!(
+                        t.reason,
+                        Reason::NoRelaying
+                            | Reason::Blocked
+                            | Reason::MailboxFull
+                            | Reason::HasMoved
+                            | Reason::Rejected
+                            | Reason::NotAccept
+                    )
+                });
+            !overridden
+        });
+    let row = match (text_row, status_row) {
+        (Some(t), Some(s)) => Some(t.min(s)),
+        (t, s) => t.or(s),
+    };
+    if let Some(rule) = row.and_then(|r| TEXT_RULES.get(r)) {
+        return if Some(rule.reason) == match_status(status) && status_row == row {
+            rule.reason
+        } else {
+            adjust_for_command(rule.reason, ev)
+        };
     }
     if let Some(reason) = match_text(ev.context) {
         return adjust_for_command(reason, ev);
@@ -915,9 +962,13 @@ pub fn classify(ev: &Evidence<'_>) -> Reason {
 /// and recipient filters word a refusal: the message was filtered. In answer to `MAIL FROM`
 /// it is about the sender.
 fn adjust_for_command(reason: Reason, ev: &Evidence<'_>) -> Reason {
-    let non_address_status = ev
+    let address_status = ev
         .status
-        .is_some_and(|s| matches!(s.get(1..3), Some(".2" | ".3" | ".6" | ".7")));
+        .is_some_and(|s| s.get(1..3) == Some(".1") || s.get(1..) == Some(".5.0"));
+    // Only a remote server's reply can be a filter's wording; the reporting server's own
+    // sentence about a recipient it could not find is just that.
+    let non_address_status =
+        !address_status && crate::smtp::find_reply_code(ev.diagnostic).is_some();
     match (reason, ev.command) {
         (Reason::UserUnknown, Some(Command::Mail)) => Reason::Rejected,
         (Reason::UserUnknown, Some(Command::Rcpt)) => Reason::UserUnknown,

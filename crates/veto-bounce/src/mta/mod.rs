@@ -134,7 +134,7 @@ pub fn scan(view: &MessageView) -> Vec<TextRecipient> {
     // Exim and Gmail name the failed addresses in a header: trust it for the list.
     let failed: Vec<String> = view
         .header_all("x-failed-recipients")
-        .flat_map(|v| find_addresses(v))
+        .flat_map(find_addresses)
         .collect();
     if !failed.is_empty() {
         let mut out = Vec::new();
@@ -254,8 +254,10 @@ fn address_blocks(section: &str, exclude: &[String]) -> Vec<TextRecipient> {
     let mut current: Option<usize> = None;
     let mut lines_in_block = 0usize;
     for line in section.lines() {
-        if let Some((addr, rest)) = address_line(line) {
-            if !exclude.contains(&addr) {
+        if let Some((addr, rest)) = address_line(line)
+            && !exclude.contains(&addr)
+        {
+            {
                 let existing = out.iter().position(|r| r.address == addr);
                 match existing {
                     Some(i) => current = Some(i),
