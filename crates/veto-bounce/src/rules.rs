@@ -1013,8 +1013,11 @@ mod tests {
     use super::*;
 
     fn text(d: &str) -> Reason {
+        let status = crate::smtp::find_status(d);
         classify(&Evidence {
             diagnostic: d,
+            status: status.as_deref(),
+            command: crate::smtp::find_command(d),
             ..Evidence::default()
         })
     }
@@ -1029,6 +1032,22 @@ mod tests {
             "is not allowed relaying mail to",
             "relaying mail to * is not allowed"
         ));
+    }
+
+    #[test]
+    fn user_unknown_depends_on_the_stage() {
+        assert_eq!(
+            text("550 User unknown (in reply to RCPT TO command)"),
+            Reason::UserUnknown
+        );
+        assert_eq!(
+            text("550 User unknown (in reply to end of DATA command)"),
+            Reason::Filtered
+        );
+        assert_eq!(
+            text("User some.name not listed in Domino Directory"),
+            Reason::UserUnknown
+        );
     }
 
     #[test]
