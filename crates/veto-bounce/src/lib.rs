@@ -28,8 +28,10 @@ pub mod eval;
 pub mod message;
 pub mod mta;
 pub mod reason;
+pub mod rhost;
 pub mod rules;
 pub mod smtp;
+pub mod wording;
 
 use serde::Serialize;
 
@@ -212,6 +214,8 @@ struct Candidate {
     remote_mta: Option<String>,
     /// The prose about this recipient in the human-readable part.
     block: String,
+    /// A reason the format reader decided from the vendor's own error table.
+    preset: Option<Reason>,
 }
 
 fn bounce_recipients(
@@ -237,7 +241,9 @@ fn bounce_recipients(
             if let Some(b) = text_blocks.iter().find(|b| b.address == c.address) {
                 c.block.clone_from(&b.diagnostic);
             }
-            let bare = c.diagnostic.trim().len() < 8 || rules::match_text(&c.diagnostic).is_none();
+            // Only a missing or empty diagnostic is filled: the prose of a transcript mixes
+            // replies about other recipients and earlier attempts.
+            let bare = c.diagnostic.trim().len() < 8;
             if bare
                 && let Some(b) = text_blocks.iter().find(|b| b.address == c.address)
                 && !b.diagnostic.is_empty()
@@ -255,7 +261,15 @@ fn bounce_recipients(
     } else {
         ""
     };
-    candidates.into_iter().map(|c| finish(c, context)).collect()
+    // Hosts the bounce passed through, for the remote-service rules.
+    let received: Vec<String> = view
+        .header_all("received")
+        .flat_map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    candidates
+        .into_iter()
+        .map(|c| finish(c, context, &received))
+        .collect()
 }
 
 fn dsn_candidates(view: &MessageView, reporting_mta: &mut Option<String>) -> Vec<Candidate> {
@@ -295,6 +309,7 @@ fn dsn_candidates(view: &MessageView, reporting_mta: &mut Option<String>) -> Vec
                 action: r.action,
                 remote_mta: r.remote_mta,
                 block: String::new(),
+                preset: None,
             });
         }
     }
@@ -310,6 +325,7 @@ fn dsn_candidates(view: &MessageView, reporting_mta: &mut Option<String>) -> Vec
             action: c.action.clone(),
             remote_mta: c.remote_mta.clone(),
             block: String::new(),
+            preset: None,
         })
         .collect();
     if failed.is_empty() { all } else { failed }
@@ -322,33 +338,44 @@ fn is_success(c: &Candidate) -> bool {
     ) || c.status.as_deref().is_some_and(|s| s.starts_with("2."))
 }
 
-fn finish(c: Candidate, context: &str) -> RecipientResult {
+fn finish(c: Candidate, context: &str, received: &[String]) -> RecipientResult {
     let diag_status = smtp::find_status(&c.diagnostic);
-    // A generic X.0.0 in the Status field says less than a specific code in the reply.
-    let status = match (&c.status, diag_status) {
-        (Some(s), Some(d))
-            if s.ends_with(".0.0") && !d.ends_with(".0.0") && s.get(..1) == d.get(..1) =>
-        {
-            Some(d)
-        }
-        (Some(s), _) => Some(s.clone()),
-        (None, d) => d,
-    };
+    let reply_code = smtp::find_reply_code(&c.diagnostic);
+    let status = smtp::prefer_status(c.status.as_deref(), diag_status.as_deref(), reply_code);
     let command = smtp::find_command(&c.diagnostic)
         .or_else(|| smtp::find_command(&c.block))
         .or_else(|| smtp::find_command(context));
-    let reason = rules::classify(&Evidence {
-        diagnostic: &c.diagnostic,
-        status: status.as_deref(),
-        action: c.action.as_deref(),
-        diagnostic_type: c.diagnostic_type.as_deref(),
-        command,
-        context,
+    // A service with its own error table (the recipient's domain, the remote server, the
+    // hosts in the diagnostic or the bounce's path) decides first.
+    let destination = c.address.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+    let mut hosts: Vec<&str> = Vec::new();
+    if let Some(r) = c.remote_mta.as_deref() {
+        hosts.extend(r.split([' ', ';', '[', ']']));
+    }
+    hosts.extend(
+        c.diagnostic
+            .split(|ch: char| ch.is_whitespace() || "<>()[]:;,'\"".contains(ch))
+            .filter(|t| t.contains('.') && t.chars().any(|ch| ch.is_ascii_alphabetic())),
+    );
+    hosts.extend(received.iter().map(String::as_str));
+    let by_service = rhost::service(destination, &hosts)
+        .and_then(|s| rhost::reason(s, &c.diagnostic, status.as_deref(), command));
+    let reason = by_service.unwrap_or_else(|| {
+        rules::classify(&Evidence {
+            diagnostic: &c.diagnostic,
+            status: status.as_deref(),
+            reply_code,
+            action: c.action.as_deref(),
+            diagnostic_type: c.diagnostic_type.as_deref(),
+            command,
+            preset: c.preset,
+            context,
+        })
     });
     let status = status.or_else(|| smtp::find_status(context));
     RecipientResult {
         hard: reason.is_hard(status.as_deref()),
-        reply_code: smtp::find_reply_code(&c.diagnostic),
+        reply_code,
         diagnostic: (!c.diagnostic.trim().is_empty()).then(|| c.diagnostic.trim().to_string()),
         address: c.address,
         status,

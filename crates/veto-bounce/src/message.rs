@@ -203,7 +203,21 @@ fn value_text(value: &HeaderValue<'_>) -> String {
             s
         }
         HeaderValue::DateTime(d) => d.to_rfc3339(),
-        HeaderValue::Received(_) | HeaderValue::Empty => String::new(),
+        // The hosts a `Received:` names ("from X by Y"), for the remote-host rules.
+        HeaderValue::Received(r) => {
+            let mut hosts = Vec::new();
+            if let Some(h) = r.from() {
+                hosts.push(h.to_string());
+            }
+            if let Some(h) = r.from_iprev() {
+                hosts.push(h.to_string());
+            }
+            if let Some(h) = r.by() {
+                hosts.push(h.to_string());
+            }
+            hosts.join(" ")
+        }
+        HeaderValue::Empty => String::new(),
     }
 }
 

@@ -57,6 +57,61 @@ fn digits(b: &[u8], start: usize) -> Option<usize> {
     (end > start && end - start <= 3).then_some(end)
 }
 
+/// Chooses between the DSN's `Status:` field and the code found in the remote reply, the way
+/// Sisimai's `status.Prefer` does (BSD 2-Clause): the one whose class agrees with the reply
+/// code; otherwise the field, unless it is vaguer (`X.0.0`, `X.Y.0`, `4.4.7`, `4.7.0`, `5.3.Z`,
+/// `X.5.{1,2,4,5}`) than the reply's code.
+pub fn prefer_status(
+    field: Option<&str>,
+    in_reply: Option<&str>,
+    reply: Option<u16>,
+) -> Option<String> {
+    let (field, found) = match (field, in_reply) {
+        (None, f) => return f.map(str::to_string),
+        (Some(s), None) => return Some(s.to_string()),
+        (Some(s), Some(f)) => (s, f),
+    };
+    if field.len() < 5 {
+        return Some(found.to_string());
+    }
+    if found.len() < 5 {
+        return Some(field.to_string());
+    }
+    let class = |s: &str| s.as_bytes().first().copied();
+    if let Some(r) = reply.and_then(|r| r.to_string().bytes().next())
+        && class(field) != class(found)
+    {
+        if Some(r) == class(field) {
+            return Some(field.to_string());
+        }
+        if Some(r) == class(found) {
+            return Some(found.to_string());
+        }
+    }
+    if field == found {
+        return Some(field.to_string());
+    }
+    let pick_found = if field.contains(".0.0") {
+        !found.contains(".0.0")
+    } else if field.contains(".0") && !found.contains(".0") {
+        true
+    } else if found.contains(".0.0") {
+        false
+    } else if matches!(field, "4.4.7" | "4.7.0")
+        || field.starts_with("5.3.")
+        || [".5.1", ".5.2", ".5.4", ".5.5"]
+            .iter()
+            .any(|p| field.get(1..).is_some_and(|t| t.starts_with(p)))
+    {
+        true
+    } else if field == "5.1.1" {
+        !(found.contains(".0") || found.starts_with("5.5."))
+    } else {
+        field == "5.1.3" && found.starts_with("5.7.")
+    };
+    Some(if pick_found { found } else { field }.to_string())
+}
+
 /// The first SMTP reply code (`550`, `421`, `250`) standing on its own in a text.
 pub fn find_reply_code(text: &str) -> Option<u16> {
     let b = text.as_bytes();
@@ -140,11 +195,49 @@ pub fn find_command(text: &str) -> Option<Command> {
         ("while connected to", Command::Connect),
         ("greeting", Command::Connect),
         ("in reply to mail", Command::Mail),
+        // qmail: "192.0.2.1 does not like recipient."
+        ("does not like recipient", Command::Rcpt),
+        ("does not like sender", Command::Mail),
     ];
     PHRASES
         .iter()
         .find(|(p, _)| lower.contains(p))
         .map(|(_, c)| *c)
+        .or_else(|| command_word(text))
+}
+
+/// An SMTP command written as a word of its own in upper case (a session transcript's
+/// `>>> RCPT To:<a@b>`, `SMTP:RCPT host …`). Of several, the latest stage counts, as in
+/// Sisimai's `smtp/command` reading.
+fn command_word(text: &str) -> Option<Command> {
+    // In the order of the session; the last one found wins.
+    const WORDS: &[(&str, Command)] = &[
+        ("HELO", Command::Helo),
+        ("EHLO", Command::Helo),
+        ("MAIL F", Command::Mail),
+        ("RCPT", Command::Rcpt),
+        ("DATA", Command::Data),
+    ];
+    let b = text.as_bytes();
+    let mut found = None;
+    for (word, command) in WORDS {
+        let mut from = 0;
+        while let Some(at) = text.get(from..).and_then(|t| t.find(word)) {
+            let start = from + at;
+            let end = start + word.len();
+            from = end;
+            let before = start.checked_sub(1).and_then(|i| b.get(i));
+            let after = b.get(end);
+            let glued = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'@');
+            // "MAIL F" ends inside a word ("MAIL FROM"); the others stand alone.
+            if glued(before) || (!word.contains(' ') && glued(after)) {
+                continue;
+            }
+            found = Some(*command);
+            break;
+        }
+    }
+    found
 }
 
 #[cfg(test)]
