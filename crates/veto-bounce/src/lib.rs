@@ -256,6 +256,11 @@ fn bounce_recipients(
             }
         }
     }
+    for c in &mut candidates {
+        if c.preset.is_none() {
+            c.preset = mta::vendor::preset(view, &c.diagnostic);
+        }
+    }
     let context = if candidates.len() == 1 {
         section.as_str()
     } else {
@@ -358,7 +363,9 @@ fn finish(c: Candidate, context: &str, received: &[String]) -> RecipientResult {
             .filter(|t| t.contains('.') && t.chars().any(|ch| ch.is_ascii_alphabetic())),
     );
     hosts.extend(received.iter().map(String::as_str));
+    let settled = c.preset.is_some_and(|p| !rules::is_retried(p));
     let by_service = rhost::service(destination, &hosts)
+        .filter(|_| !settled)
         .and_then(|s| rhost::reason(s, &c.diagnostic, status.as_deref(), command));
     let reason = by_service.unwrap_or_else(|| {
         rules::classify(&Evidence {

@@ -198,6 +198,11 @@ pub fn find_command(text: &str) -> Option<Command> {
         // qmail: "192.0.2.1 does not like recipient."
         ("does not like recipient", Command::Rcpt),
         ("does not like sender", Command::Mail),
+        (" but sender was rejected", Command::Mail),
+        (" but my name was rejected", Command::Helo),
+        (" but greeting failed", Command::Connect),
+        (" failed on data command", Command::Data),
+        (" failed after i sent the message", Command::Data),
     ];
     PHRASES
         .iter()

@@ -8,6 +8,7 @@
 //! [`scan`] reads that shape.
 
 pub mod address;
+pub mod vendor;
 
 use crate::message::MessageView;
 use address::{find_addresses, is_plausible};

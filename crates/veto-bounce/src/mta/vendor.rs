@@ -1,0 +1,149 @@
+//! Reasons that a mail server's own bounce format decides, before the general rules: some
+//! servers write fixed sentences whose meaning their format documents (qmail's
+//! `qmail-remote.c` messages, Google Groups' notice). Recognised by the format's markers,
+//! never by anything about one particular message.
+//!
+//! The sentence lists follow Sisimai's readers `lhost/qmail.go` and `Lhost/GoogleGroups.pm`
+//! (BSD 2-Clause, "azumakuniyuki and sisimai development team"), re-expressed as data.
+
+use crate::message::MessageView;
+use crate::reason::Reason;
+
+/// qmail's sentences and the reason each means (qmail-remote.c, qmail-local.c, the LDAP
+/// patch). Checked in order; the queue give-up notice comes last.
+const QMAIL: &[(&str, Reason)] = &[
+    (" but my name was rejected", Reason::Blocked),
+    ("sorry, i couldn't find any host ", Reason::HostUnknown),
+    ("disk quota exceeded", Reason::MailboxFull),
+    (
+        "message size exceeds fixed maximum message size:",
+        Reason::MesgTooBig,
+    ),
+    (
+        "sorry, i wasn't able to establish an smtp connection",
+        Reason::NetworkError,
+    ),
+    (
+        "sorry. although i'm listed as a best-preference mx or a for that host",
+        Reason::NetworkError,
+    ),
+    (
+        "sorry, i couldn't find a mail exchanger or ip address",
+        Reason::NotAccept,
+    ),
+    (
+        "requested action not taken: mailbox unavailable (not enough free space)",
+        Reason::SystemFull,
+    ),
+    ("no mailbox here by that name", Reason::UserUnknown),
+    (
+        "the message exeeded the maximum size the user accepts",
+        Reason::ExceedLimit,
+    ),
+    ("mailaddress is administrativ", Reason::Suspend),
+    ("automatic homedir creator crashed", Reason::SystemError),
+    ("illegal value in ldap attribute", Reason::SystemError),
+    (
+        "ldap attribute is not given but mandatory",
+        Reason::SystemError,
+    ),
+    (
+        "timeout while performing search on ldap server",
+        Reason::SystemError,
+    ),
+    (
+        "too many results returned but needs to be unique",
+        Reason::SystemError,
+    ),
+    ("error while executing qmail-forward", Reason::SystemError),
+    (
+        "temporary error in automatic homedir creation",
+        Reason::SystemError,
+    ),
+    ("temporary failure in ldap lookup", Reason::SystemError),
+    ("unable to contact ldap server", Reason::SystemError),
+    ("unable to login into ldap server", Reason::SystemError),
+    (
+        "bad interpreter: no such file or directory",
+        Reason::SystemError,
+    ),
+    ("system error", Reason::SystemError),
+    (
+        "this message has been in the queue too long.",
+        Reason::Expired,
+    ),
+];
+
+/// Exchange Online (Office 365) status codes whose meaning Microsoft's NDR documentation
+/// fixes ("Email non-delivery reports and SMTP errors in Exchange Online").
+const EXCHANGE_ONLINE: &[(&str, Reason)] = &[
+    ("5.1.0", Reason::UserUnknown),
+    ("5.1.1", Reason::UserUnknown),
+    ("5.1.10", Reason::UserUnknown),
+    ("5.1.351", Reason::UserUnknown),
+    ("5.2.2", Reason::MailboxFull),
+    ("5.4.312", Reason::NetworkError),
+    ("5.4.316", Reason::Expired),
+];
+
+/// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
+/// hosts in the bounce's path.
+fn is_exchange_online(view: &MessageView) -> bool {
+    view.headers.iter().any(|(n, v)| {
+        n.starts_with("x-ms-exchange-")
+            || (n == "received"
+                && (v.contains(".prod.outlook.com") || v.contains(".protection.outlook.com")))
+    })
+}
+
+/// Markers of a qmail (or qmail clone) bounce.
+fn is_qmail(view: &MessageView) -> bool {
+    let subject = view.subject.trim();
+    subject.eq_ignore_ascii_case("failure notice")
+        || view.report_text.contains("Hi. This is the qmail")
+}
+
+/// Markers of a Google Groups refusal.
+fn is_google_groups(view: &MessageView) -> bool {
+    view.from_full.contains("mailer-daemon@googlemail.com")
+        && view.subject.contains("Delivery Status Notification")
+        && view.header("x-failed-recipients").is_some()
+        && view.header("x-google-smtp-source").is_some()
+}
+
+/// The reason the bounce's format decides for a recipient with this diagnostic, if any.
+pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
+    if is_google_groups(view) {
+        // The notice lists four possible causes ("* You might have spelled …"): the post was
+        // refused (missing group, or no permission to post).
+        let bullets = super::error_section(&view.report_text)
+            .lines()
+            .filter(|l| l.trim_start().starts_with('*'))
+            .count();
+        return Some(if bullets == 4 {
+            Reason::Rejected
+        } else {
+            Reason::OnHold
+        });
+    }
+    if is_exchange_online(view)
+        && let Some(status) = crate::smtp::find_status(diagnostic)
+        && let Some((_, r)) = EXCHANGE_ONLINE.iter().find(|(c, _)| *c == status)
+    {
+        return Some(*r);
+    }
+    if is_qmail(view) {
+        let lower = diagnostic.to_lowercase();
+        // A recipient refusal followed by the give-up notice: the remote reply decides.
+        if lower.contains(" does not like recipient.")
+            && lower.contains("this message has been in the queue too long.")
+        {
+            return None;
+        }
+        return QMAIL
+            .iter()
+            .find(|(p, _)| lower.contains(p))
+            .map(|(_, r)| *r);
+    }
+    None
+}
