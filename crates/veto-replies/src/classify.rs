@@ -28,6 +28,7 @@
 //!    stop word ("unsubscribe", "REMOVE", "Abmelden", "BAJA", "Отписка") is a stop request
 //!    whatever the body says.
 
+use crate::compose::{self, CueClass};
 use crate::fold::fold;
 use crate::language::{self, Language};
 use crate::message::Reply;
@@ -104,7 +105,16 @@ pub fn classify_reply(reply: &Reply) -> Classification {
         (Category::OutOfOffice, ReplyClass::OutOfOffice),
         (Category::AutoReply, ReplyClass::AutoReply),
     ] {
-        let hits = r.find(category, &text.folded);
+        let mut hits = r.find(category, &text.folded);
+        let cue = match category {
+            Category::WrongPerson => Some(CueClass::WrongPerson),
+            Category::NotInterested => Some(CueClass::NotInterested),
+            Category::Interested => Some(CueClass::Interested),
+            _ => None,
+        };
+        if let Some(c) = cue {
+            hits.extend(compose::class_hits(c, &text.folded));
+        }
         if let Some(hit) = hits.first() {
             out.class = class;
             out.evidence = text.evidence(Some(hit));
@@ -228,7 +238,7 @@ fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str)
 /// Stop matches that no negation or non-stop phrase covers.
 fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
     let negations = r.find(Category::NotStop, folded);
-    r.find(Category::Stop, folded)
+    compose::stop_hits(folded)
         .into_iter()
         .filter(|h| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
         .collect()

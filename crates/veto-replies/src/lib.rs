@@ -13,7 +13,11 @@
 //! # Layout
 //! - [`message`] — raw bytes → subject, date, headers, body text (HTML converted).
 //! - [`strip`] — the quote and signature stripper, [`new_text`].
-//! - [`phrases`] — every phrase table, one per language (the only place rules live).
+//! - [`cues`] — the cue tables, one per language: word families (stems) whose combinations
+//!   within a sentence make an intent (stop, not interested, wrong person, interested);
+//!   `compose` applies them.
+//! - [`phrases`] — the phrase tables, one per language: fixed idioms, auto-reply and bounce
+//!   wording, quote headers, sign-offs and return-date words.
 //! - `rules` — the tables compiled into regular expressions; `fold` — text folding.
 //! - [`language`] — [`Language`] and telling which one a reply is in.
 //! - [`classify`] — the decision order ([`classify()`], [`classify_reply`]).
@@ -22,6 +26,8 @@
 #![forbid(unsafe_code)]
 
 pub mod classify;
+mod compose;
+pub mod cues;
 pub mod eval;
 mod fold;
 pub mod language;

@@ -12,7 +12,6 @@ use crate::phrases::{self, Phrases};
 /// A kind of phrase the classifier looks for in the new text of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
-    Stop,
     NotStop,
     NotInterested,
     WrongPerson,
@@ -24,7 +23,6 @@ pub enum Category {
 /// One language's compiled table.
 pub struct LangRules {
     pub language: Language,
-    stop: Option<Regex>,
     not_stop: Option<Regex>,
     not_interested: Option<Regex>,
     wrong_person: Option<Regex>,
@@ -47,7 +45,6 @@ pub struct LangRules {
 impl LangRules {
     fn category(&self, c: Category) -> Option<&Regex> {
         match c {
-            Category::Stop => self.stop.as_ref(),
             Category::NotStop => self.not_stop.as_ref(),
             Category::NotInterested => self.not_interested.as_ref(),
             Category::WrongPerson => self.wrong_person.as_ref(),
@@ -122,7 +119,6 @@ pub fn alternation(patterns: &[&str]) -> Result<Option<Regex>, String> {
 fn compile_lang(p: &Phrases) -> Result<LangRules, String> {
     Ok(LangRules {
         language: p.language,
-        stop: alternation(p.stop)?,
         not_stop: alternation(p.not_stop)?,
         not_interested: alternation(p.not_interested)?,
         wrong_person: alternation(p.wrong_person)?,

@@ -1,0 +1,563 @@
+//! The compositional matcher: the cue tables of [`crate::cues`] applied to the tokens of each
+//! sentence of a folded text.
+//!
+//! A text is cut into sentences (at `.`, `!`, `?`, `;`, `:` and line-like breaks) and each
+//! sentence into tokens (runs of letters and digits; `n't` becomes a token `not`). A *cue* is a
+//! short token pattern:
+//!
+//! - elements are separated by spaces and must follow one another;
+//! - an element is one or more alternatives separated by `|`; an alternative is a glob over
+//!   one token where `*` stands for any run of letters (`unsubscri*`, `quit*me`, `*mail*`);
+//! - `~N` between two elements lets up to `N` other tokens stand between them
+//!   (`take ~2 off` matches "take me off", "take my address off").
+//!
+//! Cues are folded like message text when compiled, so tables are written naturally.
+//! Intent rules combine cues inside one sentence within a small window of tokens: a removal
+//! verb near a "me / my address / your list" object, a cease verb before a contacting verb, a
+//! negation before a contacting verb with "again / any more", and so on (see [`stop_hits`]).
+
+use std::sync::LazyLock;
+
+use crate::cues::{self, Cues};
+use crate::fold::fold;
+use crate::language::Language;
+use crate::rules::Hit;
+
+/// How many tokens may separate the parts of an intent (verb and object, negation and verb).
+const WINDOW: usize = 6;
+
+/// One token of a folded text, with its byte span in that text.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Conjunctions that start a new clause: no intent is composed across them ("I don't want to
+/// unsubscribe, but write less often"). French "mais" is left out: it is Portuguese "more".
+const CLAUSE_BREAKS: &[&str] = &[
+    "but",
+    "however",
+    "although",
+    "aber",
+    "sondern",
+    "jedoch",
+    "pero",
+    "sino",
+    "porem",
+    "ma",
+    "pero",
+    "maar",
+    "но",
+    "однако",
+];
+
+/// The clauses of a folded text (sentences cut at [`CLAUSE_BREAKS`]), each a list of tokens.
+pub fn sentences(folded: &str) -> Vec<Vec<Token>> {
+    let mut out = Vec::new();
+    for s in raw_sentences(folded) {
+        let mut clause = Vec::new();
+        for t in s {
+            if CLAUSE_BREAKS.contains(&t.text.as_str()) {
+                if !clause.is_empty() {
+                    out.push(std::mem::take(&mut clause));
+                }
+            } else {
+                clause.push(t);
+            }
+        }
+        if !clause.is_empty() {
+            out.push(clause);
+        }
+    }
+    out
+}
+
+/// The sentences of a folded text, each a list of tokens.
+fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
+    let mut out: Vec<Vec<Token>> = Vec::new();
+    let mut sentence: Vec<Token> = Vec::new();
+    let mut current = String::new();
+    let mut start = 0usize;
+    let mut prev_sep_apostrophe = false;
+    let mut sep_apostrophe = false;
+    let flush = |current: &mut String,
+                 start: usize,
+                 end: usize,
+                 sentence: &mut Vec<Token>,
+                 apostrophe_before: bool| {
+        if current.is_empty() {
+            return;
+        }
+        // "don't" → "don" "not"; "can't" → "can" "not".
+        let text = std::mem::take(current);
+        let negated = apostrophe_before
+            && text == "t"
+            && sentence.last().is_some_and(|t| t.text.ends_with('n'));
+        sentence.push(Token {
+            text: if negated { "not".to_string() } else { text },
+            start,
+            end,
+        });
+    };
+    for (i, c) in folded.char_indices() {
+        if c.is_alphanumeric() {
+            if current.is_empty() {
+                start = i;
+                prev_sep_apostrophe = sep_apostrophe;
+            }
+            current.push(c);
+            continue;
+        }
+        flush(&mut current, start, i, &mut sentence, prev_sep_apostrophe);
+        sep_apostrophe = c == '\'';
+        if matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '¿' | '¡' | '|') && !sentence.is_empty()
+        {
+            out.push(std::mem::take(&mut sentence));
+        }
+    }
+    flush(
+        &mut current,
+        start,
+        folded.len(),
+        &mut sentence,
+        prev_sep_apostrophe,
+    );
+    if !sentence.is_empty() {
+        out.push(sentence);
+    }
+    out
+}
+
+/// One alternative of a cue element: a glob over a token.
+#[derive(Debug, Clone)]
+struct Glob(Vec<String>);
+
+impl Glob {
+    fn new(s: &str) -> Glob {
+        Glob(s.split('*').map(str::to_string).collect())
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        let parts = &self.0;
+        let Some((first, rest)) = parts.split_first() else {
+            return false;
+        };
+        if rest.is_empty() {
+            return token == first;
+        }
+        let Some(mut remaining) = token.strip_prefix(first.as_str()) else {
+            return false;
+        };
+        let Some((last, middle)) = rest.split_last() else {
+            return false;
+        };
+        for part in middle {
+            match remaining.find(part.as_str()) {
+                Some(i) => remaining = remaining.get(i + part.len()..).unwrap_or_default(),
+                None => return false,
+            }
+        }
+        remaining.len() >= last.len() && remaining.ends_with(last.as_str())
+    }
+}
+
+/// One element of a cue: its alternatives and how many tokens may come before it (after the
+/// previous element).
+#[derive(Debug, Clone)]
+struct Element {
+    alternatives: Vec<Glob>,
+    gap: usize,
+}
+
+/// A compiled cue.
+#[derive(Debug, Clone)]
+pub struct Cue {
+    elements: Vec<Element>,
+}
+
+impl Cue {
+    /// Compiles a cue written as described in the module documentation.
+    pub fn new(pattern: &str) -> Cue {
+        let mut elements = Vec::new();
+        let mut gap = 0usize;
+        for part in fold(pattern).split(' ') {
+            if part.is_empty() {
+                continue;
+            }
+            if let Some(n) = part.strip_prefix('~') {
+                gap = n.parse().unwrap_or(0);
+                continue;
+            }
+            elements.push(Element {
+                alternatives: part.split('|').map(Glob::new).collect(),
+                gap,
+            });
+            gap = 0;
+        }
+        Cue { elements }
+    }
+
+    /// The first match starting at token `at`: the index one past its last token.
+    fn match_at(&self, tokens: &[Token], at: usize) -> Option<usize> {
+        fn go(elements: &[Element], tokens: &[Token], pos: usize, first: bool) -> Option<usize> {
+            let Some((e, rest)) = elements.split_first() else {
+                return Some(pos);
+            };
+            let gap = if first { 0 } else { e.gap };
+            for p in pos..=pos.saturating_add(gap) {
+                let t = tokens.get(p)?;
+                if e.alternatives.iter().any(|g| g.matches(&t.text))
+                    && let Some(end) = go(rest, tokens, p + 1, false)
+                {
+                    return Some(end);
+                }
+            }
+            None
+        }
+        if self.elements.is_empty() {
+            return None;
+        }
+        go(&self.elements, tokens, at, true)
+    }
+
+    /// Every match in a sentence, as token ranges `[start, end)`.
+    fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
+        (0..tokens.len())
+            .filter_map(|i| self.match_at(tokens, i).map(|end| (i, end)))
+            .collect()
+    }
+}
+
+/// A list of cues.
+#[derive(Debug, Clone, Default)]
+pub struct CueSet(Vec<Cue>);
+
+impl CueSet {
+    fn new(patterns: &[&str]) -> CueSet {
+        CueSet(patterns.iter().map(|p| Cue::new(p)).collect())
+    }
+
+    /// Every match of every cue, as token ranges.
+    fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = self.0.iter().flat_map(|c| c.find(tokens)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn any(&self, tokens: &[Token]) -> bool {
+        !self.find(tokens).is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One language's compiled cue table.
+pub struct LangCues {
+    pub language: Language,
+    unsubscribe: CueSet,
+    remove_verb: CueSet,
+    remove_object: CueSet,
+    me_object: CueSet,
+    not_remove_object: CueSet,
+    cease: CueSet,
+    contact_verb: CueSet,
+    contact_noun: CueSet,
+    no_more: CueSet,
+    negation: CueSet,
+    again: CueSet,
+    receive: CueSet,
+    desire: CueSet,
+    bare: CueSet,
+    politeness: CueSet,
+    block_before: CueSet,
+    block_after: CueSet,
+    veto: CueSet,
+    not_interested: CueSet,
+    wrong_person: CueSet,
+    interested: CueSet,
+}
+
+fn compile(c: &Cues) -> LangCues {
+    LangCues {
+        language: c.language,
+        unsubscribe: CueSet::new(c.unsubscribe),
+        remove_verb: CueSet::new(c.remove_verb),
+        remove_object: CueSet::new(c.remove_object),
+        me_object: CueSet::new(c.me_object),
+        not_remove_object: CueSet::new(c.not_remove_object),
+        cease: CueSet::new(c.cease),
+        contact_verb: CueSet::new(c.contact_verb),
+        contact_noun: CueSet::new(c.contact_noun),
+        no_more: CueSet::new(c.no_more),
+        negation: CueSet::new(c.negation),
+        again: CueSet::new(c.again),
+        receive: CueSet::new(c.receive),
+        desire: CueSet::new(c.desire),
+        bare: CueSet::new(c.bare),
+        politeness: CueSet::new(c.politeness),
+        block_before: CueSet::new(c.block_before),
+        block_after: CueSet::new(c.block_after),
+        veto: CueSet::new(c.veto),
+        not_interested: CueSet::new(c.not_interested),
+        wrong_person: CueSet::new(c.wrong_person),
+        interested: CueSet::new(c.interested),
+    }
+}
+
+static CUES: LazyLock<Vec<LangCues>> =
+    LazyLock::new(|| cues::TABLES.iter().map(|c| compile(c)).collect());
+
+/// The compiled cue tables.
+pub fn cues() -> &'static [LangCues] {
+    &CUES
+}
+
+/// Whether any match of `set` lies within `window` tokens of the token range `[s, e)` (before
+/// or after, not overlapping it).
+fn near(set: &[(usize, usize)], s: usize, e: usize, before: usize, after: usize) -> bool {
+    set.iter()
+        .any(|&(a, b)| (b <= s && s - b <= before) || (a >= e && a - e <= after))
+}
+
+fn hit(language: Language, tokens: &[Token], s: usize, e: usize) -> Option<Hit> {
+    let first = tokens.get(s)?;
+    let last = tokens.get(e.checked_sub(1)?)?;
+    Some(Hit {
+        language,
+        start: first.start,
+        end: last.end,
+    })
+}
+
+/// A stop cue at `[s, e)` is blocked by a negation or "I'll do it myself" cue just before or
+/// after it, in any language ("I don't want to unsubscribe", "no need to remove me", "I'll unsubscribe myself").
+fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
+    cues().iter().any(|l| {
+        let before = l.block_before.find(tokens);
+        near(&before, s, e, 0, 0)
+            || near(&l.block_after.find(tokens), s, e, 0, 0)
+            || before.iter().any(|&(a, b)| a <= s && b >= e)
+    })
+}
+
+/// Stop requests found by composition, every language, in text order.
+///
+/// Within one sentence:
+/// - (a) an unsubscribe-family word ("unsubscribe", "abmelden", "darse de baja", "отписать…");
+/// - (b) a removal verb with a "me" object within two tokens or a list/address object within
+///   the window ("remove me", "löschen Sie meine Adresse aus Ihrem Verteiler"), unless the
+///   object is something else (an attachment, the cc line);
+/// - (c) a cease verb followed by a contacting verb or noun ("stop emailing", "deje de
+///   escribirme", "перестаньте писать"); a negation before a contacting verb with "again /
+///   any more" or a "me" object ("don't email me again", "ne me contactez plus", "больше не
+///   пишите"); "no more" with a contact noun ("no more emails", "keine E-Mails mehr"); a
+///   negated wish to receive ("I don't want to receive", "ne veux plus recevoir");
+/// - (d) the whole text, politeness words aside, is a bare stop word ("STOP", "remove",
+///   "baja", "стоп").
+///
+/// Every cue can be blocked by a negation or self-service cue right before or after it.
+pub fn stop_hits(folded: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let sents = sentences(folded);
+    let total_tokens: usize = sents.iter().map(Vec::len).sum();
+    let vetoed: Vec<bool> = sents
+        .iter()
+        .map(|t| cues().iter().any(|l| l.veto.any(t)))
+        .collect();
+    for l in cues() {
+        for (tokens, _) in sents.iter().zip(&vetoed).filter(|(_, v)| !**v) {
+            let push = |s: usize, e: usize, hits: &mut Vec<Hit>| {
+                if !blocked(tokens, s, e)
+                    && let Some(h) = hit(l.language, tokens, s, e)
+                {
+                    hits.push(h);
+                }
+            };
+            // (a)
+            for (s, e) in l.unsubscribe.find(tokens) {
+                push(s, e, &mut hits);
+            }
+            // (b)
+            let objects = l.remove_object.find(tokens);
+            let me = l.me_object.find(tokens);
+            let not_objects = l.not_remove_object.find(tokens);
+            for (s, e) in l.remove_verb.find(tokens) {
+                let object = near(&objects, s, e, WINDOW, WINDOW)
+                    || near(&me, s, e, 2, 2)
+                    || objects.iter().any(|&(a, b)| a <= s && b >= e);
+                let other = near(&not_objects, s, e, 0, 3);
+                if object && !other {
+                    push(s, e, &mut hits);
+                }
+            }
+            // (c)
+            let contact_verbs = l.contact_verb.find(tokens);
+            let contact_nouns = l.contact_noun.find(tokens);
+            for (s, e) in l.cease.find(tokens) {
+                if near(&contact_verbs, s, e, 0, WINDOW)
+                    || near(&contact_nouns, s, e, 0, 4)
+                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e)
+                {
+                    push(s, e, &mut hits);
+                }
+            }
+            let negations = l.negation.find(tokens);
+            let again = l.again.find(tokens);
+            let desire = l.desire.find(tokens);
+            for &(s, e) in &contact_verbs {
+                let close = near(&negations, s, e, 1, 0);
+                let before = near(&negations, s, e, 4, 0);
+                let after = near(&negations, s, e, 0, 4);
+                let more = near(&again, s, e, 4, WINDOW);
+                if (close && (more || near(&me, s, e, 2, 1)))
+                    || (before && (more || near(&desire, s, e, 2, 0)))
+                    || (after && near(&again, s, e, 0, WINDOW))
+                {
+                    push(s, e, &mut hits);
+                }
+            }
+            for (s, e) in l.no_more.find(tokens) {
+                if near(&contact_nouns, s, e, 3, 3)
+                    || contact_nouns.iter().any(|&(a, b)| a > s && b < e)
+                {
+                    push(s, e, &mut hits);
+                }
+            }
+            for (s, e) in l.receive.find(tokens) {
+                let negated = near(&negations, s, e, 5, 2);
+                let wish = near(&desire, s, e, 4, 0);
+                let more = near(&again, s, e, 5, WINDOW);
+                if negated && (wish || more) {
+                    push(s, e, &mut hits);
+                }
+            }
+        }
+        // (d)
+        if total_tokens <= 6 && !l.bare.is_empty() {
+            let all: Vec<Token> = sents.iter().flatten().cloned().collect();
+            let polite = l.politeness.find(&all);
+            let rest: Vec<Token> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !polite.iter().any(|&(a, b)| a <= *i && *i < b))
+                .map(|(_, t)| t.clone())
+                .collect();
+            if !rest.is_empty()
+                && l.bare
+                    .find(&rest)
+                    .iter()
+                    .any(|&(a, b)| a == 0 && b == rest.len())
+                && let Some(h) = hit(l.language, &all, 0, all.len())
+            {
+                hits.push(h);
+            }
+        }
+    }
+    hits.sort_by_key(|h| (h.start, h.end));
+    hits
+}
+
+/// The classes found by the cue tables other than stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueClass {
+    NotInterested,
+    WrongPerson,
+    Interested,
+}
+
+/// Matches of one class's cues, every language, in text order.
+pub fn class_hits(class: CueClass, folded: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for tokens in sentences(folded) {
+        for l in cues() {
+            let set = match class {
+                CueClass::NotInterested => &l.not_interested,
+                CueClass::WrongPerson => &l.wrong_person,
+                CueClass::Interested => &l.interested,
+            };
+            for (s, e) in set.find(&tokens) {
+                if let Some(h) = hit(l.language, &tokens, s, e) {
+                    hits.push(h);
+                }
+            }
+        }
+    }
+    hits.sort_by_key(|h| (h.start, h.end));
+    hits
+}
+
+/// Whether a cue set of a language matches anywhere (used by tests).
+#[cfg(test)]
+fn matches(pattern: &str, text: &str) -> bool {
+    let cue = CueSet::new(&[pattern]);
+    sentences(&fold(text)).iter().any(|t| cue.any(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_negation() {
+        let s = sentences(&fold("Please don't e-mail me again. Thanks!"));
+        let words: Vec<Vec<&str>> = s
+            .iter()
+            .map(|t| t.iter().map(|t| t.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                vec!["please", "don", "not", "e", "mail", "me", "again"],
+                vec!["thanks"]
+            ]
+        );
+    }
+
+    #[test]
+    fn globs_and_gaps() {
+        assert!(matches("unsubscri*", "I want to UNSUBSCRIBE now"));
+        assert!(matches("take ~2 off", "take my address off"));
+        assert!(!matches("take ~1 off", "take my address off"));
+        assert!(matches("quit*me", "Quítenme de la lista"));
+        assert!(matches("un*scri*b*", "unsuscribe"));
+        assert!(!matches("quit*me", "quitar"));
+        assert!(matches("a|b c", "x b c"));
+    }
+
+    #[test]
+    fn stop_compositions() {
+        for t in [
+            "Please take my address off whatever list you're pulling from.",
+            "STOP EMAILING ME",
+            "pls remove",
+            "unsubscibe me please",
+            "Can you stop sending me these? Thanks.",
+            "Перестаньте мне писать.",
+            "Deje de enviarme correos",
+            "Ne me contactez plus.",
+            "Ich möchte keine weiteren Nachrichten von Ihnen erhalten.",
+            "Haal mij alsjeblieft uit jullie mailinglijst.",
+        ] {
+            assert!(!stop_hits(&fold(t)).is_empty(), "{t}");
+        }
+        for t in [
+            "I don't want to unsubscribe, just send less.",
+            "Stop by our booth next week.",
+            "Could you remove the attachment? It won't open.",
+            "I'll unsubscribe myself.",
+            "We stopped using Apollo last month.",
+            "No need to remove me, just not now.",
+        ] {
+            assert!(
+                stop_hits(&fold(t)).is_empty(),
+                "{t} {:?}",
+                stop_hits(&fold(t))
+            );
+        }
+    }
+}
