@@ -53,8 +53,35 @@ const CLAUSE_BREAKS: &[&str] = &[
     "однако",
 ];
 
-/// The clauses of a folded text (sentences cut at [`CLAUSE_BREAKS`]), each a list of tokens.
+/// Clauses longer than this many tokens are read as overlapping chunks of this length, every
+/// [`CHUNK_STEP`] tokens: every rule is local (a few tokens), and matching stays linear in
+/// the length of a text without punctuation.
+const CHUNK: usize = 64;
+const CHUNK_STEP: usize = 48;
+
+/// The clauses of a folded text (sentences cut at [`CLAUSE_BREAKS`], long ones chunked), each
+/// a list of tokens.
 pub fn sentences(folded: &str) -> Vec<Vec<Token>> {
+    let mut out = Vec::new();
+    for clause in clauses(folded) {
+        if clause.len() <= CHUNK {
+            out.push(clause);
+            continue;
+        }
+        let mut start = 0;
+        while start < clause.len() {
+            let end = (start + CHUNK).min(clause.len());
+            out.push(clause.get(start..end).unwrap_or_default().to_vec());
+            if end == clause.len() {
+                break;
+            }
+            start += CHUNK_STEP;
+        }
+    }
+    out
+}
+
+fn clauses(folded: &str) -> Vec<Vec<Token>> {
     let mut out = Vec::new();
     for s in raw_sentences(folded) {
         let mut clause = Vec::new();
@@ -345,6 +372,26 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
     })
 }
 
+/// A text of at most this many tokens may hold a bare stop word as one of its sentences
+/// ("I want nothing more to do with you. Stop.").
+const SHORT_TEXT: usize = 25;
+
+/// Whether a sentence, politeness words aside, is one of the language's bare stop words.
+fn bare(l: &LangCues, tokens: &[Token]) -> bool {
+    let polite = l.politeness.find(tokens);
+    let rest: Vec<Token> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !polite.iter().any(|&(a, b)| a <= *i && *i < b))
+        .map(|(_, t)| t.clone())
+        .collect();
+    !rest.is_empty()
+        && l.bare
+            .find(&rest)
+            .iter()
+            .any(|&(a, b)| a == 0 && b == rest.len())
+}
+
 /// Stop requests found by composition, every language, in text order.
 ///
 /// Within one sentence:
@@ -388,7 +435,9 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
             let not_objects = l.not_remove_object.find(tokens);
             for (s, e) in l.remove_verb.find(tokens) {
                 let object = near(&objects, s, e, WINDOW, WINDOW)
-                    || near(&me, s, e, 2, 2)
+                    || me
+                        .iter()
+                        .any(|&(a, b)| a + 2 >= s && b <= e + 2 && a < e + 2)
                     || objects.iter().any(|&(a, b)| a <= s && b >= e);
                 let other = near(&not_objects, s, e, 0, 3);
                 if object && !other {
@@ -437,7 +486,16 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                 }
             }
         }
-        // (d)
+        // (d): the whole text, or one sentence of a short text, is a bare stop word.
+        if total_tokens <= SHORT_TEXT && !l.bare.is_empty() {
+            for tokens in &sents {
+                if bare(l, tokens) {
+                    if let Some(h) = hit(l.language, tokens, 0, tokens.len()) {
+                        hits.push(h);
+                    }
+                }
+            }
+        }
         if total_tokens <= 6 && !l.bare.is_empty() {
             let all: Vec<Token> = sents.iter().flatten().cloned().collect();
             let polite = l.politeness.find(&all);
@@ -459,6 +517,7 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
         }
     }
     hits.sort_by_key(|h| (h.start, h.end));
+    hits.dedup();
     hits
 }
 
@@ -488,6 +547,7 @@ pub fn class_hits(class: CueClass, folded: &str) -> Vec<Hit> {
         }
     }
     hits.sort_by_key(|h| (h.start, h.end));
+    hits.dedup();
     hits
 }
 
