@@ -489,10 +489,10 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
         // (d): the whole text, or one sentence of a short text, is a bare stop word.
         if total_tokens <= SHORT_TEXT && !l.bare.is_empty() {
             for tokens in &sents {
-                if bare(l, tokens) {
-                    if let Some(h) = hit(l.language, tokens, 0, tokens.len()) {
-                        hits.push(h);
-                    }
+                if bare(l, tokens)
+                    && let Some(h) = hit(l.language, tokens, 0, tokens.len())
+                {
+                    hits.push(h);
                 }
             }
         }
