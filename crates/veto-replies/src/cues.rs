@@ -66,6 +66,7 @@ pub const EN: Cues = Cues {
         "be|get|been|being removed",
         "dnc",
         "cease and desist",
+        "ask|asked|asking|told|tell|telling|request|requested ~3 stop|remove",
         "as|to|for spam|junk|spammer",
         "this is|s ~1 spam",
         "off ~3 list|lists|mailing|database|distribution",
@@ -82,12 +83,13 @@ pub const EN: Cues = Cues {
         "list|lists|mailing*|database|databases|db|crm|distribution|sequence|sequences|cadence|cadences|system|records|contacts|outreach|newsletter*|campaign*|mailer|spreadsheet",
         "my ~1 email|emails|address|details|data|info|information|contact|name|number|e",
         "this ~1 address|email",
+        "all|any ~2 data|information|details|records",
     ],
     me_object: &["me|us|myself"],
     not_remove_object: &[
         "attachment|attachments|file|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|document|pdf",
     ],
-    cease: &["stop|quit|cease|enough|refrain|abstain|desist"],
+    cease: &["stop|stopped|stopping|quit|quitting|cease|enough|refrain|abstain|desist"],
     contact_verb: &[
         "*mailing|contacting|sending|writing|messaging|spamming|bugging|bothering|pestering|harassing|hounding|following|reaching|texting|calling",
         "email|emails|mail|contact|write|message|send|spam|text|bother|reach|pester|harass|solicit|call",
@@ -214,7 +216,7 @@ pub const DE: Cues = Cues {
     ],
     remove_object: &[
         "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste",
-        "meine|meinen ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
+        "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
     ],
     me_object: &["mich|uns"],
     not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin"],
@@ -395,7 +397,7 @@ pub const ES: Cues = Cues {
         "dad*me ~2 baja",
         "unsubscribe",
     ],
-    remove_verb: &["elimin*|quit*|borr*|exclu*|retir*|suprim*|remov*"],
+    remove_verb: &["elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*"],
     remove_object: &[
         "lista|listas|base|bases|mailing*|registros|bbdd|crm|difusion|envios|newsletter*|agenda|contactos",
         "mi|mis ~1 correo|direccion|email|mail|e|datos|contacto|nombre",
@@ -481,7 +483,7 @@ pub const PT: Cues = Cues {
         "sair ~3 lista|mailing|base",
         "unsubscribe",
     ],
-    remove_verb: &["remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*"],
+    remove_verb: &["remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*|remocao"],
     remove_object: &[
         "lista|listas|base|bases|mailing*|cadastro|cadastros|contatos|crm|envios|newsletter*",
         "meu|meus|minha|minhas ~1 email|e|contato|endereco|dados|nome|mail|informacoes",
@@ -559,7 +561,7 @@ pub const IT: Cues = Cues {
         "disiscriv*|disiscrizion*|deiscriv*|desiscriv*|cancellami|cancellatemi|cancellarmi|rimuovetemi|rimuovermi|toglietemi|togliermi|eliminatemi|disiscrivetemi",
         "unsubscribe",
     ],
-    remove_verb: &["cancell*|rimuov*|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*"],
+    remove_verb: &["cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*"],
     remove_object: &[
         "lista|liste|elenc*|mailing*|database|archivi*|newsletter*|indirizzari*|anagrafic*|contatti|crm",
         "mio|miei|mia|il ~1 indirizzo|contatto|dati|email|mail|e|nominativo",

@@ -1,0 +1,140 @@
+//! Stop requests and hard negatives in all eight languages, written as probes for the cue
+//! tables (`src/cues.rs`): each line is the whole new text of a reply.
+
+use veto_replies::{ReplyClass, classify};
+
+fn class_of(body: &str) -> ReplyClass {
+    let raw = format!(
+        "From: A <a@example.com>\r\nTo: B <b@brightlinehq.com>\r\nSubject: Re: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    );
+    classify(raw.as_bytes())
+        .map(|c| c.class)
+        .unwrap_or(ReplyClass::Other)
+}
+
+#[test]
+fn stop_requests_are_found() {
+    for body in [
+        "Please unsubscribe me from all future mailings.",
+        "Take me out of your system please.",
+        "I'd appreciate it if you stopped contacting me.",
+        "I've asked twice now to be taken off this list.",
+        "Quit emailing me.",
+        "How many times do I have to ask you to stop?",
+        "GDPR request: erase all data you hold on me.",
+        "I do not consent to these emails. Remove my data.",
+        "Bitte nehmen Sie mich aus dem Verteiler.",
+        "Ich bitte um Löschung meiner Daten.",
+        "Ich will keine Mails mehr von Ihnen.",
+        "Unterlassen Sie weitere Kontaktaufnahmen.",
+        "Bitte streichen Sie mich von Ihrer Liste.",
+        "Stoppen Sie bitte diese Mails.",
+        "Je vous demande de supprimer mes données.",
+        "Merci de cesser de m'écrire.",
+        "Veuillez ne plus me solliciter.",
+        "Retirez mon adresse de votre fichier.",
+        "STOP merci",
+        "Desuscríbanme por favor.",
+        "Eliminen mis datos de su base.",
+        "No deseo recibir más correos.",
+        "Ya basta de correos.",
+        "Quiero darme de baja.",
+        "Parem de me enviar mensagens.",
+        "Não desejo mais receber contato.",
+        "Quero ser removido da lista.",
+        "Excluam meus dados, por favor.",
+        "Smettetela di scrivermi.",
+        "Non desidero più ricevere comunicazioni.",
+        "Vi prego di rimuovermi dalla lista.",
+        "Cancellate i miei dati.",
+        "Ik wil afgemeld worden.",
+        "Stop met mailen aub.",
+        "Graag mijn gegevens verwijderen.",
+        "Ik ontvang liever geen e-mails meer van u.",
+        "Отпишитесь от меня.",
+        "Прошу удалить мои данные.",
+        "Прекратите рассылку.",
+        "Не хочу получать ваши письма.",
+        "Хватит спамить.",
+        "Больше мне не пишите, пожалуйста.",
+        "Исключите меня из списка рассылки.",
+        "I can't find the unsubscribe link in your email.",
+        "Please take me off your list.",
+        "Enough already. Take me off.",
+        "Kindly refrain from contacting me further.",
+        "Please cease and desist.",
+        "I want nothing more to do with your company. Stop.",
+        "Please do not send me any further solicitations.",
+        "Pls stop",
+        "Remove me.",
+        "Bitte kontaktieren Sie mich nicht mehr.",
+        "Bitte senden Sie mir keine Werbung mehr.",
+        "Je ne veux plus recevoir vos mails.",
+        "Merci de ne plus m'écrire.",
+        "Ne m'envoyez plus rien.",
+        "Por favor, no me contacten más.",
+        "Deje de escribirme.",
+        "Não me mandem mais e-mails.",
+        "Por favor me tirem da lista.",
+        "Non scrivetemi più.",
+        "Toglietemi dalla vostra lista.",
+        "Mail me niet meer.",
+        "Neem geen contact meer met mij op.",
+        "Verwijder mij uit uw bestand.",
+        "Больше не пишите мне.",
+        "Уберите мой адрес из рассылки.",
+        "Не присылайте мне больше писем.",
+        "Stop sending me these emails or I'll report you.",
+        "I already told you to remove me!",
+        "This is spam. Unsubscribe.",
+        "Your unsubscribe link doesn't work.",
+        "I unsubscribed last week and you're still emailing me.",
+        "I'll just mark these as spam then.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+#[test]
+fn hard_negatives_are_not_stop_requests() {
+    for body in [
+        "Don't hesitate to contact me if you have questions.",
+        "Feel free to email me next quarter.",
+        "I didn't get your last email, can you resend?",
+        "We don't send cold emails ourselves, how does your tool work?",
+        "Please remove the attachment and resend, it's corrupted.",
+        "Could you remove my colleague from the cc?",
+        "Stop by our office when you're in town.",
+        "We need to stop wasting time on manual research. Let's talk.",
+        "No more than 15 minutes please, Tuesday works.",
+        "I don't want to miss this - can you send a calendar invite?",
+        "Never heard of you, what do you do?",
+        "No need to email me again, I'll reach out when we're ready.",
+        "I'm not the right person but I'll forward this to our CMO.",
+        "Wir melden uns, falls wir Bedarf haben.",
+        "Schreiben Sie mir gerne wieder im März.",
+        "Zögern Sie nicht, mich zu kontaktieren.",
+        "Gerne, schicken Sie mir mehr Infos.",
+        "N'hésitez pas à me recontacter en janvier.",
+        "Pouvez-vous m'envoyer plus de détails ?",
+        "No me interesa, pero escríbame en marzo.",
+        "¿Me puede quitar una duda? ¿Cuánto cuesta?",
+        "No dude en contactarme.",
+        "Me pueden mandar más información?",
+        "Me manda mais detalhes?",
+        "Mi mandi pure qualche informazione in più.",
+        "Non esiti a contattarmi.",
+        "Stuur me maar wat meer informatie.",
+        "Пришлите больше информации.",
+        "Не стесняйтесь писать мне.",
+        "Мне это не интересно.",
+        "Who gave you my email? Delete it.",
+        "Not now, maybe next year.",
+        "Thanks but we're all set.",
+        "Talk to Jim, he runs procurement.",
+        "I left the company in March.",
+        "Yes, Thursday at 2pm works.",
+    ] {
+        assert_ne!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
