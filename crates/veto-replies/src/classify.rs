@@ -219,8 +219,8 @@ fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str)
     let core = subject_core.trim_matches(|c: char| !c.is_alphanumeric());
     let segments = [
         Some(core),
-        core.rsplit([':', '|', '-']).next(),
-        core.split([':', '|', '-']).next(),
+        core.rsplit([':', '|', '-', '[', '(']).next(),
+        core.split([':', '|', '-', '[', '(']).next(),
     ];
     let subject_stop = segments.into_iter().flatten().any(|s| {
         let s = s.trim_matches(|c: char| !c.is_alphanumeric());

@@ -8,6 +8,7 @@
 //! - elements are separated by spaces and must follow one another;
 //! - an element is one or more alternatives separated by `|`; an alternative is a glob over
 //!   one token where `*` stands for any run of letters (`unsubscri*`, `quit*me`, `*mail*`);
+//! - `$` as the last element matches the end of the clause;
 //! - `~N` between two elements lets up to `N` other tokens stand between them
 //!   (`take ~2 off` matches "take me off", "take my address off").
 //!
@@ -196,6 +197,8 @@ impl Glob {
 struct Element {
     alternatives: Vec<Glob>,
     gap: usize,
+    /// `$`: the end of the clause.
+    end: bool,
 }
 
 /// A compiled cue.
@@ -220,6 +223,7 @@ impl Cue {
             elements.push(Element {
                 alternatives: part.split('|').map(Glob::new).collect(),
                 gap,
+                end: part == "$",
             });
             gap = 0;
         }
@@ -232,6 +236,9 @@ impl Cue {
             let Some((e, rest)) = elements.split_first() else {
                 return Some(pos);
             };
+            if e.end {
+                return (pos == tokens.len()).then_some(pos);
+            }
             let gap = if first { 0 } else { e.gap };
             for p in pos..=pos.saturating_add(gap) {
                 let t = tokens.get(p)?;
