@@ -63,9 +63,11 @@ pub const EN: Cues = Cues {
         "un*scri*b*|unsub*|unsus*cri*",
         "opt|opted|opting ~1 out",
         "optout|opt*out",
-        "be|get|been|being removed",
+        "be|get|been|being removed|deleted|erased|unsubscribed",
+        "be|get|been|being taken ~2 off|out",
         "dnc",
         "cease and desist",
+        "not ~1 add|include|put|enroll|enrol ~2 me|us ~4 list|lists|sequence|sequences|mailing*|campaign*|database|cadence*|newsletter*",
         "these|this|emails|messages|them|it ~2 stop|end|cease $",
         "ask|asked|asking|told|tell|telling|request|requested ~3 stop|remove",
         "as|to|for spam|junk|spammer",
@@ -78,7 +80,7 @@ pub const EN: Cues = Cues {
     ],
     remove_verb: &[
         "remove|removing|delete|erase|purge|scrub|unlist|drop|exclude|strike",
-        "take|get|keep ~3 off|out",
+        "take|taken|took|taking|get|getting|keep ~3 off|out",
     ],
     remove_object: &[
         "list|lists|mailing*|database|databases|db|crm|distribution|sequence|sequences|cadence|cadences|system|records|contacts|outreach|newsletter*|campaign*|mailer|spreadsheet",
@@ -132,7 +134,9 @@ pub const EN: Cues = Cues {
         "old|previous|former|personal ~1 address|email|inbox|account",
     ],
     not_interested: &[
-        "not|no|don|never|isn|doesn ~3 interest*|need|needed|priorit*|relevan*|fit|sense|worth|useful|necessary|applicable|timing|right time",
+        "not|no|don|never|isn|doesn ~3 interest*|need|needed|priorit*|relevan*|fit|sense|worth|useful|necessary|applicable|apply|timing|time|bandwidth|capacity|headcount",
+        "consolidat*",
+        "not ~1 adding|taking|buying|onboarding ~3 new|any|more|tools|vendors",
         "not|no ~2 interest|interested|interesting",
         "no ~1 need|thanks|thank|budget",
         "not ~2 priority|fit|relevant|needed|necessary",
@@ -174,7 +178,7 @@ pub const EN: Cues = Cues {
         "left|leaving ~3 company|business|firm|organization|organisation|role|position|job|team",
         "retired|retiring",
         "no longer ~2 with|at|work|works|working|employed|there|here|in|handle|responsible",
-        "intern|assistant|trainee|receptionist",
+        "i ~1 m|am ~3 intern|assistant|trainee|receptionist",
         "not ~2 make|take ~2 decision|decisions|call",
         "don|do ~1 not ~2 work|handle|manage|own|deal ~2 at|for|with|this|that|these|sales|marketing|purchasing",
         "i ~1 work|am|m ~1 in ~1 finance|hr|legal|engineering|accounting|it|support|procurement|operations|ops",
@@ -184,6 +188,9 @@ pub const EN: Cues = Cues {
         "handles|runs|owns|manages|oversees ~2 this|that|these|our|it|sales|marketing|procurement",
         "responsible|in charge ~2 for|of ~1 this|that|these",
         "the ~1 one ~2 to ~1 talk|speak|ask|contact",
+        "cc|cced|copied|copying|looping|looped|loop ~3 her|him|them|colleague|in",
+        "she|he ~1 handles|owns|runs|manages|oversees|leads|decides|covers",
+        "confused|mistaken|mixed ~4 someone|else|another",
         "right|best ~1 person ~2 to",
         "on the ~1 engineering|finance|hr|legal|marketing|product|tech|it|technical|ops ~1 side",
     ],
@@ -236,7 +243,7 @@ pub const DE: Cues = Cues {
     not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin"],
     cease: &["aufhor*|unterlass*", "hor*|hort ~3 auf", "stopp*|stop"],
     contact_verb: &[
-        "schreib*|kontaktier*|mailen|anmailen|zumailen|gemailt|anschreib*|zusend*|zuschick*|schick*|send*|anruf*|belastig*|zuzusenden|anzuschreiben|nerv*",
+        "schreib*|kontaktier*|kontaktiert|mailen|anmailen|angemailt|zumailen|gemailt|anschreib*|angeschrieben|zusend*|zugesandt|zuschick*|zugeschickt|schick*|send*|anruf*|angerufen|belastig*|zuzusenden|anzuschreiben|nerv*",
     ],
     contact_noun: &[
         "*mail*|nachricht*|werbung|werbe*|kontaktaufnahme*|anfrage*|zusendung*|newsletter|spam|anschreiben|post",
@@ -246,7 +253,7 @@ pub const DE: Cues = Cues {
         "kein|keine weitere|weiteren",
     ],
     negation: &["nicht|nie|niemals|keine|kein|keinerlei"],
-    again: &["mehr|wieder|weiterhin|kunftig|zukunftig|nie"],
+    again: &["mehr|wieder|weiter|weiterhin|kunftig|zukunftig|nie"],
     receive: &["erhalt*|bekomm*|empfang*|zugeschickt|zugesandt"],
     desire: &["mocht*|will|wunsch*|wollen|mag|wunschen"],
     bare: &[
@@ -267,7 +274,7 @@ pub const DE: Cues = Cues {
         "gerne ~3 melden|kontaktieren|schreiben ~1 sie",
     ],
     not_interested: &[
-        "nicht|kein|keine|keinen ~3 interess*|bedarf|budget|prioritat|relevant|sinnvoll|notig|notwendig|passend|zeitpunkt|sinn",
+        "nicht|kein|keine|keinen ~3 interess*|bedarf|budget|prioritat|relevant|sinnvoll|notig|notwendig|passend|zeitpunkt|sinn|zeit|kapazitat*",
         "kein|keine|keinen ~2 interesse|bedarf|budget|thema|prioritat",
         "nicht ~2 interessiert|interessant|relevant|notwendig|benotigt|prioritat",
         "nicht|kein ~1 jetzt|aktuell|momentan|derzeit|thema",
@@ -334,7 +341,7 @@ pub const FR: Cues = Cues {
     not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue"],
     cease: &["arret*|cess*|stop|assez"],
     contact_verb: &[
-        "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*",
+        "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*|adresser|adressez|adressiez",
     ],
     contact_noun: &[
         "mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications",
@@ -358,7 +365,8 @@ pub const FR: Cues = Cues {
     block_after: &["moi meme", "tout seul|seule"],
     veto: &["hesit*"],
     not_interested: &[
-        "pas|plus|aucun|aucune ~3 interess*|besoin|besoins|priorit*|pertinent*|budget|moment|utile|sens|adapte",
+        "pas|plus|aucun|aucune ~3 interess*|besoin|besoins|priorit*|pertinent*|budget|moment|utile|sens|adapte|temps",
+        "deja ~3 ce qu|faut",
         "pas|plus ~2 interess*",
         "ne ~2 interesse|interessent ~2 pas",
         "pas ~3 actualite|prioritaire|priorite|pertinent|besoin|budget",
@@ -454,7 +462,7 @@ pub const ES: Cues = Cues {
     block_after: &["yo mismo|misma"],
     veto: &["dud*"],
     not_interested: &[
-        "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante",
+        "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante|tiempo",
         "no ~2 interesa|interesados|interesado|interesada|interes",
         "no ~2 lo|la|los ~1 necesitamos|necesito",
         "no ~2 es ~2 prioridad|momento|buen momento",
@@ -541,7 +549,7 @@ pub const PT: Cues = Cues {
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &["hesit*"],
     not_interested: &[
-        "nao|nenhum|nenhuma|sem ~3 interess*|necessidade|necessario|prioridade|orcamento|momento|sentido|encaixa|util|relevante",
+        "nao|nenhum|nenhuma|sem ~3 interess*|necessidade|necessario|prioridade|orcamento|momento|sentido|encaixa|util|relevante|tempo",
         "nao ~2 interesse|interessa|interessados|interessado|interessada",
         "sem ~1 interesse|orcamento",
         "nao ~3 momento|prioridade",
@@ -620,7 +628,7 @@ pub const IT: Cues = Cues {
     block_after: &["da solo|sola", "io"],
     veto: &["esit*"],
     not_interested: &[
-        "non|nessun|nessuna|senza ~3 interess*|bisogno|necessit*|priorit*|budget|momento|senso|utile|rilevante",
+        "non|nessun|nessuna|senza ~3 interess*|bisogno|necessit*|priorit*|budget|momento|senso|utile|rilevante|tempo",
         "non ~3 interessa|interessati|interessato|interessata|interesse",
         "nessun ~1 interesse",
         "gia ~3 fornitore|soluzione|strumento|partner|utilizziamo|usiamo|abbiamo",
@@ -701,7 +709,7 @@ pub const NL: Cues = Cues {
     block_after: &["zelf"],
     veto: &["aarzel*", "schroom"],
     not_interested: &[
-        "niet|geen ~3 interesse|geinteresseerd|behoefte|budget|prioriteit|nodig|relevant|zinvol|moment",
+        "niet|geen ~3 interesse|geinteresseerd|behoefte|budget|prioriteit|nodig|relevant|zinvol|moment|tijd|capaciteit",
         "geen ~2 interesse|behoefte|budget|prioriteit",
         "niet ~2 geinteresseerd|interessant|relevant|nodig",
         "al ~3 oplossing|leverancier|tool|partner|systeem|pakket",
@@ -771,7 +779,7 @@ pub const RU: Cues = Cues {
     block_after: &["сам|сама"],
     veto: &["стесня*", "на ~1 рабоч*|нов*|друг*|личн*|другои"],
     not_interested: &[
-        "не|нет ~3 интерес*|нужно|нужен|нужна|нужны|актуальн*|требуется|подходит|подходят|приоритет*|бюджет*|потребност*|время",
+        "не|нет ~3 интерес*|нужно|нужен|нужна|нужны|актуальн*|требуется|подходит|подходят|приоритет*|бюджет*|потребност*|время|времени",
         "не ~2 интересно|интересует|интересуют|нужно|нужен|нужна|актуально|актуален|требуется|подходит|подходят",
         "неинтересно|неактуально",
         "уже ~3 есть|используем|работаем|пользуемся|решение",

@@ -610,7 +610,7 @@ pub const FR: Phrases = Phrases {
     ],
     out_of_office: &[
         r"\babsente?s?\b|\babsence\b",
-        r"\ben conges?\b|\ben vacances\b|\ben deplacement\b|\ben arret maladie\b|\ben conge\b",
+        r"\ben conges?\b|\ben vacances\b|\ben deplacement\b|\ben arret maladie\b|\ben conge\b|\bconge (?:maternite|paternite|parental|maladie)\b",
         r"\bde retour\b|\bje reviens\b|\bje serai de retour\b|\ba mon retour\b",
         r"\bhors du bureau\b|\bpas au bureau\b",
         r"\bacces limite\b",
@@ -739,7 +739,7 @@ pub const ES: Phrases = Phrases {
     out_of_office: &[
         r"\bestare fuera\b|\bestoy fuera\b",
         r"\bfuera de (?:la )?oficina\b",
-        r"\bde vacaciones\b|\bde viaje\b|\bde baja (?:por|medica)\b|\bausente\b",
+        r"\bde vacaciones\b|\bde viaje\b|\bde baja (?:por|medica)\b|\bausente\b|\bde permiso\b|\b(?:permiso|licencia) (?:de|por) (?:maternidad|paternidad)\b",
         r"\bregreso el\b|\bde vuelta\b|\bvolvere\b|\bestare de regreso\b",
         r"\bsin acceso al correo\b|\bacceso limitado\b",
     ],
@@ -872,7 +872,7 @@ pub const PT: Phrases = Phrases {
     ],
     out_of_office: &[
         r"\bfora do escritorio\b",
-        r"\bde ferias\b|\bem viagem\b|\bde licenca\b|\bausente\b|\bausencia\b",
+        r"\bde ferias\b|\bem viagem\b|\bde licenca\b|\bem licenca\b|\blicenca (?:maternidade|paternidade|medica)\b|\bausente\b|\bausencia\b",
         r"\bde volta\b|\bretorno (?:no|em|dia)\b|\bretornarei\b|\bvoltarei\b",
         r"\bacesso limitado\b|\bsem acesso ao e-?mail\b",
     ],
@@ -1051,7 +1051,7 @@ pub const IT: Phrases = Phrases {
     ],
     out_of_office: &[
         r"\bfuori (?:ufficio|sede)\b",
-        r"\bin ferie\b|\bin vacanza\b|\bin trasferta\b|\bin malattia\b|\bassente\b",
+        r"\bin ferie\b|\bin vacanza\b|\bin trasferta\b|\bin malattia\b|\bassente\b|\bin (?:congedo|maternita|paternita)\b|\bper malattia\b",
         r"\brientro\b|\bdi ritorno\b|\btornero\b",
         r"\baccesso limitato\b",
     ],
@@ -1178,7 +1178,7 @@ pub const NL: Phrases = Phrases {
         r"\bkom gerust langs\b|\bpraten we verder\b",
     ],
     out_of_office: &[
-        r"\bafwezig\b|\bafwezigheid\b",
+        r"\bafwezig\b|\bafwezigheid\b|\bniet (?:aanwezig|bereikbaar|beschikbaar)\b",
         r"\bmet vakantie\b|\bop vakantie\b|\bop reis\b|verlof\b|\bziek\b",
         r"\bweer (?:terug|op kantoor|bereikbaar|aanwezig)\b",
         r"\bbeperkt (?:toegang|bereikbaar)\b|\bniet op kantoor\b",
