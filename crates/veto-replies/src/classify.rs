@@ -20,10 +20,11 @@
 //!    whatever it says: a machine cannot opt a person out (a footer "to unsubscribe click
 //!    here" in a ticket acknowledgement is not a request).
 //! 3. **Written by a person** — the new text (quotes and signature stripped) and, for
-//!    subject-only replies, the subject, are matched against the phrase tables of every
-//!    language; the first class with a match wins in this order: **unsubscribe** (stop
-//!    phrases not covered by a negation such as "I don't want to unsubscribe" or "I'll
-//!    unsubscribe myself"), **wrong_person**, **not_interested**, **interested**, then
+//!    subject-only replies, the subject, are read with the cue tables of every language
+//!    ([`crate::cues`], combined per clause by `compose`) and the phrase tables; the first
+//!    class with a match wins in this order: **unsubscribe** (a composed opt-out intent not
+//!    blocked by a negation such as "I don't want to unsubscribe" or "I'll unsubscribe
+//!    myself"), **wrong_person**, **not_interested**, **interested**, then
 //!    out-of-office and auto-reply wording without headers, and **other**. A subject that is a
 //!    stop word ("unsubscribe", "REMOVE", "Abmelden", "BAJA", "Отписка") is a stop request
 //!    whatever the body says.

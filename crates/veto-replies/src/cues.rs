@@ -1,11 +1,11 @@
 //! The cue tables: per language, the word families (lemmas and stems) whose *combinations* make
-//! an intent, read by the compositional matcher ([`crate::compose`]). Cue syntax: tokens
+//! an intent, read by the compositional matcher (`compose`). Cue syntax: tokens
 //! separated by spaces; `a|b` alternatives; `*` any run of letters inside a token (`unsubscri*`,
 //! `quit*me`); `~N` up to N other tokens between two parts. Cues are folded when compiled
 //! (case, accents, `ё` → `е`, `й` → `и`), so they are written naturally. `n't` is read as a
 //! token `not`, and `e-mail` as the tokens `e` `mail`.
 //!
-//! How the stop families combine (see [`crate::compose::stop_hits`]):
+//! How the stop families combine (see `compose::stop_hits`):
 //! - `unsubscribe` — complete opt-out words on their own;
 //! - `remove_verb` + (`me_object` within 2 tokens or `remove_object` within the window),
 //!   unless a `not_remove_object` follows (an attachment, the cc line, the thread);

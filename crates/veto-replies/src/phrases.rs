@@ -1,5 +1,9 @@
-//! The phrase tables: every word list and pattern the classifier, the quote stripper and the
-//! return-date reader use, one table per language. Nothing language-specific lives elsewhere.
+//! The phrase tables: the fixed wording the classifier, the quote stripper and the return-date
+//! reader use, one table per language — auto-reply and bounce wording, quote headers,
+//! sign-offs, return-date words, and idioms of the reply classes. Stop requests are not
+//! phrases: they are composed from the word families of [`crate::cues`], which also add
+//! intent cues for not_interested / wrong_person / interested; these two files are the only
+//! places language-specific rules live.
 //!
 //! Patterns are regular expressions over *folded* text ([`crate::fold`]): lower case, no accents
 //! (`é` → `e`, `ё` → `е`, `й` → `и`, `ß` → `ss`), ASCII apostrophes and dashes, single spaces.
