@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     /// DNS for address verification, cached for every tenant of the node.
     resolver: Arc<dyn veto_verify::Resolver>,
     disposable: Arc<veto_verify::DisposableList>,
+    /// Entries per store transaction of a suppression migration.
+    migration_chunk: usize,
 }
 
 /// The state every handler gets. Cheap to clone.
@@ -65,6 +67,9 @@ pub struct StartOptions {
     pub sole_writer: bool,
     /// DNS for address verification (default: the system's name servers, cached).
     pub resolver: Option<DnsResolver>,
+    /// Entries per store transaction of a suppression migration (default 1,000,000); a
+    /// larger file is written in that many hash buckets.
+    pub migration_chunk: Option<usize>,
 }
 
 /// The resolver a node verifies addresses with.
@@ -104,6 +109,7 @@ impl AppState {
                 jobs: true,
                 sole_writer: false,
                 resolver: None,
+                migration_chunk: None,
             },
         )
         .await
@@ -137,6 +143,10 @@ impl AppState {
             metrics: crate::metrics::install(),
             resolver: resolver.0,
             disposable: veto_verify::DisposableList::bundled(),
+            migration_chunk: opts
+                .migration_chunk
+                .unwrap_or(crate::imports::migration::CHUNK)
+                .max(1),
         });
         let state = AppState(shared);
         let started = std::time::Instant::now();
@@ -319,6 +329,11 @@ impl AppState {
             veto_verify::Verifier::for_policy(policy, checks, self.0.resolver.clone())
                 .with_disposable_list(self.0.disposable.clone()),
         )
+    }
+
+    /// Entries per store transaction of a suppression migration.
+    pub fn migration_chunk(&self) -> usize {
+        self.0.migration_chunk
     }
 
     /// The tenant's check index (the tenant must have been loaded with [`AppState::tenant`]).

@@ -391,6 +391,69 @@ async fn migrations_keep_dates_and_reasons_and_are_idempotent_and_round_trip() {
 }
 
 #[tokio::test]
+async fn a_migration_larger_than_one_chunk_goes_in_bucket_by_bucket() {
+    for b in backends().await {
+        // 40 entries per transaction: 1,000 rows are written as hash buckets.
+        let opts = veto_server::state::StartOptions {
+            migration_chunk: Some(40),
+            ..Default::default()
+        };
+        let srv = start_with(b.store.clone(), opts).await;
+        let t = srv.tenant("buckets").await;
+        let mut file = String::from("email,created\n");
+        for i in 0..1000 {
+            file.push_str(&format!("person{i}@bulk.example,{}\n", 1577836800 + i));
+        }
+        // The same addresses again, in other spellings, and rows that are not addresses.
+        for i in (0..1000).step_by(100) {
+            file.push_str(&format!(" Person{i}@BULK.example ,1600000000\n"));
+        }
+        file.push_str("not an address,1600000000\n");
+        let path = "/v1/imports/suppressions?format=sendgrid-global-unsubscribes";
+        let (s, imp) = srv.upload(&t.admin, path, file.as_bytes()).await;
+        assert_eq!(s, StatusCode::CREATED, "{}: {imp}", b.name);
+        assert_eq!(imp["counts"]["rows"], 1011, "{imp}");
+        assert_eq!(
+            imp["counts"]["suppressions_added"], 1000,
+            "{}: {imp}",
+            b.name
+        );
+        assert_eq!(imp["counts"]["already_active"], 10, "{imp}");
+        assert_eq!(imp["counts"]["invalid"], 1, "{imp}");
+        for i in [0, 1, 457, 999] {
+            let v = srv
+                .check_email(&t.admin, &format!("PERSON{i}@bulk.example"))
+                .await;
+            assert_eq!(v["verdict"], "block", "{}: {v}", b.name);
+        }
+        // The export has every entry once, with its original date.
+        let (_, exported) = srv
+            .text(&t.admin, "/v1/exports/suppressions?format=veto-csv")
+            .await;
+        let lines: Vec<&str> = exported.lines().skip(1).collect();
+        assert_eq!(lines.len(), 1000, "{}", b.name);
+        let mut ids: Vec<&str> = lines.iter().filter_map(|l| l.split(',').next()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 1000, "every entry has its own id");
+        assert!(
+            exported.contains("2020-01-01T00:00:01"),
+            "{}",
+            &exported[..300]
+        );
+        // One audit event per bucket written, and a second run adds nothing.
+        let (_, audit) = srv
+            .get(&t.admin, "/v1/audit?action=suppressions.imported&limit=100")
+            .await;
+        let buckets = audit["items"].as_array().unwrap().len();
+        assert!(buckets >= 20, "{}: {buckets} bucket transactions", b.name);
+        let (_, again) = srv.upload(&t.admin, path, file.as_bytes()).await;
+        assert_eq!(again["counts"]["suppressions_added"], 0, "{again}");
+        assert_eq!(again["counts"]["already_active"], 1010, "{again}");
+    }
+}
+
+#[tokio::test]
 async fn each_verification_check_is_switchable_per_tenant() {
     let b = backends().await.remove(0);
     let srv = start(b.store.clone()).await;

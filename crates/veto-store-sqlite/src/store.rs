@@ -224,12 +224,25 @@ const IMPORT_ROWS_PER_STATEMENT: usize = 500;
 
 /// Duplicates (the same suppression in force, or an entry id seen before) are skipped, not
 /// errors: an import may be re-run.
+///
+/// `OR IGNORE` on the whole statement, not an `ON CONFLICT` clause: a multi-row statement that
+/// may abort half way makes SQLite copy every page it first touches into a statement journal
+/// (to undo just that statement), which doubled the cost of a bulk load. With `OR IGNORE` no
+/// constraint aborts the statement; every column is bound from a non-optional value, so the
+/// only rows skipped are the duplicates.
 static IMPORT_MANY: LazyLock<String> = LazyLock::new(|| {
     let rows = vec![ENTRY_PARAMS; IMPORT_ROWS_PER_STATEMENT].join(", ");
-    format!("{INSERT_ENTRY_HEAD}{rows} ON CONFLICT DO NOTHING")
+    format!(
+        "{}{rows}",
+        INSERT_ENTRY_HEAD.replacen("INSERT", "INSERT OR IGNORE", 1)
+    )
 });
-static IMPORT_ONE: LazyLock<String> =
-    LazyLock::new(|| format!("{INSERT_ENTRY_HEAD}{ENTRY_PARAMS} ON CONFLICT DO NOTHING"));
+static IMPORT_ONE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{}{ENTRY_PARAMS}",
+        INSERT_ENTRY_HEAD.replacen("INSERT", "INSERT OR IGNORE", 1)
+    )
+});
 static INSERT_ONE: LazyLock<String> =
     LazyLock::new(|| format!("{INSERT_ENTRY_HEAD}{ENTRY_PARAMS}"));
 

@@ -69,6 +69,7 @@ pub async fn run(
         } else {
             Some(veto_server::state::DnsResolver::servers(dns_servers)?)
         },
+        migration_chunk: None,
     };
     let state = AppState::start_with(store, opts)
         .await

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -23,13 +24,18 @@ use veto_domain::role_account::is_role_account;
 use veto_domain::suppression::NewEntry;
 use veto_formats::{Format, Record, RecordError};
 
+use super::buckets::{self, Buckets, Template};
 use super::report::{ROWS_PER_CHUNK, encode_chunk};
 use super::spool::Spooled;
 use crate::error::ApiError;
 use crate::state::{AppState, TenantCtx};
 
-/// Entries written per store transaction.
-const CHUNK: usize = 1_000_000;
+/// Entries written per store transaction, about: a larger file is split into hash buckets of
+/// this size.
+pub const CHUNK: usize = 1_000_000;
+
+/// Records normalised in parallel at a time.
+const READ_BATCH: usize = 16_384;
 
 /// Progress of a migration, sent twice a second.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -45,6 +51,69 @@ enum Item {
     Entry(NewEntry),
     Problem(ReportRow),
     Expired,
+}
+
+/// What the reader thread sends: chunks of entries in hash order, then the rest of the count.
+enum Msg {
+    Chunk(Vec<NewEntry>),
+    Done(Summary),
+    Failed(String),
+}
+
+#[derive(Default)]
+struct Summary {
+    rows: u64,
+    problems: Vec<ReportRow>,
+    expired: u64,
+}
+
+/// Where the reader puts entries: in memory for a file of one chunk, else hash buckets on disk.
+enum Sink {
+    Memory(Vec<NewEntry>),
+    Disk(Buckets),
+}
+
+impl Sink {
+    fn new(n_buckets: usize) -> std::io::Result<Self> {
+        Ok(if n_buckets <= 1 {
+            Sink::Memory(Vec::new())
+        } else {
+            Sink::Disk(Buckets::new(n_buckets)?)
+        })
+    }
+
+    fn push(&mut self, e: NewEntry) -> std::io::Result<()> {
+        match self {
+            Sink::Memory(v) => {
+                v.push(e);
+                Ok(())
+            }
+            Sink::Disk(b) => b.push(&e),
+        }
+    }
+}
+
+/// Reads the buckets back in order and sends each as a chunk; false when it stopped early.
+fn send_buckets(b: Buckets, template: &Template, tx: &mpsc::Sender<Msg>) -> bool {
+    let buckets = match b.finish() {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = tx.blocking_send(Msg::Failed(e.to_string()));
+            return false;
+        }
+    };
+    for bucket in buckets {
+        let msg = match bucket.read(template) {
+            Ok(entries) if entries.is_empty() => continue,
+            Ok(entries) => Msg::Chunk(entries),
+            Err(e) => Msg::Failed(e.to_string()),
+        };
+        let failed = matches!(msg, Msg::Failed(_));
+        if tx.blocking_send(msg).is_err() || failed {
+            return false;
+        }
+    }
+    true
 }
 
 /// Imports a suppression list.
@@ -63,14 +132,16 @@ pub async fn run(
     let sha = spooled.sha256_hex();
     let (bytes, lines) = (spooled.bytes, spooled.newlines);
 
-    // The file is read and normalised on its own thread; chunks of entries come back.
+    // The file is read and normalised on its own thread. A file of more than one chunk is
+    // partitioned by hash on disk first (see `buckets`); chunks come back in hash order.
     let (open_tx, open_rx) = tokio::sync::oneshot::channel::<Result<(), String>>();
-    let (chunk_tx, mut chunk_rx) = mpsc::channel::<Vec<Item>>(1);
+    let (chunk_tx, mut chunk_rx) = mpsc::channel::<Msg>(1);
     let worker_ctx = ctx.clone();
     let worker_actor = actor.clone();
     let worker_label = label.clone();
     let read = Arc::new(AtomicU64::new(0));
     let worker_read = read.clone();
+    let n_buckets = usize::try_from(lines / state.migration_chunk() as u64 + 1).unwrap_or(1);
     std::thread::Builder::new()
         .name("veto-migration-reader".into())
         .spawn(move || {
@@ -87,27 +158,60 @@ pub async fn run(
             if open_tx.send(Ok(())).is_err() {
                 return;
             }
+            let template = Template {
+                tenant_id: worker_ctx.tenant.id,
+                created_by: worker_actor.clone(),
+            };
             let now = veto_domain::now();
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for r in reader {
-                worker_read.fetch_add(1, Ordering::Relaxed);
-                chunk.push(to_item(
-                    &worker_ctx,
-                    &worker_actor,
-                    &worker_label,
-                    import_id,
-                    r,
-                    now,
-                ));
-                if chunk.len() == CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if chunk_tx.blocking_send(full).is_err() {
-                        return;
+            let read_started = std::time::Instant::now();
+            let mut summary = Summary::default();
+            let mut sink = match Sink::new(n_buckets) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = chunk_tx.blocking_send(Msg::Failed(e.to_string()));
+                    return;
+                }
+            };
+            // Records are parsed in file order and normalised and hashed in parallel, a batch
+            // at a time.
+            let mut reader = reader.peekable();
+            while reader.peek().is_some() {
+                let batch: Vec<_> = reader.by_ref().take(READ_BATCH).collect();
+                let items: Vec<Item> = batch
+                    .into_par_iter()
+                    .map(|r| to_item(&worker_ctx, &worker_actor, &worker_label, import_id, r, now))
+                    .collect();
+                worker_read.fetch_add(items.len() as u64, Ordering::Relaxed);
+                summary.rows += items.len() as u64;
+                for item in items {
+                    match item {
+                        Item::Entry(e) => {
+                            if let Err(e) = sink.push(e) {
+                                let _ = chunk_tx.blocking_send(Msg::Failed(e.to_string()));
+                                return;
+                            }
+                        }
+                        Item::Problem(p) => summary.problems.push(p),
+                        Item::Expired => summary.expired += 1,
                     }
                 }
             }
-            if !chunk.is_empty() {
-                let _ = chunk_tx.blocking_send(chunk);
+            tracing::info!(
+                import = %import_id,
+                rows = summary.rows,
+                buckets = n_buckets,
+                elapsed_s = read_started.elapsed().as_secs_f64(),
+                "migration file read"
+            );
+            let sent = match sink {
+                Sink::Memory(mut entries) => {
+                    buckets::sort_and_number(&mut entries);
+                    entries.is_empty() || chunk_tx.blocking_send(Msg::Chunk(entries)).is_ok()
+                }
+                Sink::Disk(b) => send_buckets(b, &template, &chunk_tx),
+            };
+            if sent {
+                let _ = chunk_tx.blocking_send(Msg::Done(summary));
             }
         })
         .map_err(ApiError::internal)?;
@@ -142,38 +246,47 @@ pub async fn run(
     }
     let _stop = StopOnDrop(done);
     let mut counts = ImportCounts::default();
-    let mut report: Vec<ReportRow> = Vec::new();
-    let mut expired = 0u64;
-    while let Some(items) = chunk_rx.recv().await {
-        let mut entries = Vec::with_capacity(items.len());
-        for i in items {
-            counts.rows += 1;
-            match i {
-                Item::Entry(e) => entries.push(e),
-                Item::Problem(r) => {
-                    counts.invalid += 1;
-                    report.push(r);
-                }
-                Item::Expired => expired += 1,
+    let mut summary = None;
+    while let Some(msg) = chunk_rx.recv().await {
+        let entries = match msg {
+            Msg::Chunk(entries) => entries,
+            Msg::Done(s) => {
+                summary = Some(s);
+                break;
             }
-        }
-        if !entries.is_empty() {
-            let draft = AuditDraft::new(
-                &actor,
-                actions::SUPPRESSIONS_IMPORTED,
-                Some(import_id.to_string()),
-                json!({"import_id": import_id.to_string(), "format": format.name(), "rows": entries.len()}),
-            );
-            let r = state
-                .store()
-                .import_entries(ctx.tenant.id, entries, draft)
-                .await?;
-            counts.suppressions_added += r.inserted;
-            counts.already_active += r.already_active;
-            inserted.store(counts.suppressions_added, Ordering::Relaxed);
-        }
-        invalid.store(counts.invalid, Ordering::Relaxed);
+            Msg::Failed(e) => {
+                return Err(ApiError::internal(format!(
+                    "{label}: the migration's temporary files failed: {e}"
+                )));
+            }
+        };
+        let draft = AuditDraft::new(
+            &actor,
+            actions::SUPPRESSIONS_IMPORTED,
+            Some(import_id.to_string()),
+            json!({"import_id": import_id.to_string(), "format": format.name(), "rows": entries.len()}),
+        );
+        let (n, t) = (entries.len(), std::time::Instant::now());
+        let r = state
+            .store()
+            .import_entries(ctx.tenant.id, entries, draft)
+            .await?;
+        tracing::info!(import = %import_id, entries = n, elapsed_s = t.elapsed().as_secs_f64(), "migration chunk written");
+        counts.suppressions_added += r.inserted;
+        counts.already_active += r.already_active;
+        inserted.store(counts.suppressions_added, Ordering::Relaxed);
     }
+    let Some(Summary {
+        rows,
+        problems: report,
+        expired,
+    }) = summary
+    else {
+        return Err(ApiError::internal("the migration reader stopped"));
+    };
+    counts.rows = rows;
+    counts.invalid = report.len() as u64;
+    invalid.store(counts.invalid, Ordering::Relaxed);
     let mut chunks = Vec::new();
     for rows in report.chunks(ROWS_PER_CHUNK) {
         chunks.push(encode_chunk(rows).map_err(ApiError::internal)?);
@@ -314,7 +427,8 @@ fn to_item(
         )),
     };
     Item::Entry(NewEntry {
-        id: EntryId::new(),
+        // Ids are given once the entries are in hash order (`buckets::sort_and_number`).
+        id: EntryId(uuid::Uuid::nil()),
         tenant_id: ctx.tenant.id,
         kind,
         identifier: if policy.hashed_only { None } else { identifier },

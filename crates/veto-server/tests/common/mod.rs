@@ -46,9 +46,14 @@ pub struct Server {
 }
 
 pub async fn start(store: DynStore) -> Server {
+    start_with(store, veto_server::state::StartOptions::default()).await
+}
+
+/// A server with the given options (and the test resolver).
+pub async fn start_with(store: DynStore, opts: veto_server::state::StartOptions) -> Server {
     let opts = veto_server::state::StartOptions {
         resolver: Some(test_resolver()),
-        ..Default::default()
+        ..opts
     };
     serve(
         veto_server::AppState::start_with(store, opts)
