@@ -225,6 +225,26 @@ fn bounce_recipients(
     let section = mta::error_section(&view.report_text).to_string();
     let text_blocks = mta::scan(view);
     let mut candidates = dsn_candidates(view, reporting_mta);
+    // A format reader has taken the recipient's own lines; the rest of the text is no
+    // evidence about the refusal.
+    let mut from_reader = false;
+    if candidates.is_empty()
+        && let Some(found) = mta::readers::read(view)
+    {
+        from_reader = true;
+        candidates = found
+            .into_iter()
+            .map(|r| Candidate {
+                address: r.address,
+                status: r.status,
+                block: r.diagnostic.clone(),
+                diagnostic: r.diagnostic,
+                action: r.action,
+                preset: r.preset,
+                ..Candidate::default()
+            })
+            .collect();
+    }
     if candidates.is_empty() {
         candidates = text_blocks
             .iter()
@@ -256,12 +276,23 @@ fn bounce_recipients(
             }
         }
     }
+    let replies = transcript_replies(&view.report_text);
     for c in &mut candidates {
+        // A diagnostic that is the first line of a multi-line reply in the session transcript
+        // (Sendmail keeps only that line in the `Diagnostic-Code`) is read in full.
+        let head = c.diagnostic.trim();
+        if head.len() >= 12
+            && let Some(full) = replies
+                .iter()
+                .find(|r| r.len() > head.len() && r.starts_with(head))
+        {
+            c.diagnostic.clone_from(full);
+        }
         if c.preset.is_none() {
             c.preset = mta::vendor::preset(view, &c.diagnostic);
         }
     }
-    let context = if candidates.len() == 1 {
+    let context = if candidates.len() == 1 && !from_reader {
         section.as_str()
     } else {
         ""
@@ -275,6 +306,41 @@ fn bounce_recipients(
         .into_iter()
         .map(|c| finish(c, context, &received))
         .collect()
+}
+
+/// The remote server's multi-line replies in a session transcript (`<<< ` lines), each joined
+/// into one line: the first line as written, the continuation lines without their reply code
+/// and status code.
+fn transcript_replies(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let Some(reply) = line.trim_start().strip_prefix("<<<") else {
+            out.extend(current.take());
+            continue;
+        };
+        let reply = reply.trim();
+        match current.as_mut() {
+            None => current = Some(reply.to_string()),
+            Some(joined) => {
+                let code_len = reply.bytes().take_while(u8::is_ascii_digit).count();
+                let rest = if code_len == 3 {
+                    let rest = reply[3..].trim_start_matches(['-', ' ']);
+                    match smtp::find_status(rest) {
+                        Some(st) if rest.starts_with(st.as_str()) => rest[st.len()..].trim_start(),
+                        _ => rest,
+                    }
+                } else {
+                    reply
+                };
+                joined.push(' ');
+                joined.push_str(rest);
+            }
+        }
+    }
+    out.extend(current);
+    out.retain(|r| r.contains(' '));
+    out
 }
 
 fn dsn_candidates(view: &MessageView, reporting_mta: &mut Option<String>) -> Vec<Candidate> {
@@ -366,7 +432,9 @@ fn finish(c: Candidate, context: &str, received: &[String]) -> RecipientResult {
     let settled = c.preset.is_some_and(|p| !rules::is_retried(p));
     let by_service = rhost::service(destination, &hosts)
         .filter(|_| !settled)
-        .and_then(|s| rhost::reason(s, &c.diagnostic, status.as_deref(), command));
+        .and_then(|s| {
+            rhost::reason_with_reply(s, &c.diagnostic, status.as_deref(), reply_code, command)
+        });
     let reason = by_service.unwrap_or_else(|| {
         rules::classify(&Evidence {
             diagnostic: &c.diagnostic,

@@ -149,6 +149,16 @@ impl MessageView {
         if view.report_text.trim().is_empty() {
             view.report_text = html;
         }
+        if view.report_text.trim().is_empty() && view.delivery_status.is_empty() {
+            // A broken MIME structure (a part header folded wrongly) leaves no readable part:
+            // the raw body is the report.
+            let raw = msg.raw_message();
+            let body = raw
+                .get(root.offset_body as usize..)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default();
+            view.report_text = body;
+        }
         view
     }
 }

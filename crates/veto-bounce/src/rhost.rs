@@ -14,10 +14,17 @@ use crate::smtp::Command;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Aol,
+    Apple,
     Cox,
     Facebook,
+    FrancePtt,
+    GoDaddy,
+    Google,
     Kddi,
+    Microsoft,
+    Mimecast,
     NttDocomo,
+    Outlook,
     Spectrum,
     Tencent,
     YahooInc,
@@ -26,10 +33,37 @@ pub enum Service {
 /// Host-name endings per service.
 const HOSTS: &[(Service, &[&str])] = &[
     (Service::Aol, &[".mail.aol.com", ".mx.aol.com"]),
+    (
+        Service::Apple,
+        &[".mail.icloud.com", ".apple.com", ".me.com"],
+    ),
     (Service::Cox, &["cox.net"]),
     (Service::Facebook, &[".facebook.com"]),
+    (
+        Service::FrancePtt,
+        &[".laposte.net", ".orange.fr", ".wanadoo.fr"],
+    ),
+    (
+        Service::GoDaddy,
+        &["smtp.secureserver.net", "mailstore1.secureserver.net"],
+    ),
+    (
+        Service::Google,
+        &["aspmx.l.google.com", "gmail-smtp-in.l.google.com"],
+    ),
     (Service::Kddi, &[".ezweb.ne.jp", "msmx.au.com"]),
+    (
+        Service::Microsoft,
+        &[
+            ".prod.outlook.com",
+            ".protection.outlook.com",
+            ".onmicrosoft.com",
+            ".exchangelabs.com",
+        ],
+    ),
+    (Service::Mimecast, &[".mimecast.com"]),
     (Service::NttDocomo, &["mfsmax.docomo.ne.jp"]),
+    (Service::Outlook, &[".hotmail.com"]),
     (Service::Spectrum, &["charter.net"]),
     (Service::Tencent, &[".qq.com"]),
     (Service::YahooInc, &[".yahoodns.net"]),
@@ -46,6 +80,79 @@ const PHRASES: &[(Service, Reason, &[&str])] = &[
         Service::Aol,
         Reason::NotAccept,
         &["type=mx: malformed or unexpected name server reply"],
+    ),
+    // Apple iCloud Mail: https://support.apple.com/en-us/102322
+    (
+        Service::Apple,
+        Reason::AuthFailure,
+        &[
+            "s dmarc policy",
+            "blocked for failing both spf and dkim autentication checks",
+            "blocked for failing both spf and dkim authentication checks",
+        ],
+    ),
+    (
+        Service::Apple,
+        Reason::Blocked,
+        &[
+            "rejected due to having a domain present in the spamhaus",
+            "rejected due to listing in spamhaus",
+            "blocked - see https://support.proofpoint.com/dnsbl-lookup",
+            "not accepting connections",
+        ],
+    ),
+    (
+        Service::Apple,
+        Reason::HasMoved,
+        &["recipient no longer on server"],
+    ),
+    (Service::Apple, Reason::MailboxFull, &["user is over quota"]),
+    (Service::Apple, Reason::NoRelaying, &["relay access denied"]),
+    (
+        Service::Apple,
+        Reason::NotAccept,
+        &["host/domain does not accept mail"],
+    ),
+    (
+        Service::Apple,
+        Reason::PolicyViolation,
+        &["due to local policy"],
+    ),
+    (
+        Service::Apple,
+        Reason::Rejected,
+        &["sender address rejected"],
+    ),
+    (
+        Service::Apple,
+        Reason::Speeding,
+        &["due to excessive volume"],
+    ),
+    (
+        Service::Apple,
+        Reason::UserUnknown,
+        &[
+            "inactive email address",
+            "user does not exist",
+            "unknown or illegal alias",
+        ],
+    ),
+    // Orange / La Poste, when the reply carries no numbered code.
+    (
+        Service::FrancePtt,
+        Reason::AuthFailure,
+        &["spf/dns de votre nom de domaine"],
+    ),
+    // Outlook.com (hotmail)
+    (
+        Service::Outlook,
+        Reason::HostUnknown,
+        &["the mail could not be delivered to the recipient because the domain is not reachable"],
+    ),
+    (
+        Service::Outlook,
+        Reason::UserUnknown,
+        &["requested action not taken: mailbox unavailable"],
     ),
     // Cox: https://www.cox.com/residential/support/cox-postmaster-email-administration.html
     (
@@ -236,6 +343,927 @@ const PHRASES: &[(Service, Reason, &[&str])] = &[
     ),
 ];
 
+/// GoDaddy's `IB` codes (https://ca.godaddy.com/help/fix-rejected-email-with-a-bounce-error-40685).
+const GODADDY_CODES: &[(&str, Reason)] = &[
+    ("IB401", Reason::SecurityError),
+    ("IB501", Reason::NotCompliantRfc),
+    ("IB502", Reason::NotCompliantRfc),
+    ("IB506", Reason::Rejected),
+    ("IB508", Reason::AuthFailure),
+    ("IB108", Reason::RequirePtr),
+    ("IB212", Reason::SpamDetected),
+    ("IB705", Reason::VirusDetected),
+    ("IB605", Reason::TooManyConn),
+    ("IB007", Reason::TooManyConn),
+    ("IB101", Reason::Speeding),
+    ("IB110", Reason::Blocked),
+    ("IB111", Reason::Blocked),
+    ("IB112", Reason::Blocked),
+    ("IB113", Reason::Blocked),
+    ("IB504", Reason::Speeding),
+    ("IB510", Reason::Speeding),
+    ("IB607", Reason::Speeding),
+    ("IB103", Reason::BadReputation),
+    ("IB104", Reason::Blocked),
+    ("IB105", Reason::Blocked),
+    ("IB106", Reason::Blocked),
+];
+
+/// GoDaddy's wordings without a code.
+const GODADDY_PHRASES: &[(&str, Reason)] = &[
+    ("rbl reject", Reason::Blocked),
+    ("www.spamhaus.org/query/bl?ip=", Reason::Blocked),
+    ("has been in the queue too long", Reason::Expired),
+    ("delivery timeout", Reason::Expired),
+    ("account storage limit", Reason::MailboxFull),
+    (
+        "message rejected for spam or virus content",
+        Reason::SpamDetected,
+    ),
+    ("account disabled", Reason::Suspend),
+    ("message is looping", Reason::SystemError),
+    ("recipient not found", Reason::UserUnknown),
+    ("account does not exist", Reason::UserUnknown),
+];
+
+/// Orange / La Poste numbered codes (`OFR_999`, `LPN007_510`, `OFR004_405 [405]`): the
+/// number after the label (https://www.postmastery.com/orange-postmaster-smtp-error-codes-ofr/).
+const FRANCEPTT_CODES: &[(&str, Reason)] = &[
+    ("101", Reason::Blocked),
+    ("102", Reason::Blocked),
+    ("103", Reason::Blocked),
+    ("104", Reason::TooManyConn),
+    ("305", Reason::SecurityError),
+    ("401", Reason::AuthFailure),
+    ("402", Reason::SecurityError),
+    ("403", Reason::Rejected),
+    ("405", Reason::Rejected),
+    ("415", Reason::Rejected),
+    ("416", Reason::UserUnknown),
+    ("417", Reason::MailboxFull),
+    ("420", Reason::Suspend),
+    ("421", Reason::Rejected),
+    ("426", Reason::Suspend),
+    ("505", Reason::SystemError),
+    ("506", Reason::SpamDetected),
+    ("510", Reason::Blocked),
+    ("514", Reason::MesgTooBig),
+    ("517", Reason::AuthFailure),
+    ("630", Reason::PolicyViolation),
+    ("999", Reason::Blocked),
+    // Codes the table lists without a reason ("please try later").
+    ("105", Reason::Undefined),
+    ("107", Reason::Undefined),
+    ("108", Reason::Undefined),
+    ("109", Reason::Undefined),
+    ("201", Reason::Undefined),
+    ("423", Reason::Undefined),
+    ("424", Reason::Undefined),
+    ("513", Reason::Undefined),
+];
+
+/// Microsoft (Exchange Online, Exchange Server) NDR codes with their documented wording:
+/// (status code or class prefix, lowest and highest last number for a range or 0/0, wording,
+/// reason). From "Email non-delivery reports and SMTP errors in Exchange Online" and the
+/// Exchange Server 2019 NDR list, as collected in Sisimai's `rhost/for-microsoft.go`.
+const MICROSOFT: &[(&str, u16, u16, &str, Reason)] = &[
+    (
+        "4.7.26",
+        0,
+        0,
+        "must pass either spf or dkim validation, this message is not signed",
+        Reason::AuthFailure,
+    ),
+    (
+        "5.7.23",
+        0,
+        0,
+        "the message was rejected because of sender policy framework violation",
+        Reason::AuthFailure,
+    ),
+    (
+        "5.7.509",
+        0,
+        0,
+        "does not pass dmarc verification",
+        Reason::AuthFailure,
+    ),
+    (
+        "5.7.515",
+        0,
+        0,
+        "doesn't meet the required authentication level",
+        Reason::AuthFailure,
+    ),
+    (
+        "4.7.650",
+        0,
+        0,
+        "has been temporarily rate limited due to ip reputation",
+        Reason::BadReputation,
+    ),
+    ("4.4.2", 0, 0, "connection dropped", Reason::Blocked),
+    (
+        "4.7.",
+        850,
+        899,
+        "access denied, please try again later",
+        Reason::Blocked,
+    ),
+    (
+        "5.7.25",
+        0,
+        0,
+        "must have a reverse dns record",
+        Reason::Blocked,
+    ),
+    ("5.7.506", 0, 0, "access denied, bad helo", Reason::Blocked),
+    (
+        "5.7.507",
+        0,
+        0,
+        "access denied, rejected by recipient",
+        Reason::Blocked,
+    ),
+    (
+        "5.7.510",
+        0,
+        0,
+        "does not accept email over ipv6",
+        Reason::Blocked,
+    ),
+    (
+        "5.7.511",
+        0,
+        0,
+        "access denied, banned sender",
+        Reason::Blocked,
+    ),
+    (
+        "5.7.513",
+        0,
+        0,
+        "using customer block list",
+        Reason::Blocked,
+    ),
+    (
+        "5.7.",
+        606,
+        649,
+        "access denied, banned sending ip ",
+        Reason::Blocked,
+    ),
+    (
+        "4.7.",
+        500,
+        699,
+        "access denied, please try again later",
+        Reason::Blocked,
+    ),
+    ("5.5.4", 0, 0, "invalid domain name", Reason::Blocked),
+    (
+        "5.7.1",
+        0,
+        0,
+        "part of their network is on our block list (s3150)",
+        Reason::Blocked,
+    ),
+    (
+        "5.3.0",
+        0,
+        0,
+        "too many related errors",
+        Reason::ContentError,
+    ),
+    ("5.6.11", 0, 0, "invalid characters", Reason::ContentError),
+    (
+        "5.4.11",
+        0,
+        0,
+        "agent generated message depth exceeded",
+        Reason::ContentError,
+    ),
+    (
+        "5.5.6",
+        0,
+        0,
+        "invalid message content",
+        Reason::ContentError,
+    ),
+    (
+        "5.2.3",
+        0,
+        0,
+        "resolver.rst.recipsizelimit; message too large for this recipient",
+        Reason::MesgTooBig,
+    ),
+    (
+        "5.3.4",
+        0,
+        0,
+        "message size exceeds fixed maximum message size",
+        Reason::MesgTooBig,
+    ),
+    (
+        "5.3.4",
+        0,
+        0,
+        "message too big for system",
+        Reason::MesgTooBig,
+    ),
+    ("4.4.1", 0, 0, "connection timed out", Reason::Expired),
+    ("4.4.7", 0, 0, "message delayed", Reason::Expired),
+    (
+        "4.4.7",
+        0,
+        0,
+        "queue expired; message expired",
+        Reason::Expired,
+    ),
+    ("4.4.7", 0, 0, "message expired", Reason::Expired),
+    ("5.4.300", 0, 0, "message expired", Reason::Expired),
+    ("5.4.316", 0, 0, "message expired", Reason::Expired),
+    (
+        "4.4.8",
+        0,
+        0,
+        " failed mta-sts validation",
+        Reason::FailedStartTls,
+    ),
+    (
+        "5.4.8",
+        0,
+        0,
+        " failed mta-sts validation",
+        Reason::FailedStartTls,
+    ),
+    (
+        "4.4.317",
+        0,
+        0,
+        "starttls is required to send mail",
+        Reason::FailedStartTls,
+    ),
+    (
+        "5.4.317",
+        0,
+        0,
+        "starttls is required to send mail",
+        Reason::FailedStartTls,
+    ),
+    (
+        "4.7.5",
+        0,
+        0,
+        "remote certificate failed mta-sts validation",
+        Reason::FailedStartTls,
+    ),
+    (
+        "5.7.5",
+        0,
+        0,
+        "remote certificate failed mta-sts validation",
+        Reason::FailedStartTls,
+    ),
+    (
+        "4.7.321",
+        0,
+        0,
+        "starttls-not-supported:",
+        Reason::FailedStartTls,
+    ),
+    (
+        "5.7.321",
+        0,
+        0,
+        "starttls-not-supported:",
+        Reason::FailedStartTls,
+    ),
+    (
+        "5.7.322",
+        0,
+        0,
+        "certificate-expired:",
+        Reason::FailedStartTls,
+    ),
+    ("4.7.323", 0, 0, "tlsa-invalid:", Reason::FailedStartTls),
+    ("5.7.323", 0, 0, "tlsa-invalid:", Reason::FailedStartTls),
+    ("4.7.324", 0, 0, "dnssec-invalid:", Reason::FailedStartTls),
+    ("5.7.324", 0, 0, "dnssec-invalid:", Reason::FailedStartTls),
+    (
+        "4.7.325",
+        0,
+        0,
+        "certificate-host-mismatch:",
+        Reason::FailedStartTls,
+    ),
+    (
+        "5.7.325",
+        0,
+        0,
+        "certificate-host-mismatch:",
+        Reason::FailedStartTls,
+    ),
+    ("5.2.2", 0, 0, "mailbox full", Reason::MailboxFull),
+    (
+        "5.4.4",
+        0,
+        0,
+        "smtpsend.dns.nonexistentdomain; nonexistent domain",
+        Reason::NetworkError,
+    ),
+    (
+        "5.4.6",
+        0,
+        0,
+        "hop count exceeded - possible mail loop",
+        Reason::NetworkError,
+    ),
+    ("4.4.312", 0, 0, "dns query failed", Reason::NetworkError),
+    ("5.4.312", 0, 0, "dns query failed", Reason::NetworkError),
+    ("4.4.316", 0, 0, "connection refused", Reason::NetworkError),
+    ("5.4.316", 0, 0, "connection refused", Reason::NetworkError),
+    ("5.4.4", 0, 0, "invalid arguments", Reason::NetworkError),
+    ("5.4.6", 0, 0, "routing loop detected", Reason::NetworkError),
+    (
+        "5.4.14",
+        0,
+        0,
+        "routing loop detected",
+        Reason::NetworkError,
+    ),
+    ("5.7.1", 0, 0, "unable to relay", Reason::NoRelaying),
+    ("5.4.1", 0, 0, "relay access denied", Reason::NoRelaying),
+    (
+        "5.7.64",
+        0,
+        0,
+        "tenantattribution; relay access denied",
+        Reason::NoRelaying,
+    ),
+    ("5.4.310", 0, 0, "does not exist", Reason::NoRelaying),
+    (
+        "4.3.2",
+        0,
+        0,
+        "system not accepting network messages",
+        Reason::NotAccept,
+    ),
+    (
+        "4.4.4",
+        0,
+        0,
+        "hosted tenant which has no mail-enabled subscriptions",
+        Reason::NotAccept,
+    ),
+    (
+        "5.3.2",
+        0,
+        0,
+        "storedrv.deliver: missing or bad storedriver mdb properties",
+        Reason::NotAccept,
+    ),
+    (
+        "5.0.350",
+        0,
+        0,
+        "x-dg-ref header is too long",
+        Reason::PolicyViolation,
+    ),
+    (
+        "5.0.350",
+        0,
+        0,
+        "requested action not taken: policy violation detected (as345)",
+        Reason::PolicyViolation,
+    ),
+    (
+        "5.7.",
+        900,
+        999,
+        "delivery not authorized, message refused",
+        Reason::PolicyViolation,
+    ),
+    ("5.1.7", 0, 0, "invalid address", Reason::Rejected),
+    ("5.1.7", 0, 0, "unknown sender address", Reason::Rejected),
+    ("5.1.0", 0, 0, "sender denied", Reason::Rejected),
+    (
+        "5.1.8",
+        0,
+        0,
+        "access denied, bad outbound sender",
+        Reason::Rejected,
+    ),
+    ("5.7.1", 0, 0, "delivery not authorized", Reason::Rejected),
+    (
+        "5.7.12",
+        0,
+        0,
+        "sender was not authenticated by organization",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.124",
+        0,
+        0,
+        "sender not in allowed-senders list",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.133",
+        0,
+        0,
+        "sender not authenticated for group",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.134",
+        0,
+        0,
+        "sender was not authenticated for mailbox",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.13",
+        0,
+        0,
+        "sender was not authenticated for public folder",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.135",
+        0,
+        0,
+        "sender was not authenticated for public folder",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.136",
+        0,
+        0,
+        "sender was not authenticated",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.",
+        501,
+        503,
+        "access denied, spam abuse detected",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.512",
+        0,
+        0,
+        "access denied, message must be rfc 5322 section 3.6.2 compliant",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.750",
+        0,
+        0,
+        "service unavailable. client blocked from sending from unregistered domains",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.",
+        501,
+        503,
+        "access denied, banned sender",
+        Reason::Rejected,
+    ),
+    (
+        "5.7.3",
+        0,
+        0,
+        "cannot achieve exchange server authentication",
+        Reason::SecurityError,
+    ),
+    ("5.7.3", 0, 0, "not authorized", Reason::SecurityError),
+    (
+        "5.7.1",
+        0,
+        0,
+        "client was not authenticated",
+        Reason::SecurityError,
+    ),
+    (
+        "5.7.57",
+        0,
+        0,
+        "client was not authenticated to send anonymous mail during mail from",
+        Reason::SecurityError,
+    ),
+    (
+        "5.2.1",
+        0,
+        0,
+        "content filter agent quarantined this message",
+        Reason::SpamDetected,
+    ),
+    ("5.5.3", 0, 0, "too many recipients", Reason::Speeding),
+    (
+        "4.3.2",
+        0,
+        0,
+        "storedrv.deliver; recipient thread limit exceeded",
+        Reason::Speeding,
+    ),
+    ("4.5.3", 0, 0, "too many recipients", Reason::Speeding),
+    (
+        "4.7.652",
+        0,
+        0,
+        "has exceeded the maximum number of connections",
+        Reason::Speeding,
+    ),
+    (
+        "5.1.90",
+        0,
+        0,
+        "reached your daily limit for message recipients",
+        Reason::Speeding,
+    ),
+    ("5.2.2", 0, 0, "submission quota exceeded", Reason::Speeding),
+    (
+        "5.2.121",
+        0,
+        0,
+        "recipient's per hour message receive limit",
+        Reason::Speeding,
+    ),
+    (
+        "5.2.122",
+        0,
+        0,
+        "recipient's per hour message receive limit",
+        Reason::Speeding,
+    ),
+    (
+        "5.2.122",
+        0,
+        0,
+        "the recipient has exceeded their limit for",
+        Reason::Speeding,
+    ),
+    (
+        "5.7.508",
+        0,
+        0,
+        "has exceeded permitted limits within",
+        Reason::Speeding,
+    ),
+    (
+        "5.7.",
+        700,
+        749,
+        "tenant has exceeded threshold",
+        Reason::Speeding,
+    ),
+    (
+        "5.7.",
+        700,
+        749,
+        "traffic not accepted from this ip",
+        Reason::Speeding,
+    ),
+    (
+        "5.7.504",
+        0,
+        0,
+        "recipient address rejected: access denied",
+        Reason::Suspend,
+    ),
+    (
+        "5.7.505",
+        0,
+        0,
+        "access denied, banned recipient",
+        Reason::Suspend,
+    ),
+    ("5.2.1", 0, 0, "mailbox cannot be accessed", Reason::Suspend),
+    ("5.3.3", 0, 0, "unrecognized command", Reason::SyntaxError),
+    ("5.5.2", 0, 0, "send hello first", Reason::SyntaxError),
+    ("4.3.2", 0, 0, "service not available", Reason::SystemError),
+    ("4.3.2", 0, 0, "service not active", Reason::SystemError),
+    (
+        "5.3.5",
+        0,
+        0,
+        "system incorrectly configured",
+        Reason::SystemError,
+    ),
+    (
+        "5.3.190",
+        0,
+        0,
+        "when journaling archive is disabled",
+        Reason::SystemError,
+    ),
+    (
+        "5.0.0",
+        0,
+        0,
+        "helo / ehlo requires domain address",
+        Reason::SystemError,
+    ),
+    (
+        "5.1.4",
+        0,
+        0,
+        "destination mailbox address ambiguous",
+        Reason::SystemError,
+    ),
+    (
+        "5.2.4",
+        0,
+        0,
+        "mailing list expansion problem",
+        Reason::SystemError,
+    ),
+    (
+        "5.2.14",
+        0,
+        0,
+        "misconfigured forwarding address",
+        Reason::SystemError,
+    ),
+    (
+        "4.4.",
+        22,
+        28,
+        "message failed to be replicated:",
+        Reason::SystemError,
+    ),
+    (
+        "4.4.3",
+        0,
+        0,
+        "temporary server error. please try again later attr18",
+        Reason::SystemError,
+    ),
+    (
+        "4.7.0",
+        0,
+        0,
+        "temporary server error. please try again later. prx4 nexthop:",
+        Reason::SystemError,
+    ),
+    (
+        "4.4.318",
+        0,
+        0,
+        "(suspiciousremoteservererror)",
+        Reason::SystemError,
+    ),
+    (
+        "5.4.318",
+        0,
+        0,
+        "(suspiciousremoteservererror)",
+        Reason::SystemError,
+    ),
+    (
+        "4.7.500",
+        0,
+        0,
+        "server busy. please try again later from ",
+        Reason::SystemError,
+    ),
+    (
+        "4.7.700",
+        0,
+        0,
+        "pfa agent busy, please try again.",
+        Reason::SystemError,
+    ),
+    (
+        "4.3.1",
+        0,
+        0,
+        "insufficient system resources",
+        Reason::SystemFull,
+    ),
+    (
+        "5.1.1",
+        0,
+        0,
+        "resolver.adr.exrecipnotfound; not found",
+        Reason::UserUnknown,
+    ),
+    ("5.1.1", 0, 0, "user unknown", Reason::UserUnknown),
+    (
+        "5.1.3",
+        0,
+        0,
+        "storedrv.submit; invalid recipient address",
+        Reason::UserUnknown,
+    ),
+    (
+        "5.1.",
+        4,
+        5,
+        "recipient address reserved by rfc 2606",
+        Reason::UserUnknown,
+    ),
+    (
+        "5.1.6",
+        0,
+        0,
+        "recipient addresses in single label domains not accepted",
+        Reason::UserUnknown,
+    ),
+    (
+        "5.1.1",
+        0,
+        0,
+        "bad destination mailbox address",
+        Reason::UserUnknown,
+    ),
+    ("5.1.10", 0, 0, "recipient not found", Reason::UserUnknown),
+    (
+        "5.4.1",
+        0,
+        0,
+        "recipient address rejected: access denied",
+        Reason::UserUnknown,
+    ),
+    (
+        "5.5.0",
+        0,
+        0,
+        "requested action not taken: mailbox unavailable",
+        Reason::UserUnknown,
+    ),
+    ("5.1.2", 0, 0, "invalid x.400 address", Reason::UserUnknown),
+    (
+        "5.1.351",
+        0,
+        0,
+        "remote server returned unknown recipient or mailbox unavailable",
+        Reason::UserUnknown,
+    ),
+];
+
+/// Outlook.com postmaster codes with the reply code they come with.
+const OUTLOOK_CODES: &[(&str, u16, Reason)] = &[
+    ("RP-001", 421, Reason::BadReputation),
+    ("RP-002", 421, Reason::BadReputation),
+    ("RP-003", 421, Reason::BadReputation),
+    ("SC-001", 550, Reason::BadReputation),
+    ("SC-002", 550, Reason::PolicyViolation),
+    ("SC-003", 550, Reason::Blocked),
+    ("SC-004", 550, Reason::Blocked),
+    ("DY-001", 550, Reason::Blocked),
+    ("DY-002", 550, Reason::Blocked),
+    ("OU-001", 550, Reason::Blocked),
+    ("OU-002", 550, Reason::BadReputation),
+];
+
+/// Mimecast's documented replies: (reply code, wording, reason)
+/// (https://community.mimecast.com/s/article/email-security-cloud-gateway-mimecast-smtp-error-codes).
+const MIMECAST: &[(u16, &str, Reason)] = &[
+    (
+        550,
+        "spf sender invalid - envelope rejected",
+        Reason::AuthFailure,
+    ),
+    (
+        550,
+        "dkim sender invalid - envelope rejected",
+        Reason::AuthFailure,
+    ),
+    (
+        550,
+        "dmarc sender invalid - envelope rejected",
+        Reason::AuthFailure,
+    ),
+    (
+        451,
+        "internal resources are temporarily unavailable",
+        Reason::BadReputation,
+    ),
+    (
+        550,
+        "local ct ip reputation - (reject)",
+        Reason::BadReputation,
+    ),
+    (421, "sender address blocked", Reason::Blocked),
+    (451, "recipient temporarily unavailable", Reason::Blocked),
+    (451, "ip temporarily blacklisted", Reason::Blocked),
+    (550, "journal messages past the expiration", Reason::Expired),
+    (
+        553,
+        "this route requires encryption (tls)",
+        Reason::FailedStartTls,
+    ),
+    (
+        553,
+        "this route requires tls version 1.2 or greater",
+        Reason::FailedStartTls,
+    ),
+    (
+        553,
+        "this route requires high-strength ciphers",
+        Reason::FailedStartTls,
+    ),
+    (
+        554,
+        "configuration is invalid for this certificate",
+        Reason::FailedStartTls,
+    ),
+    (554, "maximum email size exceeded", Reason::MesgTooBig),
+    (
+        451,
+        "the incorrect hostname used for inbounds",
+        Reason::NetworkError,
+    ),
+    (
+        550,
+        "the incorrect hostname used for inbounds",
+        Reason::NetworkError,
+    ),
+    (554, "mail loop detected", Reason::NetworkError),
+    (451, "open relay not allowed", Reason::NoRelaying),
+    (451, "open relay is not allowed", Reason::NoRelaying),
+    (451, "account inbounds disabled", Reason::NotAccept),
+    (451, "account outbounds disabled", Reason::OnHold),
+    (451, "hostname is not authorized", Reason::OnHold),
+    (550, "journal message past expiration", Reason::OnHold),
+    (
+        550,
+        "anti-spoofing policy - inbound not allowed",
+        Reason::PolicyViolation,
+    ),
+    (
+        550,
+        "rejected by header-based anti-spoofing policy",
+        Reason::PolicyViolation,
+    ),
+    (
+        550,
+        "message bounced due to content examination policy",
+        Reason::PolicyViolation,
+    ),
+    (554, "host network not allowed", Reason::PolicyViolation),
+    (554, "host network, not allowed", Reason::PolicyViolation),
+    (
+        550,
+        "administrative prohibition envelope blocked",
+        Reason::Rejected,
+    ),
+    (550, "envelope blocked - user entry", Reason::Rejected),
+    (
+        550,
+        "envelope blocked - user domain entry",
+        Reason::Rejected,
+    ),
+    (
+        550,
+        "rejected by header-based manually blocked senders - block for manual block",
+        Reason::Rejected,
+    ),
+    (
+        550,
+        "rejected by header-based blocked senders - block policy for header from",
+        Reason::Rejected,
+    ),
+    (
+        550,
+        "envelope rejected - block policy for envelope from address",
+        Reason::Rejected,
+    ),
+    (535, "incorrect authentication data", Reason::SecurityError),
+    (550, "submitter failed to disabled", Reason::SecurityError),
+    (
+        550,
+        "submitter failed to authenticate",
+        Reason::SecurityError,
+    ),
+    (
+        451,
+        "unable to process connection at this time",
+        Reason::SystemError,
+    ),
+    (451, "message ended early", Reason::SystemError),
+    (451, "unable to process command", Reason::SystemError),
+    (
+        451,
+        "unable to process an email at this time",
+        Reason::SystemError,
+    ),
+    (
+        451,
+        "account service is temporarily unavailable",
+        Reason::TooManyConn,
+    ),
+    (452, "too many recipients", Reason::TooManyConn),
+    (550, "exceeding outbound thread limit", Reason::TooManyConn),
+    (501, "invalid address", Reason::UserUnknown),
+    (503, "user unknown", Reason::UserUnknown),
+    (550, "invalid recipient", Reason::UserUnknown),
+];
+
 /// Cox's `AUP#` codes.
 const COX_CODES: &[(&str, Reason)] = &[
     ("CXBL", Reason::Blocked),
@@ -339,11 +1367,77 @@ pub fn reason(
     status: Option<&str>,
     command: Option<Command>,
 ) -> Option<Reason> {
+    reason_with_reply(service, diagnostic, status, None, command)
+}
+
+/// [`reason`] with the SMTP reply code, which some services' tables key on.
+pub fn reason_with_reply(
+    service: Service,
+    diagnostic: &str,
+    status: Option<&str>,
+    reply_code: Option<u16>,
+    command: Option<Command>,
+) -> Option<Reason> {
     if diagnostic.trim().is_empty() {
         return None;
     }
     let lower = diagnostic.to_lowercase();
     match service {
+        Service::Microsoft => {
+            let status = status?;
+            let last: u16 = status.rsplit('.').next()?.parse().ok()?;
+            if let Some((.., r)) = MICROSOFT.iter().find(|(code, lo, hi, text, _)| {
+                let code_ok = if lo == hi {
+                    *code == status
+                } else {
+                    status.starts_with(code) && (*lo..=*hi).contains(&last)
+                };
+                code_ok && lower.contains(text)
+            }) {
+                return Some(*r);
+            }
+            return OUTLOOK_CODES
+                .iter()
+                .find(|(code, reply, _)| diagnostic.contains(code) && reply_code == Some(*reply))
+                .map(|(.., r)| *r);
+        }
+        Service::Mimecast => {
+            let reply = reply_code?;
+            return MIMECAST
+                .iter()
+                .find(|(code, text, _)| *code == reply && lower.contains(text))
+                .map(|(.., r)| *r);
+        }
+        Service::GoDaddy => {
+            if let Some(code) = after(diagnostic, " IB") {
+                let label: String = code.chars().take_while(|c| !c.is_whitespace()).collect();
+                let label = format!("IB{label}");
+                if let Some((_, r)) = GODADDY_CODES.iter().find(|(c, _)| *c == label) {
+                    return Some(*r);
+                }
+            }
+            return GODADDY_PHRASES
+                .iter()
+                .find(|(p, _)| lower.contains(p))
+                .map(|(_, r)| *r);
+        }
+        Service::FrancePtt => {
+            let normal = lower.replace('_', "-");
+            for label in ["lpn", "lpnaaa", "ofr", "ouk"] {
+                let Some(at) = normal.rfind(label) else {
+                    continue;
+                };
+                let word: String = normal[at..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .collect();
+                let word = word.trim_end_matches(['.', ')', ',']);
+                if let Some((_, r)) = FRANCEPTT_CODES.iter().find(|(n, _)| word.ends_with(n)) {
+                    return (*r != Reason::Undefined).then_some(*r);
+                }
+                break;
+            }
+        }
         Service::Cox => {
             if let Some(code) = after(diagnostic, "AUP#") {
                 let code: String = code
@@ -377,17 +1471,19 @@ pub fn reason(
             Some("5.1.1" | "5.0.911") => return Some(Reason::UserUnknown),
             Some("5.2.0") => return Some(Reason::Filtered),
             _ => {
-                if let Some(r) = phrase(service, &lower) {
+                // Status 5.0.0: the stage tells an unknown address (`RCPT`) from a refusal of
+                // the message (`DATA`, the same "Unknown user" words from the reception filter).
+                if let Some(r) = phrase(service, &lower).filter(|r| *r != Reason::UserUnknown) {
                     return Some(r);
                 }
                 if status == Some("5.0.0") {
-                    return match command {
-                        Some(Command::Rcpt) => Some(Reason::UserUnknown),
-                        Some(Command::Data) => Some(Reason::Rejected),
-                        _ => None,
-                    };
+                    match command {
+                        Some(Command::Rcpt) => return Some(Reason::UserUnknown),
+                        Some(Command::Data) => return Some(Reason::Rejected),
+                        _ => {}
+                    }
                 }
-                return None;
+                return phrase(service, &lower);
             }
         },
         _ => {}

@@ -17,12 +17,12 @@ fn bounces_agree_with_labels() {
     assert!(eval.messages >= 40);
     assert_eq!(eval.parse_errors, 0);
     assert!(
-        eval.recipient_count_accuracy() >= 0.90,
+        eval.recipient_count_accuracy() >= 0.97,
         "{}",
         eval.render_table()
     );
-    assert!(eval.reason_agreement() >= 0.78, "{}", eval.render_table());
-    assert!(eval.hard_agreement() >= 0.84, "{}", eval.render_table());
+    assert!(eval.reason_agreement() >= 0.88, "{}", eval.render_table());
+    assert!(eval.hard_agreement() >= 0.93, "{}", eval.render_table());
     let json = eval.to_json();
     for key in [
         "messages",

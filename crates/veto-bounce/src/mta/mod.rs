@@ -8,6 +8,7 @@
 //! [`scan`] reads that shape.
 
 pub mod address;
+pub mod readers;
 pub mod vendor;
 
 use crate::message::MessageView;
@@ -121,7 +122,13 @@ pub fn looks_like_bounce(view: &MessageView) -> bool {
         "non remis",
     ];
     let subject = view.subject.to_lowercase();
+    const BODY_MARKERS: &[&str] = &[
+        "did not reach the following recipient(s):",
+        "Could not be delivered to: <",
+    ];
     view.header("x-failed-recipients").is_some()
+        || readers::recognised(view)
+        || BODY_MARKERS.iter().any(|m| view.report_text.contains(m))
         || SENDERS.iter().any(|s| view.from_full.contains(s))
         || SUBJECTS.iter().any(|s| subject.contains(s))
 }
@@ -212,12 +219,23 @@ fn address_line(line: &str) -> Option<(String, &str)> {
     } else {
         t
     };
-    let t = t.strip_prefix("RCPT To:").unwrap_or(t).trim_start();
+    let t = strip_prefix_ci(t, "RCPT To:").unwrap_or(t).trim_start();
     let t = t
         .strip_prefix("Failed recipient:")
         .unwrap_or(t)
         .trim_start();
+    // au (KDDI): "Could not be delivered to: <a@b>".
+    let t = strip_prefix_ci(t, "Could not be delivered to:")
+        .unwrap_or(t)
+        .trim_start();
+
+    // GMX: the address in double quotes (`"a@b":`).
+    let quoted = t
+        .strip_prefix('"')
+        .and_then(|r| r.split_once('"'))
+        .filter(|(inner, _)| is_plausible(inner));
     let (addr_text, rest) = match t.strip_prefix('<') {
+        _ if quoted.is_some() => quoted.unwrap_or_default(),
         Some(inner) => {
             let end = inner.find('>')?;
             (&inner[..end], &inner[end + 1..])
@@ -245,8 +263,17 @@ fn address_line(line: &str) -> Option<(String, &str)> {
         || rest_trim.starts_with('(')
         || rest_trim.starts_with('>')
         || rest_trim.starts_with(',')
+        // Exchange 2003: "a@b on Thu, 29 Apr 2007 16:51:51 -0500".
+        || (rest_trim.starts_with("on ") && rest_trim.bytes().any(|b| b.is_ascii_digit()))
         || rest_trim.len() <= 2;
     ok.then(|| (addr_text.to_lowercase(), rest_trim))
+}
+
+/// `text` without `prefix`, compared without regard to ASCII case.
+fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 /// Address lines and the text under each.

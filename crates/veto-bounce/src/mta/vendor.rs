@@ -86,6 +86,29 @@ const EXCHANGE_ONLINE: &[(&str, Reason)] = &[
     ("5.4.316", Reason::Expired),
 ];
 
+/// Exchange Server 2003 (and 5.5) diagnostic codes after `MSEXCH:IMS:…` (Sisimai's
+/// `lhost/via-exchange2003.go`).
+const EXCHANGE_2003: &[(&str, Reason)] = &[
+    ("000C05A6", Reason::UserUnknown),
+    ("000C0595", Reason::Filtered),
+    ("00010256", Reason::SystemError),
+    ("000D06B5", Reason::SystemError),
+    ("00120270", Reason::NetworkError),
+    ("00050311", Reason::ContentError),
+    ("000502CC", Reason::ContentError),
+    ("000B0981", Reason::SecurityError),
+    ("000B099C", Reason::OnHold),
+    ("000B09AA", Reason::OnHold),
+    ("000B09B6", Reason::OnHold),
+];
+
+/// au (KDDI) sentences of its plain notice (Sisimai's `lhost/via-kddi.go`).
+const KDDI: &[(&str, Reason)] = &[
+    ("as their mailbox is full", Reason::MailboxFull),
+    ("due to the following smtp relay error", Reason::NoRelaying),
+    ("as the remote domain doesnt exist", Reason::HostUnknown),
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -113,6 +136,21 @@ fn is_google_groups(view: &MessageView) -> bool {
 
 /// The reason the bounce's format decides for a recipient with this diagnostic, if any.
 pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
+    if view
+        .report_text
+        .contains("did not reach the following recipient(s):")
+        && let Some((_, r)) = EXCHANGE_2003
+            .iter()
+            .find(|(code, _)| diagnostic.contains(&format!("({code})")))
+    {
+        return Some(*r);
+    }
+    if view.report_text.contains("Could not be delivered to: <") {
+        let lower = diagnostic.to_lowercase();
+        if let Some((_, r)) = KDDI.iter().find(|(p, _)| lower.contains(p)) {
+            return Some(*r);
+        }
+    }
     if is_google_groups(view) {
         // The notice lists four possible causes ("* You might have spelled …"): the post was
         // refused (missing group, or no permission to post).

@@ -1,0 +1,179 @@
+//! Readers for bounce formats that the common address-block shape does not fit: they name
+//! the recipient somewhere else (a JSON notification, a list manager's reply to the poster,
+//! a "Message details" table). Each is recognised by markers its format always has.
+//!
+//! The markers and fields follow Sisimai's readers `lhost/via-amazonses.go`, `via-fml.go` and
+//! `via-apachejames.go` (BSD 2-Clause, "azumakuniyuki and sisimai development team"),
+//! re-expressed here; no code is copied.
+
+use crate::message::MessageView;
+use crate::reason::Reason;
+
+use super::address::{find_addresses, is_plausible};
+
+/// One failed recipient as a format reader found it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormatRecipient {
+    /// The address, lower-case.
+    pub address: String,
+    /// The remote reply or the reporter's words.
+    pub diagnostic: String,
+    /// A status code the format gives.
+    pub status: Option<String>,
+    /// A DSN action the format gives.
+    pub action: Option<String>,
+    /// A reason the format decides.
+    pub preset: Option<Reason>,
+}
+
+/// The recipients of a message in one of the formats here, or `None` when it is none of them.
+pub fn read(view: &MessageView) -> Option<Vec<FormatRecipient>> {
+    amazon_ses_notification(view)
+        .or_else(|| fml(view))
+        .or_else(|| apache_james(view))
+        .filter(|v| !v.is_empty())
+}
+
+/// Whether the message has the markers of one of the formats here.
+pub fn recognised(view: &MessageView) -> bool {
+    is_ses_notification(&view.report_text) || is_fml(view) || is_apache_james(&view.report_text)
+}
+
+fn is_ses_notification(text: &str) -> bool {
+    text.contains("\"notificationType\"") || text.contains("\\\"notificationType\\\"")
+}
+
+/// Amazon SES bounce notifications delivered by SNS e-mail: a JSON body whose `Message` is
+/// itself JSON (`notificationType`, `bounce.bouncedRecipients[]`).
+fn amazon_ses_notification(view: &MessageView) -> Option<Vec<FormatRecipient>> {
+    let text = &view.report_text;
+    if !is_ses_notification(text) {
+        return None;
+    }
+    let start = text.find('{')?;
+    let end = text.rfind('}')?;
+    let json = text.get(start..=end)?;
+    // SNS e-mail folds long lines (a newline and a space inside the JSON strings).
+    let outer: serde_json::Value = serde_json::from_str(json)
+        .or_else(|_| serde_json::from_str(&json.replace("\n ", "")))
+        .or_else(|_| serde_json::from_str(&json.replace('\n', "")))
+        .ok()?;
+    let inner = match outer.get("Message") {
+        Some(serde_json::Value::String(s)) => serde_json::from_str(s).ok()?,
+        _ => outer,
+    };
+    let kind = inner
+        .get("notificationType")
+        .or_else(|| inner.get("eventType"))?
+        .as_str()?;
+    let field = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    let mut out = Vec::new();
+    match kind {
+        "Bounce" => {
+            let bounce = inner.get("bounce")?;
+            for r in bounce.get("bouncedRecipients")?.as_array()? {
+                let Some(address) = field(r, "emailAddress") else {
+                    continue;
+                };
+                let diagnostic = field(r, "diagnosticCode").unwrap_or_default();
+                let diagnostic = diagnostic
+                    .split_once(';')
+                    .filter(|(t, _)| t.len() < 12 && !t.contains(' '))
+                    .map(|(_, d)| d.trim().to_string())
+                    .unwrap_or(diagnostic);
+                out.push(FormatRecipient {
+                    address: address.to_lowercase(),
+                    diagnostic,
+                    status: field(r, "status"),
+                    action: field(r, "action"),
+                    preset: None,
+                });
+            }
+        }
+        "Delivery" => {
+            let delivery = inner.get("delivery")?;
+            for r in delivery.get("recipients")?.as_array()? {
+                if let Some(address) = r.as_str() {
+                    out.push(FormatRecipient {
+                        address: address.to_lowercase(),
+                        diagnostic: field(delivery, "smtpResponse").unwrap_or_default(),
+                        status: Some("2.0.0".into()),
+                        action: Some("delivered".into()),
+                        preset: Some(Reason::Delivered),
+                    });
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+fn is_fml(view: &MessageView) -> bool {
+    view.header("x-mlserver")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("fml"))
+}
+
+/// fml (a mailing list manager) refusing a post: the poster is the bounce's addressee.
+fn fml(view: &MessageView) -> Option<Vec<FormatRecipient>> {
+    if !is_fml(view) {
+        return None;
+    }
+    let address = view.to_addresses.first()?.clone();
+    let text = format!("{}\n{}", view.subject, view.report_text);
+    let lower = text.to_lowercase();
+    let preset = if lower.contains("are not member") || lower.contains("not a member of") {
+        Some(Reason::Rejected)
+    } else if lower.contains("security alert") || lower.contains("security warning") {
+        Some(Reason::SecurityError)
+    } else {
+        None
+    };
+    Some(vec![FormatRecipient {
+        address,
+        diagnostic: view.report_text.trim().to_string(),
+        preset,
+        ..FormatRecipient::default()
+    }])
+}
+
+fn is_apache_james(text: &str) -> bool {
+    text.contains("Error message below:") && text.contains("Message details:")
+}
+
+/// Apache James: the remote reply under "Error message below:", the recipient in the
+/// "Message details:" table (`RCPT TO: a@b`).
+fn apache_james(view: &MessageView) -> Option<Vec<FormatRecipient>> {
+    let text = &view.report_text;
+    if !is_apache_james(text) {
+        return None;
+    }
+    let (head, details) = text.split_once("Message details:")?;
+    let diagnostic = head
+        .split_once("Error message below:")
+        .map(|(_, d)| d)
+        .unwrap_or(head)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out: Vec<FormatRecipient> = Vec::new();
+    for line in details.lines() {
+        let t = line.trim();
+        if t.len() > 8 && t[..8].eq_ignore_ascii_case("rcpt to:") {
+            for address in find_addresses(&t[8..]) {
+                if is_plausible(&address) && !out.iter().any(|r| r.address == address) {
+                    out.push(FormatRecipient {
+                        address,
+                        diagnostic: diagnostic.clone(),
+                        ..FormatRecipient::default()
+                    });
+                }
+            }
+        }
+    }
+    Some(out)
+}
