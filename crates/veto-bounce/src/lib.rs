@@ -111,6 +111,11 @@ pub struct Analysis {
 
 /// Reads one raw message (RFC 5322 bytes, any line endings).
 pub fn analyse(raw: &[u8]) -> Result<Analysis, ParseError> {
+    analyse_at(raw, 0)
+}
+
+/// [`analyse`] of a message found `depth` levels inside another.
+fn analyse_at(raw: &[u8], depth: usize) -> Result<Analysis, ParseError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
     }
@@ -126,7 +131,11 @@ pub fn analyse(raw: &[u8]) -> Result<Analysis, ParseError> {
     if msg.root_part().headers.is_empty() {
         return Err(ParseError::NoHeaders);
     }
-    let view = MessageView::new(&msg);
+    let mut view = MessageView::new(&msg);
+    if depth > 0 {
+        // A returned message's own addressee is the failed recipient, not the bounce's reader.
+        view.to_addresses.clear();
+    }
     let mut analysis = Analysis {
         kind: SignalKind::NotASignal,
         recipients: Vec::new(),
@@ -148,7 +157,9 @@ pub fn analyse(raw: &[u8]) -> Result<Analysis, ParseError> {
         return Ok(analysis);
     }
 
-    let bounce_like = !view.delivery_status.is_empty() || mta::looks_like_bounce(&view);
+    // A message returned inside a relay's notice is read as a bounce whatever its headers.
+    let bounce_like =
+        depth > 0 || !view.delivery_status.is_empty() || mta::looks_like_bounce(&view);
     if autoreply::is_auto_reply(&view) && !bounce_like {
         analysis.kind = SignalKind::AutoReply;
         analysis.recipients = vec![signal_result(
@@ -175,6 +186,21 @@ pub fn analyse(raw: &[u8]) -> Result<Analysis, ParseError> {
         }
         return Ok(analysis);
     }
+    // A relay's notice that says nothing of its own (no status, no known wording) around a
+    // returned message that is itself a bounce (a gateway forwarding the remote server's
+    // DSN): the inner bounce tells.
+    let vague = recipients
+        .iter()
+        .all(|r| r.status.is_none() && matches!(r.reason, Reason::OnHold | Reason::Undefined));
+    if vague
+        && depth == 0
+        && let Some(inner) = embedded_bounce(&msg)
+    {
+        analysis.kind = inner.kind;
+        analysis.recipients = inner.recipients;
+        analysis.reporting_mta = analysis.reporting_mta.or(inner.reporting_mta);
+        return Ok(analysis);
+    }
     analysis.kind = if recipients.iter().all(|r| r.reason == Reason::Delivered) {
         SignalKind::Delivered
     } else {
@@ -182,6 +208,21 @@ pub fn analyse(raw: &[u8]) -> Result<Analysis, ParseError> {
     };
     analysis.recipients = recipients;
     Ok(analysis)
+}
+
+/// The first attached message that is itself a bounce with a definite result.
+fn embedded_bounce(msg: &mail_parser::Message<'_>) -> Option<Analysis> {
+    msg.parts.iter().find_map(|part| {
+        let mail_parser::PartType::Message(inner) = &part.body else {
+            return None;
+        };
+        let a = analyse_at(inner.raw_message(), 1).ok()?;
+        (a.kind == SignalKind::Bounce
+            && a.recipients
+                .iter()
+                .any(|r| !matches!(r.reason, Reason::OnHold | Reason::Undefined)))
+        .then_some(a)
+    })
 }
 
 fn signal_result(

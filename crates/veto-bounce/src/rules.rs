@@ -218,6 +218,7 @@ pub static PHRASES: &[PhraseRule] = &[
             "recipient address rejected: invalid user",
             "recipient address rejected: invalid-recipient",
             "recipient address rejected: unknown user",
+            "recipient address rejected.",
             "recipient address rejected: userunknown",
             "recipient does not exist",
             "recipient is not accepted",
@@ -578,6 +579,8 @@ pub static PHRASES: &[PhraseRule] = &[
         reason: Reason::Blocked,
         phrases: &[
             " said: 550 blocked",
+            "veuillez essayer plus tard. service refused, please try later. *103",
+            "veuillez essayer plus tard. service refused, please try later. *510",
             "//www.spamcop.net/bl.",
             "bad sender ip address",
             "banned sending ip",

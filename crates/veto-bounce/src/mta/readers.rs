@@ -30,13 +30,17 @@ pub struct FormatRecipient {
 pub fn read(view: &MessageView) -> Option<Vec<FormatRecipient>> {
     amazon_ses_notification(view)
         .or_else(|| fml(view))
+        .or_else(|| notes(view))
         .or_else(|| apache_james(view))
         .filter(|v| !v.is_empty())
 }
 
 /// Whether the message has the markers of one of the formats here.
 pub fn recognised(view: &MessageView) -> bool {
-    is_ses_notification(&view.report_text) || is_fml(view) || is_apache_james(&view.report_text)
+    is_ses_notification(&view.report_text)
+        || is_fml(view)
+        || is_apache_james(&view.report_text)
+        || view.report_text.contains(NOTES_MARKER)
 }
 
 fn is_ses_notification(text: &str) -> bool {
@@ -139,6 +143,38 @@ fn fml(view: &MessageView) -> Option<Vec<FormatRecipient>> {
         preset,
         ..FormatRecipient::default()
     }])
+}
+
+const NOTES_MARKER: &str = "------- Failure Reasons";
+
+/// Lotus Notes / Domino: "------- Failure Reasons --------", the reason, then the recipient
+/// on a line of its own, up to "------- Returned Message --------".
+fn notes(view: &MessageView) -> Option<Vec<FormatRecipient>> {
+    let text = &view.report_text;
+    let (_, after) = text.split_once(NOTES_MARKER)?;
+    let section = after
+        .split_once("------- Returned Message")
+        .map_or(after, |(s, _)| s);
+    let mut reason_lines: Vec<&str> = Vec::new();
+    let mut out: Vec<FormatRecipient> = Vec::new();
+    for line in section.lines().skip(1) {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let address = t.trim_matches(['<', '>']);
+        if is_plausible(address) && !address.contains(' ') {
+            out.push(FormatRecipient {
+                address: address.to_lowercase(),
+                diagnostic: reason_lines.join(" "),
+                ..FormatRecipient::default()
+            });
+            reason_lines.clear();
+        } else {
+            reason_lines.push(t);
+        }
+    }
+    Some(out)
 }
 
 fn is_apache_james(text: &str) -> bool {

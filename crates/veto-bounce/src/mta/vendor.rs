@@ -109,6 +109,30 @@ const KDDI: &[(&str, Reason)] = &[
     ("as the remote domain doesnt exist", Reason::HostUnknown),
 ];
 
+/// Gmail's own sentences in "Technical details of … failure" (Sisimai's `lhost/via-gmail.go`).
+const GMAIL: &[(&str, Reason)] = &[
+    (
+        "the recipient server did not accept our requests to connect",
+        Reason::Expired,
+    ),
+    (
+        "delivery to the following recipient has been delayed",
+        Reason::Expired,
+    ),
+];
+
+/// Lotus Notes / Domino failure reasons (Sisimai's `lhost/via-notes.go`).
+const NOTES: &[(&str, Reason)] = &[
+    (
+        "user not listed in public name & address book",
+        Reason::UserUnknown,
+    ),
+    (
+        "message has exceeded maximum hop count",
+        Reason::NetworkError,
+    ),
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -144,6 +168,18 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
             .find(|(code, _)| diagnostic.contains(&format!("({code})")))
     {
         return Some(*r);
+    }
+    if view.report_text.contains("Technical details of ") {
+        let lower = diagnostic.to_lowercase();
+        if let Some((_, r)) = GMAIL.iter().find(|(p, _)| lower.contains(p)) {
+            return Some(*r);
+        }
+    }
+    if view.report_text.contains("------- Failure Reasons") {
+        let lower = diagnostic.to_lowercase();
+        if let Some((_, r)) = NOTES.iter().find(|(p, _)| lower.contains(p)) {
+            return Some(*r);
+        }
     }
     if view.report_text.contains("Could not be delivered to: <") {
         let lower = diagnostic.to_lowercase();
