@@ -502,3 +502,28 @@ fn finish(c: Candidate, context: &str, received: &[String]) -> RecipientResult {
         feedback_type: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transcript_replies_are_joined() {
+        let text = "... while talking to mx.example.jp.:\n>>> DATA\n<<< 550-5.7.1 Unauthenticated email is not accepted due to domain's\n<<< 550 5.7.1 DMARC policy.\n554 5.0.0 Service unavailable\n";
+        let r = transcript_replies(text);
+        assert_eq!(
+            r,
+            vec!["550-5.7.1 Unauthenticated email is not accepted due to domain's DMARC policy."]
+        );
+    }
+
+    #[test]
+    fn ses_notification() {
+        let raw = b"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\nContent-Type: text/plain\n\n{\"Type\":\"Notification\",\"Message\":\"{\\\"notificationType\\\":\\\"Bounce\\\",\\\"bounce\\\":{\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":\\\"a@example.jp\\\",\\\"action\\\":\\\"failed\\\",\\\"status\\\":\\\"5.1.1\\\",\\\"diagnosticCode\\\":\\\"smtp; 550 5.1.1 user unknown\\\"}]}}\"}\n";
+        let a = analyse(raw).unwrap();
+        assert_eq!(a.kind, SignalKind::Bounce);
+        assert_eq!(a.recipients.len(), 1);
+        assert_eq!(a.recipients[0].address, "a@example.jp");
+        assert_eq!(a.recipients[0].reason, Reason::UserUnknown);
+    }
+}

@@ -1526,5 +1526,37 @@ mod tests {
             reason(Service::Cox, "554 cox.net rejected AUP#CXBL", None, None),
             Some(Reason::Blocked)
         );
+        assert_eq!(
+            service("example.jp", &["mail-x.eur.prod.outlook.com"]),
+            Some(Service::Microsoft)
+        );
+        assert_eq!(
+            reason(
+                Service::Microsoft,
+                "550 5.7.606 Access denied, banned sending IP [192.0.2.1]",
+                Some("5.7.606"),
+                None
+            ),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            reason(
+                Service::FrancePtt,
+                "550 5.5.0 Service refuse. LPN007_510",
+                Some("5.5.0"),
+                None
+            ),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            reason_with_reply(
+                Service::GoDaddy,
+                "554 RBL Reject. IB104 see it",
+                None,
+                Some(554),
+                None
+            ),
+            Some(Reason::Blocked)
+        );
     }
 }

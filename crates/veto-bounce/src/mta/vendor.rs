@@ -133,6 +133,19 @@ const NOTES: &[(&str, Reason)] = &[
     ),
 ];
 
+/// PowerMTA's `X-PowerMTA-BounceCategory` field values (Sisimai's `lhost/via-powermta.go`).
+const POWERMTA: &[(&str, Reason)] = &[
+    ("bad-domain", Reason::HostUnknown),
+    ("bad-mailbox", Reason::UserUnknown),
+    ("inactive-mailbox", Reason::Suspend),
+    ("message-expired", Reason::Expired),
+    ("no-answer-from-host", Reason::NetworkError),
+    ("policy-related", Reason::PolicyViolation),
+    ("quota-issues", Reason::MailboxFull),
+    ("routing-errors", Reason::SystemError),
+    ("spam-related", Reason::SpamDetected),
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -166,6 +179,17 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
         && let Some((_, r)) = EXCHANGE_2003
             .iter()
             .find(|(code, _)| diagnostic.contains(&format!("({code})")))
+    {
+        return Some(*r);
+    }
+    if let Some(category) = view.delivery_status.iter().find_map(|d| {
+        d.lines().find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("x-powermta-bouncecategory")
+                .then(|| value.trim().to_ascii_lowercase())
+        })
+    }) && let Some((_, r)) = POWERMTA.iter().find(|(c, _)| *c == category)
     {
         return Some(*r);
     }
