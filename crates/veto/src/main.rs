@@ -112,6 +112,9 @@ enum Command {
     /// Take the suppression list out.
     #[command(subcommand)]
     Export(commands::export::ExportCmd),
+    /// Score bounce or reply classification on a labelled folder of messages.
+    #[command(subcommand)]
+    Eval(commands::eval::EvalCmd),
 }
 
 #[tokio::main]
@@ -182,6 +185,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Policy(c) => commands::policy::run(g, c).await,
         Command::Import(c) => commands::import::run(g, c).await,
         Command::Export(c) => commands::export::run(g, c).await,
+        Command::Eval(c) => commands::eval::run(g, c).await,
     }
 }
 

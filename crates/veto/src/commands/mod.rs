@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod erase;
+pub mod eval;
 pub mod export;
 pub mod import;
 pub mod keys;
