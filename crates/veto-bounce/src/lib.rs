@@ -343,6 +343,9 @@ fn bounce_recipients(
         .header_all("received")
         .flat_map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
         .collect();
+    let mut received = received;
+    // The reporting server is the last place to know the service by (Sisimai's "lhost").
+    received.extend(reporting_mta.iter().cloned());
     candidates
         .into_iter()
         .map(|c| finish(c, context, &received))
@@ -450,7 +453,8 @@ fn is_success(c: &Candidate) -> bool {
     ) || c.status.as_deref().is_some_and(|s| s.starts_with("2."))
 }
 
-fn finish(c: Candidate, context: &str, received: &[String]) -> RecipientResult {
+fn finish(mut c: Candidate, context: &str, received: &[String]) -> RecipientResult {
+    c.diagnostic = smtp::fold_continuations(&c.diagnostic);
     let diag_status = smtp::find_status(&c.diagnostic);
     let reply_code = smtp::find_reply_code(&c.diagnostic);
     let status = smtp::prefer_status(c.status.as_deref(), diag_status.as_deref(), reply_code);
@@ -525,5 +529,24 @@ mod tests {
         assert_eq!(a.recipients.len(), 1);
         assert_eq!(a.recipients[0].address, "a@example.jp");
         assert_eq!(a.recipients[0].reason, Reason::UserUnknown);
+    }
+
+    #[test]
+    fn sendmail_v5_transcript() {
+        let raw = b"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\nTo: s@example.co.jp\nSubject: Returned mail: User unknown\n\n   ----- Transcript of session follows -----\nWhile talking to mx.example.org:\n>>> MAIL From:<s@example.co.jp>\n<<< 501 <s@example.co.jp>... no access from mail server [192.0.2.55] which is an open relay.\n554 <a@example.org>... Remote protocol error\n550 example.org (smtp)... 550 Host unknown\n554 <b@example.org>... 550 Host unknown (Authoritative answer from name server)\nWhile talking to smtp.example.edu:\n>>> RCPT To:<c@example.edu>\n<<< 550 <c@example.edu>... User unknown\n550 <c@example.edu>... User unknown\n\n   ----- Unsent message follows -----\nFrom: s@example.co.jp\nTo: a@example.org\n\nhi\n";
+        let a = analyse(raw).unwrap();
+        let got: Vec<(&str, Reason)> = a
+            .recipients
+            .iter()
+            .map(|r| (r.address.as_str(), r.reason))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a@example.org", Reason::Blocked),
+                ("b@example.org", Reason::HostUnknown),
+                ("c@example.edu", Reason::UserUnknown),
+            ]
+        );
     }
 }

@@ -17,6 +17,33 @@ pub enum Command {
     Data,
 }
 
+/// A multi-line reply kept on one line (`550-5.2.1 The user ... 550-5.2.1 prevents ...
+/// 550 5.2.1 https://...`): the continuation lines' reply and status codes are dropped so
+/// that the reply's sentences read whole.
+pub fn fold_continuations(text: &str) -> String {
+    let head = text.trim_start();
+    let code_len = head.bytes().take_while(u8::is_ascii_digit).count();
+    if code_len != 3 || !matches!(head.as_bytes().get(3), Some(b'-' | b' ')) {
+        return text.to_string();
+    }
+    let code = &head[..3];
+    let after = &head[4..];
+    let status = find_status(after).filter(|st| after.starts_with(st.as_str()));
+    let mut markers = vec![format!(" {code}-"), format!(" {code} ")];
+    if let Some(st) = &status {
+        markers.insert(0, format!(" {code} {st} "));
+        markers.insert(0, format!(" {code}-{st} "));
+    }
+    let mut out = text.to_string();
+    for m in &markers {
+        let first = out.find(code).map_or(0, |at| at + 3);
+        let (keep, rest) = out.split_at(first);
+        let rest = rest.replace(m.as_str(), " ");
+        out = format!("{keep}{rest}");
+    }
+    out
+}
+
 /// The first enhanced status code (`5.1.1`, `4.7.0`, `2.0.0`) in a text.
 pub fn find_status(text: &str) -> Option<String> {
     let b = text.as_bytes();
@@ -295,5 +322,16 @@ mod tests {
             Some(Command::Data)
         );
         assert_eq!(find_command("User unknown"), None);
+    }
+
+    #[test]
+    fn continuation_codes_are_folded() {
+        assert_eq!(
+            fold_continuations(
+                "550-5.2.1 The user is receiving mail at a rate that 550-5.2.1 prevents additional messages 550 5.2.1 https://x"
+            ),
+            "550-5.2.1 The user is receiving mail at a rate that prevents additional messages https://x"
+        );
+        assert_eq!(fold_continuations("User unknown 550"), "User unknown 550");
     }
 }

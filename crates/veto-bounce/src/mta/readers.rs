@@ -3,7 +3,7 @@
 //! a "Message details" table). Each is recognised by markers its format always has.
 //!
 //! The markers and fields follow Sisimai's readers `lhost/via-amazonses.go`, `via-fml.go` and
-//! `via-apachejames.go` (BSD 2-Clause, "azumakuniyuki and sisimai development team"),
+//! `via-apachejames.go`, `via-v5sendmail.go` (BSD 2-Clause, "azumakuniyuki and sisimai development team"),
 //! re-expressed here; no code is copied.
 
 use crate::message::MessageView;
@@ -32,6 +32,7 @@ pub fn read(view: &MessageView) -> Option<Vec<FormatRecipient>> {
         .or_else(|| fml(view))
         .or_else(|| notes(view))
         .or_else(|| apache_james(view))
+        .or_else(|| sendmail_v5(view))
         .filter(|v| !v.is_empty())
 }
 
@@ -41,6 +42,7 @@ pub fn recognised(view: &MessageView) -> bool {
         || is_fml(view)
         || is_apache_james(&view.report_text)
         || view.report_text.contains(NOTES_MARKER)
+        || is_sendmail_v5(view)
 }
 
 fn is_ses_notification(text: &str) -> bool {
@@ -212,4 +214,107 @@ fn apache_james(view: &MessageView) -> Option<Vec<FormatRecipient>> {
         }
     }
     Some(out)
+}
+
+const TRANSCRIPT_MARKER: &str = "----- Transcript of session follows -----";
+
+/// Sendmail version 5 without a delivery-status part: "Returned mail: " subject and a session
+/// transcript with "While talking to" blocks.
+fn is_sendmail_v5(view: &MessageView) -> bool {
+    view.delivery_status.is_empty()
+        && view
+            .header("subject")
+            .is_some_and(|s| s.starts_with("Returned mail: "))
+        && view.report_text.contains(TRANSCRIPT_MARKER)
+        && view.report_text.contains("While talking to ")
+}
+
+/// Sendmail version 5 transcript. Within a "While talking to HOST:" block, the `<<<` reply to
+/// `MAIL` belongs to the recipient line that follows it (the whole envelope was refused), a
+/// `>>> RCPT To:<a>` line opens that recipient, and `NNN <a>... text` lines name one; a
+/// summary line without an address (`550 example.org (smtp)... 550 Host unknown`) is nobody's.
+fn sendmail_v5(view: &MessageView) -> Option<Vec<FormatRecipient>> {
+    if !is_sendmail_v5(view) {
+        return None;
+    }
+    let text = &view.report_text;
+    let (_, after) = text.split_once(TRANSCRIPT_MARKER)?;
+    let section = after
+        .split_once("----- Unsent message follows -----")
+        .or_else(|| after.split_once("----- No message was collected -----"))
+        .map_or(after, |(s, _)| s);
+    let mut out: Vec<FormatRecipient> = Vec::new();
+    // Lines waiting for the next recipient (the reply to `MAIL`).
+    let mut pending = String::new();
+    let mut last_command = "";
+    let mut talking = false;
+    let push = |d: &mut String, l: &str| {
+        if !d.is_empty() {
+            d.push(' ');
+        }
+        d.push_str(l);
+    };
+    for line in section.lines() {
+        let t = line.trim_end();
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with("While talking to ") {
+            talking = true;
+            continue;
+        }
+        if let Some(cmd) = t.strip_prefix(">>> ") {
+            last_command = if cmd.to_ascii_uppercase().starts_with("MAIL") {
+                "MAIL"
+            } else {
+                ""
+            };
+        }
+        let named = address_in_transcript_line(t);
+        let Some(addr) = named.filter(|_| talking) else {
+            if t.starts_with("<<< ") || t.starts_with(">>> ") {
+                if let Some(r) = out.last_mut() {
+                    push(&mut r.diagnostic, t);
+                } else {
+                    push(&mut pending, t);
+                }
+            }
+            continue;
+        };
+        if last_command == "MAIL" && t.starts_with("<<< ") {
+            push(&mut pending, t);
+            continue;
+        }
+        match out.last_mut() {
+            Some(r) if r.address == addr => push(&mut r.diagnostic, t),
+            _ => {
+                let mut diagnostic = std::mem::take(&mut pending);
+                push(&mut diagnostic, t);
+                out.push(FormatRecipient {
+                    address: addr,
+                    diagnostic,
+                    ..FormatRecipient::default()
+                });
+                last_command = "";
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The address a transcript line is about: `NNN <a>... text`, `<<< NNN <a>... text` or
+/// `>>> RCPT To:<a>`.
+fn address_in_transcript_line(line: &str) -> Option<String> {
+    let upper = line.to_ascii_uppercase();
+    let inner = if let Some(at) = upper.find(">>> RCPT TO:") {
+        let rest = &line[at + ">>> RCPT TO:".len()..];
+        let rest = rest.trim_start().strip_prefix('<')?;
+        &rest[..rest.find('>')?]
+    } else {
+        let open = line.find(" <")?;
+        let rest = &line[open + 2..];
+        let close = rest.find(">...")?;
+        &rest[..close]
+    };
+    is_plausible(inner).then(|| inner.to_lowercase())
 }
