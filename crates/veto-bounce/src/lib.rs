@@ -493,8 +493,15 @@ fn finish(mut c: Candidate, context: &str, received: &[String]) -> RecipientResu
         })
     });
     let status = status.or_else(|| smtp::find_status(context));
+    // A reason the format's own table decided stands for the failure as the format reports
+    // it (Sisimai gives it its own status code), whatever a queue notice's 4.x.x says.
+    let hard = if settled && c.preset == Some(reason) {
+        reason.severity() == Severity::Hard
+    } else {
+        reason.is_hard(status.as_deref())
+    };
     RecipientResult {
-        hard: reason.is_hard(status.as_deref()),
+        hard,
         reply_code,
         diagnostic: (!c.diagnostic.trim().is_empty()).then(|| c.diagnostic.trim().to_string()),
         address: c.address,

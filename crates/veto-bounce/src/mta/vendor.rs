@@ -146,6 +146,79 @@ const POWERMTA: &[(&str, Reason)] = &[
     ("spam-related", Reason::SpamDetected),
 ];
 
+/// OpenSMTPD's failure strings (`smtpd/mta.c`, `queue.c`) and their reasons, after Sisimai's
+/// `lhost/via-opensmtpd.go` (BSD 2-Clause, azumakuniyuki and sisimai development team).
+const OPENSMTPD: &[(&str, Reason)] = &[
+    ("envelope expired", Reason::Expired),
+    ("could not retrieve credentials", Reason::SecurityError),
+    ("invalid domain name", Reason::HostUnknown),
+    ("domain does not exist", Reason::HostUnknown),
+    (
+        "address family mismatch on destination mxs",
+        Reason::NetworkError,
+    ),
+    ("all routes to destination blocked", Reason::NetworkError),
+    ("bad dns lookup error code", Reason::NetworkError),
+    ("could not retrieve source address", Reason::NetworkError),
+    ("loop detected", Reason::NetworkError),
+    ("network error on destination mxs", Reason::NetworkError),
+    ("no valid route to remote mx", Reason::NetworkError),
+    ("no valid route to destination", Reason::NetworkError),
+    ("temporary failure in mx lookup", Reason::NetworkError),
+    ("destination seem to reject all mails", Reason::NotAccept),
+    ("no mx found for domain", Reason::NotAccept),
+    ("no mx found for destination", Reason::NotAccept),
+];
+
+/// Exim's own failure strings (`deliver.c`, `route.c`, `parser.c`, `transports/*.c`,
+/// `routers/dnslookup.c`) and their reasons, after Sisimai's `lhost/via-exim.go` (BSD
+/// 2-Clause). Used when the failure is Exim's rather than a remote server's reply.
+const EXIM: &[(&str, Reason)] = &[
+    ("user not found", Reason::UserUnknown),
+    (
+        "all host address lookups failed permanently",
+        Reason::HostUnknown,
+    ),
+    (
+        "all relevant mx records point to non-existent hosts",
+        Reason::HostUnknown,
+    ),
+    ("unrouteable address", Reason::HostUnknown),
+    ("mailbox is full", Reason::MailboxFull),
+    ("error: quota exceed", Reason::MailboxFull),
+    (
+        "an mx or srv record indicated no smtp service",
+        Reason::NotAccept,
+    ),
+    (
+        "no host found for existing smtp connection",
+        Reason::NotAccept,
+    ),
+    ("angle-brackets nested too deep", Reason::SyntaxError),
+    ("expected word or \"<\"", Reason::SyntaxError),
+    (
+        "domain missing in source-routed address",
+        Reason::SyntaxError,
+    ),
+    ("malformed address:", Reason::SyntaxError),
+    ("delivery to file forbidden", Reason::SystemError),
+    ("delivery to pipe forbidden", Reason::SystemError),
+    ("local delivery failed", Reason::SystemError),
+    ("lmtp error after ", Reason::SystemError),
+    ("too many \"received\" headers", Reason::ContentError),
+];
+
+/// Exim's notices that the message is still queued or was given up after retries.
+const EXIM_DELAYED: &[&str] = &[
+    "retry timeout exceeded",
+    "no action is required on your part",
+    "retry time not reached for any host after a long failure period",
+    "all hosts have been failing for a long time and were last tried",
+    "delay reason: ",
+    "has been frozen",
+    "was frozen on arrival by ",
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -169,6 +242,69 @@ fn is_google_groups(view: &MessageView) -> bool {
         && view.subject.contains("Delivery Status Notification")
         && view.header("x-failed-recipients").is_some()
         && view.header("x-google-smtp-source").is_some()
+}
+
+/// Markers of an OpenSMTPD bounce (`bounce.c`'s notice and its sender or subject).
+fn is_opensmtpd(view: &MessageView) -> bool {
+    view.report_text
+        .contains("This is the MAILER-DAEMON, please DO NOT REPLY to this")
+        && (view.subject.contains("Delivery status notification")
+            || view.from_full.contains("mailer daemon <")
+            || view
+                .header_all("received")
+                .any(|r| r.contains(" (OpenSMTPD) with ")))
+}
+
+/// Markers of an Exim bounce: two of its sender name, its subjects and its message-id shape
+/// (`<XXXXXX-XXXXXX-XX@host>`), or an Exim-based gateway's own headers (McAfee/MXLogic); and
+/// one of `deliver.c`'s opening sentences.
+fn is_exim(view: &MessageView) -> bool {
+    const SUBJECTS: &[&str] = &[
+        "Delivery Status Notification",
+        "Mail delivery failed",
+        "Mail failure",
+        "Message frozen",
+        "Warning: message ",
+        "error(s) in forwarding or filtering",
+    ];
+    const OPENINGS: &[&str] = &[
+        "This message was created automatically by mail delivery software.",
+        "A message that you sent was rejected by the local scannning code",
+        "A message that you sent contained one or more recipient addresses ",
+        "A message that you sent could not be delivered to all of its recipients",
+        " has been frozen",
+        " was frozen on arrival",
+        " router encountered the following error(s):",
+    ];
+    let id = view.message_id.as_deref().unwrap_or("");
+    let id_shape = id.find('-') == Some(7) && id.find('@') == Some(17);
+    let third_party = ["x-mx-bounce", "x-mxl-hash", "x-mxl-notehash"]
+        .iter()
+        .any(|h| view.header(h).is_some())
+        || id.starts_with("mxl~");
+    let votes = usize::from(view.from_full.contains("mail delivery system"))
+        + usize::from(SUBJECTS.iter().any(|s| view.subject.contains(s)))
+        + usize::from(id_shape);
+    (votes >= 2 || third_party) && OPENINGS.iter().any(|o| view.report_text.contains(o))
+}
+
+/// Exim: the stage of a remote refusal, else Exim's own failure strings.
+fn exim_preset(diagnostic: &str) -> Option<Reason> {
+    let lower = diagnostic.to_lowercase();
+    if diagnostic.contains("SMTP error from remote ") || diagnostic.contains("LMTP error after ") {
+        match crate::smtp::find_command(diagnostic) {
+            Some(crate::smtp::Command::Helo) => return Some(Reason::Blocked),
+            Some(crate::smtp::Command::Mail) => return Some(Reason::OnHold),
+            _ => {}
+        }
+    }
+    if let Some((_, r)) = EXIM.iter().find(|(p, _)| lower.contains(p)) {
+        return Some(*r);
+    }
+    if EXIM_DELAYED.iter().any(|p| lower.contains(p)) {
+        return Some(Reason::Expired);
+    }
+    lower.contains("pipe to |").then_some(Reason::MailerError)
 }
 
 /// The reason the bounce's format decides for a recipient with this diagnostic, if any.
@@ -230,6 +366,15 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
     {
         return Some(*r);
     }
+    if is_opensmtpd(view) {
+        let lower = diagnostic.to_lowercase();
+        if let Some((_, r)) = OPENSMTPD.iter().find(|(p, _)| lower.contains(p)) {
+            return Some(*r);
+        }
+    }
+    if is_exim(view) {
+        return exim_preset(diagnostic);
+    }
     if is_qmail(view) {
         let lower = diagnostic.to_lowercase();
         // A recipient refusal followed by the give-up notice: the remote reply decides.
@@ -244,4 +389,30 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
             .map(|(_, r)| *r);
     }
     None
+}
+
+#[cfg(test)]
+mod exim_tests {
+    use super::*;
+
+    #[test]
+    fn exim_own_failures_and_stages() {
+        assert_eq!(
+            exim_preset("Unrouteable address"),
+            Some(Reason::HostUnknown)
+        );
+        assert_eq!(
+            exim_preset("SMTP error from remote mail server after EHLO mx.example.jp: 550 go away"),
+            Some(Reason::Blocked)
+        );
+        assert_eq!(
+            exim_preset("malformed address: @ may not follow <a@b"),
+            Some(Reason::SyntaxError)
+        );
+        assert_eq!(exim_preset("retry timeout exceeded"), Some(Reason::Expired));
+        assert_eq!(
+            exim_preset("SMTP error from remote mail server after RCPT TO:<a@b>: 550 Unknown"),
+            None
+        );
+    }
 }
