@@ -219,6 +219,25 @@ const EXIM_DELAYED: &[&str] = &[
     "was frozen on arrival by ",
 ];
 
+/// au (EZweb) notice sentences, after Sisimai's `lhost/via-ezweb.go` (BSD 2-Clause): the
+/// notice's own sentence says what happened, whatever the remote reply quoted below it.
+const EZWEB: &[(&str, Reason)] = &[
+    ("Your message was not delivered within ", Reason::Expired),
+    (
+        "The user(s) account is temporarily over quota",
+        Reason::MailboxFull,
+    ),
+    (
+        "Each of the following recipients was rejected by a remote mail server",
+        Reason::OnHold,
+    ),
+    ("The user(s) account is disabled.", Reason::Suspend),
+    (
+        "The user(s) account is temporarily limited.",
+        Reason::Suspend,
+    ),
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -307,6 +326,20 @@ fn exim_preset(diagnostic: &str) -> Option<Reason> {
     lower.contains("pipe to |").then_some(Reason::MailerError)
 }
 
+/// Markers of an au (EZweb) notice: two of its sender, subject, path and message-id.
+fn is_ezweb(view: &MessageView) -> bool {
+    let id = view.message_id.as_deref().unwrap_or("");
+    let votes = usize::from(view.from_full.contains("postmaster@ezweb.ne.jp"))
+        + usize::from(view.from_full.contains("postmaster@au.com"))
+        + usize::from(view.subject == "Mail System Error - Returned Mail")
+        + usize::from(
+            view.header_all("received")
+                .any(|r| r.contains("ezweb.ne.jp (EZweb Mail) with") || r.contains(".au.com (")),
+        )
+        + usize::from(id.ends_with(".ezweb.ne.jp") || id.ends_with(".au.com"));
+    votes >= 2
+}
+
 /// The reason the bounce's format decides for a recipient with this diagnostic, if any.
 pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
     if view
@@ -365,6 +398,26 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
         && let Some((_, r)) = EXCHANGE_ONLINE.iter().find(|(c, _)| *c == status)
     {
         return Some(*r);
+    }
+    if is_ezweb(view) {
+        if view
+            .header("x-spasign")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("ng"))
+        {
+            return Some(Reason::Filtered);
+        }
+        let text = super::error_section(&view.report_text);
+        if let Some((_, r)) = EZWEB
+            .iter()
+            .find(|(p, _)| text.contains(p) || diagnostic.contains(p))
+        {
+            return Some(*r);
+        }
+    }
+    // Zoho Mail (`X-ZohoMail` header): "Host not reachable" is the queue giving up (Sisimai's
+    // `lhost/via-zoho.go`, BSD 2-Clause).
+    if view.header("x-zohomail").is_some() && diagnostic.contains("Host not reachable") {
+        return Some(Reason::Expired);
     }
     if is_opensmtpd(view) {
         let lower = diagnostic.to_lowercase();
