@@ -238,6 +238,32 @@ const EZWEB: &[(&str, Reason)] = &[
     ),
 ];
 
+/// Exchange Server 2007 and later NDR subject codes (`#550 5.1.1 RESOLVER.ADR.RecipNotFound;
+/// not found ##`), after Sisimai's `lhost/via-exchange2007.go` (BSD 2-Clause).
+const EXCHANGE_2007: &[(&str, Reason)] = &[
+    ("SMTPSEND.DNS.NonExistentDomain", Reason::HostUnknown),
+    ("SMTPSEND.DNS.MxLoopback", Reason::NetworkError),
+    ("RESOLVER.ADR.BadPrimary", Reason::SystemError),
+    ("RESOLVER.ADR.RecipNotFound", Reason::UserUnknown),
+    ("RESOLVER.ADR.RecipientNotFound", Reason::UserUnknown),
+    ("RESOLVER.ADR.ExRecipNotFound", Reason::UserUnknown),
+    ("RESOLVER.ADR.RecipLimit", Reason::TooManyConn),
+    ("RESOLVER.ADR.InvalidInSmtp", Reason::SystemError),
+    ("RESOLVER.ADR.Ambiguous", Reason::SystemError),
+    ("RESOLVER.RST.AuthRequired", Reason::SecurityError),
+    ("RESOLVER.RST.NotAuthorized", Reason::Rejected),
+    ("RESOLVER.RST.RecipSizeLimit", Reason::ExceedLimit),
+    ("QUEUE.Expired", Reason::Expired),
+];
+
+/// Courier's own failures (`module.esmtp/esmtpclient.c`), after Sisimai's
+/// `lhost/via-courier.go` (BSD 2-Clause).
+const COURIER: &[(&str, Reason)] = &[
+    ("No such domain.", Reason::HostUnknown),
+    ("This domain's DNS violates RFC 1035.", Reason::SystemError),
+    ("DNS lookup failed.", Reason::NetworkError),
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -340,6 +366,35 @@ fn is_ezweb(view: &MessageView) -> bool {
     votes >= 2
 }
 
+/// Markers of an Exchange 2007+ NDR: two of its subjects (en, fr, it, sv), its senders, its
+/// NDR codes, its "diagnostic information" heading and a `Content-Language` header.
+fn is_exchange_2007(view: &MessageView) -> bool {
+    const SUBJECTS: &[&str] = &[
+        "Undeliverable",
+        "Non_remis_",
+        "Non remis ",
+        "Non recapitabile",
+        "Olevererbart",
+    ];
+    const HEADINGS: &[&str] = &[
+        "Error Details",
+        "Diagnostic information for administrators:",
+        "Informations de diagnostic pour les administrateurs",
+        "Informazioni di diagnostica per gli amministratori",
+        "Diagnostisk information f",
+    ];
+    let text = &view.report_text;
+    let votes = usize::from(SUBJECTS.iter().any(|s| view.subject.contains(s)))
+        + usize::from(
+            view.from_full.contains("postmaster@outlook.com")
+                || view.from_full.contains(".onmicrosoft.com"),
+        )
+        + usize::from(text.contains(" RESOLVER.") || text.contains(" QUEUE."))
+        + usize::from(HEADINGS.iter().any(|h| text.contains(h)))
+        + usize::from(view.header("content-language").is_some());
+    votes >= 2
+}
+
 /// The reason the bounce's format decides for a recipient with this diagnostic, if any.
 pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
     if view
@@ -397,6 +452,32 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
         && let Some(status) = crate::smtp::find_status(diagnostic)
         && let Some((_, r)) = EXCHANGE_ONLINE.iter().find(|(c, _)| *c == status)
     {
+        return Some(*r);
+    }
+    if is_exchange_2007(view)
+        && let Some((_, r)) = EXCHANGE_2007
+            .iter()
+            .find(|(code, _)| diagnostic.contains(&format!("{code};")))
+    {
+        return Some(*r);
+    }
+    // Oracle (Sun) Messaging Server: "Illegal host/domain name found" is its own DNS failure
+    // (Sisimai's `lhost/via-messagingserver.go`, BSD 2-Clause).
+    let messaging_server = view
+        .header("content-type")
+        .is_some_and(|c| c.contains("Boundary_(ID_"))
+        || view.subject.starts_with("Delivery Notification: ");
+    if messaging_server && diagnostic.contains("Illegal host/domain name found") {
+        return Some(Reason::HostUnknown);
+    }
+    let courier = view.from_full.contains("courier mail server at ")
+        || view.subject.contains("NOTICE: mail delivery status.")
+        || view.subject.contains("WARNING: delayed mail.")
+        || view
+            .message_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("courier."));
+    if courier && let Some((_, r)) = COURIER.iter().find(|(p, _)| diagnostic.contains(p)) {
         return Some(*r);
     }
     if is_ezweb(view) {
