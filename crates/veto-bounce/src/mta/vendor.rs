@@ -264,6 +264,21 @@ const COURIER: &[(&str, Reason)] = &[
     ("DNS lookup failed.", Reason::NetworkError),
 ];
 
+/// Progress IMail Server's sentences, after Sisimai's `lhost/via-imailserver.go` (BSD
+/// 2-Clause). The give-up notice comes last.
+const IMAIL: &[(&str, Reason)] = &[
+    ("Unknown host", Reason::HostUnknown),
+    ("Unknown user", Reason::UserUnknown),
+    ("Invalid final delivery userid", Reason::UserUnknown),
+    ("User mailbox exceeds allowed size", Reason::MailboxFull),
+    (
+        "Requested action not taken: virus detected",
+        Reason::VirusDetected,
+    ),
+    ("Blacklisted URL in message", Reason::SpamDetected),
+    ("Delivery failed ", Reason::Expired),
+];
+
 /// Markers of a bounce written by Exchange Online: its `X-MS-Exchange-*` headers or its
 /// hosts in the bounce's path.
 fn is_exchange_online(view: &MessageView) -> bool {
@@ -479,6 +494,39 @@ pub fn preset(view: &MessageView, diagnostic: &str) -> Option<Reason> {
             .is_some_and(|id| id.starts_with("courier."));
     if courier && let Some((_, r)) = COURIER.iter().find(|(p, _)| diagnostic.contains(p)) {
         return Some(*r);
+    }
+    let imail = view.subject.starts_with("Undeliverable Mail ")
+        || view
+            .header("x-mailer")
+            .is_some_and(|m| m.trim_start().starts_with("<SMTP32 v"));
+    if imail {
+        // The server's generated response is shared by all the recipients.
+        let generated = view
+            .report_text
+            .split_once("Body of message generated response:")
+            .map_or("", |(_, r)| {
+                r.split("Original message follows.").next().unwrap_or(r)
+            });
+        if let Some((_, r)) = IMAIL
+            .iter()
+            .find(|(p, _)| diagnostic.contains(p) || generated.contains(p))
+        {
+            return Some(*r);
+        }
+    }
+    // DragonFly Mail Agent (`dma.c`, `net.c`): its queue give-up and its DNS failure (Sisimai's
+    // `lhost/via-dragonfly.go`, BSD 2-Clause).
+    if view.subject.contains("Mail delivery failed")
+        && view
+            .header_all("received")
+            .any(|r| r.contains(" (DragonFly Mail Agent"))
+    {
+        if diagnostic.contains("Could not deliver for the last ") {
+            return Some(Reason::Expired);
+        }
+        if diagnostic.contains("DNS lookup failure: host ") {
+            return Some(Reason::HostUnknown);
+        }
     }
     if is_ezweb(view) {
         if view
