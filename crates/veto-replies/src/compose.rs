@@ -33,6 +33,9 @@ pub struct Token {
     pub text: String,
     pub start: usize,
     pub end: usize,
+    /// The comma-separated part of its sentence the token is in: a negation's scope ends at a
+    /// comma ("Non voglio disiscrivermi, scrivetemi meno").
+    pub sub: usize,
 }
 
 /// Conjunctions that start a new clause: no intent is composed across them ("I don't want to
@@ -60,9 +63,27 @@ const CLAUSE_BREAKS: &[&str] = &[
 const CHUNK: usize = 64;
 const CHUNK_STEP: usize = 48;
 
+/// How much of a text the cue tables read: a person's reply (quotes and signature already
+/// stripped) states its intent long before this, and the matcher's cost grows with the
+/// product of text length and table size, so a multi-megabyte body stays fast.
+pub const READ_LIMIT: usize = 32 * 1024;
+
+/// The first [`READ_LIMIT`] bytes of a text, cut at a character boundary.
+fn head(folded: &str) -> &str {
+    if folded.len() <= READ_LIMIT {
+        return folded;
+    }
+    let mut end = READ_LIMIT;
+    while !folded.is_char_boundary(end) {
+        end -= 1;
+    }
+    folded.get(..end).unwrap_or_default()
+}
+
 /// The clauses of a folded text (sentences cut at [`CLAUSE_BREAKS`], long ones chunked), each
-/// a list of tokens.
+/// a list of tokens; only the first [`READ_LIMIT`] bytes are read.
 pub fn sentences(folded: &str) -> Vec<Vec<Token>> {
+    let folded = head(folded);
     let mut out = Vec::new();
     for clause in clauses(folded) {
         if clause.len() <= CHUNK {
@@ -110,11 +131,13 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
     let mut start = 0usize;
     let mut prev_sep_apostrophe = false;
     let mut sep_apostrophe = false;
+    let mut sub = 0usize;
     let flush = |current: &mut String,
                  start: usize,
                  end: usize,
                  sentence: &mut Vec<Token>,
-                 apostrophe_before: bool| {
+                 apostrophe_before: bool,
+                 sub: usize| {
         if current.is_empty() {
             return;
         }
@@ -127,6 +150,7 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
             text: if negated { "not".to_string() } else { text },
             start,
             end,
+            sub,
         });
     };
     for (i, c) in folded.char_indices() {
@@ -138,8 +162,18 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
             current.push(c);
             continue;
         }
-        flush(&mut current, start, i, &mut sentence, prev_sep_apostrophe);
+        flush(
+            &mut current,
+            start,
+            i,
+            &mut sentence,
+            prev_sep_apostrophe,
+            sub,
+        );
         sep_apostrophe = c == '\'';
+        if c == ',' {
+            sub += 1;
+        }
         if matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '¿' | '¡' | '|') && !sentence.is_empty()
         {
             out.push(std::mem::take(&mut sentence));
@@ -151,6 +185,7 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
         folded.len(),
         &mut sentence,
         prev_sep_apostrophe,
+        sub,
     );
     if !sentence.is_empty() {
         out.push(sentence);
@@ -445,7 +480,9 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     || me
                         .iter()
                         .any(|&(a, b)| a + 2 >= s && b <= e + 2 && a < e + 2)
-                    || objects.iter().any(|&(a, b)| a <= s && b >= e);
+                    || objects
+                        .iter()
+                        .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
                 let other = near(&not_objects, s, e, 0, 3);
                 if object && !other {
                     push(s, e, &mut hits);
@@ -462,10 +499,27 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     push(s, e, &mut hits);
                 }
             }
-            let negations = l.negation.find(tokens);
+            // The negated rules: the negation and the wish are read only in the verb's
+            // comma-separated part, and they are not blocked by "I don't want to" (that
+            // negation *is* the request: "I don't want to hear from you again").
+            let same_part = |set: &[(usize, usize)], s: usize| -> Vec<(usize, usize)> {
+                let part = tokens.get(s).map(|t| t.sub);
+                set.iter()
+                    .copied()
+                    .filter(|&(a, _)| tokens.get(a).map(|t| t.sub) == part)
+                    .collect()
+            };
+            let push_negated = |s: usize, e: usize, hits: &mut Vec<Hit>| {
+                if let Some(h) = hit(l.language, tokens, s, e) {
+                    hits.push(h);
+                }
+            };
+            let all_negations = l.negation.find(tokens);
             let again = l.again.find(tokens);
-            let desire = l.desire.find(tokens);
+            let all_desire = l.desire.find(tokens);
             for &(s, e) in &contact_verbs {
+                let negations = same_part(&all_negations, s);
+                let desire = same_part(&all_desire, s);
                 let close = near(&negations, s, e, 1, 0);
                 let before = near(&negations, s, e, 4, 0);
                 let after = near(&negations, s, e, 0, 4);
@@ -474,7 +528,7 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     || (before && (more || near(&desire, s, e, 2, 0)))
                     || (after && near(&again, s, e, 0, WINDOW))
                 {
-                    push(s, e, &mut hits);
+                    push_negated(s, e, &mut hits);
                 }
             }
             for (s, e) in l.no_more.find(tokens) {
@@ -485,11 +539,13 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                 }
             }
             for (s, e) in l.receive.find(tokens) {
+                let negations = same_part(&all_negations, s);
+                let desire = same_part(&all_desire, s);
                 let negated = near(&negations, s, e, 5, 2);
                 let wish = near(&desire, s, e, 4, 0);
                 let more = near(&again, s, e, 5, WINDOW);
                 if negated && (wish || more) {
-                    push(s, e, &mut hits);
+                    push_negated(s, e, &mut hits);
                 }
             }
         }
@@ -583,6 +639,14 @@ mod tests {
                 vec!["thanks"]
             ]
         );
+    }
+
+    #[test]
+    fn huge_texts_are_read_up_to_the_limit() {
+        let text = "please remove me from your list ".repeat(100_000);
+        let tokens: usize = sentences(&text).iter().map(Vec::len).sum();
+        assert!(tokens < READ_LIMIT, "{tokens}");
+        assert!(!stop_hits(&text).is_empty());
     }
 
     #[test]

@@ -25,6 +25,17 @@
 //! remove me", "I don't want to unsubscribe", "remove the attachment", "remove Jim from the
 //! thread", "stop by our booth" are not.
 //!
+//! Legal and complaint framings count as stop requests: an erasure or objection request under
+//! GDPR / DSGVO / RGPD / AVG / LGPD, a withdrawal of consent, "I never signed up / never
+//! consented", "this is spam, remove me", "leave me alone" idioms. A complaint that asks for
+//! nothing ("who gave you my address?") is not. The grammatical space per language — the
+//! unsubscribe lexeme in its inflections, removal verbs with their objects in every mood
+//! including the passive ("quiero ser eliminado", "ik wil verwijderd worden", "чтобы меня
+//! удалили"), cessation and negated wishes ("don't continue to send", "no deseo seguir
+//! recibiendo"), legal framings and bare tokens — is enumerated as tests in
+//! `tests/stop_grammar.rs`. The negated families are read inside one comma-separated part of
+//! a sentence ("Non voglio disiscrivermi, scrivetemi meno" is not a request).
+//!
 //! The class cues (`not_interested`, `wrong_person`, `interested`) are intent patterns with
 //! stems and gaps, read after the phrase tables of [`crate::phrases`].
 
@@ -77,14 +88,24 @@ pub const EN: Cues = Cues {
         "leave me alone",
         "right to erasure",
         "right to be forgotten",
+        "object|objection ~5 processing|marketing|profiling",
+        "never|not ~2 signed|sign ~1 up",
+        "never|not ~2 subscribed|subscribe|consented|consent|opted|opt ~1 in|to|for",
+        "never ~2 gave|given ~2 permission|consent",
+        "without ~2 my ~1 consent|permission",
+        "lose|forget|bin|trash ~2 my ~2 email|address|details|number|contact",
+        "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
+        "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
+        "want|wish|like|prefer ~3 not|never ~2 be ~1 on|in ~4 list|lists|database|mailing|sequence|sequences",
     ],
     remove_verb: &[
-        "remove|removing|delete|erase|purge|scrub|unlist|drop|exclude|strike",
+        "remove|removing|delete|deleting|erase|erasing|purge|scrub|unlist|drop|exclude|strike",
+        "removal|deletion|erasure|erased|deleted|removed|purged|scrubbed",
         "take|taken|took|taking|get|getting|keep ~3 off|out",
     ],
     remove_object: &[
-        "list|lists|mailing*|database|databases|db|crm|distribution|sequence|sequences|cadence|cadences|system|records|contacts|outreach|newsletter*|campaign*|mailer|spreadsheet",
-        "my ~1 email|emails|address|details|data|info|information|contact|name|number|e",
+        "list|lists|mailing*|database|databases|db|crm|distribution|sequence|sequences|cadence|cadences|system|systems|records|files|contacts|outreach|newsletter*|campaign*|mailer|spreadsheet",
+        "my ~2 email|emails|address|details|data|info|information|contact|name|number|e",
         "this ~1 address|email",
         "all|any ~2 data|information|details|records",
     ],
@@ -92,10 +113,13 @@ pub const EN: Cues = Cues {
     not_remove_object: &[
         "attachment|attachments|file|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|document|pdf",
     ],
-    cease: &["stop|stopped|stopping|quit|quitting|cease|enough|refrain|abstain|desist"],
+    cease: &[
+        "stop|stopped|stopping|quit|quitting|cease|enough|refrain|abstain|desist|discontinue|halt",
+    ],
     contact_verb: &[
         "*mailing|contacting|sending|writing|messaging|spamming|bugging|bothering|pestering|harassing|hounding|following|reaching|texting|calling",
         "email|emails|mail|contact|write|message|send|spam|text|bother|reach|pester|harass|solicit|call",
+        "contacted|emailed|mailed|messaged|sent|called|texted|bothered|spammed|written|reached|pitched|solicited|approached",
     ],
     contact_noun: &[
         "*mail*|messages|message|follow|followups|outreach|spam|contact|communication|communications|sequence|sequences|solicitation*|newsletter*|pitch|pitches|these|this",
@@ -125,13 +149,18 @@ pub const EN: Cues = Cues {
         "i ~1 ll|will|can|could ~1 just|simply",
         "i m going to",
     ],
-    block_after: &["myself|ourselves", "on my own"],
+    block_after: &[
+        "myself|ourselves",
+        "on my own",
+        "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
+    ],
     veto: &[
         "hesitate",
         "feel free",
         "stop by|over",
         "stop ~2 presses",
-        "old|previous|former|personal ~1 address|email|inbox|account",
+        "old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",
+        "use|send|write ~4 work|new|business|other|different|correct ~1 address|email|inbox|account|mailbox",
     ],
     not_interested: &[
         "not|no|don|never|isn|doesn ~3 interest*|need|needed|priorit*|relevan*|fit|sense|worth|useful|necessary|applicable|apply|timing|time|bandwidth|capacity|headcount",
@@ -166,6 +195,16 @@ pub const EN: Cues = Cues {
         "not make sense",
         "not ~2 worth",
         "decided ~3 against|not|wasn",
+        "we ~1 use|using|run|have ~4 already",
+        "decline|declining|declined",
+        "stick|sticking|stay|staying ~1 with",
+        "no ~1 room|appetite ~3 budget|for|in",
+        "not ~2 on ~2 roadmap|radar|agenda",
+        "circle back ~3 next|later|quarter|year",
+        "standardi*|standardised ~2 on",
+        "not|aren|isn ~2 switching|changing|moving|replacing",
+        "competitor|competitors",
+        "renewed|extended|signed ~3 contract|with|deal",
     ],
     wrong_person: &[
         "not|isn ~1 not|wrong ~2 right|correct|best|appropriate|relevant ~1 person|contact|one|people",
@@ -230,13 +269,20 @@ pub const DE: Cues = Cues {
         "unsubscribe",
         "opt out",
         "widersprech*|widerspruch|werbewiderspruch",
+        "geloscht|entfernt|gestrichen|ausgetragen|abgemeldet ~2 werden|wird|werde",
+        "nie|niemals|nicht ~3 angemeldet|eingewilligt|zugestimmt|registriert|abonniert",
+        "keine|ohne ~2 einwilligung|zustimmung",
+        "verbitte",
+        "widerruf*",
+        "stellen|stellt ~5 zusendung*|versand|kontakt*|mails|werbung|anschreiben ~2 ein",
+        "einstellen|einzustellen",
     ],
     remove_verb: &[
-        "entfern*|losch*|streich*|rausnehm*|herausnehm*",
+        "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
         "nehm* ~5 aus|raus|heraus",
     ],
     remove_object: &[
-        "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste",
+        "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei",
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
     ],
     me_object: &["mich|uns"],
@@ -252,7 +298,7 @@ pub const DE: Cues = Cues {
         "kein|keine|keinerlei ~4 mehr",
         "kein|keine weitere|weiteren",
     ],
-    negation: &["nicht|nie|niemals|keine|kein|keinerlei"],
+    negation: &["nicht|nichts|nie|niemals|keine|kein|keinerlei"],
     again: &["mehr|wieder|weiter|weiterhin|kunftig|zukunftig|nie"],
     receive: &["erhalt*|bekomm*|empfang*|zugeschickt|zugesandt"],
     desire: &["mocht*|will|wunsch*|wollen|mag|wunschen"],
@@ -280,7 +326,8 @@ pub const DE: Cues = Cues {
         "nicht|kein ~1 jetzt|aktuell|momentan|derzeit|thema",
         "im moment|augenblick ~2 nicht",
         "bereits|schon ~3 losung|anbieter|tool|dienstleister|partner|system|vertrag|im einsatz",
-        "haben|nutzen|verwenden ~2 bereits|schon",
+        "haben|nutzen|verwenden|arbeiten|setzen ~2 bereits|schon",
+        "anderen|anderer|eigenen|eigene ~1 anbieter|losung|dienstleister|tool|partner",
         "passt ~3 nicht",
         "brauchen|benotigen ~2 wir ~1 nicht|kein*",
         "nein ~1 danke",
@@ -289,6 +336,9 @@ pub const DE: Cues = Cues {
         "verzicht*",
         "melde|melden ~2 mich|uns ~3 falls|wenn|sobald",
         "zufrieden",
+        "wettbewerber|konkurrenz|mitbewerber",
+        "vertrag ~3 verlangert",
+        "verlangert ~3 vertrag",
     ],
     wrong_person: &[
         "nicht ~2 richtige|zustandige|passende ~2 ansprechpartner*|person|kontakt",
@@ -331,11 +381,19 @@ pub const FR: Cues = Cues {
         "desinscri*|desabonn*|desincri*|desinscrive*|radier|radiez|radiation|desinscription",
         "unsubscribe",
         "paix",
+        "oppose|opposition ~6 traitement|prospection|marketing",
+        "jamais ~3 inscrit*|abonne*|consenti|accepte",
+        "sans ~2 mon ~1 consentement|accord",
+        "laissez|laisse|laissiez ~2 tranquille|tranquilles",
+        "retire|revoque|revoquer ~3 consentement|accord",
+        "etre|soit ~1 retire*|supprime*|efface*|radie*|desinscrit*|desabonne*",
     ],
-    remove_verb: &["retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter"],
+    remove_verb: &[
+        "retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter|suppression|retrait",
+    ],
     remove_object: &[
         "liste|listes|fichier|fichiers|base|bases|mailing*|diffusion|crm|newsletter*|envois|contacts",
-        "mon|mes ~1 adresse|coordonnees|donnees|mail|email|e|contact|nom|courriel",
+        "mon|mes ~2 adresse|coordonnees|donnees|mail|email|e|contact|nom|courriel",
     ],
     me_object: &["moi|me|m|nous"],
     not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue"],
@@ -380,6 +438,9 @@ pub const FR: Cues = Cues {
         "ne ~2 concerne ~1 pas",
         "ne ~2 correspond ~1 pas",
         "pas ~3 nos ~1 besoins",
+        "concurrent|concurrents|concurrence",
+        "signe|signer ~3 avec",
+        "renouvel* ~3 contrat",
     ],
     wrong_person: &[
         "pas ~2 bonne|bon ~2 personne|interlocut*|contact",
@@ -424,6 +485,15 @@ pub const ES: Cues = Cues {
         "quit*me|elimin*me|borr*me|sac*me|saqu*me|exclu*me|retir*me",
         "dad*me ~2 baja",
         "unsubscribe",
+        "desuscrit*|desinscrit*",
+        "solicit*|pido|pedimos|tramit*|gestion*|procedan|proceda ~3 baja",
+        "baja ~2 de ~1 mi|mis|la|esta|su|sus|este|estos",
+        "ser ~1 eliminad*|borrad*|removid*|excluid*|retirad*|quitad*|dad* ~3 baja",
+        "opongo|oposicion ~6 tratamiento|publicidad|marketing|comercial*",
+        "nunca ~3 suscrib*|suscrit*|registr*|autoric*|autorize|consent*|apunt*",
+        "sin ~2 mi ~1 consentimiento|autorizacion|permiso",
+        "dej* ~2 en paz",
+        "revoco|retiro ~3 consentimiento|autorizacion",
     ],
     remove_verb: &["elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*"],
     remove_object: &[
@@ -475,6 +545,8 @@ pub const ES: Cues = Cues {
         "de momento no|nada",
         "no ~3 necesario|vemos|encaja|aplica",
         "satisfechos|contentos",
+        "competidor|competencia",
+        "renovamos|renovado|renovar ~3 contrato",
     ],
     wrong_person: &[
         "no ~2 soy ~3 persona|responsable|contacto|indicad*|adecuad*|correct*",
@@ -487,6 +559,7 @@ pub const ES: Cues = Cues {
         "hable|hablar|contacte|contactar|escriba|escribir|dirija* ~4 con|a ~2 companer*|responsable|director*|departamento|equipo",
         "le paso|reenvi*",
         "el|la responsable",
+        "lo|la|eso ~1 lleva|llevan|gestiona|gestionan|maneja|manejan|ve|ven ~4 companer*|colega|equipo|departamento|area|jefe|jefa|director*",
         "encargad*",
         "persona equivocada|equivocado|equivocada",
     ],
@@ -513,16 +586,22 @@ pub const PT: Cues = Cues {
         "cancelar|cancele|cancela ~2 inscricao|assinatura|cadastro",
         "sair ~3 lista|mailing|base",
         "unsubscribe",
+        "ser ~1 removid*|excluid*|descadastrad*|retirad*|tirad*|apagad*|eliminad*",
+        "oponho|oposicao ~6 tratamento|marketing|publicidade",
+        "nunca ~3 cadastr*|inscrev*|inscrit*|autoriz*|assin*|consent*",
+        "sem ~2 meu|minha ~1 consentimento|autorizacao|permissao",
+        "deix* ~2 em paz",
+        "revogo|retiro ~3 consentimento|autorizacao",
     ],
     remove_verb: &["remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*|remocao"],
     remove_object: &[
         "lista|listas|base|bases|mailing*|cadastro|cadastros|contatos|crm|envios|newsletter*",
-        "meu|meus|minha|minhas ~1 email|e|contato|endereco|dados|nome|mail|informacoes",
+        "meu|meus|minha|minhas ~2 email|e|contato|endereco|dados|nome|mail|informacoes",
     ],
     me_object: &["me|nos|mim"],
     not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|colega|documento"],
     cease: &[
-        "pare|parem|parar|para ~1 de",
+        "pare|parem|parar|para ~1 de|com",
         "chega ~1 de",
         "stop",
         "cancel*|interromp*|suspend*",
@@ -562,6 +641,8 @@ pub const PT: Cues = Cues {
         "talvez ~3 ano|futuro|depois|proximo",
         "nao ~1 obrigad*",
         "satisfeitos",
+        "concorrente",
+        "renovamos|renovado|renovar ~3 contrato",
     ],
     wrong_person: &[
         "nao ~2 sou ~3 pessoa|responsavel|contato|indicad*|cert*",
@@ -596,17 +677,27 @@ pub const IT: Cues = Cues {
     language: Language::It,
     unsubscribe: &[
         "disiscriv*|disiscrizion*|deiscriv*|desiscriv*|cancellami|cancellatemi|cancellarmi|rimuovetemi|rimuovermi|toglietemi|togliermi|eliminatemi|disiscrivetemi",
+        "disiscritt*",
+        "cancellazione ~3 lista|mailing|newsletter|indirizzo|dati",
         "unsubscribe",
+        "essere ~1 rimoss*|cancellat*|eliminat*|tolt*|disiscritt*|escluso|esclusa",
+        "oppongo|opposizione ~6 trattamento|marketing|commerciale|pubblicitari*",
+        "mai ~3 iscritt*|autorizzat*|consenso|registrat*",
+        "senza ~2 mio ~1 consenso|autorizzazione",
+        "lasciat*|lascia* ~2 in pace",
+        "revoco|ritiro ~3 consenso",
     ],
     remove_verb: &["cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*"],
     remove_object: &[
         "lista|liste|elenc*|mailing*|database|archivi*|newsletter*|indirizzari*|anagrafic*|contatti|crm",
-        "mio|miei|mia|il ~1 indirizzo|contatto|dati|email|mail|e|nominativo",
+        "mio|miei|mia|il|i ~2 indirizzo|contatto|dati|email|mail|e|nominativo",
     ],
     me_object: &["mi|me|ci"],
     not_remove_object: &["allegato|file|copia|cc|riunione|invito|collega|documento|appuntamento"],
     cease: &["smett*|basta|piantatela|finitela|stop|interromp*|sospend*"],
-    contact_verb: &["scriv*|invi*|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*"],
+    contact_verb: &[
+        "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
+    ],
     contact_noun: &[
         "email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte",
     ],
@@ -640,6 +731,9 @@ pub const IT: Cues = Cues {
         "no ~1 grazie",
         "magari|forse ~3 anno|futuro|prossimo",
         "soddisfatti",
+        "concorrente|concorrenza",
+        "rinnovat*|rinnovo|rinnovare ~4 contratto",
+        "fornitore ~1 attuale",
     ],
     wrong_person: &[
         "non ~2 sono ~3 referente|persona|responsabile|interlocutore|contatto",
@@ -674,6 +768,12 @@ pub const NL: Cues = Cues {
         "schrijf|schrijft|schrijven ~4 uit",
         "meld|meldt|melden ~4 af",
         "unsubscribe",
+        "verwijderd|uitgeschreven|afgemeld|geschrapt ~2 worden|word|wordt",
+        "bezwaar ~6 verwerking|direct|marketing|gebruik",
+        "nooit ~3 aangemeld|ingeschreven|toestemming|geabonneerd",
+        "zonder ~2 toestemming",
+        "laat|laten ~2 met rust",
+        "trek|trekken ~4 toestemming ~2 in",
     ],
     remove_verb: &["verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen"],
     remove_object: &[
@@ -699,12 +799,14 @@ pub const NL: Cues = Cues {
     bare: &[
         "stop|afmelden|uitschrijven|verwijderen|unsubscribe",
         "uitschrijven|afmelden ~1 graag",
+        "stop ~1 hiermee|ermee|daarmee",
     ],
     politeness: &["graag|alsjeblieft|alstublieft|aub|bedankt|dank|svp|a|u|b|je|wel"],
     block_before: &[
         "niet ~1 nodig ~1 om",
         "hoeft|hoef ~3 niet",
         "kan|ga ~2 zelf",
+        "wil|willen|wilt ~2 niet",
     ],
     block_after: &["zelf"],
     veto: &["aarzel*", "schroom"],
@@ -720,6 +822,10 @@ pub const NL: Cues = Cues {
         "past ~2 niet",
         "vast ~4 contract",
         "dus nee",
+        "geen ~2 ruimte|tijd|capaciteit|budget",
+        "concurrent",
+        "contract ~3 verlengd",
+        "verlengd ~3 contract",
     ],
     wrong_person: &[
         "niet ~2 juiste|goede|aangewezen ~2 persoon|contact|contactpersoon|aanspreekpunt",
@@ -750,7 +856,16 @@ pub const NL: Cues = Cues {
 /// Russian.
 pub const RU: Cues = Cues {
     language: Language::Ru,
-    unsubscribe: &["отпис*|отпиш*", "unsubscribe"],
+    unsubscribe: &[
+        "отпис*|отпиш*",
+        "unsubscribe",
+        "чтобы ~2 удалили|исключили|отписали|убрали|вычеркнули",
+        "возражаю ~6 обработк*|рассылк*",
+        "не ~2 подписывал*|подписыва*|давал*|соглаша* ~3 согласи*|рассылк*|это|на",
+        "без ~2 моего ~1 согласия",
+        "оставьте|оставь ~2 в покое",
+        "отзываю ~3 согласи*",
+    ],
     remove_verb: &["удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*"],
     remove_object: &[
         "рассылк*|списк*|список|баз*|адресат*|crm",
@@ -787,6 +902,8 @@ pub const RU: Cues = Cues {
         "не ~2 сеичас",
         "может ~2 быть ~3 году|позже|потом",
         "устраивает",
+        "конкурент*",
+        "продлили ~3 договор|контракт",
     ],
     wrong_person: &[
         "не ~2 работаю|работает ~3 компании|здесь|больше",

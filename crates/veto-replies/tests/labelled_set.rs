@@ -58,6 +58,7 @@ fn held_out_set_meets_the_targets() {
         ("replies-holdout-3", 110),
         ("replies-holdout-4", 75),
         ("replies-holdout-5", 75),
+        ("replies-holdout-6", 100),
     ] {
         let eval = evaluate_dir(&dir(name)).expect("held-out set reads");
         println!("{name}\n{}", eval.render_table());
