@@ -302,6 +302,18 @@ fn bounce_recipients(
             if let Some(b) = text_blocks.iter().find(|b| b.address == c.address) {
                 c.block.clone_from(&b.diagnostic);
             }
+            // Postfix's prose ends the remote reply with the stage ("(in reply to MAIL FROM
+            // command)") that its `Diagnostic-Code` leaves out; some wordings are known only
+            // with it.
+            if !c.diagnostic.is_empty()
+                && !c.diagnostic.contains("(in reply to ")
+                && let Some(at) = c.block.find("(in reply to ")
+                && let Some(end) = c.block[at..].find(')')
+            {
+                let stage = c.block[at..at + end + 1].to_string();
+                c.diagnostic.push(' ');
+                c.diagnostic.push_str(&stage);
+            }
             // Only a missing or empty diagnostic is filled: the prose of a transcript mixes
             // replies about other recipients and earlier attempts.
             let bare = c.diagnostic.trim().len() < 8;
@@ -455,8 +467,16 @@ fn is_success(c: &Candidate) -> bool {
 
 fn finish(mut c: Candidate, context: &str, received: &[String]) -> RecipientResult {
     c.diagnostic = smtp::fold_continuations(&c.diagnostic);
-    let diag_status = smtp::find_status(&c.diagnostic);
     let reply_code = smtp::find_reply_code(&c.diagnostic);
+    let mut diag_status = smtp::find_status(&c.diagnostic);
+    // A session transcript: the `250 2.0.0 Ok` of earlier commands is not the refusal's
+    // status; the one after the failing reply code is.
+    if diag_status.as_deref().is_some_and(|s| s.starts_with("2."))
+        && let Some(code) = reply_code.filter(|c| *c >= 400)
+        && let Some(at) = c.diagnostic.find(&format!("{code} "))
+    {
+        diag_status = smtp::find_status(&c.diagnostic[at..]).or(diag_status);
+    }
     let status = smtp::prefer_status(c.status.as_deref(), diag_status.as_deref(), reply_code);
     let command = smtp::find_command(&c.diagnostic)
         .or_else(|| smtp::find_command(&c.block))
@@ -555,5 +575,18 @@ mod tests {
                 ("c@example.edu", Reason::UserUnknown),
             ]
         );
+    }
+
+    #[test]
+    fn transcript_status_is_the_failing_replys() {
+        let c = Candidate {
+            address: "a@example.jp".into(),
+            diagnostic: "Out: 250 2.0.0 Ok In: DATA Out: 451 4.3.0 Error: queue file write error"
+                .into(),
+            ..Candidate::default()
+        };
+        let r = finish(c, "", &[]);
+        assert_eq!(r.status.as_deref(), Some("4.3.0"));
+        assert_eq!(r.reason, Reason::SystemError);
     }
 }
