@@ -16,6 +16,7 @@
 //! - [`import`] — imports of lead files and suppression lists, row outcomes, reports.
 //! - [`verdict`] — the answer of a check and the sentence a rep reads.
 //! - [`audit`] — the hash-chained audit log and its verification.
+//! - [`unsubscribe`] — signed one-click unsubscribe tokens (RFC 8058) and their headers.
 #![forbid(unsafe_code)]
 
 pub mod actor;
@@ -33,6 +34,7 @@ pub mod policy;
 pub mod role;
 pub mod role_account;
 pub mod suppression;
+pub mod unsubscribe;
 pub mod verdict;
 
 /// Timestamps are UTC everywhere.

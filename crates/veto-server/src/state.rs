@@ -45,6 +45,10 @@ pub(crate) struct Shared {
     disposable: Arc<veto_verify::DisposableList>,
     /// Entries per store transaction of a suppression migration.
     migration_chunk: usize,
+    /// Base URL of the public unsubscribe links (see `StartOptions::public_url`).
+    public_url: Option<String>,
+    /// Domain of the mailto unsubscribe address (see `StartOptions::unsubscribe_mail_domain`).
+    unsubscribe_mail_domain: Option<String>,
 }
 
 /// The state every handler gets. Cheap to clone.
@@ -70,6 +74,13 @@ pub struct StartOptions {
     /// Entries per store transaction of a suppression migration (default 1,000,000); a
     /// larger file is written in that many hash buckets.
     pub migration_chunk: Option<usize>,
+    /// Base URL recipients reach this service at, for one-click unsubscribe links
+    /// (`{public_url}/u/{token}`). Default: `http://` and the `Host` of the request that asks
+    /// for a link.
+    pub public_url: Option<String>,
+    /// Domain whose `unsubscribe+TOKEN@…` mail reaches the ingest path; without it,
+    /// `List-Unsubscribe` carries the https link only.
+    pub unsubscribe_mail_domain: Option<String>,
 }
 
 /// The resolver a node verifies addresses with.
@@ -110,6 +121,8 @@ impl AppState {
                 sole_writer: false,
                 resolver: None,
                 migration_chunk: None,
+                public_url: None,
+                unsubscribe_mail_domain: None,
             },
         )
         .await
@@ -147,6 +160,16 @@ impl AppState {
                 .migration_chunk
                 .unwrap_or(crate::imports::migration::CHUNK)
                 .max(1),
+            public_url: opts
+                .public_url
+                .as_deref()
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .filter(|u| !u.is_empty()),
+            unsubscribe_mail_domain: opts
+                .unsubscribe_mail_domain
+                .as_deref()
+                .map(|d| d.trim().trim_start_matches('@').to_string())
+                .filter(|d| !d.is_empty()),
         });
         let state = AppState(shared);
         let started = std::time::Instant::now();
@@ -334,6 +357,16 @@ impl AppState {
     /// Entries per store transaction of a suppression migration.
     pub fn migration_chunk(&self) -> usize {
         self.0.migration_chunk
+    }
+
+    /// The configured base URL of public unsubscribe links, without a trailing `/`.
+    pub fn public_url(&self) -> Option<&str> {
+        self.0.public_url.as_deref()
+    }
+
+    /// The domain of mailto unsubscribe addresses, when one is configured.
+    pub fn unsubscribe_mail_domain(&self) -> Option<&str> {
+        self.0.unsubscribe_mail_domain.as_deref()
     }
 
     /// The tenant's check index (the tenant must have been loaded with [`AppState::tenant`]).

@@ -632,6 +632,8 @@ async fn health_metrics_openapi() {
         "/v1/imports/{id}/report",
         "/v1/exports/suppressions",
         "/v1/contacts",
+        "/v1/unsubscribe-links",
+        "/u/{token}",
     ] {
         assert!(o["paths"].get(p).is_some(), "openapi lacks {p}");
     }

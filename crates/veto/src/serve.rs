@@ -70,6 +70,9 @@ pub async fn run(
             Some(veto_server::state::DnsResolver::servers(dns_servers)?)
         },
         migration_chunk: None,
+        // One-click unsubscribe links; unset, links use the Host of the request asking for one.
+        public_url: env_value("VETO_PUBLIC_URL"),
+        unsubscribe_mail_domain: env_value("VETO_UNSUBSCRIBE_MAIL_DOMAIN"),
     };
     let state = AppState::start_with(store, opts)
         .await
@@ -95,6 +98,11 @@ pub async fn run(
     drop(serving_lock);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// A non-blank environment variable.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Holds `<database>.serve-lock` for the life of the process (released by the OS on exit).

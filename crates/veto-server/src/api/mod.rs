@@ -17,6 +17,7 @@ pub mod meta;
 pub mod params;
 pub mod suppressions;
 pub mod tenant;
+pub mod unsubscribe;
 pub mod users;
 
 #[derive(OpenApi)]
@@ -34,6 +35,7 @@ pub mod users;
         imports::import_leads, imports::import_suppressions, imports::export_suppressions,
         imports::list_imports, imports::get_import, imports::import_report,
         imports::list_contacts, imports::get_contact,
+        unsubscribe::create_link, unsubscribe::page, unsubscribe::confirm,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -88,10 +90,18 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/{id}/report", get(imports::import_report))
         .route("/exports/suppressions", get(imports::export_suppressions))
         .route("/contacts", get(imports::list_contacts))
-        .route("/contacts/{id}", get(imports::get_contact));
+        .route("/contacts/{id}", get(imports::get_contact))
+        .route("/unsubscribe-links", post(unsubscribe::create_link));
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(meta::healthz))
+        // Public, without an API key: the token is the authority (RFC 8058 one-click).
+        .route(
+            "/u/{token}",
+            get(unsubscribe::page)
+                .post(unsubscribe::confirm)
+                .layer(DefaultBodyLimit::max(unsubscribe::MAX_POST_BODY)),
+        )
         .route("/metrics", get(meta::metrics))
         .route("/openapi.json", get(meta::openapi))
         .fallback(|| async { crate::error::ApiError::not_found("route") })
