@@ -7,6 +7,9 @@
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteConnection};
 use sqlx::{Row, Sqlite};
+use veto_store::StoreError;
+
+use crate::store::db_err;
 
 /// A query on one of the statements, with its parameters bound so far.
 pub(crate) type Q = Query<'static, Sqlite, SqliteArguments>;
@@ -33,6 +36,55 @@ impl Batched {
             rows *= 2;
         }
         Self { sql }
+    }
+
+    /// As [`Batched::new`] for a plain `INSERT INTO …` head, written as `INSERT OR IGNORE`.
+    ///
+    /// A multi-row statement that may abort half way makes SQLite copy every page it first
+    /// touches into a statement journal (to undo only that statement), which roughly doubles
+    /// the cost of bulk writes. With `OR IGNORE` no constraint aborts the statement; callers
+    /// that must write every row use [`Batched::execute_all`] / [`Batched::returning_all`],
+    /// which turn a skipped row into an error (the transaction is then rolled back).
+    pub(crate) fn new_or_ignore(head: &str, row: &str, params: usize, tail: &str) -> Self {
+        Self::new(
+            &head.replacen("INSERT INTO", "INSERT OR IGNORE INTO", 1),
+            row,
+            params,
+            tail,
+        )
+    }
+
+    /// Writes every one of `items` or fails with `skipped` (see [`Batched::new_or_ignore`]).
+    pub(crate) async fn execute_all<T>(
+        &'static self,
+        conn: &mut SqliteConnection,
+        items: &[T],
+        bind: impl Fn(Q, &T) -> Q,
+        skipped: impl FnOnce() -> StoreError,
+    ) -> Result<(), StoreError> {
+        let n = self.execute(conn, items, bind).await.map_err(db_err)?;
+        if n != items.len() as u64 {
+            return Err(skipped());
+        }
+        Ok(())
+    }
+
+    /// As [`Batched::returning_i64`], failing with `skipped` unless every row was written.
+    pub(crate) async fn returning_all<T>(
+        &'static self,
+        conn: &mut SqliteConnection,
+        items: &[T],
+        bind: impl Fn(Q, &T) -> Q,
+        skipped: impl FnOnce() -> StoreError,
+    ) -> Result<Vec<i64>, StoreError> {
+        let out = self
+            .returning_i64(conn, items, bind)
+            .await
+            .map_err(db_err)?;
+        if out.len() != items.len() {
+            return Err(skipped());
+        }
+        Ok(out)
     }
 
     /// The largest statement that writes at most `n` (≥ 1) rows, and its row count.

@@ -29,14 +29,14 @@ use crate::decode::{self, contact_cols, entry_cols, json_col, to_json};
 use crate::imports::{insert_chunk, insert_import, move_report};
 use crate::store::{
     ENTRY_PARAMS, INSERT_ENTRY_HEAD, LIST_CHUNK, Tx, append_change, append_events, bind_entry,
-    blob, db_err, end_expired, entries_of, hex_list, limit_of, page, unique_or, us,
+    blob, db_err, end_expired, entries_of, hex_list, limit_of, page, us,
 };
 
 const CONTACT_HEAD: &str = concat!("INSERT INTO contacts (", contact_cols!(), ") VALUES ");
 const CONTACT_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static INSERT_CONTACTS: LazyLock<Batched> =
-    LazyLock::new(|| Batched::new(CONTACT_HEAD, CONTACT_ROW, 15, ""));
+    LazyLock::new(|| Batched::new_or_ignore(CONTACT_HEAD, CONTACT_ROW, 15, ""));
 
 /// Replaces whole rows of contacts known to exist.
 static REPLACE_CONTACTS: LazyLock<Batched> = LazyLock::new(|| {
@@ -55,16 +55,17 @@ static REPLACE_CONTACTS: LazyLock<Batched> = LazyLock::new(|| {
 
 /// An address already owned is skipped here and reported as a conflict by the caller.
 static INSERT_ADDRESSES: LazyLock<Batched> = LazyLock::new(|| {
-    Batched::new(
+    Batched::new_or_ignore(
         "INSERT INTO contact_emails (tenant_id, email, contact_id) VALUES ",
         "(?, ?, ?)",
         3,
-        " ON CONFLICT DO NOTHING",
+        "",
     )
 });
 
-static INSERT_ENTRIES: LazyLock<Batched> =
-    LazyLock::new(|| Batched::new(INSERT_ENTRY_HEAD, ENTRY_PARAMS, 17, " RETURNING row_id"));
+static INSERT_ENTRIES: LazyLock<Batched> = LazyLock::new(|| {
+    Batched::new_or_ignore(INSERT_ENTRY_HEAD, ENTRY_PARAMS, 17, " RETURNING row_id")
+});
 
 /// A contact's row, ready to bind (JSON columns serialised once, before any statement).
 struct ContactRow<'a> {
@@ -251,9 +252,13 @@ async fn write(
             .map(ContactRow::of)
             .collect::<StoreResult<Vec<_>>>()?;
         INSERT_CONTACTS
-            .execute(&mut *conn, &rows, |q, r| r.bind(q))
-            .await
-            .map_err(|e| unique_or(e, || "a contact with this id already exists".into()))?;
+            .execute_all(
+                &mut *conn,
+                &rows,
+                |q, r| r.bind(q),
+                || StoreError::Conflict("a contact with this id already exists".into()),
+            )
+            .await?;
     }
 
     let inserted = INSERT_ADDRESSES
@@ -415,9 +420,13 @@ impl LeadImport {
             new.push(n);
         }
         let rows = INSERT_ENTRIES
-            .returning_i64(&mut self.tx, &new, |q, e| bind_entry(q, tenant, e))
-            .await
-            .map_err(|e| unique_or(e, || "the suppression is already in force".into()))?;
+            .returning_all(
+                &mut self.tx,
+                &new,
+                |q, e| bind_entry(q, tenant, e),
+                || StoreError::Conflict("the suppression is already in force".into()),
+            )
+            .await?;
         if let (Some(first), Some(last)) = (rows.iter().min(), rows.iter().max()) {
             self.added = Some(match self.added {
                 Some((f, l)) => (f.min(*first), l.max(*last)),

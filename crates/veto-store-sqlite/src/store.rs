@@ -138,8 +138,9 @@ const EVENT_HEAD: &str = "INSERT INTO audit_events (tenant_id, seq, id, at, acto
      data, prev_hash, hash) VALUES ";
 
 /// Events go in as multi-row statements: an import may append tens of thousands at once.
-static INSERT_EVENTS: LazyLock<Batched> =
-    LazyLock::new(|| Batched::new(EVENT_HEAD, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, ""));
+static INSERT_EVENTS: LazyLock<Batched> = LazyLock::new(|| {
+    Batched::new_or_ignore(EVENT_HEAD, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 11, "")
+});
 
 /// Seals `drafts` into the tenant's chain after its recorded head and moves the head, inside
 /// the caller's transaction (so the events commit with the change they describe, or not at all).
@@ -170,7 +171,7 @@ pub(crate) async fn append_events(
     }
     let rows: Vec<(&AuditDraft, &AuditEvent)> = drafts.iter().zip(&out).collect();
     INSERT_EVENTS
-        .execute(&mut *conn, &rows, |q, (d, e)| {
+        .execute_all(&mut *conn, &rows, |q, (d, e)| {
             q.bind(blob(tenant.0))
                 .bind(e.seq)
                 .bind(blob(e.id.0))
@@ -182,9 +183,12 @@ pub(crate) async fn append_events(
                 .bind(e.data.clone())
                 .bind(e.prev_hash.to_vec())
                 .bind(e.hash.to_vec())
+        }, || {
+            StoreError::Conflict(format!(
+                "the audit chain of tenant {tenant} already has an event at one of the new positions"
+            ))
         })
-        .await
-        .map_err(db_err)?;
+        .await?;
     sqlx::query("UPDATE tenants SET audit_seq = ?, audit_head = ? WHERE id = ?")
         .bind(seq)
         .bind(prev.to_vec())
