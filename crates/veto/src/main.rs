@@ -75,6 +75,8 @@ enum Command {
             value_delimiter = ','
         )]
         dns_servers: Vec<std::net::SocketAddr>,
+        #[command(flatten)]
+        links: serve::LinkOptions,
     },
     /// Create or upgrade the database schema.
     Migrate {
@@ -159,6 +161,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
             snapshot,
             no_snapshot,
             dns_servers,
+            links,
         } => {
             let snapshot = if *no_snapshot {
                 None
@@ -169,7 +172,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
                         .unwrap_or_else(|| serve::default_snapshot(&db.db)),
                 )
             };
-            serve::run(&db.db, listen, snapshot, dns_servers)
+            serve::run(&db.db, listen, snapshot, dns_servers, links)
                 .await
                 .map(|()| Outcome::Clean)
         }
@@ -210,6 +213,29 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(std::iter::once("veto").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn serve_takes_the_public_url_for_unsubscribe_links() {
+        let c = parse(&[
+            "serve",
+            "--public-url",
+            "https://veto.example.com",
+            "--unsubscribe-mail-domain",
+            "u.example.com",
+        ])
+        .unwrap();
+        let Command::Serve { links, .. } = c.command else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            links.public_url.as_deref(),
+            Some("https://veto.example.com")
+        );
+        assert_eq!(
+            links.unsubscribe_mail_domain.as_deref(),
+            Some("u.example.com")
+        );
     }
 
     #[test]

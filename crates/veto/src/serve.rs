@@ -45,6 +45,7 @@ pub async fn run(
     listen: &str,
     snapshot: Option<std::path::PathBuf>,
     dns_servers: &[std::net::SocketAddr],
+    links: &LinkOptions,
 ) -> anyhow::Result<()> {
     let store = db::open_store(db_url).await?;
     tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
@@ -71,8 +72,8 @@ pub async fn run(
         },
         migration_chunk: None,
         // One-click unsubscribe links; unset, links use the Host of the request asking for one.
-        public_url: env_value("VETO_PUBLIC_URL"),
-        unsubscribe_mail_domain: env_value("VETO_UNSUBSCRIBE_MAIL_DOMAIN"),
+        public_url: non_blank(links.public_url.as_deref()),
+        unsubscribe_mail_domain: non_blank(links.unsubscribe_mail_domain.as_deref()),
     };
     let state = AppState::start_with(store, opts)
         .await
@@ -100,9 +101,24 @@ pub async fn run(
     Ok(())
 }
 
-/// A non-blank environment variable.
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// Where the unsubscribe links this node hands out point.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LinkOptions {
+    /// Public base URL of this server, for one-click unsubscribe links (default: from the
+    /// request's Host header).
+    #[arg(long, env = "VETO_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Mail domain of the `mailto:` unsubscribe address (`unsubscribe+TOKEN@DOMAIN`); without
+    /// it links carry only the https form.
+    #[arg(long, env = "VETO_UNSUBSCRIBE_MAIL_DOMAIN", value_name = "DOMAIN")]
+    pub unsubscribe_mail_domain: Option<String>,
+}
+
+/// A value that is not blank.
+fn non_blank(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// Holds `<database>.serve-lock` for the life of the process (released by the OS on exit).
