@@ -9,8 +9,12 @@ fn fuzz_corpus_replays_cleanly() {
         let data = std::fs::read(f.unwrap().path()).unwrap();
         match veto_bounce::analyse(&data) {
             Ok(a) => {
+                // Only a reason of the hard kind is ever hard (a mail server's own table may
+                // keep `notaccept` hard under a 4.x.x status).
                 for r in &a.recipients {
-                    assert_eq!(r.hard, r.reason.is_hard(r.status.as_deref()));
+                    if r.hard {
+                        assert_eq!(r.reason.severity(), veto_bounce::Severity::Hard, "{r:?}");
+                    }
                 }
             }
             Err(e) => assert!(!e.to_string().is_empty()),
