@@ -11,6 +11,7 @@
 //! - [`api`] — routes, request/response shapes, OpenAPI.
 //! - [`imports`] — lead files through the import gate, suppression lists in and out, reports.
 //! - [`provision`] — creating tenants with their first admin and key.
+//! - [`signals`] — inbound mail (bounces, complaints, replies, mailto unsubscribes) to actions.
 //! - [`snapshot`] — node-local snapshots of the index for fast restarts.
 //! - [`jobs`] — expiry of entries.
 //! - [`error`] — `ApiError`.
@@ -26,6 +27,7 @@ pub mod index;
 pub mod jobs;
 pub mod metrics;
 pub mod provision;
+pub mod signals;
 pub mod snapshot;
 pub mod state;
 

@@ -633,6 +633,7 @@ async fn health_metrics_openapi() {
         "/v1/exports/suppressions",
         "/v1/contacts",
         "/v1/unsubscribe-links",
+        "/v1/inbound/mime",
         "/u/{token}",
     ] {
         assert!(o["paths"].get(p).is_some(), "openapi lacks {p}");

@@ -238,6 +238,38 @@ impl ApiClient {
         Ok(Reply { status, body })
     }
 
+    /// Posts raw bytes (`content_type`) and reads the JSON answer.
+    pub async fn post_bytes(
+        &self,
+        url: Url,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Reply, ClientError> {
+        let resp = self
+            .http
+            .post(url.clone())
+            .bearer_auth(&self.key)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .timeout(REQUEST_TIMEOUT)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| ClientError::from_reqwest(&url, e))?;
+        let status = resp.status();
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| ClientError::from_reqwest(&url, e))?;
+        if !status.is_success() {
+            return Err(ClientError::from_error_body(status, &text));
+        }
+        let body = serde_json::from_str(&text).map_err(|e| ClientError::BadResponse {
+            url: without_query(&url),
+            detail: format!("not JSON ({e})"),
+        })?;
+        Ok(Reply { status, body })
+    }
+
     /// Sends a streamed body and returns the response once its status is a success, for the
     /// caller to read as a stream.
     pub async fn post_stream(

@@ -117,6 +117,9 @@ enum Command {
     /// Score bounce or reply classification on a labelled folder of messages.
     #[command(subcommand)]
     Eval(commands::eval::EvalCmd),
+    /// Read inbound mail (.eml files, a directory, a Maildir or an mbox): bounces,
+    /// complaints, replies and mailto unsubscribes become suppressions.
+    Ingest(commands::ingest::IngestArgs),
 }
 
 #[tokio::main]
@@ -189,6 +192,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Import(c) => commands::import::run(g, c).await,
         Command::Export(c) => commands::export::run(g, c).await,
         Command::Eval(c) => commands::eval::run(g, c).await,
+        Command::Ingest(a) => commands::ingest::run(g, a).await,
     }
 }
 

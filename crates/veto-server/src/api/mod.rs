@@ -12,6 +12,7 @@ pub mod audit;
 pub mod check;
 pub mod dto;
 pub mod imports;
+pub mod inbound;
 pub mod lifts;
 pub mod meta;
 pub mod params;
@@ -36,6 +37,7 @@ pub mod users;
         imports::list_imports, imports::get_import, imports::import_report,
         imports::list_contacts, imports::get_contact,
         unsubscribe::create_link, unsubscribe::page, unsubscribe::confirm,
+        inbound::mime,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -91,7 +93,11 @@ pub fn router(state: AppState) -> Router {
         .route("/exports/suppressions", get(imports::export_suppressions))
         .route("/contacts", get(imports::list_contacts))
         .route("/contacts/{id}", get(imports::get_contact))
-        .route("/unsubscribe-links", post(unsubscribe::create_link));
+        .route("/unsubscribe-links", post(unsubscribe::create_link))
+        .route(
+            "/inbound/mime",
+            post(inbound::mime).layer(DefaultBodyLimit::max(crate::signals::MAX_MESSAGE_BYTES)),
+        );
     Router::new()
         .nest("/v1", v1)
         .route("/healthz", get(meta::healthz))

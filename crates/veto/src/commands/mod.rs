@@ -7,6 +7,7 @@ pub mod erase;
 pub mod eval;
 pub mod export;
 pub mod import;
+pub mod ingest;
 pub mod keys;
 pub mod lift;
 pub mod policy;

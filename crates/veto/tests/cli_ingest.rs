@@ -1,0 +1,187 @@
+//! `veto ingest` end to end on SQLite: an mbox and a Maildir made in a temp dir, posted to a
+//! real `veto serve`, and the suppressions they make seen by `veto check`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+fn veto(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_veto"))
+        .args(args)
+        // The caller's environment must not leak a server, key or database into the test.
+        .env_remove("VETO_SERVER")
+        .env_remove("VETO_API_KEY")
+        .env_remove("VETO_DATABASE_URL")
+        .env("VETO_LOG", "warn")
+        .output()
+        .expect("run veto")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(o), stderr(o)))
+}
+
+/// A `veto serve` child, killed when dropped (also when an assertion fails).
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .env_remove("VETO_DATABASE_URL")
+        .env("VETO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start veto serve");
+    let out = child.stdout.take().expect("stdout piped");
+    let (tx, rx) = mpsc::channel();
+    // Reads on after the first line too, so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Veto listening on ") {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+    });
+    let mut server = Server {
+        child,
+        url: String::new(),
+    };
+    server.url = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("veto serve did not print 'Veto listening on' in time");
+    server
+}
+
+#[test]
+fn ingest_an_mbox_and_a_maildir() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}/x.db", dir.path().display());
+    let o = veto(&[
+        "tenant",
+        "create",
+        "acme",
+        "--admin-email",
+        "a@acme.test",
+        "--db",
+        &db,
+        "--json",
+    ]);
+    assert!(o.status.success(), "tenant create failed: {}", stderr(&o));
+    let key = json(&o)["api_key"].as_str().unwrap_or_default().to_string();
+    let server = serve(&db);
+
+    let fixtures = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../veto-server/tests/fixtures/signals"
+    );
+    let read = |f: &str| std::fs::read(format!("{fixtures}/{f}")).expect("fixture");
+
+    // An mbox of a stop reply and an out-of-office, the second with an escaped From line.
+    let mut mbox = b"From jane@example.com Mon Dec  7 10:05:00 2026\n".to_vec();
+    mbox.extend(read("stop-reply.eml"));
+    mbox.extend(b"\nFrom bob@example.org Mon Dec  7 10:06:00 2026\n");
+    mbox.extend(read("out-of-office.eml"));
+    mbox.extend(b"\n>From the desk of Bob\n");
+    let mbox_path = dir.path().join("inbox.mbox");
+    std::fs::File::create(&mbox_path)
+        .and_then(|mut f| f.write_all(&mbox))
+        .expect("write mbox");
+    let o = veto(&[
+        "ingest",
+        mbox_path.to_str().unwrap_or_default(),
+        "--server",
+        &server.url,
+        "--key",
+        &key,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("inbox.mbox#1\treply\tsuppressed jane.roe@example.com (stop_request)"),
+        "{out}"
+    );
+    assert!(out.contains("inbox.mbox#2\t"), "{out}");
+    assert!(out.contains("action suppressed"), "{out}");
+
+    // A Maildir with a hard bounce in new/ and a complaint in cur/; --json gives NDJSON.
+    let md = dir.path().join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(md.join(sub)).expect("mkdir");
+    }
+    std::fs::write(md.join("new/1.host"), read("hard-bounce.eml")).expect("write");
+    std::fs::write(md.join("cur/2.host:2,S"), read("complaint.eml")).expect("write");
+    std::fs::write(md.join("tmp/3.host"), b"half-delivered").expect("write");
+    let o = veto(&[
+        "ingest",
+        md.to_str().unwrap_or_default(),
+        "--server",
+        &server.url,
+        "--key",
+        &key,
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert!(
+        kinds.contains(&"bounce") && kinds.contains(&"complaint"),
+        "{kinds:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["actions"][0]["action"] == "suppressed"),
+        "{lines:?}"
+    );
+
+    let o = veto(&[
+        "check",
+        "neko@example.co.jp",
+        "--server",
+        &server.url,
+        "--key",
+        &key,
+        "--json",
+    ]);
+    assert_eq!(json(&o)["verdict"], "block", "{}", stdout(&o));
+
+    // Not a message: exit 2.
+    let bad = dir.path().join("bad.eml");
+    std::fs::write(&bad, b"   \n").expect("write");
+    let o = veto(&[
+        "ingest",
+        bad.to_str().unwrap_or_default(),
+        "--server",
+        &server.url,
+        "--key",
+        &key,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}\n{}", stdout(&o), stderr(&o));
+}
