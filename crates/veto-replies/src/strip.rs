@@ -34,7 +34,8 @@ const HEADER_BLOCK_LOOKAHEAD: usize = 3;
 pub fn new_text(body: &str) -> String {
     let lines: Vec<&str> = body
         .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        // Every trailing CR (`\r\r\n` occurs in re-encoded mail), so stripping is a fixed point.
+        .map(|l| l.trim_end_matches('\r'))
         .collect();
     let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
     let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();

@@ -201,8 +201,11 @@ fn apache_james(view: &MessageView) -> Option<Vec<FormatRecipient>> {
     let mut out: Vec<FormatRecipient> = Vec::new();
     for line in details.lines() {
         let t = line.trim();
-        if t.len() > 8 && t[..8].eq_ignore_ascii_case("rcpt to:") {
-            for address in find_addresses(&t[8..]) {
+        // `get` rather than indexing: byte 8 may fall inside a multi-byte character.
+        if let (Some(label), Some(rest)) = (t.get(..8), t.get(8..))
+            && label.eq_ignore_ascii_case("rcpt to:")
+        {
+            for address in find_addresses(rest) {
                 if is_plausible(&address) && !out.iter().any(|r| r.address == address) {
                     out.push(FormatRecipient {
                         address,
