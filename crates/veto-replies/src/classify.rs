@@ -99,6 +99,9 @@ pub fn classify_reply(reply: &Reply) -> Classification {
         out.evidence = Some(evidence);
         return out;
     }
+    // A declined opt-out ("no need to remove me") is not a refusal of the offer.
+    let mut declined = compose::declined_stop_parts(&text.folded);
+    declined.extend(r.find(Category::NotStop, &text.folded));
     for (category, class) in [
         (Category::WrongPerson, ReplyClass::WrongPerson),
         (Category::NotInterested, ReplyClass::NotInterested),
@@ -115,6 +118,10 @@ pub fn classify_reply(reply: &Reply) -> Classification {
         };
         if let Some(c) = cue {
             hits.extend(compose::class_hits(c, &text.folded));
+        }
+        if class == ReplyClass::NotInterested {
+            hits.retain(|h| !declined.iter().any(|d| d.start < h.end && h.start < d.end));
+            hits.sort_by_key(|h| (h.start, h.end));
         }
         if let Some(hit) = hits.first() {
             out.class = class;

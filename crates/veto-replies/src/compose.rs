@@ -346,6 +346,9 @@ pub struct LangCues {
     block_before: CueSet,
     block_after: CueSet,
     veto: CueSet,
+    others: CueSet,
+    feature: CueSet,
+    own: CueSet,
     not_interested: CueSet,
     wrong_person: CueSet,
     interested: CueSet,
@@ -372,6 +375,9 @@ fn compile(c: &Cues) -> LangCues {
         block_before: CueSet::new(c.block_before),
         block_after: CueSet::new(c.block_after),
         veto: CueSet::new(c.veto),
+        others: CueSet::new(c.others),
+        feature: CueSet::new(c.feature),
+        own: CueSet::new(c.own),
         not_interested: CueSet::new(c.not_interested),
         wrong_person: CueSet::new(c.wrong_person),
         interested: CueSet::new(c.interested),
@@ -434,6 +440,102 @@ fn bare(l: &LangCues, tokens: &[Token]) -> bool {
             .any(|&(a, b)| a == 0 && b == rest.len())
 }
 
+/// Whether a sentence speaks of opting *other people* out, or asks about an opt-out
+/// *feature*, rather than asking us to stop: "Is there a way for our users to unsubscribe?",
+/// "Können Ihre Kunden sich selbst abmelden?", "Votre outil gère-t-il la désinscription ?".
+/// A third party (users, recipients, customers, a colleague) with no first-person object
+/// ("me", "mich", "меня") anywhere in the sentence, or a question about a product feature
+/// (tool, function, option, one click) with no first-person object or possessive.
+fn about_others(folded: &str, tokens: &[Token]) -> bool {
+    let find = |f: fn(&LangCues) -> &CueSet| -> Vec<(usize, usize)> {
+        cues().iter().flat_map(|l| f(l).find(tokens)).collect()
+    };
+    let others = find(|l| &l.others);
+    // "my data" is the writer's own; "my colleague" is someone else.
+    let personal = !find(|l| &l.me_object).is_empty()
+        || find(|l| &l.own)
+            .iter()
+            .any(|&(_, b)| !others.iter().any(|&(a, _)| a == b || a == b + 1));
+    if personal {
+        return false;
+    }
+    !others.is_empty() || (is_question(folded, tokens) && !find(|l| &l.feature).is_empty())
+}
+
+/// Whether a sentence ends with a question mark.
+fn is_question(folded: &str, tokens: &[Token]) -> bool {
+    tokens.last().is_some_and(|t| {
+        folded
+            .get(t.end..)
+            .unwrap_or_default()
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '"' || c == ')')
+            .starts_with('?')
+    })
+}
+
+/// Extra readings of sentences for a language's cues, each with the index of the sentence it
+/// re-spells: German typed without umlauts ("loeschen", "hoeren", "Gruesse") is also read with
+/// `ae`/`oe`/`ue` folded to `a`/`o`/`u`, as the tables spell it. Other languages have none.
+fn spelling_variants(language: Language, sents: &[Vec<Token>]) -> Vec<(usize, Vec<Token>)> {
+    if language != Language::De {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, sentence) in sents.iter().enumerate() {
+        let mut changed = false;
+        let variant: Vec<Token> = sentence
+            .iter()
+            .map(|t| match without_umlaut_digraphs(&t.text) {
+                Some(text) => {
+                    changed = true;
+                    Token { text, ..t.clone() }
+                }
+                None => t.clone(),
+            })
+            .collect();
+        if changed {
+            out.push((i, variant));
+        }
+    }
+    out
+}
+
+/// The sentences of a text and a language's extra readings of them (see
+/// [`spelling_variants`]), each with the index of the sentence it reads.
+fn readings<'a>(
+    sents: &'a [Vec<Token>],
+    variants: &'a [(usize, Vec<Token>)],
+) -> impl Iterator<Item = (usize, &'a [Token])> {
+    sents
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.as_slice()))
+        .chain(variants.iter().map(|(i, t)| (*i, t.as_slice())))
+}
+
+/// `ae`/`oe`/`ue` after a consonant folded to `a`/`o`/`u` ("loeschen" → "loschen",
+/// "fuer" → "fur"); `None` when the token has none. A digraph right after a vowel is kept
+/// ("neue", "treue", "Steuer").
+fn without_umlaut_digraphs(token: &str) -> Option<String> {
+    let chars: Vec<char> = token.chars().collect();
+    let mut out = String::with_capacity(token.len());
+    let mut changed = false;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        out.push(c);
+        let next = chars.get(i + 1).copied();
+        let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let after_consonant = prev.is_some_and(|p| p.is_alphabetic() && !"aeiouy".contains(p));
+        if matches!(c, 'a' | 'o' | 'u') && next == Some('e') && after_consonant {
+            changed = true;
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    changed.then_some(out)
+}
+
 /// Stop requests found by composition, every language, in text order.
 ///
 /// Within one sentence:
@@ -456,10 +558,13 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
     let total_tokens: usize = sents.iter().map(Vec::len).sum();
     let vetoed: Vec<bool> = sents
         .iter()
-        .map(|t| cues().iter().any(|l| l.veto.any(t)))
+        .map(|t| cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t))
         .collect();
     for l in cues() {
-        for (tokens, _) in sents.iter().zip(&vetoed).filter(|(_, v)| !**v) {
+        let variants = spelling_variants(l.language, &sents);
+        for (_, tokens) in
+            readings(&sents, &variants).filter(|(i, _)| !vetoed.get(*i).copied().unwrap_or(false))
+        {
             let push = |s: usize, e: usize, hits: &mut Vec<Hit>| {
                 if !blocked(tokens, s, e)
                     && let Some(h) = hit(l.language, tokens, s, e)
@@ -584,6 +689,41 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
     hits
 }
 
+/// The comma-separated parts of sentences that hold a *declined* stop: an unsubscribe or
+/// removal cue blocked by a negation or self-service cue ("no need to remove me", "I don't
+/// want to unsubscribe", "не нужно меня отписывать"). Their "no need" / "don't want" is about
+/// the opt-out, not a refusal of the offer.
+pub fn declined_stop_parts(folded: &str) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let sents = sentences(folded);
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (_, tokens) in readings(&sents, &variants) {
+            let cands = l
+                .unsubscribe
+                .find(tokens)
+                .into_iter()
+                .chain(l.remove_verb.find(tokens));
+            for (s, e) in cands {
+                if !blocked(tokens, s, e) {
+                    continue;
+                }
+                let part = tokens.get(s).map(|t| t.sub);
+                let first = tokens.iter().position(|t| Some(t.sub) == part);
+                let last = tokens.iter().rposition(|t| Some(t.sub) == part);
+                if let (Some(a), Some(b)) = (first, last)
+                    && let Some(h) = hit(l.language, tokens, a, b + 1)
+                {
+                    out.push(h);
+                }
+            }
+        }
+    }
+    out.sort_by_key(|h| (h.start, h.end));
+    out.dedup_by_key(|h| (h.start, h.end));
+    out
+}
+
 /// The classes found by the cue tables other than stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CueClass {
@@ -595,15 +735,17 @@ pub enum CueClass {
 /// Matches of one class's cues, every language, in text order.
 pub fn class_hits(class: CueClass, folded: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for tokens in sentences(folded) {
-        for l in cues() {
+    let sents = sentences(folded);
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (_, tokens) in readings(&sents, &variants) {
             let set = match class {
                 CueClass::NotInterested => &l.not_interested,
                 CueClass::WrongPerson => &l.wrong_person,
                 CueClass::Interested => &l.interested,
             };
-            for (s, e) in set.find(&tokens) {
-                if let Some(h) = hit(l.language, &tokens, s, e) {
+            for (s, e) in set.find(tokens) {
+                if let Some(h) = hit(l.language, tokens, s, e) {
                     hits.push(h);
                 }
             }
@@ -647,6 +789,52 @@ mod tests {
         let tokens: usize = sentences(&text).iter().map(Vec::len).sum();
         assert!(tokens < READ_LIMIT, "{tokens}");
         assert!(!stop_hits(&text).is_empty());
+    }
+
+    #[test]
+    fn umlaut_digraphs_fold_after_consonants_only() {
+        assert_eq!(
+            without_umlaut_digraphs("loeschen").as_deref(),
+            Some("loschen")
+        );
+        assert_eq!(
+            without_umlaut_digraphs("gruesse").as_deref(),
+            Some("grusse")
+        );
+        assert_eq!(
+            without_umlaut_digraphs("moechte").as_deref(),
+            Some("mochte")
+        );
+        assert_eq!(without_umlaut_digraphs("neue"), None);
+        assert_eq!(without_umlaut_digraphs("steuer"), None);
+        assert_eq!(without_umlaut_digraphs("abmelden"), None);
+        assert!(!stop_hits(&fold("Bitte loeschen Sie meine Adresse.")).is_empty());
+    }
+
+    #[test]
+    fn opt_outs_of_others_and_feature_questions_are_vetoed() {
+        let vetoed = |t: &str| {
+            let f = fold(t);
+            sentences(&f).iter().any(|s| about_others(&f, s))
+        };
+        assert!(vetoed("Can our users unsubscribe themselves?"));
+        assert!(vetoed("Does the tool handle unsubscribes automatically?"));
+        assert!(vetoed("How do I unsubscribe my colleague Tim?"));
+        // The writer's own opt-out, or a statement rather than a question about a feature.
+        assert!(!vetoed("Please remove me, I'm not one of your users."));
+        assert!(!vetoed("Can you delete my data from your platform?"));
+        assert!(!vetoed("Your unsubscribe feature is broken, remove me."));
+        assert!(!vetoed("The unsubscribe link in your tool does not work."));
+    }
+
+    #[test]
+    fn declined_opt_outs_are_found_in_their_part_only() {
+        let f = fold("I read these, no need to remove me, thanks.");
+        let parts = declined_stop_parts(&f);
+        assert_eq!(parts.len(), 1);
+        let p = &parts[0];
+        assert_eq!(f.get(p.start..p.end), Some("no need to remove me"));
+        assert!(declined_stop_parts(&fold("Please remove me.")).is_empty());
     }
 
     #[test]

@@ -18,7 +18,13 @@
 //!
 //! A stop cue right after a `block_before` cue ("I don't want to", "no need to", "I'll") or
 //! right before a `block_after` cue ("myself", "by") is not a request; a sentence containing a
-//! `veto` cue ("don't hesitate to contact me", "stop by") yields no stop request at all.
+//! `veto` cue ("don't hesitate to contact me", "stop by") yields no stop request at all, and
+//! neither does a sentence about opting *others* out or about an opt-out *feature*: one naming
+//! `others` (users, recipients, customers, a colleague) with no `me_object` and no `own` word
+//! of the writer's ("my data"; "my colleague" is someone else's), or a question naming a
+//! `feature` (tool, function, option, one click) without them. German typed without umlauts
+//! ("loeschen") is also read with `oe` → `o`; a declined opt-out ("no need to remove me")
+//! does not count as a refusal of the offer.
 //!
 //! Decisions: "your unsubscribe link is broken / doesn't work" and "I unsubscribed but still
 //! get these" are stop requests (the person wants out); "I'll unsubscribe myself", "no need to
@@ -62,6 +68,14 @@ pub struct Cues {
     pub block_before: &'static [&'static str],
     pub block_after: &'static [&'static str],
     pub veto: &'static [&'static str],
+    /// Other people an opt-out may be about (users, recipients, customers, a colleague): a
+    /// sentence naming one and no first-person object is not a request for the writer.
+    pub others: &'static [&'static str],
+    /// Product features an opt-out question may be about (tool, function, option, one click).
+    pub feature: &'static [&'static str],
+    /// First-person possessives and object forms glued to a verb ("my", "mein", "borrarme"):
+    /// a feature question holding one is still about the writer.
+    pub own: &'static [&'static str],
     pub not_interested: &'static [&'static str],
     pub wrong_person: &'static [&'static str],
     pub interested: &'static [&'static str],
@@ -162,6 +176,13 @@ pub const EN: Cues = Cues {
         "old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",
         "use|send|write ~4 work|new|business|other|different|correct ~1 address|email|inbox|account|mailbox",
     ],
+    others: &[
+        "users|recipients|customers|clients|subscribers|contacts|prospects|leads|colleague|colleagues|someone|somebody|members|attendees",
+    ],
+    feature: &[
+        "feature|features|function|functionality|option|tool|tools|platform|software|product|app|automatic*|automated|click|compliance|compliant|integration|workflow|setting|settings",
+    ],
+    own: &["my|mine"],
     not_interested: &[
         "not|no|don|never|isn|doesn ~3 interest*|need|needed|priorit*|relevan*|fit|sense|worth|useful|necessary|applicable|apply|timing|time|bandwidth|capacity|headcount",
         "consolidat*",
@@ -207,6 +228,7 @@ pub const EN: Cues = Cues {
         "renewed|extended|signed ~3 contract|with|deal",
     ],
     wrong_person: &[
+        "not ~1 work|works|working ~2 here|there|anymore|for",
         "not|isn ~1 not|wrong ~2 right|correct|best|appropriate|relevant ~1 person|contact|one|people",
         "wrong ~2 person|contact|guy|email|department|team|address|priya|one",
         "not|don|no longer ~3 responsible|in charge|handle|handling|decide|deciding|decision|involved|own|manage|deal",
@@ -234,6 +256,8 @@ pub const EN: Cues = Cues {
         "on the ~1 engineering|finance|hr|legal|marketing|product|tech|it|technical|ops ~1 side",
     ],
     interested: &[
+        "monday|tuesday|wednesday|thursday|friday|tomorrow|mon|tue|tues|wed|thu|thurs|fri ~4 1am|1pm|2am|2pm|3am|3pm|4am|4pm|5am|5pm|6am|6pm|7am|7pm|8am|8pm|9am|9pm|10am|10pm|11am|11pm|12am|12pm|noon",
+        "what ~3 cost|costs|price|pricing",
         "let|lets ~2 talk|chat|connect|meet|speak|set|schedule|book|find|hop|jump",
         "happy|glad|keen|love|like|open|willing ~2 to ~2 talk|chat|connect|meet|speak|learn|hear|see|look|take|explore|try|discuss",
         "send|share|forward ~3 info|information|details|pricing|prices|deck|overview|demo|video|case|proposal|quote|brochure|materials|invite|invitation|more|onepager|pager|times|slots|availability",
@@ -319,6 +343,13 @@ pub const DE: Cues = Cues {
         "zogern|zogert",
         "gerne ~3 melden|kontaktieren|schreiben ~1 sie",
     ],
+    others: &[
+        "nutzer|benutzer|empfanger|kunden|abonnenten|kontakte|kollege|kollegin|kollegen|jemand|teilnehmer|teilnehmenden",
+    ],
+    feature: &[
+        "*funktion|funktion*|option|tool|tools|plattform|software|produkt|automatisch*|klick|werkzeug|einstellung*|integration",
+    ],
+    own: &["mein|meine|meinen|meiner|meinem|meines"],
     not_interested: &[
         "nicht|kein|keine|keinen ~3 interess*|bedarf|budget|prioritat|relevant|sinnvoll|notig|notwendig|passend|zeitpunkt|sinn|zeit|kapazitat*",
         "kein|keine|keinen ~2 interesse|bedarf|budget|thema|prioritat",
@@ -359,6 +390,8 @@ pub const DE: Cues = Cues {
         "kollege*|kollegin ~4 zustandig|kontaktieren|ansprechen|wenden",
     ],
     interested: &[
+        "was ~2 kostet|kosten|kostete",
+        "bin|bin ich ~2 neugierig|gespannt",
         "klingt ~2 gut|interessant|spannend|spannend",
         "weitere|mehr ~2 informationen|infos|details|unterlagen",
         "schicken|senden|zusenden ~4 informationen|infos|unterlagen|preise|preisliste|angebot|terminvorschlag*|einladung|material|prasentation",
@@ -422,6 +455,13 @@ pub const FR: Cues = Cues {
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &["hesit*"],
+    others: &[
+        "utilisateurs|destinataires|clients|abonnes|contacts|prospects|collegue|collegues|quelqu",
+    ],
+    feature: &[
+        "outil|outils|fonction*|option|plateforme|logiciel|produit|automatique*|clic|conformite|integration|parametre*",
+    ],
+    own: &["mon|ma|mes"],
     not_interested: &[
         "pas|plus|aucun|aucune ~3 interess*|besoin|besoins|priorit*|pertinent*|budget|moment|utile|sens|adapte|temps",
         "deja ~3 ce qu|faut",
@@ -443,6 +483,7 @@ pub const FR: Cues = Cues {
         "renouvel* ~3 contrat",
     ],
     wrong_person: &[
+        "ne ~1 fait ~1 plus ~1 partie",
         "pas ~2 bonne|bon ~2 personne|interlocut*|contact",
         "ne ~2 plus ~3 poste|chez|societe|entreprise|travaille",
         "plus en poste",
@@ -460,6 +501,11 @@ pub const FR: Cues = Cues {
         "trompe ~2 de",
     ],
     interested: &[
+        "lundi|mardi|mercredi|jeudi|vendredi|demain ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|midi",
+        "d ~1 accord ~3 echange|echanger|appel|rdv|rendez|call|point|demo|visio|discuter|parler",
+        "combien ~3 coute|coutent|cout|couterait",
+        "quel|quels ~2 prix|tarif|tarifs",
+        "suis ~1 curieux|curieuse",
         "disponible|dispo ~4 appel|echange|call|rendez|rdv|demo|point|visio",
         "pouvons|peut|pourrions|pourriez ~2 en|nous ~1 parler|discuter|echanger|caler|voir",
         "interessant|interesse|interessee|interessees|interesses",
@@ -531,6 +577,13 @@ pub const ES: Cues = Cues {
     ],
     block_after: &["yo mismo|misma"],
     veto: &["dud*"],
+    others: &[
+        "usuarios|destinatarios|clientes|suscriptores|contactos|prospectos|companero|companera|companeros|colega|colegas|alguien",
+    ],
+    feature: &[
+        "herramienta|funcion*|opcion|plataforma|software|producto|automatic*|clic|click|integracion|configuracion",
+    ],
+    own: &["mi|mis|*me"],
     not_interested: &[
         "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante|tiempo",
         "no ~2 interesa|interesados|interesado|interesada|interes",
@@ -549,6 +602,9 @@ pub const ES: Cues = Cues {
         "renovamos|renovado|renovar ~3 contrato",
     ],
     wrong_person: &[
+        "ya no ~3 trabaja|forma|encarga",
+        "ya no ~1 esta ~3 empresa|aqui|nosotros|compania|equipo|oficina|grupo",
+        "no ~1 trabaja ~2 mas|aqui",
         "no ~2 soy ~3 persona|responsable|contacto|indicad*|adecuad*|correct*",
         "no ~2 llevo|gestiono|manejo|decido|encargo",
         "no ~1 me ~1 encargo|ocupo",
@@ -564,6 +620,9 @@ pub const ES: Cues = Cues {
         "persona equivocada|equivocado|equivocada",
     ],
     interested: &[
+        "lunes|martes|miercoles|jueves|viernes|manana ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|las",
+        "cuanto ~2 cuesta|cuestan|cobran|costaria|vale",
+        "curiosidad|curioso|curiosa",
         "me|nos ~1 interesa",
         "interesante",
         "agendar|agendemos|programar|organizar|coordinar|concretar ~3 llamada|reunion|demo|cita|videollamada|hora",
@@ -627,6 +686,13 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &["hesit*"],
+    others: &[
+        "usuarios|utilizadores|destinatarios|clientes|assinantes|contatos|contactos|colega|colegas|alguem",
+    ],
+    feature: &[
+        "ferramenta|funcao|funcionalidade*|opcao|plataforma|software|produto|automatic*|clique|integracao|configurac*",
+    ],
+    own: &["meu|minha|meus|minhas"],
     not_interested: &[
         "nao|nenhum|nenhuma|sem ~3 interess*|necessidade|necessario|prioridade|orcamento|momento|sentido|encaixa|util|relevante|tempo",
         "nao ~2 interesse|interessa|interessados|interessado|interessada",
@@ -645,6 +711,9 @@ pub const PT: Cues = Cues {
         "renovamos|renovado|renovar ~3 contrato",
     ],
     wrong_person: &[
+        "nao ~1 trabalha|esta ~3 mais|ca|aqui|empresa|conosco|connosco",
+        "ja ~1 nao ~1 trabalha|esta",
+        "deixou|saiu ~3 empresa|companhia",
         "nao ~2 sou ~3 pessoa|responsavel|contato|indicad*|cert*",
         "nao ~1 sou ~1 eu ~1 quem",
         "nao ~2 cuido|decido|trabalho|respondo|lido",
@@ -659,6 +728,9 @@ pub const PT: Cues = Cues {
         "encaminh*|repass*",
     ],
     interested: &[
+        "segunda|terca|quarta|quinta|sexta|amanha ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
+        "quanto ~2 custa|custam|custaria|cobram|fica",
+        "curiosidade|curioso|curiosa",
         "tenho|temos ~1 interesse",
         "interessante|interessado|interessada",
         "podemos|vamos|poderiamos ~2 conversar|falar|marcar|agendar|bater",
@@ -718,6 +790,11 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &["esit*"],
+    others: &["utenti|destinatari|clienti|iscritti|contatti|collega|colleghi|qualcuno"],
+    feature: &[
+        "strumento|funzion*|opzione|piattaforma|software|prodotto|automatic*|clic|click|integrazione|impostazion*",
+    ],
+    own: &["mio|mia|miei|mie|*mi"],
     not_interested: &[
         "non|nessun|nessuna|senza ~3 interess*|bisogno|necessit*|priorit*|budget|momento|senso|utile|rilevante|tempo",
         "non ~3 interessa|interessati|interessato|interessata|interesse",
@@ -736,6 +813,9 @@ pub const IT: Cues = Cues {
         "fornitore ~1 attuale",
     ],
     wrong_person: &[
+        "non ~2 lavora ~2 piu",
+        "non ~1 e ~1 piu ~3 azienda|noi|societa|ufficio",
+        "ha ~1 lasciato ~3 azienda|societa|gruppo",
         "non ~2 sono ~3 referente|persona|responsabile|interlocutore|contatto",
         "non ~1 mi ~1 occupo",
         "non ~2 lavoro ~2 piu",
@@ -748,6 +828,9 @@ pub const IT: Cues = Cues {
         "girato|inoltrato|inoltro|giro",
     ],
     interested: &[
+        "lunedi|martedi|mercoledi|giovedi|venerdi|domani ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
+        "quanto ~2 costa|costano|costerebbe|viene",
+        "sono ~1 curioso|curiosa",
         "interessante|interessa|interessato|interessata",
         "sentirci|sentiamoci|risentirci",
         "fissare|organizzare|programmare|pianificare ~3 chiamata|call|incontro|demo|appuntamento|riunione",
@@ -810,6 +893,11 @@ pub const NL: Cues = Cues {
     ],
     block_after: &["zelf"],
     veto: &["aarzel*", "schroom"],
+    others: &["gebruikers|ontvangers|klanten|abonnees|contacten|collega|collegas|iemand"],
+    feature: &[
+        "tool|functie*|optie|platform|software|product|automatisch*|klik|integratie|instelling*",
+    ],
+    own: &["mijn"],
     not_interested: &[
         "niet|geen ~3 interesse|geinteresseerd|behoefte|budget|prioriteit|nodig|relevant|zinvol|moment|tijd|capaciteit",
         "geen ~2 interesse|behoefte|budget|prioriteit",
@@ -828,6 +916,7 @@ pub const NL: Cues = Cues {
         "verlengd ~3 contract",
     ],
     wrong_person: &[
+        "werkt|werken ~2 niet ~2 meer",
         "niet ~2 juiste|goede|aangewezen ~2 persoon|contact|contactpersoon|aanspreekpunt",
         "niet ~2 meer ~3 werkzaam|bij|in dienst",
         "werk ~2 niet ~2 meer",
@@ -842,6 +931,8 @@ pub const NL: Cues = Cues {
         "moet|moeten ~2 je|u ~2 bij",
     ],
     interested: &[
+        "wat ~2 kost|kosten",
+        "ben ~2 benieuwd|nieuwsgierig",
         "bellen|spreken|afspraak|gesprek|demo|call|kennismaken|kennismaking|inplannen",
         "plan ~3 in",
         "klinkt ~2 goed|interessant",
@@ -858,6 +949,8 @@ pub const RU: Cues = Cues {
     language: Language::Ru,
     unsubscribe: &[
         "отпис*|отпиш*",
+        // Russian typed in Latin letters: "otpishite menya".
+        "otpis*|otpish*",
         "unsubscribe",
         "чтобы ~2 удалили|исключили|отписали|убрали|вычеркнули",
         "возражаю ~6 обработк*|рассылк*",
@@ -866,33 +959,48 @@ pub const RU: Cues = Cues {
         "оставьте|оставь ~2 в покое",
         "отзываю ~3 согласи*",
     ],
-    remove_verb: &["удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*"],
+    remove_verb: &[
+        "удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*",
+        "udal*|uberite|ubrat|isklyuch*|iskluch*",
+    ],
     remove_object: &[
         "рассылк*|списк*|список|баз*|адресат*|crm",
         "мои|моя|мою|мое ~1 адрес|почту|почта|email|данные|контакт*|e",
         "адрес",
     ],
-    me_object: &["меня|нас"],
+    me_object: &["меня|нас|menya|menia|nas"],
     not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*|коллег*"],
-    cease: &["прекрат*|перестан*|хватит|довольно|стоп"],
+    cease: &[
+        "прекрат*|перестан*|хватит|довольно|стоп",
+        "prekrat*|perestan*|hvatit|khvatit",
+    ],
     contact_verb: &[
         "писа*|пиш*|присыл*|слат*|шлите|отправл*|рассыл*|беспоко*|спам*|звон*|связыва*|напис*|тревож*",
+        "pisat*|pishi*|prisyla*|slat|shlite|otpravlya*|bespoko*|spam*",
     ],
     contact_noun: &["письм*|рассылк*|сообщени*|спам*|реклам*|писем"],
     no_more: &["никаких|больше ~3 писем|рассылок|сообщений"],
-    negation: &["не|никогда|ни"],
-    again: &["больше|более|впредь|снова|никогда|продолжа*"],
+    negation: &["не|никогда|ни", "ne|nikogda"],
+    again: &["больше|более|впредь|снова|никогда|продолжа*", "bolshe"],
     receive: &["получ*"],
     desire: &["хочу|хотим|желаю|желаем|хотел*|хотелось"],
     bare: &["стоп|отписка|отписаться|отпишите|удалите|хватит|stop|отписываюсь"],
     politeness: &["пожалуиста|спасибо|срочно|прошу"],
     block_before: &[
         "не ~1 нужно|надо|обязательно",
+        "не ~1 нужно|надо|обязательно ~1 меня|нас",
         "не ~1 хочу ~1 отпис*",
         "сам|сама ~2 могу|смогу",
     ],
     block_after: &["сам|сама"],
     veto: &["стесня*", "на ~1 рабоч*|нов*|друг*|личн*|другои"],
+    others: &[
+        "пользователи|пользователеи|пользователям|получатели|получателеи|получателям|клиенты|клиентов|клиентам|подписчики|подписчиков|подписчикам|контакты|контактов|коллег*|кого",
+    ],
+    feature: &[
+        "инструмент*|функци*|опци*|платформ*|сервис*|продукт*|автоматическ*|клик*|интеграци*|настройк*",
+    ],
+    own: &["мой|мою|мои|моя|мое|моего|моих|моим"],
     not_interested: &[
         "не|нет ~3 интерес*|нужно|нужен|нужна|нужны|актуальн*|требуется|подходит|подходят|приоритет*|бюджет*|потребност*|время|времени",
         "не ~2 интересно|интересует|интересуют|нужно|нужен|нужна|актуально|актуален|требуется|подходит|подходят",
@@ -920,6 +1028,9 @@ pub const RU: Cues = Cues {
         "ответственн*",
     ],
     interested: &[
+        "сколько ~2 стоит|стоят|стоить|будет",
+        "какая|какие|какова ~2 цена|цены|стоимость",
+        "любопытно",
         "интересно|интересует|интересное",
         "созвон*|встретиться|встречу|обсудить|звонок|созвониться|поговорить|демо",
         "пришлите|вышлите|отправьте|скиньте|направьте|пришли|скинь ~4 презентац*|цен*|прайс*|информац*|подробност*|предложени*|кп|материал*",

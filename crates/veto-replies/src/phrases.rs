@@ -407,7 +407,7 @@ pub const DE: Phrases = Phrases {
         r"\b(?:bin|sind) interessiert\b",
     ],
     out_of_office: &[
-        r"\bnicht im (?:buro|haus|office)\b",
+        r"\bnicht im (?:buro|haus|hause|office)\b",
         r"\bausser haus\b|\babwesend\b|\babwesenheit\b",
         r"\bim urlaub\b|urlaub\b",
         r"\belternzeit\b|\bmutterschutz\b|\bkrank\b",
@@ -1042,7 +1042,10 @@ pub const IT: Phrases = Phrases {
         r"\bpersona giusta\b",
         r"\bnon lavoro piu\b|\bho lasciato\b",
         r"\bnon e di mia competenza\b|\bnon mi occupo\b",
-        r"\b(?:contattare|contatti|provi con|scriva a|si rivolga a)\b",
+        r"\b(?:contattare|provi con|scriva a|si rivolga a)\b",
+        // "contatti" is also the plural noun ("la disiscrizione dei contatti"): only the
+        // imperative with its object is a referral.
+        r"\bcontatti (?:il|la|lo|l'|i|le|pure|direttamente|invece|piuttosto|mio|mia|nostro|nostra|collega|responsabile|ufficio|\S+@)",
     ],
     interested: &[
         r"\b(?:possiamo|potremmo) (?:sentirci|parlarne|vederci|fissare)\b",

@@ -46,6 +46,9 @@ const RIGHT_WINDOW: usize = 40;
 /// A return date further than this after the message date is not believed.
 const MAX_DAYS_AHEAD: i64 = 400;
 
+/// How far ahead a date counts as near when the order of an all-numeric date is ambiguous.
+const NEAR_DAYS: i64 = 120;
+
 struct Patterns {
     iso: Regex,
     numeric: Regex,
@@ -108,6 +111,21 @@ pub fn extract(
     for f in &mut found {
         if let Some((a, b)) = f.ambiguous_numeric {
             (f.day, f.month) = if us { (b, a) } else { (a, b) };
+            // An absence is weeks, not months: when the locale's reading lies in the past or
+            // far ahead and the other reading is near, the other one was meant ("back on
+            // 01/11/2027" written on 1 December 2026 is 11 January).
+            let swapped = Found {
+                day: f.month,
+                month: f.day,
+                ..*f
+            };
+            let near = |d: Option<Date>| {
+                d.zip(message_date)
+                    .is_some_and(|(d, (msg, _))| (0..=NEAR_DAYS).contains(&(d - msg).whole_days()))
+            };
+            if !near(resolve(f, message_date)) && near(resolve(&swapped, message_date)) {
+                *f = swapped;
+            }
         }
     }
     let mut until: Option<Date> = None;
@@ -451,6 +469,26 @@ mod tests {
         assert_eq!(
             at("Zurück am 4.1.", m, 1, Language::De),
             Some(date!(2027 - 01 - 04))
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_numeric_date_takes_the_near_reading() {
+        let m = date!(2026 - 12 - 01);
+        // Day first would be 1 November 2027, eleven months away: 11 January was meant.
+        assert_eq!(
+            at("I will be back on 01/11/2027.", m, 1, Language::En),
+            Some(date!(2027 - 01 - 11))
+        );
+        // Both readings near: the locale decides.
+        assert_eq!(
+            at("Je serai de retour le 04/12.", m, 1, Language::Fr),
+            Some(date!(2026 - 12 - 04))
+        );
+        // Day first already near: kept.
+        assert_eq!(
+            at("Zurück am 03.01.2027.", m, 1, Language::De),
+            Some(date!(2027 - 01 - 03))
         );
     }
 

@@ -138,3 +138,85 @@ fn hard_negatives_are_not_stop_requests() {
         assert_ne!(class_of(body), ReplyClass::Unsubscribe, "{body}");
     }
 }
+
+#[test]
+fn opt_out_questions_about_others_or_a_feature_are_not_stop_requests() {
+    for body in [
+        "Can your platform unsubscribe contacts automatically when they reply?",
+        "How would our customers opt out of the sequences?",
+        "Do recipients get an unsubscribe link in every email?",
+        "Could you remove my colleague Anna from the webinar invites? She changed teams. Otherwise I'd like a demo.",
+        "Gibt es eine Abmeldefunktion für die Empfänger?",
+        "Est-ce que vos clients peuvent se désinscrire en un clic ?",
+        "¿La plataforma permite que los suscriptores se den de baja?",
+        "Os destinatários conseguem descadastrar-se sozinhos?",
+        "Lo strumento gestisce l'opzione di disiscrizione automatica?",
+        "Kunnen ontvangers zich zelf afmelden via jullie tool?",
+        "Могут ли подписчики сами отписаться от рассылки?",
+    ] {
+        assert_ne!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+#[test]
+fn own_requests_beside_others_stay_stop_requests() {
+    for body in [
+        "I'm not one of your customers. Delete my data.",
+        "Please take our whole team off your list.",
+        "Can you remove my email from your platform?",
+        "Please remove me and my colleague from your list.",
+        "¿Pueden eliminarme de su plataforma?",
+        "Ich bin kein Kunde, bitte löschen Sie meine Daten.",
+        "Je ne suis pas client, désinscrivez-moi.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+#[test]
+fn german_without_umlauts_and_russian_in_latin_letters() {
+    for body in [
+        "Bitte loeschen Sie meine Daten.",
+        "Hoeren Sie bitte auf, mir zu schreiben.",
+        "Ich moechte keine E-Mails mehr von Ihnen erhalten.",
+        "otpishite menya",
+        "udalite menya iz rassylki",
+        "ne pishite mne bolshe",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+#[test]
+fn a_declined_opt_out_is_not_a_refusal() {
+    for body in [
+        "No need to remove me, I read these. Who wrote this one?",
+        "Не надо меня удалять, я просто спросил про интеграцию.",
+        "Sie müssen mich nicht austragen, ich habe nur eine Frage zur Schnittstelle.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Other, "{body}");
+    }
+}
+
+#[test]
+fn price_questions_times_and_third_party_departures() {
+    for body in [
+        "Combien ça coûte pour une équipe de 5 ?",
+        "Quanto custa para 10 usuários?",
+        "Jeudi 10h30, ça vous va ?",
+        "Tuesday 3pm?",
+        "Was kostet das im Jahr?",
+        "Сколько это стоит?",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Interested, "{body}");
+    }
+    for body in [
+        "María ya no trabaja aquí.",
+        "O Pedro já não está na empresa.",
+        "Luca non lavora più con noi.",
+        "He doesn't work here anymore.",
+        "Hij werkt hier niet meer.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::WrongPerson, "{body}");
+    }
+}
