@@ -427,12 +427,14 @@ const SHORT_TEXT: usize = 25;
 /// Whether a sentence, politeness words aside, is one of the language's bare stop words.
 fn bare(l: &LangCues, tokens: &[Token]) -> bool {
     let polite = l.politeness.find(tokens);
-    let rest: Vec<Token> = tokens
+    let mut rest: Vec<Token> = tokens
         .iter()
         .enumerate()
         .filter(|(i, _)| !polite.iter().any(|&(a, b)| a <= *i && *i < b))
         .map(|(_, t)| t.clone())
         .collect();
+    // A stop word said several times is said once: "stop stop stop", "baja baja baja".
+    rest.dedup_by(|a, b| a.text == b.text);
     !rest.is_empty()
         && l.bare
             .find(&rest)
@@ -861,6 +863,10 @@ mod tests {
             "Ne me contactez plus.",
             "Ich möchte keine weiteren Nachrichten von Ihnen erhalten.",
             "Haal mij alsjeblieft uit jullie mailinglijst.",
+            "stop stop stop",
+            "baja baja baja",
+            "Schluss mit den Mails!",
+            "Não quero mais ser contactado.",
         ] {
             assert!(!stop_hits(&fold(t)).is_empty(), "{t}");
         }

@@ -311,7 +311,12 @@ pub const DE: Cues = Cues {
     ],
     me_object: &["mich|uns"],
     not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin"],
-    cease: &["aufhor*|unterlass*", "hor*|hort ~3 auf", "stopp*|stop"],
+    cease: &[
+        "aufhor*|unterlass*",
+        "hor*|hort ~3 auf",
+        "stopp*|stop",
+        "schluss ~1 mit",
+    ],
     contact_verb: &[
         "schreib*|kontaktier*|kontaktiert|mailen|anmailen|angemailt|zumailen|gemailt|anschreib*|angeschrieben|zusend*|zugesandt|zuschick*|zugeschickt|schick*|send*|anruf*|angerufen|belastig*|zuzusenden|anzuschreiben|nerv*",
     ],
@@ -351,6 +356,7 @@ pub const DE: Cues = Cues {
     ],
     own: &["mein|meine|meinen|meiner|meinem|meines"],
     not_interested: &[
+        "dagegen ~2 entschieden|entscheiden",
         "nicht|kein|keine|keinen ~3 interess*|bedarf|budget|prioritat|relevant|sinnvoll|notig|notwendig|passend|zeitpunkt|sinn|zeit|kapazitat*",
         "kein|keine|keinen ~2 interesse|bedarf|budget|thema|prioritat",
         "nicht ~2 interessiert|interessant|relevant|notwendig|benotigt|prioritat",
@@ -602,6 +608,7 @@ pub const ES: Cues = Cues {
         "renovamos|renovado|renovar ~3 contrato",
     ],
     wrong_person: &[
+        "no ~1 me ~1 corresponde|toca",
         "ya no ~3 trabaja|forma|encarga",
         "ya no ~1 esta ~3 empresa|aqui|nosotros|compania|equipo|oficina|grupo",
         "no ~1 trabaja ~2 mas|aqui",
@@ -665,9 +672,13 @@ pub const PT: Cues = Cues {
         "stop",
         "cancel*|interromp*|suspend*",
     ],
-    contact_verb: &["mand*|envi*|escrev*|contat*|spam*|perturb*|incomod*|ligar|recontat*"],
+    contact_verb: &[
+        "mand*|envi*|escrev*|contat*|spam*|perturb*|incomod*|ligar|recontat*",
+        // European Portuguese spelling: "contactado", "contactar".
+        "contact*|recontact*",
+    ],
     contact_noun: &[
-        "e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*",
+        "e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*",
     ],
     no_more: &["nao|nenhum|nenhuma ~2 mais", "chega de"],
     negation: &["nao|nunca|jamais|nem"],
@@ -711,6 +722,7 @@ pub const PT: Cues = Cues {
         "renovamos|renovado|renovar ~3 contrato",
     ],
     wrong_person: &[
+        "nao ~1 trato|cuido ~2 desse|disso|deste",
         "nao ~1 trabalha|esta ~3 mais|ca|aqui|empresa|conosco|connosco",
         "ja ~1 nao ~1 trabalha|esta",
         "deixou|saiu ~3 empresa|companhia",
@@ -813,6 +825,7 @@ pub const IT: Cues = Cues {
         "fornitore ~1 attuale",
     ],
     wrong_person: &[
+        "non ~1 sono ~1 io ~2 che|a ~1 decid*|occup*|gestir*",
         "non ~2 lavora ~2 piu",
         "non ~1 e ~1 piu ~3 azienda|noi|societa|ufficio",
         "ha ~1 lasciato ~3 azienda|societa|gruppo",
@@ -899,6 +912,7 @@ pub const NL: Cues = Cues {
     ],
     own: &["mijn"],
     not_interested: &[
+        "nu ~2 niet",
         "niet|geen ~3 interesse|geinteresseerd|behoefte|budget|prioriteit|nodig|relevant|zinvol|moment|tijd|capaciteit",
         "geen ~2 interesse|behoefte|budget|prioriteit",
         "niet ~2 geinteresseerd|interessant|relevant|nodig",
@@ -931,6 +945,7 @@ pub const NL: Cues = Cues {
         "moet|moeten ~2 je|u ~2 bij",
     ],
     interested: &[
+        "bel|bellen ~2 me|mij|ons ~3 morgen|maandag|dinsdag|woensdag|donderdag|vrijdag|om",
         "wat ~2 kost|kosten",
         "ben ~2 benieuwd|nieuwsgierig",
         "bellen|spreken|afspraak|gesprek|demo|call|kennismaken|kennismaking|inplannen",
