@@ -36,6 +36,9 @@ pub mod actions {
     pub const ERASURE: &str = "identifier.erased";
     /// Any blocked attempt to contact a suppressed identifier (import, enrol, send).
     pub const ATTEMPT_BLOCKED: &str = "attempt.blocked";
+    /// An inbound signal (bounce, complaint, reply, provider event) was read and acted on:
+    /// what it was, its Message-ID, and per address what was done (by entry id and hash prefix).
+    pub const SIGNAL_PROCESSED: &str = "signal.processed";
 }
 
 /// An event to append: the store seals it into the chain inside the mutation's transaction.

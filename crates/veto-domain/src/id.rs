@@ -79,3 +79,7 @@ id_type!(
     /// One run of an import (leads or suppressions).
     ImportId
 );
+id_type!(
+    /// One inbound signal: a raw message or a provider event, as received.
+    SignalId
+);

@@ -16,6 +16,8 @@
 //! - [`import`] — imports of lead files and suppression lists, row outcomes, reports.
 //! - [`verdict`] — the answer of a check and the sentence a rep reads.
 //! - [`audit`] — the hash-chained audit log and its verification.
+//! - [`signal`] — inbound signals as received (raw message or event), their processing
+//!   state, and the soft-bounce count the bounce policy keeps per address.
 //! - [`unsubscribe`] — signed one-click unsubscribe tokens (RFC 8058) and their headers.
 #![forbid(unsafe_code)]
 
@@ -33,6 +35,7 @@ pub mod phone;
 pub mod policy;
 pub mod role;
 pub mod role_account;
+pub mod signal;
 pub mod suppression;
 pub mod unsubscribe;
 pub mod verdict;

@@ -23,6 +23,59 @@ pub struct TenantPolicy {
     /// Address verification in the import gate; every check is on unless switched off.
     #[serde(default)]
     pub verify: VerifySettings,
+    /// What bounces do.
+    #[serde(default)]
+    pub bounces: BouncePolicy,
+    /// What replies that are not stop requests do.
+    #[serde(default)]
+    pub replies: ReplyPolicy,
+}
+
+/// The bounce policy. A hard bounce always blocks the address (a deliverability block, not an
+/// opt-out); soft bounces block it after `soft_limit` consecutive ones spanning at least
+/// `soft_days` days. A delivery or a reply from the address starts the count again;
+/// auto-replies never count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BouncePolicy {
+    pub soft_limit: u32,
+    pub soft_days: u32,
+}
+
+impl Default for BouncePolicy {
+    fn default() -> Self {
+        Self {
+            soft_limit: 3,
+            soft_days: 15,
+        }
+    }
+}
+
+/// What a reply of a class does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyAction {
+    /// Suppress the sender.
+    Suppress,
+    /// Record the reply, change nothing.
+    Ignore,
+}
+
+/// What "not interested" and "wrong person" replies do (stop requests always suppress).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReplyPolicy {
+    pub not_interested: ReplyAction,
+    pub wrong_person: ReplyAction,
+}
+
+impl Default for ReplyPolicy {
+    fn default() -> Self {
+        Self {
+            not_interested: ReplyAction::Suppress,
+            wrong_person: ReplyAction::Suppress,
+        }
+    }
 }
 
 /// Which address checks the import gate runs. Syntax is always checked (an address that
@@ -56,6 +109,8 @@ impl Default for TenantPolicy {
             role_local_parts: crate::role_account::default_list(),
             hashed_only: false,
             verify: VerifySettings::default(),
+            bounces: BouncePolicy::default(),
+            replies: ReplyPolicy::default(),
         }
     }
 }
@@ -69,6 +124,10 @@ pub enum PolicyError {
     ZeroExpiry(Reason),
     #[error("role_local_parts: '{0}' is not a lower-case local part")]
     BadRoleLocalPart(String),
+    #[error("bounces.soft_limit: must be between 1 and 1000, not {0}")]
+    SoftLimit(u32),
+    #[error("bounces.soft_days: must be at most 3650, not {0}")]
+    SoftDays(u32),
 }
 
 impl TenantPolicy {
@@ -80,6 +139,12 @@ impl TenantPolicy {
             if *d == 0 {
                 return Err(PolicyError::ZeroExpiry(*r));
             }
+        }
+        if !(1..=1000).contains(&self.bounces.soft_limit) {
+            return Err(PolicyError::SoftLimit(self.bounces.soft_limit));
+        }
+        if self.bounces.soft_days > 3650 {
+            return Err(PolicyError::SoftDays(self.bounces.soft_days));
         }
         for l in &self.role_local_parts {
             if l.is_empty() || l.contains('@') || l.trim() != l || l.to_lowercase() != *l {
@@ -130,5 +195,17 @@ mod tests {
         assert!(p.hashed_only);
         assert!(p.role_local_parts.contains(&"info".to_string()));
         assert!(serde_json::from_str::<TenantPolicy>(r#"{"bogus":1}"#).is_err());
+        assert_eq!(p.bounces, BouncePolicy::default());
+        let p: TenantPolicy = serde_json::from_str(
+            r#"{"bounces":{"soft_limit":5},"replies":{"wrong_person":"ignore"}}"#,
+        )
+        .unwrap();
+        assert_eq!(p.bounces.soft_limit, 5);
+        assert_eq!(p.bounces.soft_days, 15);
+        assert_eq!(p.replies.wrong_person, ReplyAction::Ignore);
+        assert_eq!(p.replies.not_interested, ReplyAction::Suppress);
+        let mut bad = p.clone();
+        bad.bounces.soft_limit = 0;
+        assert_eq!(bad.validate(), Err(PolicyError::SoftLimit(0)));
     }
 }

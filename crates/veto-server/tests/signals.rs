@@ -120,12 +120,13 @@ async fn signals_suppress_what_they_should_and_nothing_else() {
         assert_eq!(created.len(), 3, "{}: {created:?}", b.name);
         let v = srv.ingest_ok(&sdr, SOFT).await;
         assert_eq!(v["kind"], "bounce", "{v}");
-        assert_eq!(v["actions"][0]["action"], "ignored", "{v}");
+        assert_eq!(v["actions"][0]["action"], "counted", "{v}");
+        assert_eq!(v["actions"][0]["soft_bounces"], 1, "{v}");
         assert!(
             v["actions"][0]["why"]
                 .as_str()
                 .unwrap()
-                .starts_with("soft bounce"),
+                .starts_with("soft bounce 1 of 3"),
             "{v}"
         );
         let soft_addr = v["actions"][0]["address"].as_str().unwrap().to_string();
@@ -152,11 +153,18 @@ async fn signals_suppress_what_they_should_and_nothing_else() {
         assert_eq!(srv.verdict(&t.admin, "bob@example.org").await, allow());
         assert_eq!(srv.created_events(&t.admin).await.len(), 3);
 
-        // The same messages again add nothing new.
-        for raw in [HARD, COMPLAINT, STOP] {
+        // The same messages again are recognised and change nothing: the recorded outcome
+        // comes back, marked as a duplicate (a soft bounce is not counted twice).
+        for raw in [HARD, COMPLAINT, STOP, SOFT] {
             let v = srv.ingest_ok(&sdr, raw).await;
-            assert_eq!(v["actions"][0]["action"], "already_suppressed", "{v}");
+            assert_eq!(v["duplicate"], true, "{v}");
+            assert!(
+                ["suppressed", "counted"].contains(&v["actions"][0]["action"].as_str().unwrap()),
+                "{v}"
+            );
         }
+        let v = srv.ingest_ok(&sdr, SOFT).await;
+        assert_eq!(v["actions"][0]["soft_bounces"], 1, "{v}");
         let created = srv.created_events(&t.admin).await;
         assert_eq!(created.len(), 3, "{created:?}");
 

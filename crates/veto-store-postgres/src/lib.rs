@@ -19,6 +19,7 @@
 mod imports;
 mod leads;
 mod rows;
+mod signals;
 mod store_impl;
 mod tx;
 

@@ -451,3 +451,31 @@ pub(crate) fn import(row: &PgRow) -> StoreResult<ImportRecord> {
         report_chunks: u32::try_from(chunks).map_err(|e| corrupt("report_chunks", e))?,
     })
 }
+
+macro_rules! signal_cols {
+    () => {
+        "id, tenant_id, key, via, content_type, size, message_id, received_by, received_at, kind, \
+         outcome, ignored, processed_at, erased"
+    };
+}
+pub(crate) use signal_cols;
+
+pub(crate) fn signal(row: &PgRow) -> StoreResult<veto_domain::signal::Signal> {
+    let size: i64 = get(row, "size")?;
+    Ok(veto_domain::signal::Signal {
+        id: veto_domain::id::SignalId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        key: get(row, "key")?,
+        via: veto_domain::signal::Via::parse(&get::<String>(row, "via")?),
+        content_type: get(row, "content_type")?,
+        size: u64::try_from(size).map_err(|e| corrupt("size", e))?,
+        message_id: get(row, "message_id")?,
+        received_by: parsed(row, "received_by", Actor::parse)?,
+        received_at: ts(row, "received_at")?,
+        kind: get(row, "kind")?,
+        outcome: get(row, "outcome")?,
+        ignored: get(row, "ignored")?,
+        processed_at: opt_ts(row, "processed_at")?,
+        erased: get(row, "erased")?,
+    })
+}

@@ -10,6 +10,7 @@ mod batch;
 mod contacts;
 mod decode;
 mod imports;
+mod signals;
 mod store;
 
 use std::borrow::Cow;
@@ -43,6 +44,7 @@ fn migrator() -> Migrator {
             "contacts imports",
             include_str!("../migrations/0002_contacts_imports.sql"),
         ),
+        (3, "signals", include_str!("../migrations/0003_signals.sql")),
     ];
     Migrator::with_migrations(
         MIGRATIONS

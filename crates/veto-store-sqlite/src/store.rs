@@ -13,17 +13,18 @@ use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::contact::Contact;
-use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, TenantId, UserId};
 use veto_domain::import::ImportRecord;
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
+use veto_domain::signal::{NewSignal, Signal, SignalFinish, SignalStart, SoftBounceCount};
 use veto_domain::suppression::{EndKind, Entry, EntryEnd, NewEntry};
 use veto_store::events;
 use veto_store::{
     AddOutcome, ApiKey, AuditFilter, Change, ChangeOp, EntryFilter, EntryStatus, ErasureReport,
-    ImportReport, IndexRow, LeadImportTx, LiftDecision, LiftFilter, Page, PageRequest, Store,
-    StoreError, StoreResult, Tenant, User, UserPatch,
+    ImportReport, IndexRow, LeadImportTx, LiftDecision, LiftFilter, Page, PageRequest,
+    SignalFilter, Store, StoreError, StoreResult, Tenant, User, UserPatch,
 };
 
 use crate::SqliteStore;
@@ -1298,10 +1299,12 @@ impl Store for SqliteStore {
             .map_err(db_err)?
             .rows_affected();
         }
+        report.signals = crate::signals::erase_signals(&mut tx, tenant, hashes).await?;
         let draft = AuditDraft {
             data: with_counts(
                 draft.data,
-                json!({ "entries": report.entries, "lift_requests": report.lift_requests }),
+                json!({ "entries": report.entries, "lift_requests": report.lift_requests,
+                        "signals": report.signals }),
             ),
             ..draft
         };
@@ -1458,6 +1461,50 @@ impl Store for SqliteStore {
         page: PageRequest<ContactId>,
     ) -> StoreResult<Page<Contact, ContactId>> {
         self.contacts_page(tenant, page).await
+    }
+
+    async fn begin_signal(&self, signal: NewSignal) -> StoreResult<SignalStart> {
+        self.begin_signal_impl(signal).await
+    }
+
+    async fn finish_signal(
+        &self,
+        tenant: TenantId,
+        id: SignalId,
+        finish: SignalFinish,
+        draft: AuditDraft,
+    ) -> StoreResult<Signal> {
+        self.finish_signal_impl(tenant, id, finish, draft).await
+    }
+
+    async fn get_signal(&self, tenant: TenantId, id: SignalId) -> StoreResult<Signal> {
+        self.get_signal_impl(tenant, id).await
+    }
+
+    async fn signal_raw(&self, tenant: TenantId, id: SignalId) -> StoreResult<Option<Vec<u8>>> {
+        self.signal_raw_impl(tenant, id).await
+    }
+
+    async fn list_signals(
+        &self,
+        tenant: TenantId,
+        filter: &SignalFilter,
+        page: PageRequest<SignalId>,
+    ) -> StoreResult<Page<Signal, SignalId>> {
+        self.list_signals_impl(tenant, filter, page).await
+    }
+
+    async fn count_soft_bounce(
+        &self,
+        tenant: TenantId,
+        hash: &IdentHash,
+        at: Timestamp,
+    ) -> StoreResult<SoftBounceCount> {
+        self.count_soft_bounce_impl(tenant, hash, at).await
+    }
+
+    async fn reset_soft_bounces(&self, tenant: TenantId, hash: &IdentHash) -> StoreResult<bool> {
+        self.reset_soft_bounces_impl(tenant, hash).await
     }
 
     async fn export_entries(

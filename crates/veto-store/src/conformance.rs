@@ -26,13 +26,14 @@ use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent, actions};
 use veto_domain::contact::{Contact, ContactData};
 use veto_domain::email::EmailAddress;
-use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, TenantId, UserId};
 use veto_domain::identifier::{Identifier, IdentifierKind};
 use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
 use veto_domain::keyed_hash::{IdentHash, IdentifierHasher, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
 use veto_domain::role::Role;
+use veto_domain::signal::{NewSignal, SignalFinish, SignalStart, Via, raw_message_key};
 use veto_domain::suppression::{
     Channel, EndKind, Entry, NewEntry, Purposes, Reason, SourceChannel,
 };
@@ -114,6 +115,9 @@ macro_rules! conformance_tests {
             record_import,
             export_entries_as_of,
             contacts_and_imports_isolation,
+            signals_recorded_once,
+            signals_erased_with_the_person,
+            soft_bounce_counts,
         );
     };
     (@each ($make:expr) $($name:ident),+ $(,)?) => {
@@ -2225,7 +2229,8 @@ pub async fn erase(store: &dyn Store) {
         r,
         ErasureReport {
             entries: 2,
-            lift_requests: 1
+            lift_requests: 1,
+            signals: 0,
         }
     );
 
@@ -3791,5 +3796,273 @@ pub async fn time_lead_import_and_export<S: Store>(store: &S, n: usize, batch: u
     println!(
         "{name}: export of {rows} entries in pages of {batch}: {:.2}s",
         t.elapsed().as_secs_f64()
+    );
+}
+
+// ----- signals -----
+
+fn new_signal(fx: &Fixture, raw: &[u8], via: Via) -> NewSignal {
+    NewSignal {
+        id: SignalId::new(),
+        tenant_id: fx.id(),
+        key: raw_message_key(raw),
+        via,
+        content_type: "message/rfc822".into(),
+        raw: raw.to_vec(),
+        message_id: Some("<m1@example.net>".into()),
+        received_by: fx.actor(),
+        received_at: veto_domain::now(),
+    }
+}
+
+fn finish(ignored: bool, subjects: Vec<IdentHash>) -> SignalFinish {
+    SignalFinish {
+        kind: "bounce".into(),
+        outcome: r#"{"actions":[]}"#.into(),
+        ignored,
+        subjects,
+        at: veto_domain::now(),
+    }
+}
+
+pub async fn signals_recorded_once(store: &dyn Store) {
+    let fx = create_tenant(store, "signals").await;
+    let other = create_tenant(store, "signals-other").await;
+    let raw = b"From: a@example.net\r\nSubject: x\r\n\r\nbody\r\n\xff";
+    let first = new_signal(&fx, raw, Via::Mime);
+    let id = first.id;
+    let SignalStart::New(s) = store.begin_signal(first).await.unwrap() else {
+        panic!("a new signal starts new");
+    };
+    assert_eq!((s.id, s.size, s.erased), (id, raw.len() as u64, false));
+    assert_eq!(s.via, Via::Mime);
+    assert!(s.processed_at.is_none() && s.outcome.is_none());
+    // Received again before it finished (a crash in between): processed again, same row.
+    let SignalStart::New(again) = store
+        .begin_signal(new_signal(&fx, raw, Via::Imap))
+        .await
+        .unwrap()
+    else {
+        panic!("an unfinished signal is processed again");
+    };
+    assert_eq!(again.id, id);
+    let head = chain(store, fx.id()).await.len();
+    let d = AuditDraft::new(
+        &fx.actor(),
+        actions::SIGNAL_PROCESSED,
+        Some(id.to_string()),
+        json!({"kind": "bounce"}),
+    );
+    let done = store
+        .finish_signal(fx.id(), id, finish(true, vec![IdentHash([9; 32])]), d)
+        .await
+        .unwrap();
+    assert_eq!(done.ignored, Some(true));
+    assert_eq!(done.kind.as_deref(), Some("bounce"));
+    assert!(done.is_processed());
+    let events = chain(store, fx.id()).await;
+    assert_eq!(events.len(), head + 1);
+    assert_eq!(events[head].action, actions::SIGNAL_PROCESSED);
+    // Re-delivered: seen, nothing written.
+    let SignalStart::Seen(seen) = store
+        .begin_signal(new_signal(&fx, raw, Via::Mime))
+        .await
+        .unwrap()
+    else {
+        panic!("a processed signal is seen");
+    };
+    assert_eq!(seen, done);
+    assert_eq!(
+        store.signal_raw(fx.id(), id).await.unwrap().as_deref(),
+        Some(&raw[..])
+    );
+    assert_eq!(store.get_signal(fx.id(), id).await.unwrap(), done);
+    // Another tenant: its own signal with the same bytes; never the first tenant's.
+    assert!(matches!(
+        store.get_signal(other.id(), id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.signal_raw(other.id(), id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let SignalStart::New(o) = store
+        .begin_signal(new_signal(&other, raw, Via::Mime))
+        .await
+        .unwrap()
+    else {
+        panic!("the other tenant's signal is new");
+    };
+    assert_ne!(o.id, id);
+    assert!(matches!(
+        store
+            .finish_signal(
+                other.id(),
+                id,
+                finish(false, vec![]),
+                draft(&other.actor(), actions::SIGNAL_PROCESSED, None)
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Listing: newest first, filters, pages.
+    let mut ids = vec![id];
+    for i in 0..4u8 {
+        let raw = [b'm', i];
+        let n = new_signal(&fx, &raw, Via::Webhook("ses".into()));
+        let nid = n.id;
+        store.begin_signal(n).await.unwrap();
+        store
+            .finish_signal(
+                fx.id(),
+                nid,
+                finish(i % 2 == 0, vec![]),
+                draft(&fx.actor(), actions::SIGNAL_PROCESSED, None),
+            )
+            .await
+            .unwrap();
+        ids.push(nid);
+    }
+    let all = store
+        .list_signals(
+            fx.id(),
+            &SignalFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    let listed: Vec<SignalId> = all.items.iter().map(|s| s.id).collect();
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(listed, newest_first);
+    let ignored = store
+        .list_signals(
+            fx.id(),
+            &SignalFilter {
+                ignored: Some(true),
+                kind: None,
+            },
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(ignored.items.len(), 3, "the first and two of the four");
+    let p1 = store
+        .list_signals(
+            fx.id(),
+            &SignalFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(p1.items.len(), 2);
+    let p2 = store
+        .list_signals(
+            fx.id(),
+            &SignalFilter::default(),
+            PageRequest {
+                after: p1.next,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(p2.items.len(), 3);
+    assert!(p2.next.is_none());
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+}
+
+pub async fn signals_erased_with_the_person(store: &dyn Store) {
+    let fx = create_tenant(store, "signals-erase").await;
+    let person = IdentHash([7; 32]);
+    let raw = b"To: forget.me@example.org\r\n\r\nbounce";
+    let n = new_signal(&fx, raw, Via::Mime);
+    let id = n.id;
+    store.begin_signal(n).await.unwrap();
+    store
+        .finish_signal(
+            fx.id(),
+            id,
+            finish(false, vec![person]),
+            draft(&fx.actor(), actions::SIGNAL_PROCESSED, None),
+        )
+        .await
+        .unwrap();
+    let keep_raw = b"To: keep@example.org\r\n\r\nbounce";
+    let k = new_signal(&fx, keep_raw, Via::Mime);
+    let kid = k.id;
+    store.begin_signal(k).await.unwrap();
+    store
+        .finish_signal(
+            fx.id(),
+            kid,
+            finish(false, vec![IdentHash([8; 32])]),
+            draft(&fx.actor(), actions::SIGNAL_PROCESSED, None),
+        )
+        .await
+        .unwrap();
+    let r = store
+        .erase(
+            fx.id(),
+            &[person],
+            draft(&fx.actor(), actions::ERASURE, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.signals, 1);
+    let s = store.get_signal(fx.id(), id).await.unwrap();
+    assert!(s.erased && s.outcome.is_none() && s.message_id.is_none());
+    assert_eq!(s.size, raw.len() as u64);
+    assert_eq!(store.signal_raw(fx.id(), id).await.unwrap(), None);
+    assert!(store.signal_raw(fx.id(), kid).await.unwrap().is_some());
+    // The same message again is still recognised (its key stays): processed once.
+    assert!(matches!(
+        store
+            .begin_signal(new_signal(&fx, raw, Via::Mime))
+            .await
+            .unwrap(),
+        SignalStart::Seen(_)
+    ));
+}
+
+pub async fn soft_bounce_counts(store: &dyn Store) {
+    let fx = create_tenant(store, "soft-bounces").await;
+    let other = create_tenant(store, "soft-bounces-other").await;
+    let h = IdentHash([3; 32]);
+    let t0 = veto_domain::now();
+    let c1 = store.count_soft_bounce(fx.id(), &h, t0).await.unwrap();
+    assert_eq!((c1.count, c1.first_at, c1.last_at), (1, t0, t0));
+    let t1 = t0 + Duration::days(10);
+    let c2 = store.count_soft_bounce(fx.id(), &h, t1).await.unwrap();
+    assert_eq!((c2.count, c2.first_at, c2.last_at), (2, t0, t1));
+    // An older bounce read late still counts and widens the span backwards.
+    let early = t0 - Duration::days(6);
+    let c3 = store.count_soft_bounce(fx.id(), &h, early).await.unwrap();
+    assert_eq!((c3.count, c3.first_at, c3.last_at), (3, early, t1));
+    assert!(c3.reaches(3, 15));
+    // Tenants count separately.
+    let o = store.count_soft_bounce(other.id(), &h, t0).await.unwrap();
+    assert_eq!(o.count, 1);
+    assert!(store.reset_soft_bounces(fx.id(), &h).await.unwrap());
+    assert!(!store.reset_soft_bounces(fx.id(), &h).await.unwrap());
+    let again = store.count_soft_bounce(fx.id(), &h, t1).await.unwrap();
+    assert_eq!(again.count, 1);
+    assert_eq!(
+        store
+            .count_soft_bounce(other.id(), &h, t1)
+            .await
+            .unwrap()
+            .count,
+        2
     );
 }

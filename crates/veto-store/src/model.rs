@@ -169,4 +169,15 @@ pub struct ErasureReport {
     pub entries: u64,
     /// Lift requests whose reason, evidence and notes were removed.
     pub lift_requests: u64,
+    /// Inbound signals whose raw message and outcome were removed.
+    pub signals: u64,
+}
+
+/// Which signals to list.
+#[derive(Debug, Clone, Default)]
+pub struct SignalFilter {
+    /// Only signals that changed nothing (`Some(true)`) or only those that did (`Some(false)`).
+    pub ignored: Option<bool>,
+    /// Only signals of this kind (bounce, complaint, reply …).
+    pub kind: Option<String>,
 }

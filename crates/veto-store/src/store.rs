@@ -10,11 +10,12 @@ use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::contact::Contact;
-use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, TenantId, UserId};
+use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, TenantId, UserId};
 use veto_domain::import::ImportRecord;
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::LiftRequest;
 use veto_domain::policy::TenantPolicy;
+use veto_domain::signal::{NewSignal, Signal, SignalFinish, SignalStart, SoftBounceCount};
 use veto_domain::suppression::{Entry, NewEntry};
 
 use crate::change::{Change, IndexRow};
@@ -244,6 +245,44 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         page: PageRequest<ContactId>,
     ) -> StoreResult<Page<Contact, ContactId>>;
+    // ----- signals -----
+
+    /// Records an inbound signal with its raw bytes, unless the tenant already has one with
+    /// the same key: then returns that one, as `Seen` when it was processed, as `New` when an
+    /// earlier attempt stopped before finishing (it is processed again; every action is
+    /// idempotent).
+    async fn begin_signal(&self, signal: NewSignal) -> StoreResult<SignalStart>;
+    /// Stores what processing did, remembers the keyed hashes it concerns (for erasure) and
+    /// audits `draft`, in one transaction.
+    async fn finish_signal(
+        &self,
+        tenant: TenantId,
+        id: SignalId,
+        finish: SignalFinish,
+        draft: AuditDraft,
+    ) -> StoreResult<Signal>;
+    async fn get_signal(&self, tenant: TenantId, id: SignalId) -> StoreResult<Signal>;
+    /// The raw bytes as received; `None` after an erasure.
+    async fn signal_raw(&self, tenant: TenantId, id: SignalId) -> StoreResult<Option<Vec<u8>>>;
+    /// Newest first.
+    async fn list_signals(
+        &self,
+        tenant: TenantId,
+        filter: &SignalFilter,
+        page: PageRequest<SignalId>,
+    ) -> StoreResult<Page<Signal, SignalId>>;
+    /// Counts one soft bounce of the address keyed `hash` at `at` and returns the count since
+    /// the last reset.
+    async fn count_soft_bounce(
+        &self,
+        tenant: TenantId,
+        hash: &IdentHash,
+        at: Timestamp,
+    ) -> StoreResult<SoftBounceCount>;
+    /// Starts the address's soft-bounce count again (a delivery, a reply, or a block).
+    /// Returns whether there was a count.
+    async fn reset_soft_bounces(&self, tenant: TenantId, hash: &IdentHash) -> StoreResult<bool>;
+
     /// Up to `limit` entries with row id > `after_row`, in row order, that were in force at
     /// `as_of` (now when `None`): for exports. Returns each with its row id.
     async fn export_entries(

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use veto_domain::role::Action;
+use veto_domain::signal::Via;
 
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -25,6 +26,6 @@ pub async fn mime(
     caller.require(Action::AddSuppression)?;
     let ctx = state.tenant(caller.tenant_id).await?;
     Ok(Json(
-        signals::ingest(&state, &ctx, caller.actor(), &body).await?,
+        signals::ingest(&state, &ctx, caller.actor(), &body, Via::Mime).await?,
     ))
 }

@@ -16,6 +16,7 @@ pub mod inbound;
 pub mod lifts;
 pub mod meta;
 pub mod params;
+pub mod signals;
 pub mod suppressions;
 pub mod tenant;
 pub mod unsubscribe;
@@ -38,6 +39,7 @@ pub mod users;
         imports::list_contacts, imports::get_contact,
         unsubscribe::create_link, unsubscribe::page, unsubscribe::confirm,
         inbound::mime,
+        signals::list, signals::get, signals::raw,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -94,6 +96,9 @@ pub fn router(state: AppState) -> Router {
         .route("/contacts", get(imports::list_contacts))
         .route("/contacts/{id}", get(imports::get_contact))
         .route("/unsubscribe-links", post(unsubscribe::create_link))
+        .route("/signals", get(signals::list))
+        .route("/signals/{id}", get(signals::get))
+        .route("/signals/{id}/raw", get(signals::raw))
         .route(
             "/inbound/mime",
             post(inbound::mime).layer(DefaultBodyLimit::max(crate::signals::MAX_MESSAGE_BYTES)),

@@ -1,85 +1,112 @@
-//! Inbound signals: one raw e-mail in, the right action out. [`ingest`] decides, in order:
+//! Inbound signals: one raw e-mail (or provider event) in, the right action out.
+//!
+//! Every signal is first stored with its raw bytes ([`process`]): a message already processed
+//! (same bytes) or an event delivered again (same provider event id) returns its recorded
+//! outcome and changes nothing. [`ingest`] then decides, in order:
 //!
 //! 1. mail to the `unsubscribe+TOKEN@…` address of a `List-Unsubscribe` header → the
 //!    one-click unsubscribe of [`crate::api::unsubscribe::apply`];
-//! 2. what `veto_bounce` reads: a hard bounce suppresses each dead address (`hard_bounce`,
-//!    source `bounce`), a complaint suppresses the complaining recipient (`complaint`, source
-//!    `feedback_loop`); soft bounces, auto-replies and delivery reports change nothing;
-//! 3. otherwise what `veto_replies` reads: a stop request, "not interested" or "wrong person"
-//!    suppresses the sender (source `reply`); out-of-office and every other class change
-//!    nothing.
+//! 2. what `veto_bounce` reads:
+//!    - a hard bounce suppresses each dead address (`hard_bounce`, source `bounce`), except
+//!      that DNS failures and full mailboxes are soft at first;
+//!    - a soft bounce of the recipient's side is counted, and the tenant's bounce policy
+//!      (default 3 spanning 15 days) blocks the address (`soft_bounce_limit`);
+//!    - a complaint suppresses the complaining recipient (`complaint`, source
+//!      `feedback_loop`);
+//!    - a delivery report starts the recipient's soft-bounce count again;
+//!    - auto-replies change nothing and never count as bounces;
+//! 3. otherwise what `veto_replies` reads: a stop request suppresses the sender
+//!    (`stop_request`, source `reply`); "not interested" and "wrong person" follow the tenant's
+//!    reply policy (default: suppress); any reply starts the sender's soft-bounce count again;
+//!    out-of-office and every other class change nothing.
 //!
 //! Suppressions take the store path of `POST /v1/suppressions` (one transaction with its audit
-//! event, actor = the ingesting caller) and the node's index is brought up to date before the
-//! answer, so the next check sees them.
+//! event, actor = the ingesting caller), their evidence names the signal, and the signal's own
+//! `signal.processed` audit event lists what was done; the node's index is brought up to date
+//! before the answer, so the next check sees them.
 
-use serde::Serialize;
+pub mod process;
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc2822;
 use utoipa::ToSchema;
 use veto_bounce::{Analysis, SignalKind};
+use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
-use veto_domain::email::EmailAddress;
-use veto_domain::id::EntryId;
-use veto_domain::identifier::Identifier;
-use veto_domain::role_account::is_role_account;
-use veto_domain::suppression::{Channel, NewEntry, Purposes, Reason, SourceChannel};
+use veto_domain::policy::ReplyAction;
+use veto_domain::signal::{Via, raw_message_key};
+use veto_domain::suppression::{Reason, SourceChannel};
 use veto_domain::unsubscribe::{SealedToken, token_from_mailto_recipient};
 use veto_replies::ReplyClass;
-use veto_store::AddOutcome;
 
-use crate::api::unsubscribe::{UnsubscribeError, Via, apply};
+use crate::api::unsubscribe::{UnsubscribeError, Via as UnsubscribeVia, apply};
 use crate::error::ApiError;
 use crate::state::{AppState, TenantCtx};
+use process::{Begun, Processing, Received};
 
 /// Largest message `POST /v1/inbound/mime` reads.
 pub const MAX_MESSAGE_BYTES: usize = 25 << 20;
-
-/// Why a soft bounce changes nothing yet.
-pub const SOFT_BOUNCE_WHY: &str = "soft bounce (counted by the bounce policy; not yet implemented)";
 
 /// Longest reply text quoted in an entry's evidence.
 const MAX_QUOTE_CHARS: usize = 500;
 
 /// What was done for one address.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SignalAction {
     /// The address concerned (lower-case as read; empty when the signal names nobody).
     pub address: String,
-    /// suppressed | already_suppressed | ignored
+    /// suppressed | already_suppressed | counted (a soft bounce) | reset (a delivery or reply
+    /// restarted the soft-bounce count) | ignored
     pub action: String,
-    /// The suppression reason, or for an ignored signal what it was (`mailbox_full`,
+    /// The suppression reason, or for other actions what the signal was (`mailbox_full`,
     /// `vacation`, `out_of_office` …).
     pub reason: String,
     /// The entry in force, when suppressed or already suppressed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
-    /// Why nothing was done, when ignored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why nothing (or only counting) was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+    /// Soft bounces counted for the address so far (for `counted`, and for a
+    /// `soft_bounce_limit` suppression).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soft_bounces: Option<u32>,
 }
 
 /// What one inbound message was and what was done about it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct IngestOutcome {
+    /// The stored signal (raw message at `GET /v1/signals/{id}/raw`).
+    #[serde(default)]
+    pub signal_id: String,
+    /// True when this message or event was processed before: the outcome is the one recorded
+    /// then, and nothing was done again.
+    #[serde(default)]
+    pub duplicate: bool,
     /// bounce | complaint | reply | auto_reply | unsubscribe_link | delivered | not_a_signal
+    /// (for provider events: the event kind)
     pub kind: String,
     /// The `Message-ID` of the inbound message, when it has one.
     pub message_id: Option<String>,
     /// For replies: the class (unsubscribe, not_interested, wrong_person, out_of_office,
     /// auto_reply, bounce, interested, other).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// For bounces and complaints: the reasons read, one per recipient.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
+    #[serde(default)]
     pub actions: Vec<SignalAction>,
     /// For out-of-office replies: the first day the person is expected back (YYYY-MM-DD).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_date: Option<String>,
 }
 
 impl IngestOutcome {
-    fn new(kind: &str, message_id: Option<String>) -> Self {
+    pub(crate) fn new(kind: &str, message_id: Option<String>) -> Self {
         Self {
+            signal_id: String::new(),
+            duplicate: false,
             kind: kind.to_string(),
             message_id,
             class: None,
@@ -90,22 +117,13 @@ impl IngestOutcome {
     }
 }
 
-fn ignored(address: &str, reason: &str, why: impl Into<String>) -> SignalAction {
-    SignalAction {
-        address: address.to_string(),
-        action: "ignored".into(),
-        reason: reason.to_string(),
-        entry_id: None,
-        why: Some(why.into()),
-    }
-}
-
 /// Reads one raw RFC 5322 message for the tenant of `ctx` and applies what it asks for.
 pub async fn ingest(
     state: &AppState,
     ctx: &TenantCtx,
     actor: Actor,
     raw: &[u8],
+    via: Via,
 ) -> Result<IngestOutcome, ApiError> {
     if raw.len() > MAX_MESSAGE_BYTES {
         return Err(ApiError::invalid(
@@ -123,14 +141,24 @@ pub async fn ingest(
             "not an RFC 5322 message: no header field before the first empty line",
         ));
     }
-    let message_id = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("message-id"))
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty());
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let message_id = header("message-id");
+    // When the signal happened: its Date, unless missing, unreadable or in the future.
+    let now = veto_domain::now();
+    let at = header("date")
+        .and_then(|d| Timestamp::parse(&d, &Rfc2822).ok())
+        .map(veto_domain::truncate_micros)
+        .filter(|d| *d <= now)
+        .unwrap_or(now);
 
-    // 1. Mail to the mailto unsubscribe address: the token is read from the raw header value
-    //    (tokens are case-sensitive; no address normalisation before this).
+    // Mail to the mailto unsubscribe address: the token is read from the raw header value
+    // (tokens are case-sensitive; no address normalisation before this).
     let tokens: Vec<String> = headers
         .iter()
         .filter(|(n, _)| {
@@ -141,57 +169,113 @@ pub async fn ingest(
         .flat_map(|(_, v)| recipients_of(v))
         .filter_map(|r| token_from_mailto_recipient(&r).map(str::to_string))
         .collect();
-    if !tokens.is_empty() {
-        return unsubscribe_by_mail(state, ctx, message_id, dedup(tokens)).await;
-    }
-
-    // 2. Bounces, complaints, auto-replies.
-    let analysis = veto_bounce::analyse(raw)
-        .map_err(|e| ApiError::invalid("message", format!("not an e-mail message: {e}")))?;
-    let message_id = message_id.or_else(|| analysis.message_id.clone());
-    let out = match analysis.kind {
-        SignalKind::Bounce => bounce(state, ctx, &actor, &analysis, message_id).await?,
-        SignalKind::Complaint => complaint(state, ctx, &actor, &analysis, message_id).await?,
-        SignalKind::AutoReply => {
-            let mut out = IngestOutcome::new("auto_reply", message_id);
-            for r in &analysis.recipients {
-                out.actions.push(ignored(
-                    &r.address,
-                    "vacation",
-                    "automatic reply: not an opt-out",
-                ));
-            }
-            // An out-of-office often says when the person is back.
-            if let Ok(c) = veto_replies::classify(raw)
-                && c.class == ReplyClass::OutOfOffice
-            {
-                out.class = Some(c.class.as_str().to_string());
-                out.return_date = c.return_date.map(|d| d.to_string());
-            }
-            out
-        }
-        SignalKind::Delivered => {
-            let mut out = IngestOutcome::new("delivered", message_id);
-            for r in &analysis.recipients {
-                out.actions.push(ignored(
-                    &r.address,
-                    "delivered",
-                    "delivery report: the message arrived",
-                ));
-            }
-            out
-        }
-        SignalKind::NotASignal => reply(state, ctx, &actor, raw, message_id).await?,
+    // Bounces, complaints, auto-replies: read before anything is stored, so input that is
+    // not e-mail at all is refused without a trace.
+    let analysis = if tokens.is_empty() {
+        Some(
+            veto_bounce::analyse(raw)
+                .map_err(|e| ApiError::invalid("message", format!("not an e-mail message: {e}")))?,
+        )
+    } else {
+        None
     };
-    if out
-        .actions
-        .iter()
-        .any(|a| a.action == "suppressed" || a.action == "already_suppressed")
-    {
-        // The next check on this node must see what was just added.
-        state.fresh().await.map_err(ApiError::unavailable)?;
+    let message_id = message_id.or_else(|| analysis.as_ref().and_then(|a| a.message_id.clone()));
+    let received = Received {
+        key: raw_message_key(raw),
+        via,
+        content_type: "message/rfc822",
+        raw: raw.to_vec(),
+        message_id,
+    };
+    let mut p = match Processing::begin(state, ctx, actor, received).await? {
+        Begun::Seen(out) => return Ok(*out),
+        Begun::New(p) => p,
+    };
+    match analysis {
+        None => unsubscribe_by_mail(&mut p, dedup(tokens)).await?,
+        Some(analysis) => match analysis.kind {
+            SignalKind::Bounce => bounce(&mut p, &analysis, at).await?,
+            SignalKind::Complaint => complaint(&mut p, &analysis).await?,
+            SignalKind::AutoReply => {
+                p.out.kind = "auto_reply".into();
+                for r in &analysis.recipients {
+                    p.ignore(
+                        &r.address,
+                        "vacation",
+                        "automatic reply: not an opt-out, never a bounce",
+                    );
+                }
+                // An out-of-office often says when the person is back.
+                if let Ok(c) = veto_replies::classify(raw)
+                    && c.class == ReplyClass::OutOfOffice
+                {
+                    p.out.class = Some(c.class.as_str().to_string());
+                    p.out.return_date = c.return_date.map(|d| d.to_string());
+                }
+            }
+            SignalKind::Delivered => {
+                p.out.kind = "delivered".into();
+                for r in &analysis.recipients {
+                    delivered(&mut p, &r.address, "delivery report: the message arrived").await?;
+                }
+            }
+            SignalKind::NotASignal => reply(&mut p, raw).await?,
+        },
     }
-    Ok(out)
+    p.finish().await
+}
+
+/// A delivery to `address`: its soft-bounce count starts again.
+pub(crate) async fn delivered(
+    p: &mut Processing<'_>,
+    address: &str,
+    what: &str,
+) -> Result<(), ApiError> {
+    let reset = p.reset(address).await?;
+    p.out.actions.push(SignalAction {
+        address: address.to_string(),
+        action: if reset { "reset" } else { "ignored" }.into(),
+        reason: "delivered".into(),
+        entry_id: None,
+        why: Some(if reset {
+            format!("{what}; the soft-bounce count starts again")
+        } else {
+            what.to_string()
+        }),
+        soft_bounces: None,
+    });
+    Ok(())
+}
+
+/// Whether a bounce of this reason says something about the recipient's address, so that it
+/// counts towards the soft-bounce limit. Failures on the sender's side (its reputation, its
+/// content, its rate, its authentication) say nothing about the address and are not counted.
+pub fn counts_against_address(reason: veto_bounce::Reason) -> bool {
+    use veto_bounce::Reason as R;
+    matches!(
+        reason,
+        R::UserUnknown
+            | R::MailboxFull
+            | R::HostUnknown
+            | R::NotAccept
+            | R::HasMoved
+            | R::Suspend
+            | R::Expired
+            | R::NetworkError
+            | R::SystemError
+            | R::SystemFull
+            | R::Filtered
+            | R::Undefined
+    )
+}
+
+/// Whether a hard bounce of this reason is still soft at first: DNS failures and full
+/// mailboxes are often temporary whatever the remote server says.
+pub fn soft_at_first(reason: veto_bounce::Reason) -> bool {
+    matches!(
+        reason,
+        veto_bounce::Reason::HostUnknown | veto_bounce::Reason::MailboxFull
+    )
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {
@@ -200,36 +284,27 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-async fn unsubscribe_by_mail(
-    state: &AppState,
-    ctx: &TenantCtx,
-    message_id: Option<String>,
-    tokens: Vec<String>,
-) -> Result<IngestOutcome, ApiError> {
-    let mut out = IngestOutcome::new("unsubscribe_link", message_id);
+async fn unsubscribe_by_mail(p: &mut Processing<'_>, tokens: Vec<String>) -> Result<(), ApiError> {
+    p.out.kind = "unsubscribe_link".into();
     for token in tokens {
         // A token of another organisation is not this caller's to apply.
         match SealedToken::decode(&token) {
-            Ok(s) if s.tenant_id() != ctx.tenant.id => {
-                out.actions.push(ignored(
+            Ok(s) if s.tenant_id() != p.ctx().tenant.id => {
+                p.ignore(
                     "",
                     "unsubscribe",
                     "the unsubscribe token belongs to another organisation",
-                ));
+                );
                 continue;
             }
             Ok(_) => {}
             Err(e) => {
-                out.actions.push(ignored(
-                    "",
-                    "unsubscribe",
-                    format!("invalid unsubscribe token: {e}"),
-                ));
+                p.ignore("", "unsubscribe", format!("invalid unsubscribe token: {e}"));
                 continue;
             }
         }
-        match apply(state, &token, Via::Mailto).await {
-            Ok(a) => out.actions.push(SignalAction {
+        match apply(p.state(), &token, UnsubscribeVia::Mailto).await {
+            Ok(a) => p.out.actions.push(SignalAction {
                 address: a.token.email.to_string(),
                 action: if a.created {
                     "suppressed"
@@ -240,118 +315,116 @@ async fn unsubscribe_by_mail(
                 reason: Reason::Unsubscribe.to_string(),
                 entry_id: Some(a.entry.id.to_string()),
                 why: None,
+                soft_bounces: None,
             }),
             Err(UnsubscribeError::Store(e)) => return Err(e.into()),
-            Err(e) => out.actions.push(ignored(
+            Err(e) => p.ignore(
                 "",
                 "unsubscribe",
                 format!("unsubscribe token not applied: {e}"),
-            )),
+            ),
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 async fn bounce(
-    state: &AppState,
-    ctx: &TenantCtx,
-    actor: &Actor,
+    p: &mut Processing<'_>,
     analysis: &Analysis,
-    message_id: Option<String>,
-) -> Result<IngestOutcome, ApiError> {
-    let mut out = IngestOutcome::new("bounce", message_id.clone());
+    at: Timestamp,
+) -> Result<(), ApiError> {
+    p.out.kind = "bounce".into();
     for r in &analysis.recipients {
-        out.reasons.push(r.reason.as_str().to_string());
-        if !r.hard {
-            out.actions
-                .push(ignored(&r.address, r.reason.as_str(), SOFT_BOUNCE_WHY));
-            continue;
-        }
-        let mut evidence = format!(
-            "Bounce {}: status {}, reply code {}",
-            message_id.as_deref().unwrap_or("(no Message-ID)"),
+        p.out.reasons.push(r.reason.as_str().to_string());
+        let mut detail = format!(
+            "status {}, reply code {}",
             r.status.as_deref().unwrap_or("-"),
             r.reply_code
                 .map_or_else(|| "-".to_string(), |c| c.to_string()),
         );
         if let Some(d) = &r.diagnostic {
-            evidence.push_str("; diagnostic: ");
-            evidence.push_str(&truncate(d.trim(), MAX_QUOTE_CHARS));
+            detail.push_str("; diagnostic: ");
+            detail.push_str(&truncate(d.trim(), MAX_QUOTE_CHARS));
         }
-        out.actions.push(
-            suppress(
-                state,
-                ctx,
-                actor,
+        if r.hard && !soft_at_first(r.reason) {
+            let evidence = format!("Bounce {}: {detail}", p.message_ref());
+            p.suppress(
                 &r.address,
                 Reason::HardBounce,
                 SourceChannel::Bounce,
                 evidence,
             )
-            .await?,
-        );
+            .await?;
+        } else if counts_against_address(r.reason) {
+            p.soft_bounce(&r.address, r.reason.as_str(), at, detail)
+                .await?;
+        } else {
+            p.ignore(
+                &r.address,
+                r.reason.as_str(),
+                format!(
+                    "a failure on the sending side ({}): says nothing about the address, not counted",
+                    r.reason.as_str()
+                ),
+            );
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
-async fn complaint(
-    state: &AppState,
-    ctx: &TenantCtx,
-    actor: &Actor,
-    analysis: &Analysis,
-    message_id: Option<String>,
-) -> Result<IngestOutcome, ApiError> {
-    let mut out = IngestOutcome::new("complaint", message_id.clone());
+async fn complaint(p: &mut Processing<'_>, analysis: &Analysis) -> Result<(), ApiError> {
+    p.out.kind = "complaint".into();
     for r in &analysis.recipients {
-        out.reasons.push(r.reason.as_str().to_string());
+        p.out.reasons.push(r.reason.as_str().to_string());
         let mut evidence = format!(
             "Feedback report {} (Feedback-Type: {})",
-            message_id.as_deref().unwrap_or("(no Message-ID)"),
+            p.message_ref(),
             r.feedback_type.as_deref().unwrap_or("unknown"),
         );
         if let Some(o) = &analysis.original_message_id {
             evidence.push_str(&format!(" about message {o}"));
         }
-        out.actions.push(
-            suppress(
-                state,
-                ctx,
-                actor,
-                &r.address,
-                Reason::Complaint,
-                SourceChannel::FeedbackLoop,
-                evidence,
-            )
-            .await?,
-        );
+        p.suppress(
+            &r.address,
+            Reason::Complaint,
+            SourceChannel::FeedbackLoop,
+            evidence,
+        )
+        .await?;
     }
-    Ok(out)
+    Ok(())
 }
 
-async fn reply(
-    state: &AppState,
-    ctx: &TenantCtx,
-    actor: &Actor,
-    raw: &[u8],
-    message_id: Option<String>,
-) -> Result<IngestOutcome, ApiError> {
+async fn reply(p: &mut Processing<'_>, raw: &[u8]) -> Result<(), ApiError> {
     let parsed = veto_replies::message::parse(raw)
         .map_err(|e| ApiError::invalid("message", format!("not an e-mail message: {e}")))?;
     let c = veto_replies::classify_reply(&parsed);
     let from = parsed.from.trim().to_string();
-    let kind = if c.class == ReplyClass::Bounce {
+    p.out.kind = if c.class == ReplyClass::Bounce {
         "bounce"
     } else {
         "reply"
-    };
-    let mut out = IngestOutcome::new(kind, message_id.clone());
-    out.class = Some(c.class.as_str().to_string());
+    }
+    .into();
+    p.out.class = Some(c.class.as_str().to_string());
+    let policy = p.ctx().tenant.policy.replies;
     let reason = match c.class {
         ReplyClass::Unsubscribe => Some(Reason::StopRequest),
-        ReplyClass::NotInterested => Some(Reason::NotInterested),
-        ReplyClass::WrongPerson => Some(Reason::WrongPerson),
+        ReplyClass::NotInterested if policy.not_interested == ReplyAction::Suppress => {
+            Some(Reason::NotInterested)
+        }
+        ReplyClass::WrongPerson if policy.wrong_person == ReplyAction::Suppress => {
+            Some(Reason::WrongPerson)
+        }
         _ => None,
     };
+    // A reply from a person shows the address works.
+    if !matches!(
+        c.class,
+        ReplyClass::Bounce | ReplyClass::AutoReply | ReplyClass::OutOfOffice
+    ) {
+        p.reset(&from).await?;
+    }
     match reason {
         Some(reason) => {
             let quote = c
@@ -361,21 +434,11 @@ async fn reply(
                 .unwrap_or_else(|| c.new_text.clone());
             let evidence = format!(
                 "Reply {}: \"{}\"",
-                message_id.as_deref().unwrap_or("(no Message-ID)"),
+                p.message_ref(),
                 truncate(quote.trim(), MAX_QUOTE_CHARS)
             );
-            out.actions.push(
-                suppress(
-                    state,
-                    ctx,
-                    actor,
-                    &from,
-                    reason,
-                    SourceChannel::Reply,
-                    evidence,
-                )
-                .await?,
-            );
+            p.suppress(&from, reason, SourceChannel::Reply, evidence)
+                .await?;
         }
         None => {
             let why = match c.class {
@@ -385,69 +448,19 @@ async fn reply(
                     "reads as a bounce, but no failed recipient could be read from it"
                 }
                 ReplyClass::Interested => "the sender is interested",
+                ReplyClass::NotInterested => {
+                    "not interested: the tenant's reply policy records it without suppressing"
+                }
+                ReplyClass::WrongPerson => {
+                    "wrong person: the tenant's reply policy records it without suppressing"
+                }
                 _ => "not an opt-out",
             };
-            out.return_date = c.return_date.map(|d| d.to_string());
-            out.actions.push(ignored(&from, c.class.as_str(), why));
+            p.out.return_date = c.return_date.map(|d| d.to_string());
+            p.ignore(&from, c.class.as_str(), why);
         }
     }
-    Ok(out)
-}
-
-/// Adds an e-mail suppression of `address` through the store path of `POST /v1/suppressions`.
-async fn suppress(
-    state: &AppState,
-    ctx: &TenantCtx,
-    actor: &Actor,
-    address: &str,
-    reason: Reason,
-    source: SourceChannel,
-    evidence: String,
-) -> Result<SignalAction, ApiError> {
-    let email = match EmailAddress::parse(address) {
-        Ok(e) => e,
-        Err(e) => {
-            return Ok(ignored(
-                address,
-                reason.as_str(),
-                format!("no valid address to suppress: {e}"),
-            ));
-        }
-    };
-    let policy = &ctx.tenant.policy;
-    let id = Identifier::Email(email.clone());
-    let now = veto_domain::now();
-    let entry = NewEntry {
-        id: EntryId::new(),
-        tenant_id: ctx.tenant.id,
-        kind: id.kind(),
-        ident_hash: ctx.hasher.hash(&id),
-        role_account: is_role_account(email.local_part(), &policy.role_local_parts),
-        identifier: (!policy.hashed_only).then_some(id),
-        include_subdomains: false,
-        channel: Channel::Email,
-        purposes: Purposes::DEFAULT,
-        reason,
-        source,
-        evidence: Some(evidence),
-        created_by: actor.clone(),
-        created_at: now,
-        valid_from: now,
-        expires_at: policy.expiry_for(reason, now),
-    };
-    let out = state.store().add_suppression(entry).await?;
-    metrics::counter!("veto_suppressions_added_total", "outcome" => match out { AddOutcome::Created(_) => "created", AddOutcome::Existing(_) => "existing" }).increment(1);
-    let action = match out {
-        AddOutcome::Created(_) => "suppressed",
-        AddOutcome::Existing(_) => "already_suppressed",
-    };
-    Ok(SignalAction {
-        address: email.to_string(),
-        action: action.into(),
-        reason: reason.as_str().to_string(),
-        entry_id: Some(out.entry().id.to_string()),
-        why: None,
-    })
+    Ok(())
 }
 
 /// At most `max` characters of `s`, with `…` when cut.
