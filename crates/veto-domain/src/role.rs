@@ -53,6 +53,8 @@ impl Role {
             (VerifyAudit, Ops | Admin) => Allowed,
             (ImportLeads | ReadContacts, _) => Allowed,
             (ImportSuppressions | ExportSuppressions, Ops | Admin) => Allowed,
+            (ReviewSignals, Manager | Ops | Admin) => Allowed,
+            (ManageInbound, Ops | Admin) => Allowed,
             _ => Denied,
         }
     }
@@ -101,6 +103,10 @@ pub enum Action {
     ImportSuppressions,
     /// Take the suppression list out, in our format or another provider's.
     ExportSuppressions,
+    /// Read stored inbound signals (raw bounces, complaints, replies) and what was done.
+    ReviewSignals,
+    /// Configure inbound mailboxes and provider webhooks.
+    ManageInbound,
 }
 
 /// The answer of [`Role::permits`].

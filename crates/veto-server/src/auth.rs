@@ -95,6 +95,8 @@ fn action_words(a: Action) -> &'static str {
         Action::ReadContacts => "read contacts",
         Action::ImportSuppressions => "import suppression lists (ops or admin may)",
         Action::ExportSuppressions => "export the suppression list (ops or admin may)",
+        Action::ReviewSignals => "read stored inbound signals (manager, ops or admin may)",
+        Action::ManageInbound => "configure inbound mailboxes and webhooks (ops or admin may)",
     }
 }
 

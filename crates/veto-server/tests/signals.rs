@@ -227,3 +227,301 @@ async fn not_a_message_is_refused_and_a_mailto_unsubscribe_applies() {
         assert_eq!(v["actions"][0]["action"], "ignored", "{v}");
     }
 }
+
+/// The soft-bounce fixture with its own Message-ID and Date.
+fn soft_bounce_on(id: &str, date: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(SOFT)
+        .replace(
+            "Message-ID: <001636b2ad2a854c6b04893db72b@google.com>",
+            &format!("Message-ID: <{id}@google.com>"),
+        )
+        .replace(
+            "Date: Thu, 17 Jun 2010 18:07:51 +0000",
+            &format!("Date: {date}"),
+        );
+    assert!(text.contains(id) && text.contains(date));
+    text.into_bytes()
+}
+
+fn reply_from(from: &str, id: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: rep@acme.io\r\nSubject: Re: our call\r\nMessage-ID: <{id}@example.jp>\r\nDate: Mon, 05 Oct 2026 09:00:00 +0000\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn soft_bounces_block_after_the_policy_and_replies_reset_the_count() {
+    const ADDR: &str = "kijitora@example.jp";
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let t = srv.tenant("soft-policy").await;
+
+        // Two soft bounces, then a reply from the person: the count starts again.
+        for (i, d) in [
+            "Thu, 01 Oct 2026 10:00:00 +0000",
+            "Sat, 03 Oct 2026 10:00:00 +0000",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let v = srv
+                .ingest_ok(&t.admin, &soft_bounce_on(&format!("a{i}"), d))
+                .await;
+            assert_eq!(v["actions"][0]["action"], "counted", "{}: {v}", b.name);
+            assert_eq!(v["actions"][0]["soft_bounces"], i + 1, "{v}");
+        }
+        let v = srv
+            .ingest_ok(
+                &t.admin,
+                &reply_from(ADDR, "r1", "Thanks, I will have a look next week."),
+            )
+            .await;
+        assert_eq!(v["kind"], "reply", "{v}");
+
+        // Three more within 14 days: counted, not blocked (the span is too short).
+        for (i, d) in [
+            "Mon, 05 Oct 2026 10:00:00 +0000",
+            "Fri, 09 Oct 2026 10:00:00 +0000",
+            "Mon, 19 Oct 2026 09:00:00 +0000",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let v = srv
+                .ingest_ok(&t.admin, &soft_bounce_on(&format!("b{i}"), d))
+                .await;
+            assert_eq!(v["actions"][0]["action"], "counted", "{v}");
+            assert_eq!(v["actions"][0]["soft_bounces"], i + 1, "{v}");
+        }
+        assert_eq!(srv.verdict(&t.admin, ADDR).await, allow());
+        // The fourth, 15 days after the first of the run: blocked.
+        let v = srv
+            .ingest_ok(
+                &t.admin,
+                &soft_bounce_on("b3", "Tue, 20 Oct 2026 10:00:00 +0000"),
+            )
+            .await;
+        assert_eq!(v["actions"][0]["action"], "suppressed", "{v}");
+        assert_eq!(v["actions"][0]["reason"], "soft_bounce_limit", "{v}");
+        assert_eq!(v["actions"][0]["soft_bounces"], 4, "{v}");
+        assert_eq!(
+            srv.verdict(&t.admin, ADDR).await,
+            block("soft_bounce_limit")
+        );
+        let entry_id = v["actions"][0]["entry_id"].as_str().unwrap();
+        let (_, e) = srv
+            .get(&t.admin, &format!("/v1/suppressions/{entry_id}"))
+            .await;
+        let evidence = e["entry"]["evidence"].as_str().unwrap_or_default();
+        assert!(
+            evidence.contains("4 consecutive soft bounces"),
+            "{evidence}"
+        );
+        assert!(
+            evidence.contains(v["signal_id"].as_str().unwrap()),
+            "{evidence}"
+        );
+
+        // A tenant with a stricter policy (2, no minimum span) blocks on the second.
+        let strict = srv.tenant("soft-policy-strict").await;
+        let (s, p) = srv
+            .put(
+                &strict.admin,
+                "/v1/policy",
+                serde_json::json!({"bounces": {"soft_limit": 2, "soft_days": 0}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let (s, p) = srv
+            .put(
+                &strict.admin,
+                "/v1/policy",
+                serde_json::json!({"bounces": {"soft_limit": 0}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert!(p.to_string().contains("soft_limit"), "{p}");
+        srv.ingest_ok(
+            &strict.admin,
+            &soft_bounce_on("c0", "Thu, 01 Oct 2026 10:00:00 +0000"),
+        )
+        .await;
+        let v = srv
+            .ingest_ok(
+                &strict.admin,
+                &soft_bounce_on("c1", "Thu, 01 Oct 2026 11:00:00 +0000"),
+            )
+            .await;
+        assert_eq!(v["actions"][0]["action"], "suppressed", "{v}");
+        // The first tenant's counts never reached the second one and vice versa.
+        let other = srv.tenant("soft-policy-other").await;
+        assert_eq!(srv.verdict(&other.admin, ADDR).await, allow());
+    }
+}
+
+#[tokio::test]
+async fn reply_policy_decides_not_interested_and_wrong_person() {
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let t = srv.tenant("reply-policy").await;
+        let not_interested = reply_from(
+            "Max <max@example.de>",
+            "ni-1",
+            "Hi, thanks but we are not interested. We already work with another vendor.",
+        );
+        let wrong = reply_from(
+            "Lea <lea@example.de>",
+            "wp-1",
+            "I am not the right person for this, I work in accounting.",
+        );
+        // Default: both suppress.
+        let v = srv.ingest_ok(&t.admin, &not_interested).await;
+        assert_eq!(v["class"], "not_interested", "{}: {v}", b.name);
+        assert_eq!(v["actions"][0]["action"], "suppressed", "{v}");
+        let v = srv.ingest_ok(&t.admin, &wrong).await;
+        assert_eq!(v["class"], "wrong_person", "{v}");
+        assert_eq!(v["actions"][0]["action"], "suppressed", "{v}");
+
+        // A tenant that records them only.
+        let lax = srv.tenant("reply-policy-lax").await;
+        let (s, p) = srv
+            .put(
+                &lax.admin,
+                "/v1/policy",
+                serde_json::json!({"replies": {"not_interested": "ignore", "wrong_person": "ignore"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{p}");
+        let (_, got) = srv.get(&lax.admin, "/v1/policy").await;
+        assert_eq!(got["replies"]["wrong_person"], "ignore", "{got}");
+        assert_eq!(got["bounces"]["soft_limit"], 3, "{got}");
+        for raw in [&not_interested, &wrong] {
+            let v = srv.ingest_ok(&lax.admin, raw).await;
+            assert_eq!(v["actions"][0]["action"], "ignored", "{v}");
+            assert!(
+                v["actions"][0]["why"].as_str().unwrap().contains("policy"),
+                "{v}"
+            );
+        }
+        assert_eq!(srv.verdict(&lax.admin, "max@example.de").await, allow());
+        // A stop request suppresses whatever the policy.
+        let stop = reply_from(
+            "Max <max@example.de>",
+            "st-1",
+            "Please remove me from your list.",
+        );
+        let v = srv.ingest_ok(&lax.admin, &stop).await;
+        assert_eq!(v["actions"][0]["action"], "suppressed", "{v}");
+        assert_eq!(v["actions"][0]["reason"], "stop_request", "{v}");
+    }
+}
+
+#[tokio::test]
+async fn every_signal_is_kept_for_review_and_audited() {
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let t = srv.tenant("signal-review").await;
+        let other = srv.tenant("signal-review-other").await;
+        let hard = srv.ingest_ok(&t.admin, HARD).await;
+        let auto = srv.ingest_ok(&t.admin, AUTO).await;
+        let hard_id = hard["signal_id"].as_str().unwrap();
+        let auto_id = auto["signal_id"].as_str().unwrap();
+
+        // The suppression names its signal; the signal shows what was done and its raw bytes.
+        let entry_id = hard["actions"][0]["entry_id"].as_str().unwrap();
+        let (_, e) = srv
+            .get(&t.admin, &format!("/v1/suppressions/{entry_id}"))
+            .await;
+        let evidence = e["entry"]["evidence"].as_str().unwrap_or_default();
+        assert!(
+            evidence.contains(&format!("[signal {hard_id}]")),
+            "{}: {evidence}",
+            b.name
+        );
+        let (s, sig) = srv.get(&t.admin, &format!("/v1/signals/{hard_id}")).await;
+        assert_eq!(s, StatusCode::OK, "{sig}");
+        assert_eq!(sig["kind"], "bounce", "{sig}");
+        assert_eq!(sig["via"], "mime", "{sig}");
+        assert_eq!(sig["ignored"], false, "{sig}");
+        assert_eq!(sig["outcome"]["actions"][0]["entry_id"], entry_id, "{sig}");
+        assert_eq!(sig["size"], HARD.len(), "{sig}");
+        let raw = srv
+            .http
+            .get(format!("{}/v1/signals/{hard_id}/raw", srv.url))
+            .bearer_auth(&t.admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(raw.status(), StatusCode::OK);
+        assert_eq!(raw.headers()["content-type"], "message/rfc822");
+        assert_eq!(raw.bytes().await.unwrap().as_ref(), HARD);
+
+        // The auto-reply is the "ignored" record.
+        let (_, ignored) = srv.get(&t.admin, "/v1/signals?ignored=true").await;
+        let ids: Vec<&str> = ignored["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, vec![auto_id], "{ignored}");
+        let (_, all) = srv.get(&t.admin, "/v1/signals").await;
+        assert_eq!(all["items"].as_array().unwrap().len(), 2, "{all}");
+
+        // Audited: one signal.processed event per signal, with the Message-ID, and no address.
+        let (_, log) = srv
+            .get(&t.admin, "/v1/audit?action=signal.processed&limit=100")
+            .await;
+        let events = log["items"].as_array().unwrap();
+        assert_eq!(events.len(), 2, "{log}");
+        let ev = events
+            .iter()
+            .find(|e| e["data"]["signal_id"] == hard_id)
+            .unwrap();
+        assert!(ev["data"]["message_id"].is_string(), "{ev}");
+        assert_eq!(ev["data"]["actions"][0]["entry_id"], entry_id, "{ev}");
+        assert!(!ev.to_string().contains("neko@example.co.jp"), "{ev}");
+
+        // Another tenant sees none of it.
+        for path in [
+            format!("/v1/signals/{hard_id}"),
+            format!("/v1/signals/{hard_id}/raw"),
+        ] {
+            let (s, _) = srv.get(&other.admin, &path).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+        }
+        let (_, none) = srv.get(&other.admin, "/v1/signals").await;
+        assert!(none["items"].as_array().unwrap().is_empty(), "{none}");
+        // Raw replies are for managers, ops and admins, not for every rep.
+        let (_, sdr) = srv.user(&t.admin, "sdr", None).await;
+        let (s, _) = srv.get(&sdr, "/v1/signals").await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, manager) = srv.user(&t.admin, "manager", None).await;
+        let (s, _) = srv.get(&manager, &format!("/v1/signals/{hard_id}")).await;
+        assert_eq!(s, StatusCode::OK);
+
+        // Erasure of the person clears the stored message, keeps the record.
+        let (s, r) = srv
+            .post(
+                &t.admin,
+                "/v1/erasures",
+                serde_json::json!({"identifier": {"email": "neko@example.co.jp"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let (s, _) = srv
+            .get(&t.admin, &format!("/v1/signals/{hard_id}/raw"))
+            .await;
+        assert_eq!(s, StatusCode::GONE);
+        let (_, sig) = srv.get(&t.admin, &format!("/v1/signals/{hard_id}")).await;
+        assert_eq!(sig["erased"], true, "{sig}");
+        // Still blocked, and the same bounce again is still recognised.
+        assert_eq!(
+            srv.verdict(&t.admin, "neko@example.co.jp").await,
+            block("hard_bounce")
+        );
+        let again = srv.ingest_ok(&t.admin, HARD).await;
+        assert_eq!(again["duplicate"], true, "{again}");
+    }
+}

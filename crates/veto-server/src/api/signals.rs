@@ -88,7 +88,7 @@ pub async fn list(
     Auth(caller): Auth,
     ApiQuery(q): ApiQuery<SignalQuery>,
 ) -> Result<Json<ListDto<SignalDto>>, ApiError> {
-    caller.require(Action::ReadSuppressions)?;
+    caller.require(Action::ReviewSignals)?;
     let after = q
         .cursor
         .as_deref()
@@ -124,7 +124,7 @@ pub async fn get(
     Auth(caller): Auth,
     Path(id): Path<String>,
 ) -> Result<Json<SignalDto>, ApiError> {
-    caller.require(Action::ReadSuppressions)?;
+    caller.require(Action::ReviewSignals)?;
     let id: SignalId = params::path_id("signal", &id)?;
     let s = state.store().get_signal(caller.tenant_id, id).await?;
     Ok(Json(SignalDto::of(&s)))
@@ -141,7 +141,7 @@ pub async fn raw(
     Auth(caller): Auth,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    caller.require(Action::ReadSuppressions)?;
+    caller.require(Action::ReviewSignals)?;
     let id: SignalId = params::path_id("signal", &id)?;
     let s = state.store().get_signal(caller.tenant_id, id).await?;
     match state.store().signal_raw(caller.tenant_id, id).await? {
