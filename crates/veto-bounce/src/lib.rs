@@ -458,6 +458,31 @@ fn dsn_candidates(view: &MessageView, reporting_mta: &mut Option<String>) -> Vec
     if failed.is_empty() { all } else { failed }
 }
 
+/// Classifies one recipient's failure as an e-mail service provider reports it in an event
+/// (enhanced status code, the remote server's reply, the remote server): the same rules, service
+/// tables and hard/soft judgement as for a recipient of a bounce message. `diagnostic` is the
+/// reply without its `smtp;` type prefix; `action` is the DSN action the event stands for
+/// (`failed`, `delayed`).
+pub fn classify_recipient(
+    address: &str,
+    status: Option<&str>,
+    diagnostic: &str,
+    action: Option<&str>,
+    remote_mta: Option<&str>,
+) -> RecipientResult {
+    let candidate = Candidate {
+        address: address.to_string(),
+        status: status.map(str::to_string),
+        diagnostic: diagnostic.to_string(),
+        diagnostic_type: None,
+        action: action.map(str::to_string),
+        remote_mta: remote_mta.map(str::to_string),
+        block: String::new(),
+        preset: None,
+    };
+    finish(candidate, "", &[])
+}
+
 fn is_success(c: &Candidate) -> bool {
     matches!(
         c.action.as_deref(),
