@@ -39,6 +39,10 @@ pub mod actions {
     /// An inbound signal (bounce, complaint, reply, provider event) was read and acted on:
     /// what it was, its Message-ID, and per address what was done (by entry id and hash prefix).
     pub const SIGNAL_PROCESSED: &str = "signal.processed";
+    /// An inbound mailbox or provider webhook was configured.
+    pub const SOURCE_CREATED: &str = "inbound_source.created";
+    /// An inbound mailbox or provider webhook was switched off.
+    pub const SOURCE_DISABLED: &str = "inbound_source.disabled";
 }
 
 /// An event to append: the store seals it into the chain inside the mutation's transaction.

@@ -83,3 +83,7 @@ id_type!(
     /// One inbound signal: a raw message or a provider event, as received.
     SignalId
 );
+id_type!(
+    /// A configured way in for signals: an inbound mailbox or a provider webhook.
+    SourceId
+);

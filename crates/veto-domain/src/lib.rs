@@ -16,6 +16,8 @@
 //! - [`import`] — imports of lead files and suppression lists, row outcomes, reports.
 //! - [`verdict`] — the answer of a check and the sentence a rep reads.
 //! - [`audit`] — the hash-chained audit log and its verification.
+//! - [`inbound`] — configured ways in for signals: inbound mailboxes, provider webhooks.
+//! - [`sealed`] — credentials at rest, sealed under the node's secrets key.
 //! - [`signal`] — inbound signals as received (raw message or event), their processing
 //!   state, and the soft-bounce count the bounce policy keeps per address.
 //! - [`unsubscribe`] — signed one-click unsubscribe tokens (RFC 8058) and their headers.
@@ -29,12 +31,14 @@ pub mod email;
 pub mod id;
 pub mod identifier;
 pub mod import;
+pub mod inbound;
 pub mod keyed_hash;
 pub mod lift;
 pub mod phone;
 pub mod policy;
 pub mod role;
 pub mod role_account;
+pub mod sealed;
 pub mod signal;
 pub mod suppression;
 pub mod unsubscribe;

@@ -20,6 +20,7 @@ mod imports;
 mod leads;
 mod rows;
 mod signals;
+mod sources;
 mod store_impl;
 mod tx;
 

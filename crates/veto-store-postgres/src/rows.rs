@@ -479,3 +479,20 @@ pub(crate) fn signal(row: &PgRow) -> StoreResult<veto_domain::signal::Signal> {
         erased: get(row, "erased")?,
     })
 }
+
+pub(crate) fn source(row: &PgRow) -> StoreResult<veto_domain::inbound::InboundSource> {
+    Ok(veto_domain::inbound::InboundSource {
+        id: veto_domain::id::SourceId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        kind: parsed(row, "kind", veto_domain::inbound::SourceKind::parse)?,
+        name: get(row, "name")?,
+        config: get(row, "config")?,
+        secret: get(row, "secret")?,
+        state: get(row, "state")?,
+        enabled: get(row, "enabled")?,
+        created_by: parsed(row, "created_by", Actor::parse)?,
+        created_at: ts(row, "created_at")?,
+        last_run_at: opt_ts(row, "last_run_at")?,
+        last_error: get(row, "last_error")?,
+    })
+}

@@ -11,6 +11,7 @@ mod contacts;
 mod decode;
 mod imports;
 mod signals;
+mod sources;
 mod store;
 
 use std::borrow::Cow;
@@ -45,6 +46,11 @@ fn migrator() -> Migrator {
             include_str!("../migrations/0002_contacts_imports.sql"),
         ),
         (3, "signals", include_str!("../migrations/0003_signals.sql")),
+        (
+            4,
+            "inbound sources",
+            include_str!("../migrations/0004_inbound_sources.sql"),
+        ),
     ];
     Migrator::with_migrations(
         MIGRATIONS

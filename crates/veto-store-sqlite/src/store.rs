@@ -13,8 +13,11 @@ use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::contact::Contact;
-use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, TenantId, UserId};
+use veto_domain::id::{
+    ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, SourceId, TenantId, UserId,
+};
 use veto_domain::import::ImportRecord;
+use veto_domain::inbound::{InboundSource, SourceKind};
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -1505,6 +1508,43 @@ impl Store for SqliteStore {
 
     async fn reset_soft_bounces(&self, tenant: TenantId, hash: &IdentHash) -> StoreResult<bool> {
         self.reset_soft_bounces_impl(tenant, hash).await
+    }
+
+    async fn create_source(&self, source: &InboundSource, draft: AuditDraft) -> StoreResult<()> {
+        self.create_source_impl(source, draft).await
+    }
+
+    async fn get_source(&self, tenant: TenantId, id: SourceId) -> StoreResult<InboundSource> {
+        self.get_source_impl(tenant, id).await
+    }
+
+    async fn list_sources(&self, tenant: TenantId) -> StoreResult<Vec<InboundSource>> {
+        self.list_sources_impl(tenant).await
+    }
+
+    async fn enabled_sources(&self, kind: SourceKind) -> StoreResult<Vec<InboundSource>> {
+        self.enabled_sources_impl(kind).await
+    }
+
+    async fn record_source_run(
+        &self,
+        tenant: TenantId,
+        id: SourceId,
+        state: &str,
+        at: Timestamp,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        self.record_source_run_impl(tenant, id, state, at, error)
+            .await
+    }
+
+    async fn disable_source(
+        &self,
+        tenant: TenantId,
+        id: SourceId,
+        draft: AuditDraft,
+    ) -> StoreResult<InboundSource> {
+        self.disable_source_impl(tenant, id, draft).await
     }
 
     async fn export_entries(

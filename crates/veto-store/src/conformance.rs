@@ -26,9 +26,12 @@ use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent, actions};
 use veto_domain::contact::{Contact, ContactData};
 use veto_domain::email::EmailAddress;
-use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, TenantId, UserId};
+use veto_domain::id::{
+    ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, SourceId, TenantId, UserId,
+};
 use veto_domain::identifier::{Identifier, IdentifierKind};
 use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
+use veto_domain::inbound::{InboundSource, SourceKind};
 use veto_domain::keyed_hash::{IdentHash, IdentifierHasher, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
@@ -118,6 +121,7 @@ macro_rules! conformance_tests {
             signals_recorded_once,
             signals_erased_with_the_person,
             soft_bounce_counts,
+            inbound_sources,
         );
     };
     (@each ($make:expr) $($name:ident),+ $(,)?) => {
@@ -4065,4 +4069,135 @@ pub async fn soft_bounce_counts(store: &dyn Store) {
             .count,
         2
     );
+}
+
+pub async fn inbound_sources(store: &dyn Store) {
+    let fx = create_tenant(store, "sources").await;
+    let other = create_tenant(store, "sources-other").await;
+    let src = |fx: &Fixture, kind: SourceKind, name: &str| InboundSource {
+        id: SourceId::new(),
+        tenant_id: fx.id(),
+        kind,
+        name: name.into(),
+        config: r#"{"host":"imap.example.net"}"#.into(),
+        secret: Some(vec![1, 2, 3, 0, 255]),
+        state: "{}".into(),
+        enabled: true,
+        created_by: fx.actor(),
+        created_at: veto_domain::now(),
+        last_run_at: None,
+        last_error: None,
+    };
+    let a = src(&fx, SourceKind::Imap, "support inbox");
+    let b = src(&fx, SourceKind::SendGrid, "sendgrid");
+    let o = src(&other, SourceKind::Imap, "other inbox");
+    for s in [&a, &b, &o] {
+        let d = draft(&fx.actor(), actions::SOURCE_CREATED, Some(s.id.to_string()));
+        store.create_source(s, d).await.unwrap();
+    }
+    assert!(matches!(
+        store
+            .create_source(&a, draft(&fx.actor(), actions::SOURCE_CREATED, None))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.get_source(fx.id(), a.id).await.unwrap(), a);
+    assert!(matches!(
+        store.get_source(other.id(), a.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let mine: Vec<SourceId> = store
+        .list_sources(fx.id())
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(mine, vec![a.id, b.id]);
+    let imap: Vec<SourceId> = store
+        .enabled_sources(SourceKind::Imap)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.tenant_id == fx.id() || s.tenant_id == other.id())
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(imap.len(), 2);
+    assert!(imap.contains(&a.id) && imap.contains(&o.id));
+
+    let at = veto_domain::now();
+    store
+        .record_source_run(
+            fx.id(),
+            a.id,
+            r#"{"uid_validity":7,"last_uid":42}"#,
+            at,
+            Some("login refused"),
+        )
+        .await
+        .unwrap();
+    let got = store.get_source(fx.id(), a.id).await.unwrap();
+    assert_eq!(got.state, r#"{"uid_validity":7,"last_uid":42}"#);
+    assert_eq!(
+        (got.last_run_at, got.last_error.as_deref()),
+        (Some(at), Some("login refused"))
+    );
+    store
+        .record_source_run(fx.id(), a.id, "{}", at, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_source(fx.id(), a.id).await.unwrap().last_error,
+        None
+    );
+    assert!(matches!(
+        store
+            .record_source_run(other.id(), a.id, "{}", at, None)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let head = chain(store, fx.id()).await.len();
+    let off = store
+        .disable_source(
+            fx.id(),
+            a.id,
+            draft(
+                &fx.actor(),
+                actions::SOURCE_DISABLED,
+                Some(a.id.to_string()),
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(!off.enabled);
+    // Idempotent: a second switch-off writes nothing.
+    store
+        .disable_source(
+            fx.id(),
+            a.id,
+            draft(&fx.actor(), actions::SOURCE_DISABLED, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(chain(store, fx.id()).await.len(), head + 1);
+    assert!(
+        !store
+            .enabled_sources(SourceKind::Imap)
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.id == a.id)
+    );
+    assert!(matches!(
+        store
+            .disable_source(
+                other.id(),
+                b.id,
+                draft(&other.actor(), actions::SOURCE_DISABLED, None)
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
 }

@@ -10,8 +10,11 @@ use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::contact::Contact;
-use veto_domain::id::{ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, TenantId, UserId};
+use veto_domain::id::{
+    ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, SourceId, TenantId, UserId,
+};
 use veto_domain::import::ImportRecord;
+use veto_domain::inbound::{InboundSource, SourceKind};
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::LiftRequest;
 use veto_domain::policy::TenantPolicy;
@@ -282,6 +285,32 @@ pub trait Store: Send + Sync + 'static {
     /// Starts the address's soft-bounce count again (a delivery, a reply, or a block).
     /// Returns whether there was a count.
     async fn reset_soft_bounces(&self, tenant: TenantId, hash: &IdentHash) -> StoreResult<bool>;
+
+    // ----- inbound sources -----
+
+    /// Stores a new source and audits `draft`.
+    async fn create_source(&self, source: &InboundSource, draft: AuditDraft) -> StoreResult<()>;
+    async fn get_source(&self, tenant: TenantId, id: SourceId) -> StoreResult<InboundSource>;
+    /// The tenant's sources, oldest first (disabled ones included).
+    async fn list_sources(&self, tenant: TenantId) -> StoreResult<Vec<InboundSource>>;
+    /// Every enabled source of `kind`, of every tenant (the poller's work list).
+    async fn enabled_sources(&self, kind: SourceKind) -> StoreResult<Vec<InboundSource>>;
+    /// Records a run: the reader's new state, when, and its error (`None` on success).
+    async fn record_source_run(
+        &self,
+        tenant: TenantId,
+        id: SourceId,
+        state: &str,
+        at: Timestamp,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Switches a source off (idempotent) and audits `draft`.
+    async fn disable_source(
+        &self,
+        tenant: TenantId,
+        id: SourceId,
+        draft: AuditDraft,
+    ) -> StoreResult<InboundSource>;
 
     /// Up to `limit` entries with row id > `after_row`, in row order, that were in force at
     /// `as_of` (now when `None`): for exports. Returns each with its row id.
