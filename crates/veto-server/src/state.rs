@@ -49,6 +49,7 @@ pub(crate) struct Shared {
     public_url: Option<String>,
     /// Domain of the mailto unsubscribe address (see `StartOptions::unsubscribe_mail_domain`).
     unsubscribe_mail_domain: Option<String>,
+    secrets_key: veto_domain::sealed::SecretsKey,
 }
 
 /// The state every handler gets. Cheap to clone.
@@ -81,6 +82,10 @@ pub struct StartOptions {
     /// Domain whose `unsubscribe+TOKEN@…` mail reaches the ingest path; without it,
     /// `List-Unsubscribe` carries the https link only.
     pub unsubscribe_mail_domain: Option<String>,
+    /// The key credentials of inbound sources are sealed with. Without one, a node makes an
+    /// ephemeral key (sealed credentials then do not survive a restart): `veto serve` always
+    /// passes one.
+    pub secrets_key: Option<veto_domain::sealed::SecretsKey>,
 }
 
 /// The resolver a node verifies addresses with.
@@ -123,6 +128,7 @@ impl AppState {
                 migration_chunk: None,
                 public_url: None,
                 unsubscribe_mail_domain: None,
+                secrets_key: None,
             },
         )
         .await
@@ -170,6 +176,10 @@ impl AppState {
                 .as_deref()
                 .map(|d| d.trim().trim_start_matches('@').to_string())
                 .filter(|d| !d.is_empty()),
+            secrets_key: opts.secrets_key.clone().unwrap_or_else(|| {
+                tracing::warn!("no secrets key configured: inbound credentials sealed now will not open after a restart");
+                veto_domain::sealed::SecretsKey::generate()
+            }),
         });
         let state = AppState(shared);
         let started = std::time::Instant::now();
@@ -206,6 +216,7 @@ impl AppState {
         );
         if opts.jobs {
             crate::jobs::spawn_expiry(state.clone());
+            crate::signals::mailbox::spawn_poller(state.clone());
         }
         if state.0.snapshot.is_some() && !used_snapshot {
             let st = state.clone();
@@ -365,6 +376,11 @@ impl AppState {
     }
 
     /// The domain of mailto unsubscribe addresses, when one is configured.
+    /// The key inbound credentials are sealed with.
+    pub fn secrets_key(&self) -> &veto_domain::sealed::SecretsKey {
+        &self.0.secrets_key
+    }
+
     pub fn unsubscribe_mail_domain(&self) -> Option<&str> {
         self.0.unsubscribe_mail_domain.as_deref()
     }

@@ -11,12 +11,14 @@ use crate::state::AppState;
 pub mod audit;
 pub mod check;
 pub mod dto;
+pub mod hooks;
 pub mod imports;
 pub mod inbound;
 pub mod lifts;
 pub mod meta;
 pub mod params;
 pub mod signals;
+pub mod sources;
 pub mod suppressions;
 pub mod tenant;
 pub mod unsubscribe;
@@ -40,6 +42,8 @@ pub mod users;
         unsubscribe::create_link, unsubscribe::page, unsubscribe::confirm,
         inbound::mime,
         signals::list, signals::get, signals::raw,
+        sources::create, sources::list, sources::get, sources::disable, sources::poll,
+        hooks::receive,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -96,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .route("/contacts", get(imports::list_contacts))
         .route("/contacts/{id}", get(imports::get_contact))
         .route("/unsubscribe-links", post(unsubscribe::create_link))
+        .route("/inbound/sources", post(sources::create).get(sources::list))
+        .route("/inbound/sources/{id}", get(sources::get))
+        .route("/inbound/sources/{id}/disable", post(sources::disable))
+        .route("/inbound/sources/{id}/poll", post(sources::poll))
         .route("/signals", get(signals::list))
         .route("/signals/{id}", get(signals::get))
         .route("/signals/{id}/raw", get(signals::raw))
@@ -112,6 +120,11 @@ pub fn router(state: AppState) -> Router {
             get(unsubscribe::page)
                 .post(unsubscribe::confirm)
                 .layer(DefaultBodyLimit::max(unsubscribe::MAX_POST_BODY)),
+        )
+        // Public, without an API key: the provider's signature is the authority.
+        .route(
+            "/hooks/{tenant}/{source}",
+            post(hooks::receive).layer(DefaultBodyLimit::max(hooks::MAX_BODY)),
         )
         .route("/metrics", get(meta::metrics))
         .route("/openapi.json", get(meta::openapi))

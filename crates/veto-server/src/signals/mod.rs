@@ -25,6 +25,8 @@
 //! `signal.processed` audit event lists what was done; the node's index is brought up to date
 //! before the answer, so the next check sees them.
 
+pub mod events;
+pub mod mailbox;
 pub mod process;
 
 use serde::{Deserialize, Serialize};
@@ -189,7 +191,7 @@ pub async fn ingest(
     };
     let mut p = match Processing::begin(state, ctx, actor, received).await? {
         Begun::Seen(out) => return Ok(*out),
-        Begun::New(p) => p,
+        Begun::New(p) => *p,
     };
     match analysis {
         None => unsubscribe_by_mail(&mut p, dedup(tokens)).await?,
@@ -464,7 +466,7 @@ async fn reply(p: &mut Processing<'_>, raw: &[u8]) -> Result<(), ApiError> {
 }
 
 /// At most `max` characters of `s`, with `…` when cut.
-fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_string(),

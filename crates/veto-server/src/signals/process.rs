@@ -34,7 +34,7 @@ pub struct Processing<'a> {
 /// What [`Processing::begin`] found.
 pub enum Begun<'a> {
     /// New: act on it, then [`Processing::finish`].
-    New(Processing<'a>),
+    New(Box<Processing<'a>>),
     /// Processed before (the same message, or the same provider event delivered again): its
     /// recorded outcome.
     Seen(Box<IngestOutcome>),
@@ -83,14 +83,14 @@ impl<'a> Processing<'a> {
             SignalStart::New(s) => {
                 let mut out = IngestOutcome::new("not_a_signal", received.message_id);
                 out.signal_id = s.id.to_string();
-                Ok(Begun::New(Processing {
+                Ok(Begun::New(Box::new(Processing {
                     state,
                     ctx,
                     actor,
                     signal_id: s.id,
                     out,
                     subjects: Vec::new(),
-                }))
+                })))
             }
         }
     }
