@@ -77,6 +77,8 @@ enum Command {
         dns_servers: Vec<std::net::SocketAddr>,
         #[command(flatten)]
         links: serve::LinkOptions,
+        #[command(flatten)]
+        secrets: serve::SecretsOptions,
     },
     /// Create or upgrade the database schema.
     Migrate {
@@ -165,6 +167,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
             no_snapshot,
             dns_servers,
             links,
+            secrets,
         } => {
             let snapshot = if *no_snapshot {
                 None
@@ -175,7 +178,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
                         .unwrap_or_else(|| serve::default_snapshot(&db.db)),
                 )
             };
-            serve::run(&db.db, listen, snapshot, dns_servers, links)
+            serve::run(&db.db, listen, snapshot, dns_servers, links, secrets)
                 .await
                 .map(|()| Outcome::Clean)
         }

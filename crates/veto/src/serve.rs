@@ -46,7 +46,9 @@ pub async fn run(
     snapshot: Option<std::path::PathBuf>,
     dns_servers: &[std::net::SocketAddr],
     links: &LinkOptions,
+    secrets: &SecretsOptions,
 ) -> anyhow::Result<()> {
+    let secrets_key = secrets_key(db_url, secrets)?;
     let store = db::open_store(db_url).await?;
     tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
     // One serving node per SQLite file: it is then the only writer, which the check path uses.
@@ -74,6 +76,7 @@ pub async fn run(
         // One-click unsubscribe links; unset, links use the Host of the request asking for one.
         public_url: non_blank(links.public_url.as_deref()),
         unsubscribe_mail_domain: non_blank(links.unsubscribe_mail_domain.as_deref()),
+        secrets_key: Some(secrets_key),
     };
     let state = AppState::start_with(store, opts)
         .await
@@ -112,6 +115,75 @@ pub struct LinkOptions {
     /// it links carry only the https form.
     #[arg(long, env = "VETO_UNSUBSCRIBE_MAIL_DOMAIN", value_name = "DOMAIN")]
     pub unsubscribe_mail_domain: Option<String>,
+}
+
+/// The key inbound credentials (mailbox passwords, webhook signing keys) are sealed with.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SecretsOptions {
+    /// The key itself: 32 bytes in base64 (e.g. `openssl rand -base64 32`). Every node of a
+    /// cluster needs the same key.
+    #[arg(
+        long,
+        env = "VETO_SECRETS_KEY",
+        value_name = "BASE64",
+        hide_env_values = true
+    )]
+    pub secrets_key: Option<String>,
+    /// A file holding the key (default: `secrets.key` beside an SQLite database, or
+    /// ./veto-data/secrets.key; created with a new key, readable by its owner only, when
+    /// missing).
+    #[arg(
+        long,
+        env = "VETO_SECRETS_KEY_FILE",
+        value_name = "PATH",
+        conflicts_with = "secrets_key"
+    )]
+    pub secrets_key_file: Option<std::path::PathBuf>,
+}
+
+/// The default key file: beside an SQLite database file, else under ./veto-data.
+pub fn default_secrets_file(db_url: &str) -> std::path::PathBuf {
+    default_snapshot(db_url).with_file_name("secrets.key")
+}
+
+/// Reads the secrets key from the option, the file, or a new file.
+fn secrets_key(
+    db_url: &str,
+    o: &SecretsOptions,
+) -> anyhow::Result<veto_domain::sealed::SecretsKey> {
+    use veto_domain::sealed::SecretsKey;
+    if let Some(k) = non_blank(o.secrets_key.as_deref()) {
+        return SecretsKey::from_base64(&k).context("--secrets-key / VETO_SECRETS_KEY");
+    }
+    let path = o
+        .secrets_key_file
+        .clone()
+        .unwrap_or_else(|| default_secrets_file(db_url));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => SecretsKey::from_base64(&text)
+            .with_context(|| format!("secrets key file {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretsKey::generate();
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let mut f = std::fs::OpenOptions::new();
+            f.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut f, 0o600);
+            let mut file = f
+                .open(&path)
+                .with_context(|| format!("cannot create secrets key file {}", path.display()))?;
+            writeln!(file, "{}", key.to_base64())?;
+            file.sync_all()?;
+            tracing::warn!(path = %path.display(), "created a new secrets key file: keep it with the database backups");
+            Ok(key)
+        }
+        Err(e) => {
+            Err(e).with_context(|| format!("cannot read secrets key file {}", path.display()))
+        }
+    }
 }
 
 /// A value that is not blank.
