@@ -32,3 +32,10 @@ pub mod testing;
 pub use config::{AfterHandling, DEFAULT_KEYWORD, MailboxConfig, Security, Trust};
 pub use error::ImapError;
 pub use poll::{Cursor, Disposition, PollReport, poll_once};
+
+/// Reads one server response (with its literals) and discards it: the entry point of the
+/// response reader's fuzz target.
+#[doc(hidden)]
+pub fn fuzz_response(raw: &[u8]) {
+    let _ = wire::parse_response(raw);
+}

@@ -222,7 +222,10 @@ async fn move_mode_files_handled_mail_and_the_poller_runs_by_itself() {
         .unwrap();
     assert!(polled >= 1);
     let (_, got) = srv
-        .get(&t.admin, &format!("/v1/inbound/sources/{}", src["id"].as_str().unwrap()))
+        .get(
+            &t.admin,
+            &format!("/v1/inbound/sources/{}", src["id"].as_str().unwrap()),
+        )
         .await;
     let (_, sigs) = srv.get(&t.admin, "/v1/signals").await;
     assert_eq!(
