@@ -126,6 +126,24 @@ fn ingest_an_mbox_and_a_maildir() {
     assert!(out.contains("inbox.mbox#2\t"), "{out}");
     assert!(out.contains("action suppressed"), "{out}");
 
+    // The same mbox again: every message recognised, nothing counted twice.
+    let o = veto(&[
+        "ingest",
+        mbox_path.to_str().unwrap_or_default(),
+        "--server",
+        &server.url,
+        "--key",
+        &key,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    let again = stdout(&o);
+    assert!(
+        again.contains("inbox.mbox#1\treply\talready processed (signal "),
+        "{again}"
+    );
+    assert!(again.contains("action already processed"), "{again}");
+    assert!(!again.contains("action suppressed"), "{again}");
+
     // A Maildir with a hard bounce in new/ and a complaint in cur/; --json gives NDJSON.
     let md = dir.path().join("Maildir");
     for sub in ["cur", "new", "tmp"] {

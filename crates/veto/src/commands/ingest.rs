@@ -37,11 +37,17 @@ pub async fn run(g: &Global, a: &IngestArgs) -> anyhow::Result<Outcome> {
             Ok(reply) => {
                 let v = reply.body;
                 let kind = v["kind"].as_str().unwrap_or("?").to_string();
+                // A message processed before is reported once, not counted again.
+                let duplicate = v["duplicate"].as_bool().unwrap_or(false);
                 *by_kind.entry(kind.clone()).or_default() += 1;
                 let actions = v["actions"].as_array().cloned().unwrap_or_default();
-                for act in &actions {
-                    let a = act["action"].as_str().unwrap_or("?").to_string();
-                    *by_action.entry(a).or_default() += 1;
+                if duplicate {
+                    *by_action.entry("already processed".into()).or_default() += 1;
+                } else {
+                    for act in &actions {
+                        let a = act["action"].as_str().unwrap_or("?").to_string();
+                        *by_action.entry(a).or_default() += 1;
+                    }
                 }
                 if g.json {
                     let mut line = serde_json::json!({ "file": m.label });
@@ -61,7 +67,17 @@ pub async fn run(g: &Global, a: &IngestArgs) -> anyhow::Result<Outcome> {
                             )
                         })
                         .collect();
-                    crate::outln!("{}\t{}\t{}", m.label, kind, done.join("; "))?;
+                    if duplicate {
+                        crate::outln!(
+                            "{}\t{}\talready processed (signal {}): {}",
+                            m.label,
+                            kind,
+                            v["signal_id"].as_str().unwrap_or("?"),
+                            done.join("; ")
+                        )?;
+                    } else {
+                        crate::outln!("{}\t{}\t{}", m.label, kind, done.join("; "))?;
+                    }
                 }
             }
             Err(e) => {
