@@ -119,6 +119,20 @@ pub fn classify_reply(reply: &Reply) -> Classification {
         if let Some(c) = cue {
             hits.extend(compose::class_hits(c, &text.folded));
         }
+        // "Loop in my colleague Rachel, she runs our SDR team, and let's set up a call" adds
+        // a person to the meeting: an interested reply that copies someone in is not a
+        // referral, and neither is what it says about that person.
+        if class == ReplyClass::WrongPerson {
+            let copied = compose::class_hits(CueClass::CopyIn, &text.folded);
+            if !copied.is_empty() {
+                if interested(r, &text.folded) {
+                    hits.clear();
+                } else {
+                    hits.extend(copied);
+                    hits.sort_by_key(|h| (h.start, h.end));
+                }
+            }
+        }
         if class == ReplyClass::NotInterested {
             hits.retain(|h| !declined.iter().any(|d| d.start < h.end && h.start < d.end));
             hits.sort_by_key(|h| (h.start, h.end));
@@ -133,6 +147,12 @@ pub fn classify_reply(reply: &Reply) -> Classification {
         }
     }
     out
+}
+
+/// Whether a text holds an interested cue or phrase.
+fn interested(r: &Rules, folded: &str) -> bool {
+    !r.find(Category::Interested, folded).is_empty()
+        || !compose::class_hits(CueClass::Interested, folded).is_empty()
 }
 
 /// The auto-reply headers present ("Name: value"), and whether one of them is strong

@@ -351,6 +351,7 @@ pub struct LangCues {
     own: CueSet,
     not_interested: CueSet,
     wrong_person: CueSet,
+    copy_in: CueSet,
     interested: CueSet,
 }
 
@@ -380,6 +381,7 @@ fn compile(c: &Cues) -> LangCues {
         own: CueSet::new(c.own),
         not_interested: CueSet::new(c.not_interested),
         wrong_person: CueSet::new(c.wrong_person),
+        copy_in: CueSet::new(c.copy_in),
         interested: CueSet::new(c.interested),
     }
 }
@@ -417,6 +419,8 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
         near(&before, s, e, 0, 0)
             || near(&l.block_after.find(tokens), s, e, 0, 0)
             || before.iter().any(|&(a, b)| a <= s && b >= e)
+            // Inside a separable verb: "melden Sie mich nicht ab".
+            || before.iter().any(|&(a, b)| a > s && b < e)
     })
 }
 
@@ -442,6 +446,13 @@ fn bare(l: &LangCues, tokens: &[Token]) -> bool {
             .any(|&(a, b)| a == 0 && b == rest.len())
 }
 
+/// Prepositions before a list a person is removed from ("from your contacts", "dai vostri
+/// contatti", "aus Ihren Kontakten", "uit uw contacten", "из контактов").
+const LIST_PREPOSITIONS: &[&str] = &[
+    "from", "off", "aus", "von", "de", "des", "del", "da", "dai", "dal", "dalla", "dagli", "dos",
+    "das", "uit", "van", "из",
+];
+
 /// Whether a sentence speaks of opting *other people* out, or asks about an opt-out
 /// *feature*, rather than asking us to stop: "Is there a way for our users to unsubscribe?",
 /// "Können Ihre Kunden sich selbst abmelden?", "Votre outil gère-t-il la désinscription ?".
@@ -452,12 +463,28 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
     let find = |f: fn(&LangCues) -> &CueSet| -> Vec<(usize, usize)> {
         cues().iter().flat_map(|l| f(l).find(tokens)).collect()
     };
-    let others = find(|l| &l.others);
+    let lists = find(|l| &l.remove_object);
+    // "from your contacts" names a list, not people.
+    let others: Vec<(usize, usize)> = find(|l| &l.others)
+        .into_iter()
+        .filter(|&(a, b)| {
+            let listed = lists.iter().any(|&(c, d)| c <= a && d >= b);
+            let after_from = (a.saturating_sub(3)..a).any(|i| {
+                tokens
+                    .get(i)
+                    .is_some_and(|t| LIST_PREPOSITIONS.contains(&t.text.as_str()))
+            });
+            !(listed && after_from)
+        })
+        .collect();
     // "my data" is the writer's own; "my colleague" is someone else.
-    let personal = !find(|l| &l.me_object).is_empty()
-        || find(|l| &l.own)
-            .iter()
-            .any(|&(_, b)| !others.iter().any(|&(a, _)| a == b || a == b + 1));
+    let possessive = |&(_, b): &(usize, usize)| others.iter().any(|&(a, _)| a == b || a == b + 1);
+    // Spanish and Portuguese "nos" (us) is French "nos" (our): "nos propres clients".
+    let our = |&(a, b): &(usize, usize)| {
+        b == a + 1 && tokens.get(a).is_some_and(|t| t.text == "nos") && possessive(&(a, b))
+    };
+    let personal = find(|l| &l.me_object).iter().any(|h| !our(h))
+        || find(|l| &l.own).iter().any(|h| !possessive(h));
     if personal {
         return false;
     }
@@ -731,6 +758,8 @@ pub fn declined_stop_parts(folded: &str) -> Vec<Hit> {
 pub enum CueClass {
     NotInterested,
     WrongPerson,
+    /// Copying someone in: a referral only when the reply is not interested.
+    CopyIn,
     Interested,
 }
 
@@ -744,6 +773,7 @@ pub fn class_hits(class: CueClass, folded: &str) -> Vec<Hit> {
             let set = match class {
                 CueClass::NotInterested => &l.not_interested,
                 CueClass::WrongPerson => &l.wrong_person,
+                CueClass::CopyIn => &l.copy_in,
                 CueClass::Interested => &l.interested,
             };
             for (s, e) in set.find(tokens) {

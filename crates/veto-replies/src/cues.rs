@@ -78,6 +78,9 @@ pub struct Cues {
     pub own: &'static [&'static str],
     pub not_interested: &'static [&'static str],
     pub wrong_person: &'static [&'static str],
+    /// Copying someone in ("looping in my colleague", "en copie"): a referral when it is all
+    /// the reply says, but only an addition to the meeting when the reply is interested.
+    pub copy_in: &'static [&'static str],
     pub interested: &'static [&'static str],
 }
 
@@ -111,6 +114,7 @@ pub const EN: Cues = Cues {
         "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
         "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
         "want|wish|like|prefer ~3 not|never ~2 be ~1 on|in ~4 list|lists|database|mailing|sequence|sequences",
+        "m|am|are|re|be|get|been|being ~1 excluded|unsubscribed",
     ],
     remove_verb: &[
         "remove|removing|delete|deleting|erase|erasing|purge|scrub|unlist|drop|exclude|strike",
@@ -175,12 +179,17 @@ pub const EN: Cues = Cues {
         "stop ~2 presses",
         "old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",
         "use|send|write ~4 work|new|business|other|different|correct ~1 address|email|inbox|account|mailbox",
+        "accidentally|mistakenly|inadvertently|accident ~3 un*scri*|unsub*|opted|removed",
+        "add|put ~2 me|us ~1 back",
+        "resubscri*|re subscribe",
+        "switch|switching|move|moving ~2 to ~1 you|your|brightline",
     ],
     others: &[
         "users|recipients|customers|clients|subscribers|contacts|prospects|leads|colleague|colleagues|someone|somebody|members|attendees",
     ],
     feature: &[
         "feature|features|function|functionality|option|tool|tools|platform|software|product|app|automatic*|automated|click|compliance|compliant|integration|workflow|setting|settings",
+        "plan|plans|management|manage|policy|policies|process|handling|pricing",
     ],
     own: &["my|mine"],
     not_interested: &[
@@ -226,9 +235,13 @@ pub const EN: Cues = Cues {
         "not|aren|isn ~2 switching|changing|moving|replacing",
         "competitor|competitors",
         "renewed|extended|signed ~3 contract|with|deal",
+        "do|handle|manage ~4 ourselves|internally",
+        "too small|early",
+        "tried|tested|piloted|trialled|trialed|used ~8 not|didnt ~2 work|deliver|help",
     ],
     wrong_person: &[
-        "not ~1 work|works|working ~2 here|there|anymore|for",
+        "not ~1 work|works|working ~1 here|there|anymore",
+        "i|we|he|she ~2 not|no longer ~1 work|works|working ~3 for|at|with",
         "not|isn ~1 not|wrong ~2 right|correct|best|appropriate|relevant ~1 person|contact|one|people",
         "wrong ~2 person|contact|guy|email|department|team|address|priya|one",
         "not|don|no longer ~3 responsible|in charge|handle|handling|decide|deciding|decision|involved|own|manage|deal",
@@ -249,12 +262,16 @@ pub const EN: Cues = Cues {
         "handles|runs|owns|manages|oversees ~2 this|that|these|our|it|sales|marketing|procurement",
         "responsible|in charge ~2 for|of ~1 this|that|these",
         "the ~1 one ~2 to ~1 talk|speak|ask|contact",
-        "cc|cced|copied|copying|looping|looped|loop ~3 her|him|them|colleague|in",
         "she|he ~1 handles|owns|runs|manages|oversees|leads|decides|covers",
         "confused|mistaken|mixed ~4 someone|else|another",
         "right|best ~1 person ~2 to",
         "on the ~1 engineering|finance|hr|legal|marketing|product|tech|it|technical|ops ~1 side",
+        "sold ~3 business|company|shop|firm|practice|agency",
+        "new ~1 owner|owners|management",
+        "you ~2 meant|mean ~3 someone|sam|colleague|in|from|our|my",
+        "probably|must have ~1 meant",
     ],
+    copy_in: &["cc|cced|copied|copying|looping|looped|loop ~3 her|him|them|colleague|in"],
     interested: &[
         "monday|tuesday|wednesday|thursday|friday|tomorrow|mon|tue|tues|wed|thu|thurs|fri ~4 1am|1pm|2am|2pm|3am|3pm|4am|4pm|5am|5pm|6am|6pm|7am|7pm|8am|8pm|9am|9pm|10am|10pm|11am|11pm|12am|12pm|noon",
         "what ~3 cost|costs|price|pricing",
@@ -300,6 +317,9 @@ pub const DE: Cues = Cues {
         "widerruf*",
         "stellen|stellt ~5 zusendung*|versand|kontakt*|mails|werbung|anschreiben ~2 ein",
         "einstellen|einzustellen",
+        "zusendung*|werbe*|kontaktaufnahme*|*mails|mails|anschreiben|kontaktversuche|nachrichten ~12 zu unterlassen|einzustellen",
+        "seh*|sieh* ~3 von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~1 ab",
+        "von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~2 abzusehen|absehen",
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
@@ -347,12 +367,17 @@ pub const DE: Cues = Cues {
     veto: &[
         "zogern|zogert",
         "gerne ~3 melden|kontaktieren|schreiben ~1 sie",
+        "versehentlich|aus versehen ~4 abgemeldet|ausgetragen|abbestellt|entfernt",
+        "wieder ~4 aufnehmen|hinzufugen|eintragen|anmelden",
+        "zu ihnen|euch ~1 wechseln",
+        "abgemeldet|ausgetragen ~4 versehentlich|aus versehen",
     ],
     others: &[
         "nutzer|benutzer|empfanger|kunden|abonnenten|kontakte|kollege|kollegin|kollegen|jemand|teilnehmer|teilnehmenden",
     ],
     feature: &[
         "*funktion|funktion*|option|tool|tools|plattform|software|produkt|automatisch*|klick|werkzeug|einstellung*|integration",
+        "richtlinie*|verwaltung|prozess|tarif|tarife|paket",
     ],
     own: &["mein|meine|meinen|meiner|meinem|meines"],
     not_interested: &[
@@ -376,6 +401,11 @@ pub const DE: Cues = Cues {
         "wettbewerber|konkurrenz|mitbewerber",
         "vertrag ~3 verlangert",
         "verlangert ~3 vertrag",
+        "machen|erledigen|regeln|stemmen ~4 selbst|selber|intern",
+        "zu klein",
+        "andere ~1 losung|anbieter|dienstleister|tool|partner",
+        "fur ~4 entschieden",
+        "probiert|getestet|versucht ~8 nicht ~2 funktioniert|gebracht|bewahrt",
     ],
     wrong_person: &[
         "nicht ~2 richtige|zustandige|passende ~2 ansprechpartner*|person|kontakt",
@@ -394,7 +424,11 @@ pub const DE: Cues = Cues {
         "das macht|ubernimmt|verantwortet",
         "kummert sich",
         "kollege*|kollegin ~4 zustandig|kontaktieren|ansprechen|wenden",
+        "verkauft ~3 firma|betrieb|unternehmen|geschaft",
+        "firma|betrieb|unternehmen|geschaft ~3 verkauft",
+        "neue|neuer|neuen ~1 inhaber*|eigentumer*|besitzer",
     ],
+    copy_in: &["in kopie|cc", "kopie|cc ~3 gesetzt|genommen"],
     interested: &[
         "was ~2 kostet|kosten|kostete",
         "bin|bin ich ~2 neugierig|gespannt",
@@ -436,7 +470,7 @@ pub const FR: Cues = Cues {
     ],
     me_object: &["moi|me|m|nous"],
     not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue"],
-    cease: &["arret*|cess*|stop|assez"],
+    cease: &["arret*|cess*|stop|assez", "absten*|abstien*"],
     contact_verb: &[
         "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*|adresser|adressez|adressiez",
     ],
@@ -444,7 +478,7 @@ pub const FR: Cues = Cues {
         "mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications",
     ],
     no_more: &["plus ~1 de|d|aucun|aucune", "assez de|d"],
-    negation: &["ne|n|jamais"],
+    negation: &["ne|n|jamais", "rien"],
     again: &["plus|jamais|nouveau|dorenavant|desormais|avenir|continu*"],
     receive: &["recevoir|recevez|recoive"],
     desire: &["veux|voulons|souhait*|desir*|voudrais|aimerais"],
@@ -460,12 +494,19 @@ pub const FR: Cues = Cues {
         "inutile ~1 de",
     ],
     block_after: &["moi meme", "tout seul|seule"],
-    veto: &["hesit*"],
+    veto: &[
+        "hesit*",
+        "par erreur|megarde|inadvertance ~4 desinscri*|desabonn*",
+        "desinscri*|desabonn* ~4 par erreur|megarde",
+        "reinscri*|rajout*|remettre ~2 liste",
+        "passer ~2 chez vous",
+    ],
     others: &[
         "utilisateurs|destinataires|clients|abonnes|contacts|prospects|collegue|collegues|quelqu",
     ],
     feature: &[
         "outil|outils|fonction*|option|plateforme|logiciel|produit|automatique*|clic|conformite|integration|parametre*",
+        "politique|gestion|processus|offre|formule",
     ],
     own: &["mon|ma|mes"],
     not_interested: &[
@@ -487,6 +528,10 @@ pub const FR: Cues = Cues {
         "concurrent|concurrents|concurrence",
         "signe|signer ~3 avec",
         "renouvel* ~3 contrat",
+        "faisons|gerons|faire ~4 nous memes|nous meme|en interne",
+        "trop petit*",
+        "pas ~3 envisag*|evaluer|cherchons|recherche",
+        "essaye|teste ~8 pas ~2 marche|fonctionne",
     ],
     wrong_person: &[
         "ne ~1 fait ~1 plus ~1 partie",
@@ -505,7 +550,11 @@ pub const FR: Cues = Cues {
         "transmis|transfere ~3 votre|ce|a",
         "s occupe ~1 de",
         "trompe ~2 de",
+        "vendu ~3 entreprise|societe|affaire|commerce|boutique",
+        "nouveau|nouvelle|nouveaux ~1 proprietaire*|repreneur*|gerant*|dirigeant*",
+        "transmets|transmis|transfere|transferee|transmettre|relaye ~4 a|au|aux",
     ],
+    copy_in: &["en copie|cc", "mets|mis|met ~3 en copie"],
     interested: &[
         "lundi|mardi|mercredi|jeudi|vendredi|demain ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|midi",
         "d ~1 accord ~3 echange|echanger|appel|rdv|rendez|call|point|demo|visio|discuter|parler",
@@ -559,13 +608,15 @@ pub const ES: Cues = Cues {
         "para|paren|pare|parar ~1 de",
         "basta|stop",
         "cancel*|interrump*|suspend*",
+        "cese|cesen|cesar|cesad|cesar",
+        "absten*|absteng*",
     ],
     contact_verb: &["escrib*|envi*|contact*|mand*|molest*|spam*|recontact*|insist*|acos*"],
     contact_noun: &[
         "correo*|mail*|email*|e|mensaje*|envios|comunicaciones|publicidad|spam|newsletters|boletines|llamadas",
     ],
     no_more: &["no|ningun|ninguna ~2 mas", "ni un|una ~1 mas", "basta de"],
-    negation: &["no|nunca|jamas|ni"],
+    negation: &["no|nunca|jamas|ni", "nada"],
     again: &["mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|segu*|continu*"],
     receive: &["recib*"],
     desire: &["quiero|queremos|deseo|deseamos|desea*|quer*|gustaria"],
@@ -582,12 +633,20 @@ pub const ES: Cues = Cues {
         "no quiero|deseo ~1 darme",
     ],
     block_after: &["yo mismo|misma"],
-    veto: &["dud*"],
+    veto: &[
+        "dud*",
+        "por error|equivocacion|accidente ~4 baja|desuscri*|dado",
+        "sin querer ~4 baja|desuscri*|dado",
+        "volver ~2 suscribir*|anadir*|agregar*",
+        "cambiar|pasarnos ~2 a ~1 ustedes|vosotros",
+        "baja|desuscri*|desuscrito ~4 por error|equivocacion",
+    ],
     others: &[
         "usuarios|destinatarios|clientes|suscriptores|contactos|prospectos|companero|companera|companeros|colega|colegas|alguien",
     ],
     feature: &[
         "herramienta|funcion*|opcion|plataforma|software|producto|automatic*|clic|click|integracion|configuracion",
+        "politica|gestion|proceso|plan|planes",
     ],
     own: &["mi|mis|*me"],
     not_interested: &[
@@ -606,6 +665,10 @@ pub const ES: Cues = Cues {
         "satisfechos|contentos",
         "competidor|competencia",
         "renovamos|renovado|renovar ~3 contrato",
+        "hacemos|gestionamos|llevamos ~4 nosotros|internamente",
+        "demasiado pequen*",
+        "no ~5 valorando|considerando|evaluando|contemplando|buscando|planteando",
+        "probamos|probado ~8 no ~2 funciono|sirvio",
     ],
     wrong_person: &[
         "no ~1 me ~1 corresponde|toca",
@@ -625,7 +688,11 @@ pub const ES: Cues = Cues {
         "lo|la|eso ~1 lleva|llevan|gestiona|gestionan|maneja|manejan|ve|ven ~4 companer*|colega|equipo|departamento|area|jefe|jefa|director*",
         "encargad*",
         "persona equivocada|equivocado|equivocada",
+        "vendi|vendido|vendimos ~3 empresa|negocio|tienda",
+        "nuevo|nuevos|nueva ~1 dueno*|propietari*",
+        "reenviado|reenvie|reenviare|reenvio|trasladado|traslade|remitido ~4 a|al",
     ],
+    copy_in: &["en copia|cc", "copio|copiado ~3 a"],
     interested: &[
         "lunes|martes|miercoles|jueves|viernes|manana ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|las",
         "cuanto ~2 cuesta|cuestan|cobran|costaria|vale",
@@ -663,6 +730,7 @@ pub const PT: Cues = Cues {
     remove_object: &[
         "lista|listas|base|bases|mailing*|cadastro|cadastros|contatos|crm|envios|newsletter*",
         "meu|meus|minha|minhas ~2 email|e|contato|endereco|dados|nome|mail|informacoes",
+        "contactos",
     ],
     me_object: &["me|nos|mim"],
     not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|colega|documento"],
@@ -671,6 +739,9 @@ pub const PT: Cues = Cues {
         "chega ~1 de",
         "stop",
         "cancel*|interromp*|suspend*",
+        "deixar|deixem|deixe|deixa|deixarem ~1 de",
+        "cess*",
+        "abst*",
     ],
     contact_verb: &[
         "mand*|envi*|escrev*|contat*|spam*|perturb*|incomod*|ligar|recontat*",
@@ -681,7 +752,7 @@ pub const PT: Cues = Cues {
         "e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*",
     ],
     no_more: &["nao|nenhum|nenhuma ~2 mais", "chega de"],
-    negation: &["nao|nunca|jamais|nem"],
+    negation: &["nao|nunca|jamais|nem", "nada"],
     again: &["mais|nunca|novamente|jamais|futuro|continu*"],
     receive: &["receb*"],
     desire: &["quero|queremos|desejo|desejamos|gostaria|gostariamos"],
@@ -696,12 +767,20 @@ pub const PT: Cues = Cues {
         "vou|posso ~1 me",
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
-    veto: &["hesit*"],
+    veto: &[
+        "hesit*",
+        "por engano|erro|acidente ~4 descadastr*|cancel*|inscri*",
+        "sem querer ~4 descadastr*|cancel*",
+        "voltar ~2 inscrever|adicionar|cadastrar",
+        "mudar|passar ~2 para ~1 voces|vos",
+        "descadastr*|cancelei|desinscrev* ~4 por engano|erro",
+    ],
     others: &[
         "usuarios|utilizadores|destinatarios|clientes|assinantes|contatos|contactos|colega|colegas|alguem",
     ],
     feature: &[
         "ferramenta|funcao|funcionalidade*|opcao|plataforma|software|produto|automatic*|clique|integracao|configurac*",
+        "politica|gestao|processo|plano|planos",
     ],
     own: &["meu|minha|meus|minhas"],
     not_interested: &[
@@ -720,6 +799,10 @@ pub const PT: Cues = Cues {
         "satisfeitos",
         "concorrente",
         "renovamos|renovado|renovar ~3 contrato",
+        "fazemos|tratamos ~4 nos|internamente",
+        "muito|demasiado pequen*",
+        "nao ~5 avaliando|considerando|procurando",
+        "testamos|experimentamos ~8 nao ~2 funcionou|resultou",
     ],
     wrong_person: &[
         "nao ~1 trato|cuido ~2 desse|disso|deste",
@@ -738,7 +821,11 @@ pub const PT: Cues = Cues {
         "nao ~1 sou ~2 area|setor|departamento|time",
         "quem ~1 cuida|decide|responde|trata",
         "encaminh*|repass*",
+        "vendi|vendido|vendemos ~3 empresa|negocio|loja",
+        "novo|novos|nova ~1 dono*|proprietari*",
+        "reencaminh*|encaminh*|repassei|repassado ~4 a|ao|para",
     ],
+    copy_in: &["em copia|cc", "copio|copiei|copiado ~3 a|o"],
     interested: &[
         "segunda|terca|quarta|quinta|sexta|amanha ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 custa|custam|custaria|cobram|fica",
@@ -770,6 +857,7 @@ pub const IT: Cues = Cues {
         "senza ~2 mio ~1 consenso|autorizzazione",
         "lasciat*|lascia* ~2 in pace",
         "revoco|ritiro ~3 consenso",
+        "diffida|diffidiamo|diffidano|diffidate|diffidato|diffidata",
     ],
     remove_verb: &["cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*"],
     remove_object: &[
@@ -778,7 +866,10 @@ pub const IT: Cues = Cues {
     ],
     me_object: &["mi|me|ci"],
     not_remove_object: &["allegato|file|copia|cc|riunione|invito|collega|documento|appuntamento"],
-    cease: &["smett*|basta|piantatela|finitela|stop|interromp*|sospend*"],
+    cease: &[
+        "smett*|basta|piantatela|finitela|stop|interromp*|sospend*",
+        "astener*|astenet*|asteng*|cessa*|cessi|cessino",
+    ],
     contact_verb: &[
         "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
     ],
@@ -786,7 +877,7 @@ pub const IT: Cues = Cues {
         "email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte",
     ],
     no_more: &["nessun|nessuna|niente|non ~3 piu", "basta"],
-    negation: &["non|mai|ne"],
+    negation: &["non|mai|ne", "niente|nulla"],
     again: &["piu|mai|nuovo|futuro|ancora|continu*"],
     receive: &["ricev*"],
     desire: &["voglio|vogliamo|desidero|desideriamo|vorrei|vorremmo|gradirei"],
@@ -801,10 +892,17 @@ pub const IT: Cues = Cues {
         "posso ~1 farlo",
     ],
     block_after: &["da solo|sola", "io"],
-    veto: &["esit*"],
+    veto: &[
+        "esit*",
+        "per sbaglio|errore ~4 disiscri*|cancellat*",
+        "reiscriv*|riaggiung*|rimetter*",
+        "passare ~2 a ~1 voi",
+        "disiscritt*|cancellat* ~4 per sbaglio|errore",
+    ],
     others: &["utenti|destinatari|clienti|iscritti|contatti|collega|colleghi|qualcuno"],
     feature: &[
         "strumento|funzion*|opzione|piattaforma|software|prodotto|automatic*|clic|click|integrazione|impostazion*",
+        "politica|gestione|processo|piano|piani",
     ],
     own: &["mio|mia|miei|mie|*mi"],
     not_interested: &[
@@ -823,6 +921,10 @@ pub const IT: Cues = Cues {
         "concorrente|concorrenza",
         "rinnovat*|rinnovo|rinnovare ~4 contratto",
         "fornitore ~1 attuale",
+        "facciamo|gestiamo ~4 noi|internamente|da soli",
+        "troppo piccol*",
+        "non ~5 valutando|considerando|cercando",
+        "provato ~8 non ~2 funzionato",
     ],
     wrong_person: &[
         "non ~1 sono ~1 io ~2 che|a ~1 decid*|occup*|gestir*",
@@ -839,7 +941,10 @@ pub const IT: Cues = Cues {
         "contatti|contattare|scriva|scrivere|rivolg* ~4 collega|ufficio|responsabile|direttore|reparto|team",
         "se ne occupa",
         "girato|inoltrato|inoltro|giro",
+        "venduto ~3 azienda|attivita|negozio|societa",
+        "nuovo|nuovi|nuova ~1 proprietari*|titolar*",
     ],
+    copy_in: &["in copia|cc", "metto|messo ~3 in copia"],
     interested: &[
         "lunedi|martedi|mercoledi|giovedi|venerdi|domani ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 costa|costano|costerebbe|viene",
@@ -870,6 +975,7 @@ pub const NL: Cues = Cues {
         "zonder ~2 toestemming",
         "laat|laten ~2 met rust",
         "trek|trekken ~4 toestemming ~2 in",
+        "af ~2 zien|zie|ziet|te zien ~2 van ~4 *mail*|mails|contact*|berichten|benadering*|toezending*",
     ],
     remove_verb: &["verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen"],
     remove_object: &[
@@ -882,13 +988,14 @@ pub const NL: Cues = Cues {
         "stop|stoppen|stopt",
         "hou|houd|houden ~2 op",
         "kap|kappen ~2 met",
+        "onthoud*|onthouden",
     ],
     contact_verb: &[
         "*mail*|sturen|stuur*|gestuurd|contact*|bena*|schrijv*|spam*|lastig*|zenden|toesturen|bellen|gecontacteerd|benaderd",
     ],
     contact_noun: &["mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes"],
     no_more: &["geen ~4 meer", "niet ~2 meer"],
-    negation: &["niet|geen|nooit"],
+    negation: &["niet|geen|nooit", "niks|niets"],
     again: &["meer|nooit|weer|voortaan|blijven|blijf|blijft"],
     receive: &["ontvang*|krijg*|krijgen"],
     desire: &["wil|wens*|willen|wilt"],
@@ -905,10 +1012,18 @@ pub const NL: Cues = Cues {
         "wil|willen|wilt ~2 niet",
     ],
     block_after: &["zelf"],
-    veto: &["aarzel*", "schroom"],
+    veto: &[
+        "aarzel*",
+        "schroom",
+        "per ongeluk|abuis|vergissing ~4 afgemeld|uitgeschreven",
+        "weer ~3 toevoegen|aanmelden|inschrijven",
+        "overstappen ~2 naar ~1 jullie|u",
+        "afgemeld|uitgeschreven ~4 per ongeluk|abuis|vergissing",
+    ],
     others: &["gebruikers|ontvangers|klanten|abonnees|contacten|collega|collegas|iemand"],
     feature: &[
         "tool|functie*|optie|platform|software|product|automatisch*|klik|integratie|instelling*",
+        "beleid|beheer|proces|abonnement",
     ],
     own: &["mijn"],
     not_interested: &[
@@ -928,6 +1043,10 @@ pub const NL: Cues = Cues {
         "concurrent",
         "contract ~3 verlengd",
         "verlengd ~3 contract",
+        "doen|regelen ~4 zelf|intern",
+        "te klein",
+        "niet ~3 op zoek|overwegen|evalueren",
+        "geprobeerd|getest ~8 niet|geen ~2 gewerkt|succes",
     ],
     wrong_person: &[
         "werkt|werken ~2 niet ~2 meer",
@@ -943,7 +1062,10 @@ pub const NL: Cues = Cues {
         "verkeerde ~2 persoon|adres",
         "ga ~3 niet ~1 over",
         "moet|moeten ~2 je|u ~2 bij",
+        "verkocht",
+        "nieuwe ~1 eigenaar*",
     ],
+    copy_in: &["in de cc|in cc|cc"],
     interested: &[
         "bel|bellen ~2 me|mij|ons ~3 morgen|maandag|dinsdag|woensdag|donderdag|vrijdag|om",
         "wat ~2 kost|kosten",
@@ -956,6 +1078,8 @@ pub const NL: Cues = Cues {
         "meer ~1 informatie|info",
         "wanneer ~3 tijd|schikt|beschikbaar",
         "maandag|dinsdag|woensdag|donderdag|vrijdag ~3 uur|om",
+        "bel|belt ~1 me|mij|ons",
+        "ja ~1 leuk|graag|prima|goed",
     ],
 };
 
@@ -988,6 +1112,7 @@ pub const RU: Cues = Cues {
     cease: &[
         "прекрат*|перестан*|хватит|довольно|стоп",
         "prekrat*|perestan*|hvatit|khvatit",
+        "переста*|prekrashch*|прекращ*",
     ],
     contact_verb: &[
         "писа*|пиш*|присыл*|слат*|шлите|отправл*|рассыл*|беспоко*|спам*|звон*|связыва*|напис*|тревож*",
@@ -995,7 +1120,7 @@ pub const RU: Cues = Cues {
     ],
     contact_noun: &["письм*|рассылк*|сообщени*|спам*|реклам*|писем"],
     no_more: &["никаких|больше ~3 писем|рассылок|сообщений"],
-    negation: &["не|никогда|ни", "ne|nikogda"],
+    negation: &["не|никогда|ни", "ne|nikogda", "ничего|nichego"],
     again: &["больше|более|впредь|снова|никогда|продолжа*", "bolshe"],
     receive: &["получ*"],
     desire: &["хочу|хотим|желаю|желаем|хотел*|хотелось"],
@@ -1008,12 +1133,19 @@ pub const RU: Cues = Cues {
         "сам|сама ~2 могу|смогу",
     ],
     block_after: &["сам|сама"],
-    veto: &["стесня*", "на ~1 рабоч*|нов*|друг*|личн*|другои"],
+    veto: &[
+        "стесня*",
+        "на ~1 рабоч*|нов*|друг*|личн*|другои",
+        "случаино|по ошибке ~4 отписал*|удалил*",
+        "верните|подпишите ~3 обратно|снова",
+        "отписал* ~4 случаино|по ошибке",
+    ],
     others: &[
         "пользователи|пользователеи|пользователям|получатели|получателеи|получателям|клиенты|клиентов|клиентам|подписчики|подписчиков|подписчикам|контакты|контактов|коллег*|кого",
     ],
     feature: &[
         "инструмент*|функци*|опци*|платформ*|сервис*|продукт*|автоматическ*|клик*|интеграци*|настройк*",
+        "политик*|управлени*|процесс*|тариф*",
     ],
     own: &["мой|мою|мои|моя|мое|моего|моих|моим"],
     not_interested: &[
@@ -1027,6 +1159,10 @@ pub const RU: Cues = Cues {
         "устраивает",
         "конкурент*",
         "продлили ~3 договор|контракт",
+        "делаем|справляемся ~3 сами",
+        "слишком ~1 мал*|маленьк*",
+        "не ~3 рассматриваем|ищем",
+        "пробовали ~8 не ~2 сработал*|помогл*",
     ],
     wrong_person: &[
         "не ~2 работаю|работает ~3 компании|здесь|больше",
@@ -1041,7 +1177,10 @@ pub const RU: Cues = Cues {
         "не ~3 отвечаю|занимаюсь|решаю|ответственн*|компетенц*",
         "уволил*|уволен*|ушел|ушла ~3 компании|из",
         "ответственн*",
+        "продал*|продана|продан",
+        "нов* ~1 владел*|собственник*",
     ],
+    copy_in: &["в ~1 копии|копию|копия", "поставил*|ставлю ~3 копи*"],
     interested: &[
         "сколько ~2 стоит|стоят|стоить|будет",
         "какая|какие|какова ~2 цена|цены|стоимость",

@@ -24,6 +24,38 @@
 use crate::fold::fold;
 use crate::rules::{Rules, rules};
 
+/// Words a one-line signature's name part may have ("Linda Chu", "Anna van der Berg").
+const SIGNATURE_NAME_WORDS: std::ops::RangeInclusive<usize> = 2..=4;
+
+/// A one-line signature below the text: a capitalised name, then ` | `-separated parts
+/// ("Linda Chu | Arcadia Finance", "Samuel Reyes | Office Manager | Corvan Logistics").
+/// What follows it (a company's own "Unsubscribe from … updates" link) is signature too.
+fn is_pipe_signature(line: &str) -> bool {
+    let parts: Vec<&str> = line.trim().split(" | ").map(str::trim).collect();
+    let Some(name) = parts.first() else {
+        return false;
+    };
+    let words: Vec<&str> = name.split_whitespace().collect();
+    parts.len() >= 2
+        && line.chars().count() <= 100
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.split_whitespace().count() <= 6)
+        && SIGNATURE_NAME_WORDS.contains(&words.len())
+        && words
+            .first()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+        && words
+            .last()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        })
+}
+
 /// Lines a header block may be separated from its first field by (Outlook's `____` rule,
 /// blank lines).
 const HEADER_BLOCK_LOOKAHEAD: usize = 3;
@@ -55,6 +87,7 @@ pub fn new_text(body: &str) -> String {
         let first = !seen_content;
         seen_content = true;
         if is_sig_delimiter(lines[i])
+            || (!first && is_pipe_signature(lines[i]))
             || any_lang(r, f, |l| l.mobile.as_ref())
             || any_lang(r, f, |l| l.disclaimer.as_ref())
         {
@@ -175,6 +208,24 @@ mod tests {
 
     fn check(body: &str, expected: &str) {
         assert_eq!(new_text(body), expected, "body:\n{body}");
+    }
+
+    #[test]
+    fn one_line_pipe_signature_and_what_follows_it_are_cut() {
+        check(
+            "Got it, thanks.\n\nLinda Chu | Arcadia Finance\nUnsubscribe from Arcadia updates: https://arcadiafin.com/u\n",
+            "Got it, thanks.",
+        );
+        check(
+            "Please remove me.\nSamuel Reyes | Office Manager | Corvan Logistics",
+            "Please remove me.",
+        );
+        // A first line is never a signature, and a sentence with a bar is text.
+        check("Anna Lee | Acme", "Anna Lee | Acme");
+        check(
+            "Our options:\nYes | no | maybe",
+            "Our options:\nYes | no | maybe",
+        );
     }
 
     #[test]

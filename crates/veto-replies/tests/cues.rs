@@ -220,3 +220,84 @@ fn price_questions_times_and_third_party_departures() {
         assert_eq!(class_of(body), ReplyClass::WrongPerson, "{body}");
     }
 }
+
+#[test]
+fn formal_cessation_and_legal_demands_in_every_language() {
+    for body in [
+        "Can you stop emailing me?",
+        "Please make sure I'm excluded from future campaigns.",
+        "Bitte sehen Sie von weiteren Kontaktaufnahmen ab.",
+        "Wir fordern Sie auf, die Zusendung von Werbe-E-Mails an unsere Mitarbeiter künftig zu unterlassen.",
+        "Bitte melden Sie sich nicht mehr, wir sehen von weiteren Mails ab.",
+        "Les requerimos que se abstengan de enviar comunicaciones comerciales.",
+        "Solicitamos que cessem o envio de comunicações comerciais.",
+        "Podem deixar de me enviar emails?",
+        "Vi diffidiamo dal proseguire con l'invio di comunicazioni commerciali.",
+        "Vi chiediamo di astenervi dall'inviare email ai nostri dipendenti.",
+        "Merci de vous abstenir de nous envoyer des mails.",
+        "Wij verzoeken u af te zien van verdere mails aan onze medewerkers.",
+        "Ik wil verder niks meer van jullie ontvangen.",
+        "Можете перестать мне писать?",
+        "Solicito que o removam da vossa lista de contactos.",
+        "Per cortesia rimuovete Marco Gatti dai vostri contatti, non lavora più con noi.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+#[test]
+fn accidental_opt_outs_competitors_and_opt_out_policies_are_not_requests() {
+    for body in [
+        "I accidentally unsubscribed from your newsletter, can you add me back?",
+        "Ich habe mich versehentlich abgemeldet, bitte wieder aufnehmen.",
+        "Je me suis désinscrit par erreur, pouvez-vous me réinscrire ?",
+        "Me di de baja por error, ¿pueden volver a suscribirme?",
+        "Bitte melden Sie mich nicht ab, ich lese Ihre Mails gern.",
+        "Which of your plans includes opt-out management?",
+        "Quelle est votre politique de désinscription pour nos propres clients ?",
+        "I want to unsubscribe from our current vendor and switch to you.",
+    ] {
+        assert_ne!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+    assert_eq!(
+        class_of("Por favor no me contacten más."),
+        ReplyClass::Unsubscribe
+    );
+}
+
+#[test]
+fn copying_a_colleague_in_an_interested_reply_is_not_a_referral() {
+    assert_eq!(
+        class_of("Loop in my colleague Rachel, she runs ops. Let's set up a call next week."),
+        ReplyClass::Interested
+    );
+    assert_eq!(
+        class_of("Looping in my colleague Rachel who handles this."),
+        ReplyClass::WrongPerson
+    );
+}
+
+#[test]
+fn refusals_and_referrals_of_new_families() {
+    for body in [
+        "we tried something similar last year and it didnt work for us",
+        "Danke, aber wir machen das alles selber.",
+        "We zijn veel te klein hiervoor, succes verder",
+        "Wir haben uns intern für eine andere Lösung entschieden.",
+        "Gracias, pero no es algo que estemos valorando ahora mismo.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::NotInterested, "{body}");
+    }
+    for body in [
+        "I sold the business in January, the new owner is Tom Hill.",
+        "Je transmets à notre directeur commercial.",
+        "He reenviado su correo al departamento de compras.",
+        "Reencaminhei o seu email para a nossa diretora comercial.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::WrongPerson, "{body}");
+    }
+    assert_eq!(
+        class_of("Ja leuk, bel me maar even vrijdag."),
+        ReplyClass::Interested
+    );
+}

@@ -61,6 +61,9 @@ fn held_out_set_meets_the_targets() {
         ("replies-holdout-6", 100),
         ("holdout7", 140),
         ("holdout8", 140),
+        ("holdout9", 125),
+        ("holdout10", 125),
+        ("holdout11", 130),
     ] {
         let eval = evaluate_dir(&dir(name)).expect("held-out set reads");
         println!("{name}\n{}", eval.render_table());
