@@ -43,6 +43,8 @@ pub mod actions {
     pub const SOURCE_CREATED: &str = "inbound_source.created";
     /// An inbound mailbox or provider webhook was switched off.
     pub const SOURCE_DISABLED: &str = "inbound_source.disabled";
+    /// An outbound SMTP route was configured.
+    pub const ROUTE_CREATED: &str = "route.created";
 }
 
 /// An event to append: the store seals it into the chain inside the mutation's transaction.

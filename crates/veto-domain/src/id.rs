@@ -87,3 +87,7 @@ id_type!(
     /// A configured way in for signals: an inbound mailbox or a provider webhook.
     SourceId
 );
+id_type!(
+    /// An outbound SMTP route.
+    RouteId
+);

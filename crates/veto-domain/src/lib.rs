@@ -17,6 +17,7 @@
 //! - [`verdict`] — the answer of a check and the sentence a rep reads.
 //! - [`audit`] — the hash-chained audit log and its verification.
 //! - [`inbound`] — configured ways in for signals: inbound mailboxes, provider webhooks.
+//! - [`route`] — outbound SMTP routes (upstream server, TLS, credentials) per tenant.
 //! - [`sealed`] — credentials at rest, sealed under the node's secrets key.
 //! - [`signal`] — inbound signals as received (raw message or event), their processing
 //!   state, and the soft-bounce count the bounce policy keeps per address.
@@ -38,6 +39,7 @@ pub mod phone;
 pub mod policy;
 pub mod role;
 pub mod role_account;
+pub mod route;
 pub mod sealed;
 pub mod signal;
 pub mod suppression;

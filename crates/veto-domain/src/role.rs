@@ -54,7 +54,7 @@ impl Role {
             (ImportLeads | ReadContacts, _) => Allowed,
             (ImportSuppressions | ExportSuppressions, Ops | Admin) => Allowed,
             (ReviewSignals, Manager | Ops | Admin) => Allowed,
-            (ManageInbound, Ops | Admin) => Allowed,
+            (ManageInbound | ManageSending, Ops | Admin) => Allowed,
             _ => Denied,
         }
     }
@@ -107,6 +107,8 @@ pub enum Action {
     ReviewSignals,
     /// Configure inbound mailboxes and provider webhooks.
     ManageInbound,
+    /// Configure outbound routes, sending domains and mailboxes.
+    ManageSending,
 }
 
 /// The answer of [`Role::permits`].

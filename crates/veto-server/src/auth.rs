@@ -97,6 +97,7 @@ fn action_words(a: Action) -> &'static str {
         Action::ExportSuppressions => "export the suppression list (ops or admin may)",
         Action::ReviewSignals => "read stored inbound signals (manager, ops or admin may)",
         Action::ManageInbound => "configure inbound mailboxes and webhooks (ops or admin may)",
+        Action::ManageSending => "configure outbound routes and mailboxes (ops or admin may)",
     }
 }
 

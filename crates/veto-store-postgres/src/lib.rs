@@ -18,6 +18,7 @@
 
 mod imports;
 mod leads;
+mod routes;
 mod rows;
 mod signals;
 mod sources;

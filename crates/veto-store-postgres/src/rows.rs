@@ -496,3 +496,20 @@ pub(crate) fn source(row: &PgRow) -> StoreResult<veto_domain::inbound::InboundSo
         last_error: get(row, "last_error")?,
     })
 }
+
+pub(crate) fn route(row: &PgRow) -> StoreResult<veto_domain::route::Route> {
+    let port: i32 = get(row, "port")?;
+    Ok(veto_domain::route::Route {
+        id: veto_domain::id::RouteId(uuid(row, "id")?),
+        tenant_id: TenantId(uuid(row, "tenant_id")?),
+        name: get(row, "name")?,
+        host: get(row, "host")?,
+        port: u16::try_from(port).map_err(|e| corrupt("port", e))?,
+        tls: parsed(row, "tls", veto_domain::route::RouteTls::parse)?,
+        username: get(row, "username")?,
+        password: get(row, "password")?,
+        is_default: get(row, "is_default")?,
+        created_by: parsed(row, "created_by", Actor::parse)?,
+        created_at: ts(row, "created_at")?,
+    })
+}

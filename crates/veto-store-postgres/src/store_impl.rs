@@ -9,13 +9,14 @@ use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::contact::Contact;
 use veto_domain::id::{
-    ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, SourceId, TenantId, UserId,
+    ApiKeyId, ContactId, EntryId, ImportId, LiftId, RouteId, SignalId, SourceId, TenantId, UserId,
 };
 use veto_domain::import::ImportRecord;
 use veto_domain::inbound::{InboundSource, SourceKind};
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
+use veto_domain::route::Route;
 use veto_domain::signal::{NewSignal, Signal, SignalFinish, SignalStart, SoftBounceCount};
 use veto_domain::suppression::{EndKind, Entry, EntryEnd, NewEntry};
 use veto_store::events;
@@ -1487,6 +1488,18 @@ impl Store for PostgresStore {
         draft: AuditDraft,
     ) -> StoreResult<InboundSource> {
         self.disable_source_impl(tenant, id, draft).await
+    }
+
+    async fn create_route(&self, route: &Route, draft: AuditDraft) -> StoreResult<Route> {
+        self.create_route_impl(route, draft).await
+    }
+
+    async fn get_route(&self, tenant: TenantId, id: RouteId) -> StoreResult<Route> {
+        self.get_route_impl(tenant, id).await
+    }
+
+    async fn list_routes(&self, tenant: TenantId) -> StoreResult<Vec<Route>> {
+        self.list_routes_impl(tenant).await
     }
 
     async fn export_entries(

@@ -73,6 +73,7 @@ async fn migrations_apply_in_a_fresh_schema_and_are_idempotent() {
         "signal_subjects",
         "soft_bounces",
         "inbound_sources",
+        "routes",
         "_sqlx_migrations",
     ] {
         let found: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
@@ -89,7 +90,7 @@ async fn migrations_apply_in_a_fresh_schema_and_are_idempotent() {
         .fetch_one(again.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 4);
+    assert_eq!(applied, 5);
     // A schema given apart from the URL works the same.
     let base = db.url().split('?').next().unwrap().to_string();
     let third = PostgresStore::connect_with_schema(&base, Some(db.schema()))

@@ -10,6 +10,7 @@ mod batch;
 mod contacts;
 mod decode;
 mod imports;
+mod routes;
 mod signals;
 mod sources;
 mod store;
@@ -51,6 +52,7 @@ fn migrator() -> Migrator {
             "inbound sources",
             include_str!("../migrations/0004_inbound_sources.sql"),
         ),
+        (5, "routes", include_str!("../migrations/0005_routes.sql")),
     ];
     Migrator::with_migrations(
         MIGRATIONS

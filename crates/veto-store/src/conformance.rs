@@ -27,7 +27,7 @@ use veto_domain::audit::{AuditDraft, AuditEvent, actions};
 use veto_domain::contact::{Contact, ContactData};
 use veto_domain::email::EmailAddress;
 use veto_domain::id::{
-    ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, SourceId, TenantId, UserId,
+    ApiKeyId, ContactId, EntryId, ImportId, LiftId, RouteId, SignalId, SourceId, TenantId, UserId,
 };
 use veto_domain::identifier::{Identifier, IdentifierKind};
 use veto_domain::import::{ImportCounts, ImportKind, ImportRecord};
@@ -36,6 +36,7 @@ use veto_domain::keyed_hash::{IdentHash, IdentifierHasher, TenantSecret};
 use veto_domain::lift::{LiftRequest, LiftStatus};
 use veto_domain::policy::TenantPolicy;
 use veto_domain::role::Role;
+use veto_domain::route::{Route, RouteTls};
 use veto_domain::signal::{NewSignal, SignalFinish, SignalStart, Via, raw_message_key};
 use veto_domain::suppression::{
     Channel, EndKind, Entry, NewEntry, Purposes, Reason, SourceChannel,
@@ -122,6 +123,7 @@ macro_rules! conformance_tests {
             signals_erased_with_the_person,
             soft_bounce_counts,
             inbound_sources,
+            routes_first_is_default,
         );
     };
     (@each ($make:expr) $($name:ident),+ $(,)?) => {
@@ -4199,5 +4201,69 @@ pub async fn inbound_sources(store: &dyn Store) {
             .await,
         Err(StoreError::NotFound(_))
     ));
+    assert!(verify_audit(store, fx.id()).await.unwrap().ok);
+}
+
+pub async fn routes_first_is_default(store: &dyn Store) {
+    let fx = create_tenant(store, "routes").await;
+    let other = create_tenant(store, "routes-other").await;
+    let route = |fx: &Fixture, name: &str| Route {
+        id: RouteId::new(),
+        tenant_id: fx.id(),
+        name: name.into(),
+        host: "smtp.example.net".into(),
+        port: 587,
+        tls: RouteTls::StartTls,
+        username: Some("relay".into()),
+        password: Some(vec![9, 8, 7]),
+        is_default: true,
+        created_by: fx.actor(),
+        created_at: veto_domain::now(),
+    };
+    let a = store
+        .create_route(
+            &route(&fx, "main"),
+            draft(&fx.actor(), actions::ROUTE_CREATED, None),
+        )
+        .await
+        .unwrap();
+    let b = store
+        .create_route(
+            &route(&fx, "backup"),
+            draft(&fx.actor(), actions::ROUTE_CREATED, None),
+        )
+        .await
+        .unwrap();
+    assert!(a.is_default && !b.is_default);
+    assert!(matches!(
+        store
+            .create_route(
+                &route(&fx, "main"),
+                draft(&fx.actor(), actions::ROUTE_CREATED, None)
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let o = store
+        .create_route(
+            &route(&other, "main"),
+            draft(&other.actor(), actions::ROUTE_CREATED, None),
+        )
+        .await
+        .unwrap();
+    assert!(o.is_default, "each tenant has its own default");
+    assert_eq!(store.get_route(fx.id(), a.id).await.unwrap(), a);
+    assert!(matches!(
+        store.get_route(other.id(), a.id).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let ids: Vec<RouteId> = store
+        .list_routes(fx.id())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, vec![a.id, b.id]);
     assert!(verify_audit(store, fx.id()).await.unwrap().ok);
 }

@@ -11,13 +11,14 @@ use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, AuditEvent};
 use veto_domain::contact::Contact;
 use veto_domain::id::{
-    ApiKeyId, ContactId, EntryId, ImportId, LiftId, SignalId, SourceId, TenantId, UserId,
+    ApiKeyId, ContactId, EntryId, ImportId, LiftId, RouteId, SignalId, SourceId, TenantId, UserId,
 };
 use veto_domain::import::ImportRecord;
 use veto_domain::inbound::{InboundSource, SourceKind};
 use veto_domain::keyed_hash::IdentHash;
 use veto_domain::lift::LiftRequest;
 use veto_domain::policy::TenantPolicy;
+use veto_domain::route::Route;
 use veto_domain::signal::{NewSignal, Signal, SignalFinish, SignalStart, SoftBounceCount};
 use veto_domain::suppression::{Entry, NewEntry};
 
@@ -311,6 +312,15 @@ pub trait Store: Send + Sync + 'static {
         id: SourceId,
         draft: AuditDraft,
     ) -> StoreResult<InboundSource>;
+
+    // ----- outbound routes -----
+
+    /// Stores a route and audits `draft`; the tenant's first route becomes its default.
+    /// Returns the route as stored. `Conflict` when the tenant has a route of that name.
+    async fn create_route(&self, route: &Route, draft: AuditDraft) -> StoreResult<Route>;
+    async fn get_route(&self, tenant: TenantId, id: RouteId) -> StoreResult<Route>;
+    /// Oldest first.
+    async fn list_routes(&self, tenant: TenantId) -> StoreResult<Vec<Route>>;
 
     /// Up to `limit` entries with row id > `after_row`, in row order, that were in force at
     /// `as_of` (now when `None`): for exports. Returns each with its row id.

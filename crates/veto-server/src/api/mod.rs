@@ -17,6 +17,7 @@ pub mod inbound;
 pub mod lifts;
 pub mod meta;
 pub mod params;
+pub mod routes;
 pub mod signals;
 pub mod sources;
 pub mod suppressions;
@@ -44,6 +45,7 @@ pub mod users;
         signals::list, signals::get, signals::raw,
         sources::create, sources::list, sources::get, sources::disable, sources::poll,
         hooks::receive,
+        routes::create, routes::list, routes::get,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -100,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .route("/contacts", get(imports::list_contacts))
         .route("/contacts/{id}", get(imports::get_contact))
         .route("/unsubscribe-links", post(unsubscribe::create_link))
+        .route("/routes", post(routes::create).get(routes::list))
+        .route("/routes/{id}", get(routes::get))
         .route("/inbound/sources", post(sources::create).get(sources::list))
         .route("/inbound/sources/{id}", get(sources::get))
         .route("/inbound/sources/{id}/disable", post(sources::disable))
