@@ -1,79 +1,11 @@
 //! The built `veto` binary end to end on SQLite: provision a tenant, serve it on a free port,
 //! and check, suppress and check again through the CLI, asserting output and exit codes.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
+use common::*;
 use serde_json::Value;
-
-fn veto(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_veto"))
-        .args(args)
-        // The caller's environment must not leak a server, key or database into the test.
-        .env_remove("VETO_SERVER")
-        .env_remove("VETO_API_KEY")
-        .env_remove("VETO_DATABASE_URL")
-        .env("VETO_LOG", "warn")
-        .output()
-        .expect("run veto")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(o), stderr(o)))
-}
-
-/// A `veto serve` child, killed when dropped (also when an assertion fails).
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(db: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
-        .env_remove("VETO_DATABASE_URL")
-        .env("VETO_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start veto serve");
-    let out = child.stdout.take().expect("stdout piped");
-    let (tx, rx) = mpsc::channel();
-    // Reads on after the first line too, so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Veto listening on ") {
-                let _ = tx.send(url.trim().to_string());
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        url: String::new(),
-    };
-    server.url = rx
-        .recv_timeout(Duration::from_secs(120))
-        .expect("veto serve did not print 'Veto listening on' in time");
-    server
-}
+use std::io::Write;
 
 #[test]
 fn provision_serve_check_suppress_check() {
