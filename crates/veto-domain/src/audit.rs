@@ -45,6 +45,23 @@ pub mod actions {
     pub const SOURCE_DISABLED: &str = "inbound_source.disabled";
     /// An outbound SMTP route was configured.
     pub const ROUTE_CREATED: &str = "route.created";
+    /// A sending domain was added.
+    pub const SENDING_DOMAIN_CREATED: &str = "sending_domain.created";
+    /// A DKIM key was made for a sending domain (selector, algorithm; never the key).
+    pub const DKIM_KEY_CREATED: &str = "dkim_key.created";
+    /// A mailbox (From address) was added or changed.
+    pub const MAILBOX_CREATED: &str = "mailbox.created";
+    pub const MAILBOX_UPDATED: &str = "mailbox.updated";
+    /// Relay credentials were issued or revoked (user name only).
+    pub const SMTP_CREDENTIAL_CREATED: &str = "smtp_credential.created";
+    pub const SMTP_CREDENTIAL_REVOKED: &str = "smtp_credential.revoked";
+    /// A sequence was created.
+    pub const SEQUENCE_CREATED: &str = "sequence.created";
+    /// Contacts were enrolled in a sequence (ids and counts).
+    pub const ENROLLMENTS_CREATED: &str = "enrollments.created";
+    /// An enrolment was paused, resumed or stopped by hand, stopped by a reply, postponed by
+    /// an out-of-office, or paused by the company rule.
+    pub const ENROLLMENT_CHANGED: &str = "enrollment.changed";
 }
 
 /// An event to append: the store seals it into the chain inside the mutation's transaction.

@@ -91,3 +91,28 @@ id_type!(
     /// An outbound SMTP route.
     RouteId
 );
+id_type!(
+    /// A sending domain (From domain) with its DKIM key.
+    SendingDomainId
+);
+id_type!(
+    /// A sending mailbox (a From address).
+    MailboxId
+);
+id_type!(
+    /// SMTP relay credentials of a tenant.
+    CredentialId
+);
+id_type!(
+    /// A multi-step sequence.
+    SequenceId
+);
+id_type!(
+    /// One contact's enrolment in a sequence.
+    EnrollmentId
+);
+id_type!(
+    /// One attempt to send one message to one recipient (a sequence step or a relayed
+    /// message).
+    SendId
+);

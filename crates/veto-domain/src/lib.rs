@@ -18,6 +18,10 @@
 //! - [`audit`] — the hash-chained audit log and its verification.
 //! - [`inbound`] — configured ways in for signals: inbound mailboxes, provider webhooks.
 //! - [`route`] — outbound SMTP routes (upstream server, TLS, credentials) per tenant.
+//! - [`mailbox`] — sending domains (with their DKIM keys) and mailboxes (From addresses).
+//! - [`smtp_credential`] — the relay's per-tenant login credentials.
+//! - [`sequence`] — sequences, their steps, and the enrolments of contacts.
+//! - [`send`] — send attempts (sequence steps and relayed messages) and their outcomes.
 //! - [`sealed`] — credentials at rest, sealed under the node's secrets key.
 //! - [`signal`] — inbound signals as received (raw message or event), their processing
 //!   state, and the soft-bounce count the bounce policy keeps per address.
@@ -35,13 +39,17 @@ pub mod import;
 pub mod inbound;
 pub mod keyed_hash;
 pub mod lift;
+pub mod mailbox;
 pub mod phone;
 pub mod policy;
 pub mod role;
 pub mod role_account;
 pub mod route;
 pub mod sealed;
+pub mod send;
+pub mod sequence;
 pub mod signal;
+pub mod smtp_credential;
 pub mod suppression;
 pub mod unsubscribe;
 pub mod verdict;

@@ -29,6 +29,54 @@ pub struct TenantPolicy {
     /// What replies that are not stop requests do.
     #[serde(default)]
     pub replies: ReplyPolicy,
+    /// Rules at the send gate: frequency cap, colleagues of a refusing contact, out-of-office.
+    #[serde(default)]
+    pub sending: SendingPolicy,
+}
+
+/// What a refusal from one contact does to the other contacts of the same company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompanyRule {
+    /// Nothing: colleagues keep their sequences.
+    None,
+    /// Their pending enrolments are paused (a rep decides what next).
+    Pause,
+    /// The company is suppressed (a company entry with the refusal as evidence): every
+    /// colleague's pending step is cancelled and none can be enrolled again.
+    Suppress,
+}
+
+/// At most `max` messages to one contact in any `days` days, across every sequence and
+/// mailbox (and the relay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrequencyCap {
+    pub max: u32,
+    pub days: u32,
+}
+
+/// The tenant's rules at the send gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SendingPolicy {
+    /// None by default.
+    pub frequency_cap: Option<FrequencyCap>,
+    /// What a stop request, unsubscribe or "not interested" reply of one contact does to the
+    /// other contacts of its company (same company id).
+    pub company_on_refusal: CompanyRule,
+    /// Days an out-of-office reply without a return date postpones the next step.
+    pub out_of_office_days: u32,
+}
+
+impl Default for SendingPolicy {
+    fn default() -> Self {
+        Self {
+            frequency_cap: None,
+            company_on_refusal: CompanyRule::None,
+            out_of_office_days: 7,
+        }
+    }
 }
 
 /// The bounce policy. A hard bounce always blocks the address (a deliverability block, not an
@@ -111,6 +159,7 @@ impl Default for TenantPolicy {
             verify: VerifySettings::default(),
             bounces: BouncePolicy::default(),
             replies: ReplyPolicy::default(),
+            sending: SendingPolicy::default(),
         }
     }
 }
@@ -128,6 +177,10 @@ pub enum PolicyError {
     SoftLimit(u32),
     #[error("bounces.soft_days: must be at most 3650, not {0}")]
     SoftDays(u32),
+    #[error("sending.frequency_cap: max must be at least 1 and days between 1 and 365")]
+    FrequencyCap,
+    #[error("sending.out_of_office_days: must be between 1 and 365, not {0}")]
+    OutOfOfficeDays(u32),
 }
 
 impl TenantPolicy {
@@ -145,6 +198,16 @@ impl TenantPolicy {
         }
         if self.bounces.soft_days > 3650 {
             return Err(PolicyError::SoftDays(self.bounces.soft_days));
+        }
+        if let Some(c) = self.sending.frequency_cap
+            && (c.max == 0 || !(1..=365).contains(&c.days))
+        {
+            return Err(PolicyError::FrequencyCap);
+        }
+        if !(1..=365).contains(&self.sending.out_of_office_days) {
+            return Err(PolicyError::OutOfOfficeDays(
+                self.sending.out_of_office_days,
+            ));
         }
         for l in &self.role_local_parts {
             if l.is_empty() || l.contains('@') || l.trim() != l || l.to_lowercase() != *l {

@@ -55,6 +55,8 @@ impl Role {
             (ImportSuppressions | ExportSuppressions, Ops | Admin) => Allowed,
             (ReviewSignals, Manager | Ops | Admin) => Allowed,
             (ManageInbound | ManageSending, Ops | Admin) => Allowed,
+            (ManageSequences, Manager | Ops | Admin) => Allowed,
+            (Enroll | ReadSending, _) => Allowed,
             _ => Denied,
         }
     }
@@ -107,8 +109,14 @@ pub enum Action {
     ReviewSignals,
     /// Configure inbound mailboxes and provider webhooks.
     ManageInbound,
-    /// Configure outbound routes, sending domains and mailboxes.
+    /// Configure outbound routes, sending domains, DKIM keys, mailboxes and relay credentials.
     ManageSending,
+    /// Create sequences and pause, resume or stop enrolments.
+    ManageSequences,
+    /// Enrol contacts in sequences (each is checked against the registry first).
+    Enroll,
+    /// Read sequences, enrolments, mailboxes and send attempts.
+    ReadSending,
 }
 
 /// The answer of [`Role::permits`].
@@ -145,5 +153,8 @@ mod tests {
         assert_eq!(row(ImportLeads), [true, true, true, true, true]);
         assert_eq!(row(ImportSuppressions), [false, false, false, true, true]);
         assert_eq!(row(ExportSuppressions), [false, false, false, true, true]);
+        assert_eq!(row(ManageSending), [false, false, false, true, true]);
+        assert_eq!(row(ManageSequences), [false, false, true, true, true]);
+        assert_eq!(row(Enroll), [true, true, true, true, true]);
     }
 }

@@ -41,6 +41,7 @@ macro_rules! closed_enum {
         }
     };
 }
+pub(crate) use closed_enum;
 
 closed_enum!(
     /// Why an identifier is suppressed.

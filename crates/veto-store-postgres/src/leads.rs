@@ -462,6 +462,11 @@ impl LeadImport {
             )));
         }
         let tx = &mut self.tx;
+        if !self.new.is_empty() {
+            let keys: Vec<veto_domain::keyed_hash::IdentHash> =
+                self.new.iter().map(|e| e.ident_hash).collect();
+            crate::sending::fence_exclusive(tx, tenant, &keys).await?;
+        }
         if !self.new.is_empty() || !self.ends.is_empty() {
             lock_feed(tx).await?;
         }
@@ -503,6 +508,8 @@ impl LeadImport {
                 },
             )
             .await?;
+            crate::sending::cancel_for_rows(tx, tenant, first_row, last_row, veto_domain::now())
+                .await?;
         }
 
         let mut drafts: Vec<AuditDraft> = std::mem::take(&mut self.audit)

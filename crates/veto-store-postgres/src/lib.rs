@@ -13,6 +13,7 @@
 //! - `leads` — contacts and the lead-import transaction; `imports` — import records, their
 //!   reports, exports.
 //! - `rows` — decoding rows into models.
+//! - `sending` — mailboxes, credentials, sequences, enrolments, send attempts, the send fence.
 //! - [`testing`] (feature `testing`) — a throwaway database for tests.
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ mod imports;
 mod leads;
 mod routes;
 mod rows;
+mod sending;
 mod signals;
 mod sources;
 mod store_impl;

@@ -556,6 +556,9 @@ impl Store for PostgresStore {
         let tenant = entry.tenant_id;
         let now = veto_domain::now();
         let mut tx = self.pool.begin().await.map_err(db)?;
+        // The send fence first of all locks: sends to this identifier under way finish before
+        // this entry commits; later ones see it.
+        crate::sending::fence_exclusive(&mut tx, tenant, &[entry.ident_hash]).await?;
         // Taken before the duplicate check too: it serialises adds of the same suppression,
         // so the check cannot race another node's insert.
         lock_feed(&mut tx).await?;
@@ -625,6 +628,7 @@ impl Store for PostgresStore {
         .await
         .map_err(|e| db_conflict(e, || format!("entry {} already exists", entry.id)))?;
         let row_id: i64 = rows::get(&row, "row_id")?;
+        crate::sending::cancel_for_entry(&mut tx, &entry, now).await?;
         let e = entry.into_entry();
         push_change(
             &mut tx,
@@ -661,6 +665,9 @@ impl Store for PostgresStore {
         let mut entries = entries;
         entries.sort_unstable_by_key(|e| e.ident_hash.0);
         let mut tx = self.pool.begin().await.map_err(db)?;
+        let keys: Vec<IdentHash> = entries.iter().map(|e| e.ident_hash).collect();
+        crate::sending::fence_exclusive(&mut tx, tenant, &keys).await?;
+        drop(keys);
         lock_feed(&mut tx).await?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
         let mut inserted = 0u64;
@@ -685,6 +692,14 @@ impl Store for PostgresStore {
                     first_row,
                     last_row,
                 },
+            )
+            .await?;
+            crate::sending::cancel_for_rows(
+                &mut tx,
+                tenant,
+                first_row,
+                last_row,
+                veto_domain::now(),
             )
             .await?;
         }

@@ -74,6 +74,13 @@ async fn migrations_apply_in_a_fresh_schema_and_are_idempotent() {
         "soft_bounces",
         "inbound_sources",
         "routes",
+        "sending_domains",
+        "mailboxes",
+        "smtp_credentials",
+        "sequences",
+        "enrollments",
+        "enrollment_keys",
+        "sends",
         "_sqlx_migrations",
     ] {
         let found: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
@@ -90,7 +97,7 @@ async fn migrations_apply_in_a_fresh_schema_and_are_idempotent() {
         .fetch_one(again.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 5);
+    assert_eq!(applied, 6);
     // A schema given apart from the URL works the same.
     let base = db.url().split('?').next().unwrap().to_string();
     let third = PostgresStore::connect_with_schema(&base, Some(db.schema()))

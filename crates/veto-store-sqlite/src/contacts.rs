@@ -324,6 +324,7 @@ pub(crate) async fn begin(store: &SqliteStore, tenant: TenantId) -> StoreResult<
         report_key: Uuid::now_v7(),
         chunks: 0,
         added: None,
+        fence: Vec::new(),
         failed: false,
     })
 }
@@ -339,6 +340,8 @@ pub(crate) struct LeadImport {
     chunks: u32,
     /// The row ids of the entries added so far.
     added: Option<(i64, i64)>,
+    /// The send fence on the added entries' keys, held until the import commits or is dropped.
+    fence: Vec<crate::fence::WriteHold>,
     failed: bool,
 }
 
@@ -418,6 +421,15 @@ impl LeadImport {
             current.insert(k, e.clone());
             out.push(AddOutcome::Created(e));
             new.push(n);
+        }
+        if !new.is_empty() {
+            let keys: Vec<IdentHash> = new.iter().map(|e| e.ident_hash).collect();
+            if let Some(h) = self.store.fence_writes(&keys).await {
+                self.fence.push(h);
+            }
+            for n in &new {
+                crate::sending::cancel_for_entry(&mut self.tx, n, now).await?;
+            }
         }
         let rows = INSERT_ENTRIES
             .returning_all(
@@ -525,8 +537,12 @@ impl LeadImportTx for LeadImport {
     ) -> StoreResult<()> {
         self.usable()?;
         self.finish(import, draft).await?;
-        let LeadImport { store, tx, .. } = *self;
-        store.commit(tx).await
+        let LeadImport {
+            store, tx, fence, ..
+        } = *self;
+        let done = store.commit(tx).await;
+        drop(fence);
+        done
     }
 }
 

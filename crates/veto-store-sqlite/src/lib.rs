@@ -9,8 +9,10 @@
 mod batch;
 mod contacts;
 mod decode;
+mod fence;
 mod imports;
 mod routes;
+mod sending;
 mod signals;
 mod sources;
 mod store;
@@ -34,6 +36,11 @@ pub struct SqliteStore {
     /// Write transactions committed through this store and its clones (see
     /// `Store::local_writes`).
     writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The send fence (see `fence`), shared by clones.
+    fence: std::sync::Arc<fence::Stripes>,
+    /// A private in-memory database: one connection for everything, which is then also the
+    /// send fence (see `fence`).
+    in_memory: bool,
 }
 
 /// The schema, embedded at compile time. Built by hand rather than with `sqlx::migrate!` so
@@ -53,6 +60,7 @@ fn migrator() -> Migrator {
             include_str!("../migrations/0004_inbound_sources.sql"),
         ),
         (5, "routes", include_str!("../migrations/0005_routes.sql")),
+        (6, "sending", include_str!("../migrations/0006_sending.sql")),
     ];
     Migrator::with_migrations(
         MIGRATIONS
@@ -108,6 +116,8 @@ impl SqliteStore {
                 writer: pool.clone(),
                 reader: pool,
                 writes: Default::default(),
+                fence: Default::default(),
+                in_memory: true,
             });
         }
 
@@ -161,6 +171,8 @@ impl SqliteStore {
             writer,
             reader,
             writes: Default::default(),
+            fence: Default::default(),
+            in_memory: false,
         })
     }
 

@@ -744,9 +744,12 @@ impl Store for SqliteStore {
     // ----- suppressions -----
 
     async fn add_suppression(&self, entry: NewEntry) -> StoreResult<AddOutcome> {
-        let now = veto_domain::now();
         let tenant = entry.tenant_id;
         let mut tx = self.begin().await?;
+        // Writer first, then the send fence (see `fence`): sends to this identifier that are
+        // under way finish before this entry commits; later ones see it.
+        let _fence = self.fence_writes(&[entry.ident_hash]).await;
+        let now = veto_domain::now();
         let rows = sqlx::query(concat!(
             "SELECT ",
             entry_cols!(),
@@ -792,6 +795,7 @@ impl Store for SqliteStore {
             },
         )
         .await?;
+        crate::sending::cancel_for_entry(&mut tx, &entry, now).await?;
         let created = entry.into_entry();
         append_events(&mut tx, tenant, &[events::suppression_created(&created)]).await?;
         self.commit(tx).await?;
@@ -814,8 +818,10 @@ impl Store for SqliteStore {
         // land on neighbouring pages.
         let mut entries = entries;
         entries.sort_unstable_by_key(|e| e.ident_hash.0);
-        let now = veto_domain::now();
         let mut tx = self.begin().await?;
+        let keys: Vec<IdentHash> = entries.iter().map(|e| e.ident_hash).collect();
+        let _fence = self.fence_writes(&keys).await;
+        let now = veto_domain::now();
 
         // An entry past its expiry but not yet ended would otherwise count as "already in
         // force" and block its re-import.
@@ -872,6 +878,9 @@ impl Store for SqliteStore {
                 },
             )
             .await?;
+            if crate::sending::has_pending_enrollments(&mut tx, tenant).await? {
+                crate::sending::cancel_for_rows(&mut tx, tenant, first_row, last_row, now).await?;
+            }
         }
         let report = ImportReport {
             inserted,

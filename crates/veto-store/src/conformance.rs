@@ -48,6 +48,9 @@ use crate::model::*;
 use crate::store::Store;
 use crate::verify::verify_audit;
 
+mod sending;
+pub use sending::*;
+
 // ----- running the suite -----
 
 /// What a conformance test gets its store from: the store itself, or something holding it.
@@ -124,6 +127,12 @@ macro_rules! conformance_tests {
             soft_bounce_counts,
             inbound_sources,
             routes_first_is_default,
+            sending_identities,
+            sequences_and_enrollments,
+            suppression_cancels_pending_enrollments,
+            scheduler_claims_and_finishes,
+            send_records,
+            send_fence_orders_suppressions,
         );
     };
     (@each ($make:expr) $($name:ident),+ $(,)?) => {

@@ -12,12 +12,15 @@
 //! - [`events`] — audit drafts for store-level mutations.
 //! - [`error`] — `StoreError`.
 //! - [`store`] — the trait.
+//! - [`sending`] — the sending side of the trait: mailboxes, credentials, sequences,
+//!   enrolments, send attempts, and the send fence.
 #![forbid(unsafe_code)]
 
 pub mod change;
 pub mod error;
 pub mod events;
 pub mod model;
+pub mod sending;
 pub mod store;
 pub mod verify;
 
@@ -27,5 +30,6 @@ pub mod conformance;
 pub use change::{Change, ChangeOp, IndexRow};
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use sending::*;
 pub use store::{DynStore, LeadImportTx, Store};
 pub use verify::verify_audit;

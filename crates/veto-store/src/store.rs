@@ -29,8 +29,9 @@ use crate::model::*;
 /// A shared, dynamically chosen store.
 pub type DynStore = Arc<dyn Store>;
 
+/// The whole storage contract; the sending half is [`crate::sending::SendingStore`].
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: crate::sending::SendingStore + Send + Sync + 'static {
     /// Which backend this is ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 
