@@ -97,7 +97,14 @@ fn action_words(a: Action) -> &'static str {
         Action::ExportSuppressions => "export the suppression list (ops or admin may)",
         Action::ReviewSignals => "read stored inbound signals (manager, ops or admin may)",
         Action::ManageInbound => "configure inbound mailboxes and webhooks (ops or admin may)",
-        Action::ManageSending => "configure outbound routes and mailboxes (ops or admin may)",
+        Action::ManageSending => {
+            "configure outbound routes, sending domains, mailboxes and relay credentials (ops or admin may)"
+        }
+        Action::ManageSequences => {
+            "create sequences and change enrolments (manager, ops or admin may)"
+        }
+        Action::Enroll => "enrol contacts in sequences",
+        Action::ReadSending => "read sequences, enrolments and send attempts",
     }
 }
 
