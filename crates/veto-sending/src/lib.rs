@@ -7,6 +7,7 @@
 //!
 //! Layout:
 //! - [`dkim`] — DKIM keys (RSA-2048 by default, Ed25519), their DNS records, signing.
+//! - [`template`] — subject and body templates with contact fields, checked when compiled.
 //! - [`list_unsubscribe`] — the checked `List-Unsubscribe` / `List-Unsubscribe-Post` pair.
 //! - [`header`] — raw header fields: the header block split with byte ranges, folded writing.
 //! - [`verp`] — return paths `bounces+TOKEN@domain` carrying an authenticated send id.
@@ -17,9 +18,11 @@ pub mod dkim;
 pub mod header;
 pub mod list_unsubscribe;
 pub mod message_id;
+pub mod template;
 pub mod verp;
 
 pub use dkim::{DkimAlgorithm, DkimError, DkimKey, DkimKeyType, DnsRecord, default_selector};
 pub use list_unsubscribe::{ListUnsubscribe, ListUnsubscribeError};
 pub use message_id::new_message_id;
+pub use template::{ContactFields, Part, Template, TemplateError};
 pub use verp::{ReturnPath, VerpError};
