@@ -8,12 +8,14 @@
 //! Layout:
 //! - [`dkim`] — DKIM keys (RSA-2048 by default, Ed25519), their DNS records, signing.
 //! - [`template`] — subject and body templates with contact fields, checked when compiled.
+//! - [`compose`] — a sequence step's RFC 5322 message.
 //! - [`list_unsubscribe`] — the checked `List-Unsubscribe` / `List-Unsubscribe-Post` pair.
 //! - [`header`] — raw header fields: the header block split with byte ranges, folded writing.
 //! - [`verp`] — return paths `bounces+TOKEN@domain` carrying an authenticated send id.
 //! - [`message_id`] — new Message-IDs.
 #![forbid(unsafe_code)]
 
+pub mod compose;
 pub mod dkim;
 pub mod header;
 pub mod list_unsubscribe;
@@ -21,6 +23,7 @@ pub mod message_id;
 pub mod template;
 pub mod verp;
 
+pub use compose::{ComposeError, Mailbox, StepMessage, compose};
 pub use dkim::{DkimAlgorithm, DkimError, DkimKey, DkimKeyType, DnsRecord, default_selector};
 pub use list_unsubscribe::{ListUnsubscribe, ListUnsubscribeError};
 pub use message_id::new_message_id;
