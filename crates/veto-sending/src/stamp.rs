@@ -62,15 +62,13 @@ pub fn read_headers(raw: &[u8]) -> Result<HeaderInfo, StampError> {
 }
 
 fn read(raw: &[u8], block: &HeaderBlock) -> Result<HeaderInfo, StampError> {
-    let froms = block.named(raw, "From").count();
-    match froms {
-        0 => return Err(StampError::NoFrom),
-        1 => {}
-        n => return Err(StampError::SeveralFrom(n)),
+    let mut froms = block.named(raw, "From");
+    let from_field = froms.next().ok_or(StampError::NoFrom)?;
+    let extra = froms.count();
+    if extra > 0 {
+        return Err(StampError::SeveralFrom(1 + extra));
     }
-    let parsed = MessageParser::new()
-        .parse_headers(&raw[..block.body_start])
-        .ok_or(StampError::FromUnreadable)?;
+    let parsed = parse_field(raw, from_field).ok_or(StampError::FromUnreadable)?;
     let from = parsed.from().ok_or(StampError::FromUnreadable)?;
     let mailboxes = from.iter().count();
     if mailboxes > 1 {
@@ -83,18 +81,28 @@ fn read(raw: &[u8], block: &HeaderBlock) -> Result<HeaderInfo, StampError> {
     let from = EmailAddress::parse(addr)?;
 
     let message_id = message_id_field(raw, block).map(|f| {
-        parsed
-            .message_id()
-            .map(|id| format!("<{}>", id.trim()))
+        parse_field(raw, f)
+            .and_then(|p| p.message_id().map(|id| format!("<{}>", id.trim())))
             .unwrap_or_else(|| unfold(&raw[f.value.clone()]))
     });
+    let subject = block
+        .named(raw, "Subject")
+        .next()
+        .and_then(|f| parse_field(raw, f))
+        .and_then(|p| p.subject().map(str::to_string));
     Ok(HeaderInfo {
         from,
         message_id,
-        subject: parsed.subject().map(str::to_string),
+        subject,
         header_end: block.header_end,
         body_start: block.body_start,
     })
+}
+
+/// One field decoded by `mail-parser` on its own: given the whole header block, a malformed
+/// field can swallow the next one (a `Date: +a` line hides the `From` below it).
+fn parse_field<'a>(raw: &'a [u8], f: &RawField) -> Option<mail_parser::Message<'a>> {
+    MessageParser::new().parse_headers(&raw[f.whole.clone()])
 }
 
 /// The first Message-ID field with a non-blank value.
@@ -302,6 +310,15 @@ mod tests {
         assert_eq!(i.subject.as_deref(), Some("Grüße again"));
         assert_eq!(&MSG[i.body_start..], b"body line\r\n\r\n.\r\n");
         assert_eq!(&MSG[i.header_end..i.body_start], b"\r\n");
+    }
+
+    #[test]
+    fn a_malformed_field_does_not_hide_its_neighbours() {
+        let i =
+            read_headers(b"Date: +a\r\nFrom: \"A\" <A@B.example>\r\nSubject: s\r\nTo: \r\n\r\n")
+                .unwrap();
+        assert_eq!(i.from.as_str(), "a@b.example");
+        assert_eq!(i.subject.as_deref(), Some("s"));
     }
 
     #[test]
