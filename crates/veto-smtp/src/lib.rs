@@ -23,7 +23,7 @@
 //! - `data` — the message after DATA: end, dot-unstuffing, size limit, bare line ends.
 //! - `sasl` — AUTH PLAIN and LOGIN responses.
 //! - [`tls`] — rustls server configuration from PEM, self-signed certificates.
-//! - [`testing`] (feature `testing`) — a real upstream SMTP sink (aiosmtpd) for tests.
+//! - `testing` (feature `testing`) — a real upstream SMTP sink (aiosmtpd) for tests.
 
 #![forbid(unsafe_code)]
 
@@ -51,7 +51,22 @@ pub use tls::TlsError;
 /// the entry point of the session fuzz target. The first byte chooses how the rest is split
 /// into reads and whether the client counts as loopback; the application side accepts user
 /// `u` / password `p`, refuses recipients containing `blocked` and takes every message.
+///
+/// Panics — the fuzzer's oracle — when what the server wrote breaks the reply grammar
+/// (RFC 5321 4.2), goes on after a reply that closed the session, or reports that it was
+/// driven out of order.
 #[doc(hidden)]
 pub fn fuzz_session(input: &[u8]) -> Vec<u8> {
-    session::transcript(input)
+    let output = session::transcript(input);
+    let internal_error = output.windows(14).any(|w| w == b"Internal error");
+    if let Err(problem) = reply::check_transcript(&output).and_then(|()| match internal_error {
+        true => Err("the session was driven out of order".to_owned()),
+        false => Ok(()),
+    }) {
+        panic!(
+            "malformed server output ({problem}): {:?}",
+            String::from_utf8_lossy(&output)
+        );
+    }
+    output
 }

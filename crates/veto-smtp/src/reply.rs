@@ -100,6 +100,56 @@ impl Reply {
     }
 }
 
+/// Checks a whole session's output: CRLF-terminated lines of `ddd-` / `ddd ` with a code
+/// from 200 to 599, the lines of one reply sharing their code, a `220` greeting first, and
+/// nothing after a `221` or `421` (both end the session). For the fuzz target.
+pub(crate) fn check_transcript(output: &[u8]) -> Result<(), String> {
+    let mut lines = Vec::new();
+    let mut rest = output;
+    while !rest.is_empty() {
+        let Some(end) = rest.windows(2).position(|w| w == b"\r\n") else {
+            return Err("output does not end with CRLF".into());
+        };
+        let line = &rest[..end];
+        if line.iter().any(|b| matches!(b, b'\r' | b'\n')) {
+            return Err(format!("bare CR or LF in line {}", lines.len() + 1));
+        }
+        lines.push(line);
+        rest = &rest[end + 2..];
+    }
+    let mut reply_code: Option<&[u8]> = None;
+    let mut closed = false;
+    for (i, line) in lines.iter().enumerate() {
+        if closed {
+            return Err(format!("line {} after the session closed", i + 1));
+        }
+        let (code, sep) = (line.get(..3), line.get(3));
+        let Some(code) =
+            code.filter(|c| c.iter().all(u8::is_ascii_digit) && (b'2'..=b'5').contains(&c[0]))
+        else {
+            return Err(format!("line {} has no reply code", i + 1));
+        };
+        if reply_code.is_some_and(|open| open != code) {
+            return Err(format!("line {} changes the code inside a reply", i + 1));
+        }
+        match sep {
+            Some(b'-') => reply_code = Some(code),
+            Some(b' ') => {
+                if i == 0 && code != b"220" {
+                    return Err("the first reply is not the 220 greeting".into());
+                }
+                reply_code = None;
+                closed = code == b"221" || code == b"421";
+            }
+            _ => return Err(format!("line {} has no separator after its code", i + 1)),
+        }
+    }
+    if reply_code.is_some() {
+        return Err("the last reply is unfinished".into());
+    }
+    Ok(())
+}
+
 impl fmt::Debug for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
@@ -162,6 +212,20 @@ mod tests {
         let long = "é".repeat(400);
         let w = wire(&Reply::new(550, None, long));
         assert!(w.len() <= 512, "{}", w.len());
+    }
+
+    #[test]
+    fn transcript_check() {
+        assert_eq!(
+            check_transcript(b"220 x\r\n250-a\r\n250 b\r\n221 bye\r\n"),
+            Ok(())
+        );
+        assert!(check_transcript(b"250 x\r\n").is_err());
+        assert!(check_transcript(b"220 x\r\n250-a\r\n550 b\r\n").is_err());
+        assert!(check_transcript(b"220 x\r\n221 bye\r\n250 more\r\n").is_err());
+        assert!(check_transcript(b"220 x\r\n250 a\nb\r\n").is_err());
+        assert!(check_transcript(b"220 x\r\n250-a\r\n").is_err());
+        assert!(check_transcript(b"220 x").is_err());
     }
 
     #[test]
