@@ -298,6 +298,30 @@ mod tests {
         assert_eq!(code("AUTH\r\n").0, 501);
     }
 
+    proptest::proptest! {
+        /// Any line, however malformed, is a command or a refusal with a failure code.
+        #[test]
+        fn any_line_parses_or_is_refused(line in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let mut line = line;
+            line.retain(|b| *b != b'\n');
+            line.extend_from_slice(b"\r\n");
+            if let Err(reply) = parse(&line) {
+                proptest::prop_assert!((500..600).contains(&reply.code), "{}", reply);
+            }
+        }
+
+        /// Command words are read without regard to case.
+        #[test]
+        fn verbs_are_case_insensitive(upper in proptest::collection::vec(proptest::bool::ANY, 4)) {
+            let verb: String = "NOOP"
+                .chars()
+                .zip(upper)
+                .map(|(c, u)| if u { c } else { c.to_ascii_lowercase() })
+                .collect();
+            proptest::prop_assert_eq!(parse(format!("{verb}\r\n").as_bytes()), Ok(Command::Noop));
+        }
+    }
+
     #[test]
     fn unknown_and_empty() {
         assert_eq!(code("FROB\r\n"), (500, Some((5, 5, 1))));

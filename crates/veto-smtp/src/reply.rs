@@ -214,6 +214,26 @@ mod tests {
         assert!(w.len() <= 512, "{}", w.len());
     }
 
+    proptest::proptest! {
+        /// Whatever text a handler puts in a reply, the client reads exactly one reply.
+        #[test]
+        fn any_text_makes_exactly_one_well_formed_reply(
+            code in 200u16..600,
+            text in ".*",
+        ) {
+            let mut out = b"220 greeting\r\n".to_vec();
+            Reply::new(code, Some((5, 7, 1)), text).write_to(&mut out);
+            if code != 221 && code != 421 {
+                proptest::prop_assert_eq!(check_transcript(&out), Ok(()));
+            }
+            let finals = out
+                .split(|b| *b == b'\n')
+                .filter(|l| l.get(3) == Some(&b' '))
+                .count();
+            proptest::prop_assert_eq!(finals, 2);
+        }
+    }
+
     #[test]
     fn transcript_check() {
         assert_eq!(

@@ -489,13 +489,17 @@ async fn connections_over_the_limit_get_421() {
 }
 
 #[tokio::test]
-async fn client_disconnecting_mid_data_ends_quietly() {
+async fn client_disconnecting_mid_data_or_mid_command_ends_quietly() {
     let server = TestServer::start(config()).await;
     let mut c = server.authenticated().await;
     c.expect("MAIL FROM:<a@x.test>", 250).await;
     c.expect("RCPT TO:<b@y.test>", 250).await;
     c.expect("DATA", 354).await;
     c.send("Subject: cut\r\n\r\nhalf a mess").await;
+    drop(c);
+    // Half a command, then gone.
+    let mut c = server.authenticated().await;
+    c.send("MAIL FROM:<a@x.te").await;
     drop(c);
     // The server goes on serving others, and nothing was handed over.
     let mut c = server.authenticated().await;
