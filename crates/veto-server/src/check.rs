@@ -199,28 +199,37 @@ pub fn matches_live(
     matches
 }
 
-/// Checks identifiers as of a past (or future) moment, from the store.
-pub async fn check_as_of(
-    state: &AppState,
+/// What a check of `ids` looks up in the store: each probe's keyed hash, whether it is a
+/// parent domain, and the channel wanted. Every domain probe is included (the store, unlike
+/// the index, does not know whether the tenant has domain entries).
+pub fn store_probes(
     ctx: &TenantCtx,
     ids: &[Identifier],
     opts: &CheckOptions,
-    t: Timestamp,
-) -> Result<Outcome, StoreError> {
-    let mut probes: Vec<(IdentHash, bool, Option<Channel>)> = Vec::new();
+) -> Vec<(IdentHash, bool, Option<Channel>)> {
+    let mut probes = Vec::new();
     for id in ids {
         let want = effective_channel(id.kind(), opts);
         for_each_probe(id, true, |p| {
             probes.push((ctx.hasher.hash_value(p.kind, p.value), p.via_parent, want))
         });
     }
-    let hashes: Vec<IdentHash> = probes.iter().map(|p| p.0).collect();
-    let entries: Vec<Entry> = state
-        .store()
-        .entries_by_hashes(ctx.tenant.id, &hashes)
-        .await?;
+    probes
+}
+
+/// Decides a check of `ids` at `t` from the entries keyed on its probes (as read from the
+/// store: by [`Store::entries_by_hashes`](veto_store::Store::entries_by_hashes), or inside a
+/// send fence).
+pub fn decide_from_entries(
+    ctx: &TenantCtx,
+    ids: &[Identifier],
+    entries: &[Entry],
+    opts: &CheckOptions,
+    t: Timestamp,
+) -> Outcome {
+    let probes = store_probes(ctx, ids, opts);
     let mut matches: Vec<Match> = Vec::new();
-    for e in &entries {
+    for e in entries {
         for (h, via_parent, want) in &probes {
             if e.ident_hash == *h
                 && e.active_at(t)
@@ -245,7 +254,26 @@ pub async fn check_as_of(
         .first()
         .map(|i| i.value().to_string())
         .unwrap_or_default();
-    Ok(Outcome::decided(normalized, matches, opts))
+    Outcome::decided(normalized, matches, opts)
+}
+
+/// Checks identifiers as of a past (or future) moment, from the store.
+pub async fn check_as_of(
+    state: &AppState,
+    ctx: &TenantCtx,
+    ids: &[Identifier],
+    opts: &CheckOptions,
+    t: Timestamp,
+) -> Result<Outcome, StoreError> {
+    let hashes: Vec<IdentHash> = store_probes(ctx, ids, opts)
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    let entries: Vec<Entry> = state
+        .store()
+        .entries_by_hashes(ctx.tenant.id, &hashes)
+        .await?;
+    Ok(decide_from_entries(ctx, ids, &entries, opts, t))
 }
 
 /// Checks one item (live or as of), after the caller made the node fresh.

@@ -12,6 +12,7 @@
 //! - [`imports`] — lead files through the import gate, suppression lists in and out, reports.
 //! - [`provision`] — creating tenants with their first admin and key.
 //! - [`signals`] — inbound mail (bounces, complaints, replies, mailto unsubscribes) to actions.
+//! - [`sending`] — the send gate: sequences, their scheduler, the SMTP relay, upstream routes.
 //! - [`snapshot`] — node-local snapshots of the index for fast restarts.
 //! - [`jobs`] — expiry of entries.
 //! - [`error`] — `ApiError`.
@@ -27,6 +28,7 @@ pub mod index;
 pub mod jobs;
 pub mod metrics;
 pub mod provision;
+pub mod sending;
 pub mod signals;
 pub mod snapshot;
 pub mod state;
@@ -51,4 +53,15 @@ pub async fn run(
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Serves the SMTP relay on an already-bound listener until `shutdown` completes.
+pub async fn run_smtp(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    config: std::sync::Arc<veto_smtp::ServerConfig>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let handler = std::sync::Arc::new(sending::relay::Relay::new(state));
+    veto_smtp::run(listener, config, handler, shutdown).await
 }

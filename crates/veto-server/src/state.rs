@@ -50,6 +50,8 @@ pub(crate) struct Shared {
     /// Domain of the mailto unsubscribe address (see `StartOptions::unsubscribe_mail_domain`).
     unsubscribe_mail_domain: Option<String>,
     secrets_key: veto_domain::sealed::SecretsKey,
+    /// Upstream transports, DKIM signers, the send recorder.
+    sending: crate::sending::SendingCtx,
 }
 
 /// The state every handler gets. Cheap to clone.
@@ -86,6 +88,8 @@ pub struct StartOptions {
     /// ephemeral key (sealed credentials then do not survive a restart): `veto serve` always
     /// passes one.
     pub secrets_key: Option<veto_domain::sealed::SecretsKey>,
+    /// How this node sends (host name, bounce domain, upstream trust, concurrency).
+    pub sending: crate::sending::SendingOptions,
 }
 
 /// The resolver a node verifies addresses with.
@@ -129,6 +133,7 @@ impl AppState {
                 public_url: None,
                 unsubscribe_mail_domain: None,
                 secrets_key: None,
+                sending: Default::default(),
             },
         )
         .await
@@ -147,7 +152,9 @@ impl AppState {
             Some(r) => r,
             None => DnsResolver::system()?,
         };
+        let recorder = crate::sending::recorder::Recorder::start(store.clone());
         let shared = Arc::new(Shared {
+            sending: crate::sending::SendingCtx::new(&opts.sending, recorder),
             store,
             tenants: RwLock::new(HashMap::new()),
             indexes: RwLock::new(HashMap::new()),
@@ -217,6 +224,7 @@ impl AppState {
         if opts.jobs {
             crate::jobs::spawn_expiry(state.clone());
             crate::signals::mailbox::spawn_poller(state.clone());
+            crate::sending::scheduler::spawn(state.clone());
         }
         if state.0.snapshot.is_some() && !used_snapshot {
             let st = state.clone();
@@ -313,6 +321,11 @@ impl AppState {
 
     pub fn store(&self) -> &DynStore {
         &self.0.store
+    }
+
+    /// The node's sending state.
+    pub fn sending(&self) -> &crate::sending::SendingCtx {
+        &self.0.sending
     }
 
     /// Waits until every change committed before this call is applied to the index and caches.

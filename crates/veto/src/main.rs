@@ -48,7 +48,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the HTTP API.
+    /// Run the HTTP API (and, with --smtp-listen, the SMTP relay) and the scheduler.
     Serve {
         #[command(flatten)]
         db: DbArg,
@@ -79,6 +79,8 @@ enum Command {
         links: serve::LinkOptions,
         #[command(flatten)]
         secrets: serve::SecretsOptions,
+        #[command(flatten)]
+        smtp: serve::SmtpOptions,
     },
     /// Create or upgrade the database schema.
     Migrate {
@@ -168,6 +170,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
             dns_servers,
             links,
             secrets,
+            smtp,
         } => {
             let snapshot = if *no_snapshot {
                 None
@@ -178,7 +181,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
                         .unwrap_or_else(|| serve::default_snapshot(&db.db)),
                 )
             };
-            serve::run(&db.db, listen, snapshot, dns_servers, links, secrets)
+            serve::run(&db.db, listen, snapshot, dns_servers, links, secrets, smtp)
                 .await
                 .map(|()| Outcome::Clean)
         }

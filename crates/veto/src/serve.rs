@@ -47,8 +47,21 @@ pub async fn run(
     dns_servers: &[std::net::SocketAddr],
     links: &LinkOptions,
     secrets: &SecretsOptions,
+    smtp: &SmtpOptions,
 ) -> anyhow::Result<()> {
     let secrets_key = secrets_key(db_url, secrets)?;
+    // Fail on a bad relay configuration before anything else starts.
+    let smtp_config = match &smtp.smtp_listen {
+        Some(_) => Some(smtp_config(db_url, smtp)?),
+        None => None,
+    };
+    let mut upstream_ca_pems = Vec::new();
+    for p in &smtp.upstream_ca {
+        upstream_ca_pems.push(
+            std::fs::read(p)
+                .with_context(|| format!("--upstream-ca {}: cannot read", p.display()))?,
+        );
+    }
     let store = db::open_store(db_url).await?;
     tracing::info!(backend = store.backend(), database = %db::redact(db_url), "store open");
     // One serving node per SQLite file: it is then the only writer, which the check path uses.
@@ -77,6 +90,12 @@ pub async fn run(
         public_url: non_blank(links.public_url.as_deref()),
         unsubscribe_mail_domain: non_blank(links.unsubscribe_mail_domain.as_deref()),
         secrets_key: Some(secrets_key),
+        sending: veto_server::sending::SendingOptions {
+            hostname: non_blank(smtp.smtp_hostname.as_deref()),
+            bounce_domain: non_blank(smtp.bounce_domain.as_deref()),
+            upstream_ca_pems,
+            concurrency: smtp.send_concurrency,
+        },
     };
     let state = AppState::start_with(store, opts)
         .await
@@ -87,14 +106,46 @@ pub async fn run(
     let addr = listener
         .local_addr()
         .context("cannot read the bound address")?;
-    // Tests and supervisors wait for this exact line; with port 0 it names the real port.
+    state.sending().set_fallback_base(format!("http://{addr}"));
+    let smtp_listener = match (&smtp.smtp_listen, smtp_config) {
+        (Some(at), Some(cfg)) => {
+            let l = TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen for SMTP on {at}"))?;
+            Some((l, cfg))
+        }
+        _ => None,
+    };
+    // Tests and supervisors wait for these exact lines; with port 0 they name the real ports.
     let mut out = std::io::stdout().lock();
+    if let Some((l, _)) = &smtp_listener {
+        let smtp_addr = l
+            .local_addr()
+            .context("cannot read the bound SMTP address")?;
+        writeln!(out, "Veto SMTP relay listening on smtp://{smtp_addr}")?;
+    }
     writeln!(out, "Veto listening on http://{addr}")?;
     out.flush()?;
     drop(out);
-    veto_server::run(state.clone(), listener, shutdown_signal())
-        .await
-        .context("server failed")?;
+    // One signal stops both servers.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+    let http = veto_server::run(state.clone(), listener, stopped(stop_rx.clone()));
+    match smtp_listener {
+        Some((l, cfg)) => {
+            let relay = veto_server::run_smtp(state.clone(), l, cfg, stopped(stop_rx));
+            let (h, r) = tokio::join!(http, relay);
+            h.context("server failed")?;
+            r.context("SMTP relay failed")?;
+        }
+        None => http.await.context("server failed")?,
+    }
     // The next start replays only the changes after this point.
     if let Err(e) = state.save_snapshot().await {
         tracing::warn!(error = %e, "writing the index snapshot failed");
@@ -115,6 +166,116 @@ pub struct LinkOptions {
     /// it links carry only the https form.
     #[arg(long, env = "VETO_UNSUBSCRIBE_MAIL_DOMAIN", value_name = "DOMAIN")]
     pub unsubscribe_mail_domain: Option<String>,
+}
+
+/// The SMTP relay and how this node sends.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SmtpOptions {
+    /// Serve the SMTP relay here (submission with AUTH PLAIN/LOGIN; STARTTLS offered).
+    #[arg(long, env = "VETO_SMTP_LISTEN", value_name = "HOST:PORT")]
+    pub smtp_listen: Option<String>,
+    /// The relay's host name, in its greeting and in `Received` fields (default: this host's
+    /// name).
+    #[arg(long, env = "VETO_SMTP_HOSTNAME", value_name = "NAME")]
+    pub smtp_hostname: Option<String>,
+    /// The relay's TLS certificate chain (PEM). Without it a self-signed certificate is made
+    /// and kept beside the database (`smtp-cert.pem`, `smtp-key.pem`).
+    #[arg(
+        long,
+        env = "VETO_SMTP_TLS_CERT",
+        value_name = "PATH",
+        requires = "smtp_tls_key"
+    )]
+    pub smtp_tls_cert: Option<std::path::PathBuf>,
+    /// The private key of `--smtp-tls-cert` (PEM).
+    #[arg(
+        long,
+        env = "VETO_SMTP_TLS_KEY",
+        value_name = "PATH",
+        requires = "smtp_tls_cert"
+    )]
+    pub smtp_tls_key: Option<std::path::PathBuf>,
+    /// Largest message the relay accepts, in bytes.
+    #[arg(long, env = "VETO_SMTP_MAX_MESSAGE_BYTES", value_name = "BYTES", default_value_t = 25 << 20)]
+    pub smtp_max_message_bytes: usize,
+    /// Domain of VERP return paths (`bounces+…@DOMAIN`), whose mail should reach Veto's
+    /// ingest (default: the From domain of each message).
+    #[arg(long, env = "VETO_BOUNCE_DOMAIN", value_name = "DOMAIN")]
+    pub bounce_domain: Option<String>,
+    /// A CA certificate (PEM) to trust for upstream TLS, beside the system's; repeatable.
+    #[arg(
+        long = "upstream-ca",
+        env = "VETO_UPSTREAM_CA",
+        value_name = "PATH",
+        value_delimiter = ','
+    )]
+    pub upstream_ca: Vec<std::path::PathBuf>,
+    /// Messages the scheduler hands to upstreams at once.
+    #[arg(long, env = "VETO_SEND_CONCURRENCY", value_name = "N")]
+    pub send_concurrency: Option<usize>,
+}
+
+/// The relay's configuration: limits, and TLS from the given files or from a self-signed
+/// certificate kept beside the database.
+fn smtp_config(
+    db_url: &str,
+    o: &SmtpOptions,
+) -> anyhow::Result<std::sync::Arc<veto_smtp::ServerConfig>> {
+    let hostname = non_blank(o.smtp_hostname.as_deref())
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+        })
+        .unwrap_or_else(|| "localhost".to_string());
+    let (cert, key) = match (&o.smtp_tls_cert, &o.smtp_tls_key) {
+        (Some(c), Some(k)) => (
+            std::fs::read_to_string(c)
+                .with_context(|| format!("--smtp-tls-cert {}: cannot read", c.display()))?,
+            std::fs::read_to_string(k)
+                .with_context(|| format!("--smtp-tls-key {}: cannot read", k.display()))?,
+        ),
+        _ => self_signed_beside(db_url, &hostname)?,
+    };
+    let tls = veto_smtp::tls::server_config(&cert, &key).context("the relay's TLS certificate")?;
+    let cfg = veto_smtp::ServerConfig {
+        hostname,
+        max_message_bytes: o.smtp_max_message_bytes,
+        tls: Some(tls),
+        ..veto_smtp::ServerConfig::default()
+    };
+    cfg.validate().map_err(anyhow::Error::msg)?;
+    Ok(std::sync::Arc::new(cfg))
+}
+
+/// The self-signed certificate kept beside the database (made on first use).
+fn self_signed_beside(db_url: &str, hostname: &str) -> anyhow::Result<(String, String)> {
+    let cert_path = default_snapshot(db_url).with_file_name("smtp-cert.pem");
+    let key_path = cert_path.with_file_name("smtp-key.pem");
+    if let (Ok(c), Ok(k)) = (
+        std::fs::read_to_string(&cert_path),
+        std::fs::read_to_string(&key_path),
+    ) {
+        return Ok((c, k));
+    }
+    let (cert, key) = veto_smtp::tls::self_signed(hostname)
+        .context("cannot make a self-signed certificate for the relay")?;
+    if let Some(dir) = cert_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new();
+    f.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut f, 0o600);
+    f.open(&key_path)
+        .and_then(|mut file| file.write_all(key.as_bytes()))
+        .with_context(|| format!("cannot write {}", key_path.display()))?;
+    std::fs::write(&cert_path, &cert)
+        .with_context(|| format!("cannot write {}", cert_path.display()))?;
+    tracing::warn!(path = %cert_path.display(),
+        "the SMTP relay uses a new self-signed certificate; give it --smtp-tls-cert/--smtp-tls-key for production");
+    Ok((cert, key))
 }
 
 /// The key inbound credentials (mailbox passwords, webhook signing keys) are sealed with.

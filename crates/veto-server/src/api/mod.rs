@@ -10,14 +10,18 @@ use crate::state::AppState;
 
 pub mod audit;
 pub mod check;
+pub mod credentials;
 pub mod dto;
 pub mod hooks;
 pub mod imports;
 pub mod inbound;
 pub mod lifts;
+pub mod mailboxes;
 pub mod meta;
 pub mod params;
 pub mod routes;
+pub mod sends;
+pub mod sequences;
 pub mod signals;
 pub mod sources;
 pub mod suppressions;
@@ -46,6 +50,14 @@ pub mod users;
         sources::create, sources::list, sources::get, sources::disable, sources::poll,
         hooks::receive,
         routes::create, routes::list, routes::get,
+        mailboxes::create_domain, mailboxes::list_domains, mailboxes::get_domain, mailboxes::create_dkim,
+        mailboxes::create_mailbox, mailboxes::list_mailboxes, mailboxes::get_mailbox, mailboxes::patch_mailbox,
+        credentials::create, credentials::list, credentials::revoke,
+        sequences::create, sequences::list, sequences::get,
+        sequences::enroll_one, sequences::enroll_many,
+        sequences::list_enrollments, sequences::get_enrollment,
+        sequences::pause, sequences::resume, sequences::stop,
+        sends::list, sends::get,
     ),
     components(schemas(crate::error::ErrorBody, dto::CheckSummary)),
     modifiers(&Security),
@@ -104,6 +116,39 @@ pub fn router(state: AppState) -> Router {
         .route("/unsubscribe-links", post(unsubscribe::create_link))
         .route("/routes", post(routes::create).get(routes::list))
         .route("/routes/{id}", get(routes::get))
+        .route(
+            "/sending-domains",
+            post(mailboxes::create_domain).get(mailboxes::list_domains),
+        )
+        .route("/sending-domains/{id}", get(mailboxes::get_domain))
+        .route("/sending-domains/{id}/dkim", post(mailboxes::create_dkim))
+        .route(
+            "/mailboxes",
+            post(mailboxes::create_mailbox).get(mailboxes::list_mailboxes),
+        )
+        .route(
+            "/mailboxes/{id}",
+            get(mailboxes::get_mailbox).patch(mailboxes::patch_mailbox),
+        )
+        .route(
+            "/smtp-credentials",
+            post(credentials::create).get(credentials::list),
+        )
+        .route("/smtp-credentials/{id}/revoke", post(credentials::revoke))
+        .route("/sequences", post(sequences::create).get(sequences::list))
+        .route("/sequences/{id}", get(sequences::get))
+        .route("/sequences/{id}/enrollments", post(sequences::enroll_one))
+        .route(
+            "/sequences/{id}/enrollments/bulk",
+            post(sequences::enroll_many).layer(DefaultBodyLimit::max(16 << 20)),
+        )
+        .route("/enrollments", get(sequences::list_enrollments))
+        .route("/enrollments/{id}", get(sequences::get_enrollment))
+        .route("/enrollments/{id}/pause", post(sequences::pause))
+        .route("/enrollments/{id}/resume", post(sequences::resume))
+        .route("/enrollments/{id}/stop", post(sequences::stop))
+        .route("/sends", get(sends::list))
+        .route("/sends/{id}", get(sends::get))
         .route("/inbound/sources", post(sources::create).get(sources::list))
         .route("/inbound/sources/{id}", get(sources::get))
         .route("/inbound/sources/{id}/disable", post(sources::disable))

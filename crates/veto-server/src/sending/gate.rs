@@ -1,0 +1,70 @@
+//! The last check before a message leaves: the recipient is checked against the state
+//! committed at that moment, inside the store's send fence, and the fence is held until the
+//! message was handed to the upstream. A suppression committed before the fence is seen; one
+//! written meanwhile waits for the hand-over, so no message ever reaches the upstream after
+//! its recipient's suppression committed.
+
+use serde_json::json;
+use veto_domain::suppression::Purpose;
+use veto_domain::verdict::Verdict;
+use veto_store::{SendFence, StoreError};
+
+use super::recipient::Recipient;
+use crate::check::{Outcome, decide_from_entries};
+use crate::state::{AppState, TenantCtx};
+
+/// A recipient checked inside the fence. Release it once the message is handed over (or
+/// not sent).
+pub struct Gate {
+    fence: Box<dyn SendFence>,
+    pub outcome: Outcome,
+}
+
+impl Gate {
+    /// Takes the fence on every key of the recipient and checks what is committed.
+    pub async fn enter(
+        state: &AppState,
+        ctx: &TenantCtx,
+        recipient: &Recipient,
+        purpose: Purpose,
+    ) -> Result<Gate, StoreError> {
+        let ids = recipient.identifiers();
+        let opts = Recipient::options(purpose);
+        let hashes: Vec<_> = recipient
+            .keys(ctx, purpose)
+            .iter()
+            .map(|k| k.hash)
+            .collect();
+        let mut fence = state.store().fence_send(ctx.tenant.id, &hashes).await?;
+        let entries = match fence.entries().await {
+            Ok(e) => e,
+            Err(e) => {
+                let _ = fence.release().await;
+                return Err(e);
+            }
+        };
+        let outcome = decide_from_entries(ctx, &ids, &entries, &opts, veto_domain::now());
+        Ok(Gate { fence, outcome })
+    }
+
+    pub fn allowed(&self) -> bool {
+        self.outcome.verdict == Verdict::Allow
+    }
+
+    /// Lets waiting suppressions of the recipient commit.
+    pub async fn release(self) {
+        if let Err(e) = self.fence.release().await {
+            tracing::warn!(error = %e, "releasing a send fence failed");
+        }
+    }
+}
+
+/// The verdict as a send record keeps it: the decision, the sentence and the matching
+/// entries (never the clear identifier beyond what the entries carry).
+pub fn verdict_snapshot(o: &Outcome) -> serde_json::Value {
+    json!({
+        "verdict": o.verdict,
+        "explanation": o.explanation,
+        "matches": o.matches,
+    })
+}
