@@ -11,11 +11,7 @@ use veto_sending::{
 fn message(domain: &DomainName) -> Vec<u8> {
     let paragraph =
         "We help sales teams keep their do-not-contact promises across every tool they use. ";
-<<<<<<< HEAD
-    let text = paragraph.repeat(24);
-=======
     let text = paragraph.repeat(19);
->>>>>>> sending-lib
     let m = compose(&StepMessage {
         from: Mailbox::new(
             Some("Zoë Rep"),
