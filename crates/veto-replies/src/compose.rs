@@ -230,10 +230,23 @@ impl Glob {
 /// previous element).
 #[derive(Debug, Clone)]
 struct Element {
-    alternatives: Vec<Glob>,
+    /// Alternatives without `*`, sorted: a token is looked up by binary search, which keeps
+    /// the matcher fast with the long alternations of the tables.
+    exact: Vec<String>,
+    /// Alternatives with `*`.
+    globs: Vec<Glob>,
     gap: usize,
     /// `$`: the end of the clause.
     end: bool,
+}
+
+impl Element {
+    fn matches(&self, token: &str) -> bool {
+        self.exact
+            .binary_search_by(|a| a.as_str().cmp(token))
+            .is_ok()
+            || self.globs.iter().any(|g| g.matches(token))
+    }
 }
 
 /// A compiled cue.
@@ -255,8 +268,13 @@ impl Cue {
                 gap = n.parse().unwrap_or(0);
                 continue;
             }
+            let (mut exact, globs): (Vec<&str>, Vec<&str>) =
+                part.split('|').partition(|a| !a.contains('*'));
+            exact.sort_unstable();
+            exact.dedup();
             elements.push(Element {
-                alternatives: part.split('|').map(Glob::new).collect(),
+                exact: exact.into_iter().map(str::to_string).collect(),
+                globs: globs.into_iter().map(Glob::new).collect(),
                 gap,
                 end: part == "$",
             });
@@ -277,7 +295,7 @@ impl Cue {
             let gap = if first { 0 } else { e.gap };
             for p in pos..=pos.saturating_add(gap) {
                 let t = tokens.get(p)?;
-                if e.alternatives.iter().any(|g| g.matches(&t.text))
+                if e.matches(&t.text)
                     && let Some(end) = go(rest, tokens, p + 1, false)
                 {
                     return Some(end);
@@ -349,6 +367,7 @@ pub struct LangCues {
     others: CueSet,
     feature: CueSet,
     own: CueSet,
+    writer: CueSet,
     not_interested: CueSet,
     wrong_person: CueSet,
     copy_in: CueSet,
@@ -379,6 +398,7 @@ fn compile(c: &Cues) -> LangCues {
         others: CueSet::new(c.others),
         feature: CueSet::new(c.feature),
         own: CueSet::new(c.own),
+        writer: CueSet::new(c.writer),
         not_interested: CueSet::new(c.not_interested),
         wrong_person: CueSet::new(c.wrong_person),
         copy_in: CueSet::new(c.copy_in),
@@ -716,6 +736,100 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
     hits.sort_by_key(|h| (h.start, h.end));
     hits.dedup();
     hits
+}
+
+/// Whether a folded text names its writer in the first person singular (the `writer` cues:
+/// "I", "mich", "меня"), read with its language's cues when it is known (Italian "i" is an
+/// article, Spanish "mes" a month) and with every language's otherwise.
+pub fn names_writer(folded: &str, language: Option<Language>) -> bool {
+    let sents = sentences(folded);
+    cues()
+        .iter()
+        .filter(|l| language.is_none_or(|x| x == l.language))
+        .any(|l| sents.iter().any(|t| l.writer.any(t)))
+}
+
+/// For each clause of a folded text ([`sentences`]), whether it holds a word that points a
+/// stop request somewhere, in any language: an opt-out word, a removal verb or a list it
+/// removes from, a cease verb, "no more", a negation or a bare stop word. A contacting verb
+/// alone does not ("escríbame en marzo" asks for mail). The learned model adds a stop request
+/// only on a clause that has one: its words must have something to stand on.
+pub fn stop_anchors(folded: &str) -> Vec<bool> {
+    sentences(folded)
+        .iter()
+        .map(|clause| {
+            let t = std::slice::from_ref(clause);
+            cues().iter().any(|l| {
+                let variants = spelling_variants(l.language, t);
+                readings(t, &variants).any(|(_, tokens)| {
+                    [
+                        &l.unsubscribe,
+                        &l.remove_verb,
+                        &l.remove_object,
+                        &l.cease,
+                        &l.no_more,
+                        &l.negation,
+                        &l.bare,
+                    ]
+                    .iter()
+                    .any(|set| set.any(tokens))
+                })
+            })
+        })
+        .collect()
+}
+
+/// Whether the text holds a stop cue the rules *refused*: an unsubscribe, removal, cease or
+/// contacting cue that is blocked by a negation or self-service cue ("I don't want to
+/// unsubscribe", "no need to remove me", "no need to email me again"), or that sits in a vetoed sentence ("stop by", "I accidentally
+/// unsubscribed", an opt-out of other people or a feature question), or a removal verb whose
+/// object is something else ("remove the attachment"). Such a text is not read as a stop
+/// request by the learned model either: these refusals are the rules' knowledge.
+pub fn refused_stop(folded: &str) -> bool {
+    let sents = sentences(folded);
+    // Whether sentence i is vetoed, worked out only for sentences holding a stop cue.
+    let mut vetoed: Vec<Option<bool>> = vec![None; sents.len()];
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (i, tokens) in readings(&sents, &variants) {
+            let removals = l.remove_verb.find(tokens);
+            let mut cands = l.unsubscribe.find(tokens);
+            cands.extend(removals.iter().copied());
+            cands.extend(l.cease.find(tokens));
+            // A contacting verb counts when it is blocked ("no need to email me again").
+            let contacts = l.contact_verb.find(tokens);
+            if cands.is_empty() && contacts.is_empty() {
+                continue;
+            }
+            let not_objects = l.not_remove_object.find(tokens);
+            if cands
+                .iter()
+                .chain(&contacts)
+                .any(|&(s, e)| blocked(tokens, s, e))
+                || removals
+                    .iter()
+                    .any(|&(s, e)| near(&not_objects, s, e, 0, 3))
+            {
+                return true;
+            }
+            let veto = match vetoed.get(i).copied().flatten() {
+                Some(v) => v,
+                None => {
+                    let v = sents.get(i).is_some_and(|t| {
+                        cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t)
+                    });
+                    if let Some(slot) = vetoed.get_mut(i) {
+                        *slot = Some(v);
+                    }
+                    v
+                }
+            };
+            if veto {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The comma-separated parts of sentences that hold a *declined* stop: an unsubscribe or
