@@ -1,7 +1,11 @@
 //! Leave-one-set-out cross-validation of the learned model combined with the rules.
 //!
 //! `cargo run --release -p veto-replies --example crossval -- [--first DIR] [--stop P]
-//! [--other P] [--sweep] [SET_DIR …]`
+//! [--other P] [--clause P] [--sweep] [--show] [--dump] [--markdown] [SET_DIR …]`
+//!
+//! Columns: the current rules; the rules at first scoring; the model alone (trained on the
+//! other sets); the model with the current rules; the model with the rules at first scoring.
+//! `--show` lists the stop-related mistakes, `--dump` every reply's scores (tab-separated).
 //!
 //! With no set folders, every folder of `testdata/` is used. `--first DIR` reads
 //! `DIR/pred-<set>.json`, an earlier build's `eval --json` output on that set, as the rules'
@@ -27,6 +31,48 @@ fn first_scoring(dir: &Path, set: &str) -> Option<HashMap<String, ReplyClass>> {
     Some(out)
 }
 
+/// One line of the table: plain columns, or a Markdown row.
+fn row(markdown: bool, name: &str, f: &[Figures; 5]) {
+    let cell = |x: &Figures| {
+        if x.messages == 0 {
+            "-".to_string()
+        } else if markdown {
+            format!(
+                "{:.1}%, {:.1}% ({}/{}), {:.1}% ({}/{})",
+                x.accuracy() * 100.0,
+                x.stop_recall() * 100.0,
+                x.stops_found,
+                x.stops,
+                x.stop_false_positive_rate() * 100.0,
+                x.false_stops,
+                x.messages - x.stops
+            )
+        } else {
+            x.line()
+        }
+    };
+    if markdown {
+        println!(
+            "| `{name}` | {} | {} | {} | {} | {} |",
+            cell(&f[0]),
+            cell(&f[1]),
+            cell(&f[2]),
+            cell(&f[3]),
+            cell(&f[4])
+        );
+    } else {
+        println!(
+            "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
+            name,
+            cell(&f[0]),
+            cell(&f[1]),
+            cell(&f[2]),
+            cell(&f[3]),
+            cell(&f[4])
+        );
+    }
+}
+
 fn main() -> ExitCode {
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut first: Option<PathBuf> = None;
@@ -34,6 +80,7 @@ fn main() -> ExitCode {
     let mut options = TrainOptions::default();
     let mut sweep = false;
     let mut show = false;
+    let mut markdown = false;
     let mut dump = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -80,6 +127,7 @@ fn main() -> ExitCode {
             },
             "--sweep" => sweep = true,
             "--show" => show = true,
+            "--markdown" => markdown = true,
             "--dump" => dump = true,
             _ => dirs.push(PathBuf::from(a)),
         }
@@ -128,10 +176,7 @@ fn main() -> ExitCode {
             f[3].add(item.expected, crossval::predict(item, &fold.model, &policy));
             if let Some(old) = &old {
                 let then = old.get(&item.file).copied().unwrap_or(item.expected);
-                let at_first = Item {
-                    rules: then,
-                    ..item.clone()
-                };
+                let at_first = item.replay(then);
                 f[1].add(item.expected, then);
                 f[4].add(
                     item.expected,
@@ -143,14 +188,8 @@ fn main() -> ExitCode {
                 Some(old) => old.get(&item.file).copied().unwrap_or(item.expected),
                 None => item.rules,
             };
-            let combined = crossval::predict(
-                &Item {
-                    rules: base,
-                    ..item.clone()
-                },
-                &fold.model,
-                &policy,
-            );
+            let replayed = item.replay(base);
+            let combined = crossval::predict(&replayed, &fold.model, &policy);
             let stop = ReplyClass::Unsubscribe;
             if dump {
                 let probs: Vec<String> = scores.0.iter().map(|p| format!("{p:.4}")).collect();
@@ -169,7 +208,7 @@ fn main() -> ExitCode {
                     item.without_stop,
                     fold.model
                         .best_clause(&item.clauses, ReplyClass::Unsubscribe),
-                    !item.clauses.is_empty(),
+                    replayed.view.mention_only,
                     item.new_text
                         .replace(['\n', '\t'], " / ")
                         .chars()
@@ -197,42 +236,12 @@ fn main() -> ExitCode {
                 );
             }
         }
-        let cell = |x: &Figures| {
-            if x.messages == 0 {
-                "-".to_string()
-            } else {
-                x.line()
-            }
-        };
-        println!(
-            "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
-            fold.set,
-            cell(&f[0]),
-            cell(&f[1]),
-            cell(&f[2]),
-            cell(&f[3]),
-            cell(&f[4])
-        );
+        row(markdown, &fold.set, &f);
         for (t, x) in totals.iter_mut().zip(&f) {
             t.merge(x);
         }
     }
-    let cell = |x: &Figures| {
-        if x.messages == 0 {
-            "-".to_string()
-        } else {
-            x.line()
-        }
-    };
-    println!(
-        "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
-        "all",
-        cell(&totals[0]),
-        cell(&totals[1]),
-        cell(&totals[2]),
-        cell(&totals[3]),
-        cell(&totals[4])
-    );
+    row(markdown, "all", &totals);
     if sweep {
         println!("\nstop threshold sweep, rules at first scoring, pooled:");
         for t in [0.2f32, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {

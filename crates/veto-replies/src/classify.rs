@@ -33,9 +33,11 @@
 //!    when the model is confident (a higher bar when the rules found a referral or interest
 //!    instead), one clause that could carry it agrees, and the rules refused no stop cue in
 //!    the text (a declined opt-out, "stop by", an opt-out of other people); the rules' stop
-//!    request is dropped only when the model all but rules it out, the text never names its
-//!    writer and the subject does not ask to stop ("Don't stop now - this looks promising!");
-//!    a reply the rules left as `other` takes the model's class when it is confident.
+//!    request is dropped only when it rests on mentions of opting out (an unsubscribe-family
+//!    word, a cease verb without a contacting verb), the subject does not ask to stop and the
+//!    model all but rules it out ("Don't stop now - this looks promising!"); a directive
+//!    ("remove me", "don't send anything else", "STOP") always stands. A reply the rules left
+//!    as `other` takes the model's class when it is confident.
 
 use crate::compose::{self, CueClass};
 use crate::fold::fold;
@@ -101,7 +103,15 @@ impl RulesReading {
             refused: learned::refused_stop(&self.text.folded),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
+            mention_only: mentions_only(r, &self.text, &self.subject_core, true),
         }
+    }
+
+    /// Whether the text's stop matches, read without the sentence vetoes, are all mentions of
+    /// opting out: [`learned::RuleView::mention_only`] as an earlier build without those
+    /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
+    pub fn mention_only_without_vetoes(&self) -> bool {
+        mentions_only(rules(), &self.text, &self.subject_core, false)
     }
 
     /// The rules' classification of the reply with any stop request set aside.
@@ -365,11 +375,37 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
 
 /// Stop matches that no negation or non-stop phrase covers.
 fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
-    let negations = r.find(Category::NotStop, folded);
-    compose::stop_hits(folded)
+    unnegated_stop_marked(r, folded)
         .into_iter()
-        .filter(|h| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
+        .map(|(h, _)| h)
         .collect()
+}
+
+/// [`unnegated_stop`], each marked whether it is only a mention of opting out
+/// ([`compose::stop_hits_marked`]).
+fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
+    let negations = r.find(Category::NotStop, folded);
+    compose::stop_hits_marked(folded)
+        .into_iter()
+        .filter(|(h, _)| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
+        .collect()
+}
+
+/// Whether the rules' stop request in a text rests only on mentions of opting out: no bare
+/// stop text, no subject asking to stop, and every stop match a mention. `vetoes: false`
+/// reads the stop matches without the sentence vetoes and non-stop phrases (see
+/// [`compose::stop_hits_read`]).
+fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, vetoes: bool) -> bool {
+    let hits = if vetoes {
+        unnegated_stop_marked(r, &text.folded)
+    } else {
+        compose::stop_hits_read(&text.folded, false)
+    };
+    !r.bare_stop.is_match(&text.folded)
+        && !stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric()))
+        && !subject_stop(r, text, subject_core)
+        && !hits.is_empty()
+        && hits.iter().all(|(_, mention)| *mention)
 }
 
 /// The new text folded for matching, with the span of each original line so that a match

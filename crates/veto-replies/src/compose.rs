@@ -565,7 +565,7 @@ fn readings<'a>(
 /// `ae`/`oe`/`ue` after a consonant folded to `a`/`o`/`u` ("loeschen" → "loschen",
 /// "fuer" → "fur"); `None` when the token has none. A digraph right after a vowel is kept
 /// ("neue", "treue", "Steuer").
-fn without_umlaut_digraphs(token: &str) -> Option<String> {
+pub(crate) fn without_umlaut_digraphs(token: &str) -> Option<String> {
     let chars: Vec<char> = token.chars().collect();
     let mut out = String::with_capacity(token.len());
     let mut changed = false;
@@ -601,29 +601,49 @@ fn without_umlaut_digraphs(token: &str) -> Option<String> {
 ///   "baja", "стоп").
 ///
 /// Every cue can be blocked by a negation or self-service cue right before or after it.
-pub fn stop_hits(folded: &str) -> Vec<Hit> {
-    let mut hits = Vec::new();
+#[cfg(test)]
+fn stop_hits(folded: &str) -> Vec<Hit> {
+    stop_hits_marked(folded)
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect()
+}
+
+/// [`stop_hits`], each marked whether it is only a *mention*: an unsubscribe-family word
+/// ("unsubscribe", "désinscription") or a cease verb with a noun but no contacting verb
+/// ("don't stop now - this looks promising"). Removal verbs with their object, cease verbs
+/// with a contacting verb, negated contacting or receiving and bare stop words are
+/// directives, never mentions.
+pub fn stop_hits_marked(folded: &str) -> Vec<(Hit, bool)> {
+    stop_hits_read(folded, true)
+}
+
+/// [`stop_hits_marked`], with the sentence vetoes (`veto` cues, opt-outs of other people and
+/// feature questions) applied or not: without them it reads a text as the tables did before
+/// the vetoes were written, which cross-validation needs to replay an earlier build's stop.
+pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
+    let mut hits: Vec<(Hit, bool)> = Vec::new();
     let sents = sentences(folded);
     let total_tokens: usize = sents.iter().map(Vec::len).sum();
     let vetoed: Vec<bool> = sents
         .iter()
-        .map(|t| cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t))
+        .map(|t| vetoes && (cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t)))
         .collect();
     for l in cues() {
         let variants = spelling_variants(l.language, &sents);
         for (_, tokens) in
             readings(&sents, &variants).filter(|(i, _)| !vetoed.get(*i).copied().unwrap_or(false))
         {
-            let push = |s: usize, e: usize, hits: &mut Vec<Hit>| {
+            let push = |s: usize, e: usize, mention: bool, hits: &mut Vec<(Hit, bool)>| {
                 if !blocked(tokens, s, e)
                     && let Some(h) = hit(l.language, tokens, s, e)
                 {
-                    hits.push(h);
+                    hits.push((h, mention));
                 }
             };
             // (a)
             for (s, e) in l.unsubscribe.find(tokens) {
-                push(s, e, &mut hits);
+                push(s, e, true, &mut hits);
             }
             // (b)
             let objects = l.remove_object.find(tokens);
@@ -639,18 +659,17 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
                 let other = near(&not_objects, s, e, 0, 3);
                 if object && !other {
-                    push(s, e, &mut hits);
+                    push(s, e, false, &mut hits);
                 }
             }
             // (c)
             let contact_verbs = l.contact_verb.find(tokens);
             let contact_nouns = l.contact_noun.find(tokens);
             for (s, e) in l.cease.find(tokens) {
-                if near(&contact_verbs, s, e, 0, WINDOW)
-                    || near(&contact_nouns, s, e, 0, 4)
-                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e)
-                {
-                    push(s, e, &mut hits);
+                let verb = near(&contact_verbs, s, e, 0, WINDOW)
+                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e);
+                if verb || near(&contact_nouns, s, e, 0, 4) {
+                    push(s, e, !verb, &mut hits);
                 }
             }
             // The negated rules: the negation and the wish are read only in the verb's
@@ -663,9 +682,9 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     .filter(|&(a, _)| tokens.get(a).map(|t| t.sub) == part)
                     .collect()
             };
-            let push_negated = |s: usize, e: usize, hits: &mut Vec<Hit>| {
+            let push_negated = |s: usize, e: usize, hits: &mut Vec<(Hit, bool)>| {
                 if let Some(h) = hit(l.language, tokens, s, e) {
-                    hits.push(h);
+                    hits.push((h, false));
                 }
             };
             let all_negations = l.negation.find(tokens);
@@ -689,7 +708,7 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                 if near(&contact_nouns, s, e, 3, 3)
                     || contact_nouns.iter().any(|&(a, b)| a > s && b < e)
                 {
-                    push(s, e, &mut hits);
+                    push(s, e, false, &mut hits);
                 }
             }
             for (s, e) in l.receive.find(tokens) {
@@ -709,7 +728,7 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                 if bare(l, tokens)
                     && let Some(h) = hit(l.language, tokens, 0, tokens.len())
                 {
-                    hits.push(h);
+                    hits.push((h, false));
                 }
             }
         }
@@ -729,11 +748,11 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     .any(|&(a, b)| a == 0 && b == rest.len())
                 && let Some(h) = hit(l.language, &all, 0, all.len())
             {
-                hits.push(h);
+                hits.push((h, false));
             }
         }
     }
-    hits.sort_by_key(|h| (h.start, h.end));
+    hits.sort_by_key(|(h, m)| (h.start, h.end, *m));
     hits.dedup();
     hits
 }

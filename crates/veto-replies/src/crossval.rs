@@ -37,6 +37,9 @@ pub struct Item {
     pub view: RuleView,
     /// The rules' class when a stop request is set aside.
     pub without_stop: ReplyClass,
+    /// Whether its stop matches, read without the sentence vetoes, are all mentions
+    /// (to replay an earlier build's stop request, see [`Item::replay`]).
+    pub mention_only_without_vetoes: bool,
     /// The new text (for reports).
     pub new_text: String,
 }
@@ -65,6 +68,7 @@ pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
                     clauses: learned::stop_clauses(&fold(&c.new_text), &reading.subject_core),
                     view: reading.view(),
                     without_stop: reading.without_stop(&reply).class,
+                    mention_only_without_vetoes: reading.mention_only_without_vetoes(),
                     new_text: c.new_text.clone(),
                 }
             }
@@ -78,6 +82,7 @@ pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
                 clauses: Vec::new(),
                 view: RuleView::default(),
                 without_stop: ReplyClass::Other,
+                mention_only_without_vetoes: false,
                 new_text: String::new(),
             },
         };
@@ -85,6 +90,23 @@ pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
     }
     Ok(out)
 }
+impl Item {
+    /// The item as an earlier build's rules classified it: a stop request those rules found
+    /// and the current ones do not is judged a mention or not from the stop matches read
+    /// without the vetoes written since.
+    pub fn replay(&self, then: ReplyClass) -> Item {
+        let mut view = self.view;
+        if then == ReplyClass::Unsubscribe && self.rules != ReplyClass::Unsubscribe {
+            view.mention_only = self.mention_only_without_vetoes;
+        }
+        Item {
+            rules: then,
+            view,
+            ..self.clone()
+        }
+    }
+}
+
 /// Training examples from items.
 pub fn examples<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<Example> {
     items

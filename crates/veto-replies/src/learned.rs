@@ -149,6 +149,12 @@ pub fn features(text: &str, subject: &str) -> Vec<u32> {
                 out.push(bucket(&[b"p", w.as_bytes(), next.as_bytes()]));
             }
             char_ngrams(w, &mut out);
+            // German typed without umlauts ("loeschen") also reads as the folded spelling
+            // ("löschen" → "loschen") the other sets use.
+            if let Some(v) = compose::without_umlaut_digraphs(w) {
+                out.push(bucket(&[b"w", v.as_bytes()]));
+                char_ngrams(&v, &mut out);
+            }
         }
     }
     out.push(bucket(&[b"l", length_bucket(count)]));
@@ -453,6 +459,10 @@ pub struct RuleView {
     pub writer: bool,
     /// Its subject on its own asks to stop.
     pub subject_stop: bool,
+    /// The rules' stop request in it rests only on mentions of opting out (an
+    /// unsubscribe-family word, a cease verb without a contacting verb), not on a directive
+    /// ("remove me", "don't send me anything else") nor on a bare stop word or the subject.
+    pub mention_only: bool,
 }
 
 /// How the model's scores combine with the rules' decision on a reply written by a person
@@ -470,12 +480,13 @@ pub struct Policy {
     pub stop_over_refusal: f32,
     /// … above which a reply the rules read as `wrong_person` or `interested` is.
     pub stop_over_positive: f32,
-    /// Probability of `unsubscribe` below which the rules' stop request is dropped, when the
-    /// text never names its writer and the subject does not ask to stop ("Don't stop now -
-    /// this looks promising!", "their unsubscribe handling is broken").
+    /// Probability of `unsubscribe` below which the rules' stop request is dropped when it
+    /// rests only on mentions of opting out ([`RuleView::mention_only`]) in a text that never
+    /// names its writer ("Don't stop now - this looks promising!", "their unsubscribe
+    /// handling is broken").
     pub veto: f32,
-    /// … below which it is dropped even when the text names its writer ("I accidentally
-    /// unsubscribed, can you add me back?"), unless the subject asks to stop.
+    /// … below which such a stop request is dropped even when the text names its writer ("I
+    /// accidentally unsubscribed, can you add me back?").
     pub veto_writer: f32,
     /// A stop request the rules missed is added only when one clause that could carry it
     /// ([`stop_clauses`]) also gets at least this probability of `unsubscribe` on its own.
@@ -493,7 +504,7 @@ impl Default for Policy {
             stop_over_positive: 0.97,
             veto: 0.05,
             veto_writer: 0.01,
-            clause: 0.5,
+            clause: 0.3,
             other: 0.5,
         }
     }
@@ -540,7 +551,7 @@ impl Policy {
             } else {
                 self.veto
             };
-            if stop < bar && !view.subject_stop {
+            if stop < bar && view.mention_only && !view.subject_stop {
                 return Decision::Veto;
             }
             return Decision::Rules;
@@ -860,32 +871,40 @@ mod tests {
             p.decide(Other, &scores(0.9), || 0.9, || with(|v| v.refused = true)),
             Decision::Rules
         );
-        // The rules' stop stands unless the model all but rules it out in a text that never
-        // names its writer and a subject that does not ask to stop.
+        // The rules' stop stands unless it rests on mentions only and the model all but
+        // rules it out: below 5% in a text that never names its writer, below 1% otherwise;
+        // never when the subject asks to stop or the rules read a directive.
+        let mention = with(|v| v.mention_only = true);
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.02), || 0.0, || view),
+            p.decide(Unsubscribe, &scores(0.02), || 0.0, || mention),
             Decision::Veto
         );
         assert_eq!(
-            p.decide(
-                Unsubscribe,
-                &scores(0.02),
-                || 0.0,
-                || with(|v| v.writer = true)
-            ),
+            p.decide(Unsubscribe, &scores(0.02), || 0.0, || view),
+            Decision::Rules
+        );
+        let writer = RuleView {
+            writer: true,
+            ..mention
+        };
+        assert_eq!(
+            p.decide(Unsubscribe, &scores(0.02), || 0.0, || writer),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(
-                Unsubscribe,
-                &scores(0.001),
-                || 0.0,
-                || with(|v| v.subject_stop = true)
-            ),
+            p.decide(Unsubscribe, &scores(0.005), || 0.0, || writer),
+            Decision::Veto
+        );
+        let subject = RuleView {
+            subject_stop: true,
+            ..mention
+        };
+        assert_eq!(
+            p.decide(Unsubscribe, &scores(0.001), || 0.0, || subject),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.3), || 0.0, || view),
+            p.decide(Unsubscribe, &scores(0.3), || 0.0, || mention),
             Decision::Rules
         );
     }

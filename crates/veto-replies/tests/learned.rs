@@ -90,3 +90,40 @@ fn leave_one_set_out_trains_one_model_per_held_out_set() {
     assert!(f.stops > 0 && f.stops_found <= f.stops);
     assert!(f.line().contains('%'));
 }
+
+fn class_of(body: &str) -> ReplyClass {
+    let raw = format!(
+        "From: A <a@example.com>\r\nTo: B <b@brightlinehq.com>\r\nSubject: Re: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    );
+    veto_replies::classify(raw.as_bytes())
+        .map(|c| c.class)
+        .unwrap_or(ReplyClass::Other)
+}
+
+/// Stop requests phrased outside the cue tables (object before the verb, first person
+/// plural, a negation the tables lack), written for this test: the model adds them.
+#[test]
+fn the_model_adds_stop_requests_the_tables_miss() {
+    for body in [
+        "Könnten Sie uns aus Ihrem Verteiler nehmen?",
+        "Bitte unsere Kontaktdaten löschen.",
+        "Wij willen hier niet langer berichten over krijgen.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+/// A directive is never dropped, whatever the model says; a bare mention of opting out
+/// that the model all but rules out is.
+#[test]
+fn only_mentions_of_opting_out_are_dropped() {
+    for body in ["Don't send anything else.", "Don't send me anything else."] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+    for body in [
+        "Don't stop now, this is exactly what we need. Can we talk Thursday?",
+        "Do your campaigns handle unsubscribes for our clients automatically?",
+    ] {
+        assert_ne!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
