@@ -226,13 +226,17 @@ impl Glob {
     }
 }
 
+/// The exact alternatives of a cue element.
+type ExactSet = hashbrown::HashSet<String, foldhash::fast::FixedState>;
+
 /// One element of a cue: its alternatives and how many tokens may come before it (after the
 /// previous element).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Element {
-    /// Alternatives without `*`, sorted: a token is looked up by binary search, which keeps
-    /// the matcher fast with the long alternations of the tables.
-    exact: Vec<String>,
+    /// Alternatives without `*`, hashed: one lookup per token keeps the matcher fast with
+    /// the long alternations of the tables (a fixed-seed hasher: the set is only looked up,
+    /// never iterated, so nothing depends on its order).
+    exact: ExactSet,
     /// Alternatives with `*`.
     globs: Vec<Glob>,
     gap: usize,
@@ -242,10 +246,7 @@ struct Element {
 
 impl Element {
     fn matches(&self, token: &str) -> bool {
-        self.exact
-            .binary_search_by(|a| a.as_str().cmp(token))
-            .is_ok()
-            || self.globs.iter().any(|g| g.matches(token))
+        self.exact.contains(token) || self.globs.iter().any(|g| g.matches(token))
     }
 }
 
@@ -268,10 +269,8 @@ impl Cue {
                 gap = n.parse().unwrap_or(0);
                 continue;
             }
-            let (mut exact, globs): (Vec<&str>, Vec<&str>) =
+            let (exact, globs): (Vec<&str>, Vec<&str>) =
                 part.split('|').partition(|a| !a.contains('*'));
-            exact.sort_unstable();
-            exact.dedup();
             elements.push(Element {
                 exact: exact.into_iter().map(str::to_string).collect(),
                 globs: globs.into_iter().map(Glob::new).collect(),
@@ -308,27 +307,42 @@ impl Cue {
         }
         go(&self.elements, tokens, at, true)
     }
-
-    /// Every match in a sentence, as token ranges `[start, end)`.
-    fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        (0..tokens.len())
-            .filter_map(|i| self.match_at(tokens, i).map(|end| (i, end)))
-            .collect()
-    }
 }
 
 /// A list of cues.
 #[derive(Debug, Clone, Default)]
-pub struct CueSet(Vec<Cue>);
+pub struct CueSet {
+    cues: Vec<Cue>,
+    /// Every alternative any cue can start with: a token that matches none of them starts no
+    /// match, so most tokens are ruled out with one lookup instead of one per cue.
+    first: Element,
+}
 
 impl CueSet {
     fn new(patterns: &[&str]) -> CueSet {
-        CueSet(patterns.iter().map(|p| Cue::new(p)).collect())
+        let cues: Vec<Cue> = patterns.iter().map(|p| Cue::new(p)).collect();
+        let mut first = Element::default();
+        for e in cues.iter().filter_map(|c| c.elements.first()) {
+            first.exact.extend(e.exact.iter().cloned());
+            first.globs.extend(e.globs.iter().cloned());
+            first.end |= e.end;
+        }
+        CueSet { cues, first }
     }
 
     /// Every match of every cue, as token ranges.
     fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        let mut v: Vec<(usize, usize)> = self.0.iter().flat_map(|c| c.find(tokens)).collect();
+        let mut v: Vec<(usize, usize)> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if !self.first.end && !self.first.matches(&t.text) {
+                continue;
+            }
+            for c in &self.cues {
+                if let Some(end) = c.match_at(tokens, i) {
+                    v.push((i, end));
+                }
+            }
+        }
         v.sort_unstable();
         v.dedup();
         v
@@ -339,7 +353,7 @@ impl CueSet {
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.cues.is_empty()
     }
 }
 
@@ -755,6 +769,66 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
     hits.sort_by_key(|(h, m)| (h.start, h.end, *m));
     hits.dedup();
     hits
+}
+
+/// The cue families of one language with their names, for [`families`].
+fn named_families(l: &LangCues) -> [(&'static str, &CueSet); 26] {
+    [
+        ("unsubscribe", &l.unsubscribe),
+        ("remove_verb", &l.remove_verb),
+        ("remove_object", &l.remove_object),
+        ("me_object", &l.me_object),
+        ("not_remove_object", &l.not_remove_object),
+        ("cease", &l.cease),
+        ("contact_verb", &l.contact_verb),
+        ("contact_noun", &l.contact_noun),
+        ("no_more", &l.no_more),
+        ("negation", &l.negation),
+        ("again", &l.again),
+        ("receive", &l.receive),
+        ("desire", &l.desire),
+        ("bare", &l.bare),
+        ("politeness", &l.politeness),
+        ("block_before", &l.block_before),
+        ("block_after", &l.block_after),
+        ("veto", &l.veto),
+        ("others", &l.others),
+        ("feature", &l.feature),
+        ("own", &l.own),
+        ("writer", &l.writer),
+        ("not_interested", &l.not_interested),
+        ("wrong_person", &l.wrong_person),
+        ("copy_in", &l.copy_in),
+        ("interested", &l.interested),
+    ]
+}
+
+/// For each clause of a folded text ([`sentences`]), the cue families (`"remove_verb"`,
+/// `"negation"`, `"me_object"`, …) matched in it in any language, each with the token span
+/// of its match, in text order. This is the language-independent reading of a clause that
+/// the learned model gets besides its words: "löschen Sie unsere Daten", "supprimer nos
+/// coordonnées" and "delete our details" share "remove_verb … remove_object".
+pub fn families(folded: &str) -> Vec<Vec<(usize, usize, &'static str)>> {
+    let sents = sentences(folded);
+    let mut out: Vec<Vec<(usize, usize, &'static str)>> = vec![Vec::new(); sents.len()];
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (i, tokens) in readings(&sents, &variants) {
+            let Some(found) = out.get_mut(i) else {
+                continue;
+            };
+            for (name, set) in named_families(l) {
+                for (a, b) in set.find(tokens) {
+                    found.push((a, b, name));
+                }
+            }
+        }
+    }
+    for found in &mut out {
+        found.sort_unstable();
+        found.dedup();
+    }
+    out
 }
 
 /// Whether a folded text names its writer in the first person singular (the `writer` cues:

@@ -655,7 +655,9 @@ pub const ES: Cues = Cues {
         "herramienta|funcion*|opcion|plataforma|software|producto|automatic*|clic|click|integracion|configuracion",
         "politica|gestion|proceso|plan|planes",
     ],
-    own: &["mi|mis|*me"],
+    // Enclitic "me" glued to a verb ("borrarme", "quítenme", "bórreme"), spelled out
+    // rather than "*me", which also matches Italian "come" and English "some".
+    own: &["mi|mis|*rme|*nme|borreme|elimineme|saqueme|quiteme|escribame|contacteme|dejeme"],
     writer: &["yo|me|mi|mis|conmigo|*arme|*erme|*irme|*enme|*anme"],
     not_interested: &[
         "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante|tiempo",

@@ -11,10 +11,15 @@
 //! negated and declined opt-outs, opt-outs of other people; see [`crate::classify`]).
 //!
 //! Features (each hashed with FNV-1a into `2^BITS` buckets, present or absent, the vector
-//! scaled to unit length): the folded tokens of the new text with digit runs read as `0`;
-//! pairs of neighbouring tokens inside a sentence; the character 3- to 5-grams of each
-//! token with word boundary marks (`<stop>`); the subject's tokens (their own namespace); a
-//! bucket of the text's length in tokens.
+//! scaled to unit length): the folded tokens of the new text with digit runs read as `0`
+//! (German typed without umlauts also in the tables' spelling); tokens up to three after a
+//! negation word, marked negated; pairs of neighbouring tokens inside a sentence; the
+//! character 3- to 5-grams of each token with word boundary marks (`<stop>`); the cue
+//! families of each clause in any language (`remove_verb`, `negation`, `me_object`, … from
+//! [`crate::cues`]) and ordered pairs of them a few tokens apart — the language-independent
+//! layer that lets "löschen Sie unsere Daten" and "supprimer nos coordonnées" share what they
+//! have in common; the subject's tokens (their own namespace); a bucket of the text's length
+//! in tokens.
 //!
 //! The weights are stored quantised to integers per class (see [`Model::to_text`]); a model
 //! reads in a few milliseconds and scores a reply in microseconds.
@@ -48,6 +53,9 @@ const NEGATIONS: &[&str] = &[
 
 /// How many tokens after a negation word are negated.
 const NEGATION_SCOPE: usize = 3;
+
+/// How many tokens may separate two cue families for their pair to be a feature.
+const FAMILY_WINDOW: usize = 4;
 
 /// Character n-gram lengths.
 const NGRAMS: std::ops::RangeInclusive<usize> = 3..=5;
@@ -158,6 +166,18 @@ pub fn features(text: &str, subject: &str) -> Vec<u32> {
         }
     }
     out.push(bucket(&[b"l", length_bucket(count)]));
+    // The cue families of each clause, and ordered pairs of them within a few tokens: the
+    // rules' word families as a language-independent layer the model weighs for itself.
+    for found in compose::families(text) {
+        for (i, &(a, b, x)) in found.iter().enumerate() {
+            out.push(bucket(&[b"f", x.as_bytes()]));
+            for &(c, _, y) in found.iter().skip(i + 1) {
+                if c >= b && c - b <= FAMILY_WINDOW && c > a {
+                    out.push(bucket(&[b"g", x.as_bytes(), y.as_bytes()]));
+                }
+            }
+        }
+    }
     for sentence in compose::sentences(subject) {
         for t in sentence {
             out.push(bucket(&[b"s", normalise(&t.text).as_bytes()]));
@@ -482,12 +502,12 @@ pub struct Policy {
     pub stop_over_positive: f32,
     /// Probability of `unsubscribe` below which the rules' stop request is dropped when it
     /// rests only on mentions of opting out ([`RuleView::mention_only`]) in a text that never
-    /// names its writer ("Don't stop now - this looks promising!", "their unsubscribe
-    /// handling is broken").
+    /// names its writer and that the model reads as interest ("Don't stop now - this looks
+    /// promising!", "we're leaving our provider because their unsubscribe handling is
+    /// broken, could you give us a demo?"). Questions about an opt-out feature or other
+    /// people's opt-outs are the rules' to refuse: the model cannot tell them from "your
+    /// unsubscribe link doesn't work", which is a stop request.
     pub veto: f32,
-    /// … below which such a stop request is dropped even when the text names its writer ("I
-    /// accidentally unsubscribed, can you add me back?").
-    pub veto_writer: f32,
     /// A stop request the rules missed is added only when one clause that could carry it
     /// ([`stop_clauses`]) also gets at least this probability of `unsubscribe` on its own.
     pub clause: f32,
@@ -502,8 +522,7 @@ impl Default for Policy {
             stop_over_other: 0.6,
             stop_over_refusal: 0.5,
             stop_over_positive: 0.97,
-            veto: 0.05,
-            veto_writer: 0.01,
+            veto: 0.1,
             clause: 0.3,
             other: 0.5,
         }
@@ -542,16 +561,13 @@ impl Policy {
     ) -> Decision {
         let stop = scores.of(ReplyClass::Unsubscribe);
         if rules == ReplyClass::Unsubscribe {
-            if stop >= self.veto.max(self.veto_writer) {
+            if stop >= self.veto {
                 return Decision::Rules;
             }
             let view = view();
-            let bar = if view.writer {
-                self.veto_writer
-            } else {
-                self.veto
-            };
-            if stop < bar && view.mention_only && !view.subject_stop {
+            let interest = scores.best_of(&PERSON_CLASSES[1..]).map(|(c, _)| c)
+                == Some(ReplyClass::Interested);
+            if view.mention_only && !view.writer && !view.subject_stop && interest {
                 return Decision::Veto;
             }
             return Decision::Rules;
@@ -871,40 +887,46 @@ mod tests {
             p.decide(Other, &scores(0.9), || 0.9, || with(|v| v.refused = true)),
             Decision::Rules
         );
-        // The rules' stop stands unless it rests on mentions only and the model all but
-        // rules it out: below 5% in a text that never names its writer, below 1% otherwise;
-        // never when the subject asks to stop or the rules read a directive.
+        // The rules' stop stands unless it rests on mentions only, in a text that never names
+        // its writer, and the model all but rules it out and reads interest instead; never
+        // when the subject asks to stop or the rules read a directive.
+        let interest = |stop: f32| {
+            let mut v = [0f32; CLASSES];
+            v[0] = stop;
+            v[6] = 1.0 - stop;
+            Scores(v)
+        };
         let mention = with(|v| v.mention_only = true);
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.02), || 0.0, || mention),
+            p.decide(Unsubscribe, &interest(0.05), || 0.0, || mention),
             Decision::Veto
         );
+        // A mention the model reads as a question (`other`) is the rules' to refuse.
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.02), || 0.0, || view),
-            Decision::Rules
-        );
-        let writer = RuleView {
-            writer: true,
-            ..mention
-        };
-        assert_eq!(
-            p.decide(Unsubscribe, &scores(0.02), || 0.0, || writer),
+            p.decide(Unsubscribe, &scores(0.05), || 0.0, || mention),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.005), || 0.0, || writer),
-            Decision::Veto
-        );
-        let subject = RuleView {
-            subject_stop: true,
-            ..mention
-        };
-        assert_eq!(
-            p.decide(Unsubscribe, &scores(0.001), || 0.0, || subject),
+            p.decide(Unsubscribe, &interest(0.05), || 0.0, || view),
             Decision::Rules
         );
+        for other in [
+            RuleView {
+                writer: true,
+                ..mention
+            },
+            RuleView {
+                subject_stop: true,
+                ..mention
+            },
+        ] {
+            assert_eq!(
+                p.decide(Unsubscribe, &interest(0.001), || 0.0, || other),
+                Decision::Rules
+            );
+        }
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.3), || 0.0, || mention),
+            p.decide(Unsubscribe, &interest(0.3), || 0.0, || mention),
             Decision::Rules
         );
     }
