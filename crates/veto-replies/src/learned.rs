@@ -521,7 +521,7 @@ impl Default for Policy {
         Policy {
             stop_over_other: 0.6,
             stop_over_refusal: 0.5,
-            stop_over_positive: 0.97,
+            stop_over_positive: 0.8,
             veto: 0.1,
             clause: 0.3,
             other: 0.5,
@@ -875,8 +875,12 @@ mod tests {
             Decision::Model(Unsubscribe)
         );
         assert_eq!(
-            p.decide(WrongPerson, &scores(0.9), || 0.9, || view),
+            p.decide(WrongPerson, &scores(0.7), || 0.9, || view),
             Decision::Rules
+        );
+        assert_eq!(
+            p.decide(Interested, &scores(0.85), || 0.9, || view),
+            Decision::Model(Unsubscribe)
         );
         // Not when no clause carries it, nor when the rules refused a stop cue.
         assert_eq!(
