@@ -28,10 +28,21 @@
 //!    out-of-office and auto-reply wording without headers, and **other**. A subject that is a
 //!    stop word ("unsubscribe", "REMOVE", "Abmelden", "BAJA", "Отписка") is a stop request
 //!    whatever the body says.
+//! 4. **The learned model** ([`crate::learned`]) then reads the same text and subject, and
+//!    [`crate::learned::Policy`] combines the two: a stop request the rules missed is added
+//!    when the model is confident (a higher bar when the rules found a referral or interest
+//!    instead), one clause that could carry it agrees, and the rules refused no stop cue in
+//!    the text (a declined opt-out, "stop by", an opt-out of other people); the rules' stop
+//!    request is dropped only when it rests on mentions of opting out (an unsubscribe-family
+//!    word, a cease verb without a contacting verb), the subject does not ask to stop and the
+//!    model all but rules it out ("Don't stop now - this looks promising!"); a directive
+//!    ("remove me", "don't send anything else", "STOP") always stands. A reply the rules left
+//!    as `other` takes the model's class when it is confident.
 
 use crate::compose::{self, CueClass};
 use crate::fold::fold;
 use crate::language::{self, Language};
+use crate::learned;
 use crate::message::Reply;
 use crate::return_date;
 use crate::rules::{Category, Hit, Rules, rules};
@@ -42,8 +53,84 @@ use crate::{Classification, ReplyClass};
 /// ("Subject: Please remove me" with an empty body).
 const SHORT_BODY_WORDS: usize = 4;
 
-/// Classifies a parsed reply.
+/// Who wrote a reply, as the headers and wording tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A delivery status notification.
+    Bounce,
+    /// An auto-reply (headers or an auto-reply subject).
+    Automatic,
+    /// A person.
+    Person,
+}
+
+/// Classifies a parsed reply: the rules, then, for a reply written by a person, the learned
+/// model ([`crate::learned`]) combined with them as [`crate::learned::Policy`] says.
 pub fn classify_reply(reply: &Reply) -> Classification {
+    classify_with(reply, Some(learned::Model::builtin()))
+}
+
+/// Classifies a parsed reply with the rules and, when given, a learned model (`None`: the
+/// rules alone).
+pub fn classify_with(reply: &Reply, model: Option<&learned::Model>) -> Classification {
+    let reading = classify_rules(reply);
+    match model {
+        Some(model) if reading.origin == Origin::Person => {
+            learned::Policy::default().apply(model, reply, reading)
+        }
+        _ => reading.classification,
+    }
+}
+
+/// What the rules make of a reply.
+#[derive(Debug, Clone)]
+pub struct RulesReading {
+    /// The rules' classification.
+    pub classification: Classification,
+    /// Who wrote the reply.
+    pub origin: Origin,
+    /// The subject with reply prefixes removed, folded.
+    pub subject_core: String,
+    text: FoldedText,
+}
+
+impl RulesReading {
+    /// The facts about a person's reply that the combination with the model reads
+    /// (worked out on demand: most replies never need them).
+    pub fn view(&self) -> learned::RuleView {
+        let r = rules();
+        learned::RuleView {
+            refused: learned::refused_stop(&self.text.folded),
+            writer: compose::names_writer(&self.text.folded, self.classification.language),
+            subject_stop: subject_stop(r, &self.text, &self.subject_core),
+            mention_only: mentions_only(r, &self.text, &self.subject_core, true),
+        }
+    }
+
+    /// Whether the text's stop matches, read without the sentence vetoes, are all mentions of
+    /// opting out: [`learned::RuleView::mention_only`] as an earlier build without those
+    /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
+    pub fn mention_only_without_vetoes(&self) -> bool {
+        mentions_only(rules(), &self.text, &self.subject_core, false)
+    }
+
+    /// The rules' classification of the reply with any stop request set aside.
+    pub fn without_stop(&self, reply: &Reply) -> Classification {
+        if self.classification.class != ReplyClass::Unsubscribe {
+            return self.classification.clone();
+        }
+        let out = Classification {
+            class: ReplyClass::Other,
+            return_date: None,
+            evidence: None,
+            ..self.classification.clone()
+        };
+        person_class(rules(), &self.text, reply, out)
+    }
+}
+
+/// Classifies a parsed reply with the rules alone, and says who wrote it.
+pub fn classify_rules(reply: &Reply) -> RulesReading {
     let r = rules();
     let (auto_headers, strong_auto, weak_auto) = auto_reply_headers(reply);
     let new = new_text(&reply.body);
@@ -60,11 +147,17 @@ pub fn classify_reply(reply: &Reply) -> Classification {
         evidence: None,
         auto_reply_headers: auto_headers,
     };
+    let reading = |classification: Classification, origin: Origin, text: FoldedText| RulesReading {
+        classification,
+        origin,
+        subject_core: subject_core.clone(),
+        text,
+    };
 
     if is_bounce(r, reply, &subject) {
         out.class = ReplyClass::Bounce;
         out.evidence = Some(format!("Subject: {}", reply.subject));
-        return out;
+        return reading(out, Origin::Bounce, text);
     }
 
     let ooo = r.find(Category::OutOfOffice, &text.folded);
@@ -91,14 +184,26 @@ pub fn classify_reply(reply: &Reply) -> Classification {
                 .evidence(auto.first())
                 .or_else(|| Some(format!("Subject: {}", reply.subject)));
         }
-        return out;
+        return reading(out, Origin::Automatic, text);
     }
 
     if let Some(evidence) = stop_request(r, &text, &subject_core, &reply.subject) {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
-        return out;
+        return reading(out, Origin::Person, text);
     }
+    let rest = person_class(r, &text, reply, out);
+    reading(rest, Origin::Person, text)
+}
+
+/// The class of a person's reply other than a stop request: the first class whose phrases
+/// or cues match, `other` when none does.
+fn person_class(
+    r: &Rules,
+    text: &FoldedText,
+    reply: &Reply,
+    mut out: Classification,
+) -> Classification {
     // A declined opt-out ("no need to remove me") is not a refusal of the offer.
     let mut declined = compose::declined_stop_parts(&text.folded);
     declined.extend(r.find(Category::NotStop, &text.folded));
@@ -141,7 +246,7 @@ pub fn classify_reply(reply: &Reply) -> Classification {
             out.class = class;
             out.evidence = text.evidence(Some(hit));
             if class == ReplyClass::OutOfOffice {
-                out.return_date = return_date::extract(&new, reply.date, language);
+                out.return_date = return_date::extract(&out.new_text, reply.date, out.language);
             }
             return out;
         }
@@ -230,20 +335,30 @@ fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str)
     if let Some(hit) = unnegated_stop(r, &text.folded).first() {
         return text.evidence(Some(hit));
     }
-    let words: Vec<&str> = r
-        .langs
-        .iter()
-        .flat_map(|l| l.stop_subject.iter().map(String::as_str))
-        .collect();
     // The whole new text is a stop word: "Baja", "Abmelden", "Remover", "Отписаться".
-    if words.contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric())) {
+    if stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric())) {
         return text.evidence(Some(&Hit {
             language: Language::En,
             start: 0,
             end: text.folded.len(),
         }));
     }
-    // The subject on its own: "unsubscribe", "Re: Quick question - REMOVE".
+    subject_stop(r, text, subject_core).then(|| format!("Subject: {subject}"))
+}
+
+/// The stop words of every language ("unsubscribe", "Abmelden", "baja", "отписка").
+fn stop_words(r: &Rules) -> Vec<&str> {
+    r.langs
+        .iter()
+        .flat_map(|l| l.stop_subject.iter().map(String::as_str))
+        .collect()
+}
+
+/// Whether the subject on its own asks to stop: "unsubscribe", "Re: Quick question -
+/// REMOVE", or a stop phrase in the subject of a reply whose body is shorter than
+/// [`SHORT_BODY_WORDS`].
+fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
+    let words = stop_words(r);
     let core = subject_core.trim_matches(|c: char| !c.is_alphanumeric());
     let segments = [
         Some(core),
@@ -255,25 +370,47 @@ fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str)
         words.contains(&s)
     });
     let short = text.folded.split_whitespace().count() < SHORT_BODY_WORDS;
-    if subject_stop
-        || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))
-    {
-        return Some(format!("Subject: {subject}"));
-    }
-    None
+    subject_stop || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))
 }
 
 /// Stop matches that no negation or non-stop phrase covers.
 fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
-    let negations = r.find(Category::NotStop, folded);
-    compose::stop_hits(folded)
+    unnegated_stop_marked(r, folded)
         .into_iter()
-        .filter(|h| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
+        .map(|(h, _)| h)
         .collect()
+}
+
+/// [`unnegated_stop`], each marked whether it is only a mention of opting out
+/// ([`compose::stop_hits_marked`]).
+fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
+    let negations = r.find(Category::NotStop, folded);
+    compose::stop_hits_marked(folded)
+        .into_iter()
+        .filter(|(h, _)| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
+        .collect()
+}
+
+/// Whether the rules' stop request in a text rests only on mentions of opting out: no bare
+/// stop text, no subject asking to stop, and every stop match a mention. `vetoes: false`
+/// reads the stop matches without the sentence vetoes and non-stop phrases (see
+/// [`compose::stop_hits_read`]).
+fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, vetoes: bool) -> bool {
+    let hits = if vetoes {
+        unnegated_stop_marked(r, &text.folded)
+    } else {
+        compose::stop_hits_read(&text.folded, false)
+    };
+    !r.bare_stop.is_match(&text.folded)
+        && !stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric()))
+        && !subject_stop(r, text, subject_core)
+        && !hits.is_empty()
+        && hits.iter().all(|(_, mention)| *mention)
 }
 
 /// The new text folded for matching, with the span of each original line so that a match
 /// can be shown as the line(s) it came from.
+#[derive(Debug, Clone)]
 struct FoldedText {
     folded: String,
     lines: Vec<(usize, usize, String)>,

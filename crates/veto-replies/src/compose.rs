@@ -226,14 +226,28 @@ impl Glob {
     }
 }
 
+/// The exact alternatives of a cue element.
+type ExactSet = hashbrown::HashSet<String, foldhash::fast::FixedState>;
+
 /// One element of a cue: its alternatives and how many tokens may come before it (after the
 /// previous element).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Element {
-    alternatives: Vec<Glob>,
+    /// Alternatives without `*`, hashed: one lookup per token keeps the matcher fast with
+    /// the long alternations of the tables (a fixed-seed hasher: the set is only looked up,
+    /// never iterated, so nothing depends on its order).
+    exact: ExactSet,
+    /// Alternatives with `*`.
+    globs: Vec<Glob>,
     gap: usize,
     /// `$`: the end of the clause.
     end: bool,
+}
+
+impl Element {
+    fn matches(&self, token: &str) -> bool {
+        self.exact.contains(token) || self.globs.iter().any(|g| g.matches(token))
+    }
 }
 
 /// A compiled cue.
@@ -255,8 +269,11 @@ impl Cue {
                 gap = n.parse().unwrap_or(0);
                 continue;
             }
+            let (exact, globs): (Vec<&str>, Vec<&str>) =
+                part.split('|').partition(|a| !a.contains('*'));
             elements.push(Element {
-                alternatives: part.split('|').map(Glob::new).collect(),
+                exact: exact.into_iter().map(str::to_string).collect(),
+                globs: globs.into_iter().map(Glob::new).collect(),
                 gap,
                 end: part == "$",
             });
@@ -277,7 +294,7 @@ impl Cue {
             let gap = if first { 0 } else { e.gap };
             for p in pos..=pos.saturating_add(gap) {
                 let t = tokens.get(p)?;
-                if e.alternatives.iter().any(|g| g.matches(&t.text))
+                if e.matches(&t.text)
                     && let Some(end) = go(rest, tokens, p + 1, false)
                 {
                     return Some(end);
@@ -290,27 +307,42 @@ impl Cue {
         }
         go(&self.elements, tokens, at, true)
     }
-
-    /// Every match in a sentence, as token ranges `[start, end)`.
-    fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        (0..tokens.len())
-            .filter_map(|i| self.match_at(tokens, i).map(|end| (i, end)))
-            .collect()
-    }
 }
 
 /// A list of cues.
 #[derive(Debug, Clone, Default)]
-pub struct CueSet(Vec<Cue>);
+pub struct CueSet {
+    cues: Vec<Cue>,
+    /// Every alternative any cue can start with: a token that matches none of them starts no
+    /// match, so most tokens are ruled out with one lookup instead of one per cue.
+    first: Element,
+}
 
 impl CueSet {
     fn new(patterns: &[&str]) -> CueSet {
-        CueSet(patterns.iter().map(|p| Cue::new(p)).collect())
+        let cues: Vec<Cue> = patterns.iter().map(|p| Cue::new(p)).collect();
+        let mut first = Element::default();
+        for e in cues.iter().filter_map(|c| c.elements.first()) {
+            first.exact.extend(e.exact.iter().cloned());
+            first.globs.extend(e.globs.iter().cloned());
+            first.end |= e.end;
+        }
+        CueSet { cues, first }
     }
 
     /// Every match of every cue, as token ranges.
     fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        let mut v: Vec<(usize, usize)> = self.0.iter().flat_map(|c| c.find(tokens)).collect();
+        let mut v: Vec<(usize, usize)> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            if !self.first.end && !self.first.matches(&t.text) {
+                continue;
+            }
+            for c in &self.cues {
+                if let Some(end) = c.match_at(tokens, i) {
+                    v.push((i, end));
+                }
+            }
+        }
         v.sort_unstable();
         v.dedup();
         v
@@ -321,7 +353,7 @@ impl CueSet {
     }
 
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.cues.is_empty()
     }
 }
 
@@ -349,6 +381,7 @@ pub struct LangCues {
     others: CueSet,
     feature: CueSet,
     own: CueSet,
+    writer: CueSet,
     not_interested: CueSet,
     wrong_person: CueSet,
     copy_in: CueSet,
@@ -379,6 +412,7 @@ fn compile(c: &Cues) -> LangCues {
         others: CueSet::new(c.others),
         feature: CueSet::new(c.feature),
         own: CueSet::new(c.own),
+        writer: CueSet::new(c.writer),
         not_interested: CueSet::new(c.not_interested),
         wrong_person: CueSet::new(c.wrong_person),
         copy_in: CueSet::new(c.copy_in),
@@ -545,7 +579,7 @@ fn readings<'a>(
 /// `ae`/`oe`/`ue` after a consonant folded to `a`/`o`/`u` ("loeschen" → "loschen",
 /// "fuer" → "fur"); `None` when the token has none. A digraph right after a vowel is kept
 /// ("neue", "treue", "Steuer").
-fn without_umlaut_digraphs(token: &str) -> Option<String> {
+pub(crate) fn without_umlaut_digraphs(token: &str) -> Option<String> {
     let chars: Vec<char> = token.chars().collect();
     let mut out = String::with_capacity(token.len());
     let mut changed = false;
@@ -581,29 +615,49 @@ fn without_umlaut_digraphs(token: &str) -> Option<String> {
 ///   "baja", "стоп").
 ///
 /// Every cue can be blocked by a negation or self-service cue right before or after it.
-pub fn stop_hits(folded: &str) -> Vec<Hit> {
-    let mut hits = Vec::new();
+#[cfg(test)]
+fn stop_hits(folded: &str) -> Vec<Hit> {
+    stop_hits_marked(folded)
+        .into_iter()
+        .map(|(h, _)| h)
+        .collect()
+}
+
+/// [`stop_hits`], each marked whether it is only a *mention*: an unsubscribe-family word
+/// ("unsubscribe", "désinscription") or a cease verb with a noun but no contacting verb
+/// ("don't stop now - this looks promising"). Removal verbs with their object, cease verbs
+/// with a contacting verb, negated contacting or receiving and bare stop words are
+/// directives, never mentions.
+pub fn stop_hits_marked(folded: &str) -> Vec<(Hit, bool)> {
+    stop_hits_read(folded, true)
+}
+
+/// [`stop_hits_marked`], with the sentence vetoes (`veto` cues, opt-outs of other people and
+/// feature questions) applied or not: without them it reads a text as the tables did before
+/// the vetoes were written, which cross-validation needs to replay an earlier build's stop.
+pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
+    let mut hits: Vec<(Hit, bool)> = Vec::new();
     let sents = sentences(folded);
     let total_tokens: usize = sents.iter().map(Vec::len).sum();
     let vetoed: Vec<bool> = sents
         .iter()
-        .map(|t| cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t))
+        .map(|t| vetoes && (cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t)))
         .collect();
     for l in cues() {
         let variants = spelling_variants(l.language, &sents);
         for (_, tokens) in
             readings(&sents, &variants).filter(|(i, _)| !vetoed.get(*i).copied().unwrap_or(false))
         {
-            let push = |s: usize, e: usize, hits: &mut Vec<Hit>| {
+            let push = |s: usize, e: usize, mention: bool, hits: &mut Vec<(Hit, bool)>| {
                 if !blocked(tokens, s, e)
                     && let Some(h) = hit(l.language, tokens, s, e)
                 {
-                    hits.push(h);
+                    hits.push((h, mention));
                 }
             };
             // (a)
             for (s, e) in l.unsubscribe.find(tokens) {
-                push(s, e, &mut hits);
+                push(s, e, true, &mut hits);
             }
             // (b)
             let objects = l.remove_object.find(tokens);
@@ -619,18 +673,17 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
                 let other = near(&not_objects, s, e, 0, 3);
                 if object && !other {
-                    push(s, e, &mut hits);
+                    push(s, e, false, &mut hits);
                 }
             }
             // (c)
             let contact_verbs = l.contact_verb.find(tokens);
             let contact_nouns = l.contact_noun.find(tokens);
             for (s, e) in l.cease.find(tokens) {
-                if near(&contact_verbs, s, e, 0, WINDOW)
-                    || near(&contact_nouns, s, e, 0, 4)
-                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e)
-                {
-                    push(s, e, &mut hits);
+                let verb = near(&contact_verbs, s, e, 0, WINDOW)
+                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e);
+                if verb || near(&contact_nouns, s, e, 0, 4) {
+                    push(s, e, !verb, &mut hits);
                 }
             }
             // The negated rules: the negation and the wish are read only in the verb's
@@ -643,9 +696,9 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     .filter(|&(a, _)| tokens.get(a).map(|t| t.sub) == part)
                     .collect()
             };
-            let push_negated = |s: usize, e: usize, hits: &mut Vec<Hit>| {
+            let push_negated = |s: usize, e: usize, hits: &mut Vec<(Hit, bool)>| {
                 if let Some(h) = hit(l.language, tokens, s, e) {
-                    hits.push(h);
+                    hits.push((h, false));
                 }
             };
             let all_negations = l.negation.find(tokens);
@@ -669,7 +722,7 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                 if near(&contact_nouns, s, e, 3, 3)
                     || contact_nouns.iter().any(|&(a, b)| a > s && b < e)
                 {
-                    push(s, e, &mut hits);
+                    push(s, e, false, &mut hits);
                 }
             }
             for (s, e) in l.receive.find(tokens) {
@@ -689,7 +742,7 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                 if bare(l, tokens)
                     && let Some(h) = hit(l.language, tokens, 0, tokens.len())
                 {
-                    hits.push(h);
+                    hits.push((h, false));
                 }
             }
         }
@@ -709,13 +762,167 @@ pub fn stop_hits(folded: &str) -> Vec<Hit> {
                     .any(|&(a, b)| a == 0 && b == rest.len())
                 && let Some(h) = hit(l.language, &all, 0, all.len())
             {
-                hits.push(h);
+                hits.push((h, false));
             }
         }
     }
-    hits.sort_by_key(|h| (h.start, h.end));
+    hits.sort_by_key(|(h, m)| (h.start, h.end, *m));
     hits.dedup();
     hits
+}
+
+/// The cue families of one language with their names, for [`families`].
+fn named_families(l: &LangCues) -> [(&'static str, &CueSet); 26] {
+    [
+        ("unsubscribe", &l.unsubscribe),
+        ("remove_verb", &l.remove_verb),
+        ("remove_object", &l.remove_object),
+        ("me_object", &l.me_object),
+        ("not_remove_object", &l.not_remove_object),
+        ("cease", &l.cease),
+        ("contact_verb", &l.contact_verb),
+        ("contact_noun", &l.contact_noun),
+        ("no_more", &l.no_more),
+        ("negation", &l.negation),
+        ("again", &l.again),
+        ("receive", &l.receive),
+        ("desire", &l.desire),
+        ("bare", &l.bare),
+        ("politeness", &l.politeness),
+        ("block_before", &l.block_before),
+        ("block_after", &l.block_after),
+        ("veto", &l.veto),
+        ("others", &l.others),
+        ("feature", &l.feature),
+        ("own", &l.own),
+        ("writer", &l.writer),
+        ("not_interested", &l.not_interested),
+        ("wrong_person", &l.wrong_person),
+        ("copy_in", &l.copy_in),
+        ("interested", &l.interested),
+    ]
+}
+
+/// For each clause of a folded text ([`sentences`]), the cue families (`"remove_verb"`,
+/// `"negation"`, `"me_object"`, …) matched in it in any language, each with the token span
+/// of its match, in text order. This is the language-independent reading of a clause that
+/// the learned model gets besides its words: "löschen Sie unsere Daten", "supprimer nos
+/// coordonnées" and "delete our details" share "remove_verb … remove_object".
+pub fn families(folded: &str) -> Vec<Vec<(usize, usize, &'static str)>> {
+    let sents = sentences(folded);
+    let mut out: Vec<Vec<(usize, usize, &'static str)>> = vec![Vec::new(); sents.len()];
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (i, tokens) in readings(&sents, &variants) {
+            let Some(found) = out.get_mut(i) else {
+                continue;
+            };
+            for (name, set) in named_families(l) {
+                for (a, b) in set.find(tokens) {
+                    found.push((a, b, name));
+                }
+            }
+        }
+    }
+    for found in &mut out {
+        found.sort_unstable();
+        found.dedup();
+    }
+    out
+}
+
+/// Whether a folded text names its writer in the first person singular (the `writer` cues:
+/// "I", "mich", "меня"), read with its language's cues when it is known (Italian "i" is an
+/// article, Spanish "mes" a month) and with every language's otherwise.
+pub fn names_writer(folded: &str, language: Option<Language>) -> bool {
+    let sents = sentences(folded);
+    cues()
+        .iter()
+        .filter(|l| language.is_none_or(|x| x == l.language))
+        .any(|l| sents.iter().any(|t| l.writer.any(t)))
+}
+
+/// For each clause of a folded text ([`sentences`]), whether it holds a word that points a
+/// stop request somewhere, in any language: an opt-out word, a removal verb or a list it
+/// removes from, a cease verb, "no more", a negation or a bare stop word. A contacting verb
+/// alone does not ("escríbame en marzo" asks for mail). The learned model adds a stop request
+/// only on a clause that has one: its words must have something to stand on.
+pub fn stop_anchors(folded: &str) -> Vec<bool> {
+    sentences(folded)
+        .iter()
+        .map(|clause| {
+            let t = std::slice::from_ref(clause);
+            cues().iter().any(|l| {
+                let variants = spelling_variants(l.language, t);
+                readings(t, &variants).any(|(_, tokens)| {
+                    [
+                        &l.unsubscribe,
+                        &l.remove_verb,
+                        &l.remove_object,
+                        &l.cease,
+                        &l.no_more,
+                        &l.negation,
+                        &l.bare,
+                    ]
+                    .iter()
+                    .any(|set| set.any(tokens))
+                })
+            })
+        })
+        .collect()
+}
+
+/// Whether the text holds a stop cue the rules *refused*: an unsubscribe, removal, cease or
+/// contacting cue that is blocked by a negation or self-service cue ("I don't want to
+/// unsubscribe", "no need to remove me", "no need to email me again"), or that sits in a vetoed sentence ("stop by", "I accidentally
+/// unsubscribed", an opt-out of other people or a feature question), or a removal verb whose
+/// object is something else ("remove the attachment"). Such a text is not read as a stop
+/// request by the learned model either: these refusals are the rules' knowledge.
+pub fn refused_stop(folded: &str) -> bool {
+    let sents = sentences(folded);
+    // Whether sentence i is vetoed, worked out only for sentences holding a stop cue.
+    let mut vetoed: Vec<Option<bool>> = vec![None; sents.len()];
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (i, tokens) in readings(&sents, &variants) {
+            let removals = l.remove_verb.find(tokens);
+            let mut cands = l.unsubscribe.find(tokens);
+            cands.extend(removals.iter().copied());
+            cands.extend(l.cease.find(tokens));
+            // A contacting verb counts when it is blocked ("no need to email me again").
+            let contacts = l.contact_verb.find(tokens);
+            if cands.is_empty() && contacts.is_empty() {
+                continue;
+            }
+            let not_objects = l.not_remove_object.find(tokens);
+            if cands
+                .iter()
+                .chain(&contacts)
+                .any(|&(s, e)| blocked(tokens, s, e))
+                || removals
+                    .iter()
+                    .any(|&(s, e)| near(&not_objects, s, e, 0, 3))
+            {
+                return true;
+            }
+            let veto = match vetoed.get(i).copied().flatten() {
+                Some(v) => v,
+                None => {
+                    let v = sents.get(i).is_some_and(|t| {
+                        cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t)
+                    });
+                    if let Some(slot) = vetoed.get_mut(i) {
+                        *slot = Some(v);
+                    }
+                    v
+                }
+            };
+            if veto {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The comma-separated parts of sentences that hold a *declined* stop: an unsubscribe or

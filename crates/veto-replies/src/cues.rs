@@ -76,6 +76,10 @@ pub struct Cues {
     /// First-person possessives and object forms glued to a verb ("my", "mein", "borrarme"):
     /// a feature question holding one is still about the writer.
     pub own: &'static [&'static str],
+    /// The writer in the first person singular, in every case ("I", "me", "my"; "ich",
+    /// "mich", "mein"; "я", "меня", "мой"): a mention of opting out in a text that never
+    /// names its writer is read as a request only when the learned model agrees.
+    pub writer: &'static [&'static str],
     pub not_interested: &'static [&'static str],
     pub wrong_person: &'static [&'static str],
     /// Copying someone in ("looping in my colleague", "en copie"): a referral when it is all
@@ -192,6 +196,7 @@ pub const EN: Cues = Cues {
         "plan|plans|management|manage|policy|policies|process|handling|pricing",
     ],
     own: &["my|mine"],
+    writer: &["i|me|my|mine|myself|im"],
     not_interested: &[
         "not|no|don|never|isn|doesn ~3 interest*|need|needed|priorit*|relevan*|fit|sense|worth|useful|necessary|applicable|apply|timing|time|bandwidth|capacity|headcount",
         "consolidat*",
@@ -380,6 +385,7 @@ pub const DE: Cues = Cues {
         "richtlinie*|verwaltung|prozess|tarif|tarife|paket",
     ],
     own: &["mein|meine|meinen|meiner|meinem|meines"],
+    writer: &["ich|mich|mir|mein|meine|meinen|meiner|meinem|meines"],
     not_interested: &[
         "dagegen ~2 entschieden|entscheiden",
         "nicht|kein|keine|keinen ~3 interess*|bedarf|budget|prioritat|relevant|sinnvoll|notig|notwendig|passend|zeitpunkt|sinn|zeit|kapazitat*",
@@ -509,6 +515,7 @@ pub const FR: Cues = Cues {
         "politique|gestion|processus|offre|formule",
     ],
     own: &["mon|ma|mes"],
+    writer: &["je|j|me|m|moi|mon|ma|mes"],
     not_interested: &[
         "pas|plus|aucun|aucune ~3 interess*|besoin|besoins|priorit*|pertinent*|budget|moment|utile|sens|adapte|temps",
         "deja ~3 ce qu|faut",
@@ -648,7 +655,10 @@ pub const ES: Cues = Cues {
         "herramienta|funcion*|opcion|plataforma|software|producto|automatic*|clic|click|integracion|configuracion",
         "politica|gestion|proceso|plan|planes",
     ],
-    own: &["mi|mis|*me"],
+    // Enclitic "me" glued to a verb ("borrarme", "quítenme", "bórreme"), spelled out
+    // rather than "*me", which also matches Italian "come" and English "some".
+    own: &["mi|mis|*rme|*nme|borreme|elimineme|saqueme|quiteme|escribame|contacteme|dejeme"],
+    writer: &["yo|me|mi|mis|conmigo|*arme|*erme|*irme|*enme|*anme"],
     not_interested: &[
         "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante|tiempo",
         "no ~2 interesa|interesados|interesado|interesada|interes",
@@ -783,6 +793,7 @@ pub const PT: Cues = Cues {
         "politica|gestao|processo|plano|planos",
     ],
     own: &["meu|minha|meus|minhas"],
+    writer: &["eu|me|mim|meu|minha|meus|minhas|comigo"],
     not_interested: &[
         "nao|nenhum|nenhuma|sem ~3 interess*|necessidade|necessario|prioridade|orcamento|momento|sentido|encaixa|util|relevante|tempo",
         "nao ~2 interesse|interessa|interessados|interessado|interessada",
@@ -905,6 +916,7 @@ pub const IT: Cues = Cues {
         "politica|gestione|processo|piano|piani",
     ],
     own: &["mio|mia|miei|mie|*mi"],
+    writer: &["io|mi|me|mio|mia|miei|mie|*armi|*ermi|*irmi|*atemi|*etemi|*itemi"],
     not_interested: &[
         "non|nessun|nessuna|senza ~3 interess*|bisogno|necessit*|priorit*|budget|momento|senso|utile|rilevante|tempo",
         "non ~3 interessa|interessati|interessato|interessata|interesse",
@@ -1026,6 +1038,7 @@ pub const NL: Cues = Cues {
         "beleid|beheer|proces|abonnement",
     ],
     own: &["mijn"],
+    writer: &["ik|mij|me|mijn"],
     not_interested: &[
         "nu ~2 niet",
         "niet|geen ~3 interesse|geinteresseerd|behoefte|budget|prioriteit|nodig|relevant|zinvol|moment|tijd|capaciteit",
@@ -1148,6 +1161,7 @@ pub const RU: Cues = Cues {
         "политик*|управлени*|процесс*|тариф*",
     ],
     own: &["мой|мою|мои|моя|мое|моего|моих|моим"],
+    writer: &["я|меня|мне|мой|мою|мои|моя|мое|моего|моих|моим|мной|menya|menia|mne"],
     not_interested: &[
         "не|нет ~3 интерес*|нужно|нужен|нужна|нужны|актуальн*|требуется|подходит|подходят|приоритет*|бюджет*|потребност*|время|времени",
         "не ~2 интересно|интересует|интересуют|нужно|нужен|нужна|актуально|актуален|требуется|подходит|подходят",

@@ -309,15 +309,27 @@ impl ReplyEval {
     }
 }
 
-/// Classifies every message listed in `dir/labels.jsonl` and compares with the labels.
-/// Nothing is keyed on file names beyond finding each file.
-pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
+/// One line of `labels.jsonl`, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The message's file name (a plain name inside the folder).
+    pub file: String,
+    /// The labelled class.
+    pub class: ReplyClass,
+    /// The labelled return date.
+    pub return_date: Option<time::Date>,
+    /// The labelled language.
+    pub language: Option<Language>,
+}
+
+/// Reads `dir/labels.jsonl`; an empty file is an error.
+pub fn read_labels(dir: &Path) -> Result<Vec<Label>, EvalError> {
     let labels_path = dir.join("labels.jsonl");
     let labels = std::fs::read_to_string(&labels_path).map_err(|source| EvalError::Io {
         path: labels_path.clone(),
         source,
     })?;
-    let mut rows = Vec::new();
+    let mut out = Vec::new();
     for (i, line) in labels.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
@@ -328,18 +340,18 @@ pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
             message,
         };
         let label: LabelLine = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let expected: ReplyClass = label
+        let class: ReplyClass = label
             .class
             .parse()
             .map_err(|e: crate::UnknownClass| bad(e.to_string()))?;
-        let expected_return = match label.return_date.as_deref() {
+        let return_date = match label.return_date.as_deref() {
             None => None,
             Some(s) => Some(
                 time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
                     .map_err(|e| bad(format!("return_date {s:?}: {e}")))?,
             ),
         };
-        let expected_language = match label.language.as_deref() {
+        let language = match label.language.as_deref() {
             None => None,
             Some(s) => Some(s.parse::<Language>().map_err(|e| bad(e.to_string()))?),
         };
@@ -349,11 +361,33 @@ pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
                 label.file
             )));
         }
-        let path = dir.join(&label.file);
-        let raw = std::fs::read(&path).map_err(|source| EvalError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        out.push(Label {
+            file: label.file,
+            class,
+            return_date,
+            language,
+        });
+    }
+    if out.is_empty() {
+        return Err(EvalError::NoLabels(dir.to_path_buf()));
+    }
+    Ok(out)
+}
+
+/// Reads the message file of a label.
+pub fn read_message(dir: &Path, label: &Label) -> Result<Vec<u8>, EvalError> {
+    let path = dir.join(&label.file);
+    std::fs::read(&path).map_err(|source| EvalError::Io { path, source })
+}
+
+/// Classifies every message listed in `dir/labels.jsonl` and compares with the labels.
+/// Nothing is keyed on file names beyond finding each file.
+pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
+    let mut rows = Vec::new();
+    for label in read_labels(dir)? {
+        let raw = read_message(dir, &label)?;
+        let (expected, expected_return, expected_language) =
+            (label.class, label.return_date, label.language);
         let row = match classify(&raw) {
             Ok(c) => EvalRow {
                 file: label.file,
@@ -379,9 +413,6 @@ pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
             },
         };
         rows.push(row);
-    }
-    if rows.is_empty() {
-        return Err(EvalError::NoLabels(dir.to_path_buf()));
     }
     Ok(ReplyEval { rows })
 }

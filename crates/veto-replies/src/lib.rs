@@ -7,8 +7,12 @@
 //! Only the new text counts: quoted history and signatures are stripped first
 //! ([`new_text`]), so our own "reply STOP to unsubscribe" footer quoted back never reads as a
 //! stop. Phrases are known in English, German, French, Spanish, Portuguese, Italian, Dutch and
-//! Russian; matching is case- and accent-insensitive. The crate is sans-IO apart from
-//! [`evaluate_dir`], which reads a labelled folder of messages.
+//! Russian; matching is case- and accent-insensitive. A person's reply is read twice: by the
+//! rules (cue and phrase tables, which know negations, declined opt-outs and opt-outs of
+//! other people) and by a learned model over words and character n-grams
+//! ([`learned`], shipped as data), which adds the stop requests phrased outside the tables
+//! and drops the rules' bare mentions of opting out ([`learned::Policy`]). The crate is
+//! sans-IO apart from [`evaluate_dir`] and [`crossval`], which read labelled folders.
 //!
 //! # Layout
 //! - [`message`] — raw bytes → subject, date, headers, body text (HTML converted).
@@ -21,16 +25,22 @@
 //! - `rules` — the tables compiled into regular expressions; `fold` — text folding.
 //! - [`language`] — [`Language`] and telling which one a reply is in.
 //! - [`classify`] — the decision order ([`classify()`], [`classify_reply`]).
+//! - [`learned`] — the learned model (features, training, the shipped `learned.model`) and
+//!   the policy combining it with the rules.
 //! - [`return_date`] — the return date of an out-of-office reply.
 //! - [`eval`] — scoring the classifier on a labelled folder ([`evaluate_dir`]).
+//! - [`crossval`] — leave-one-set-out cross-validation, the honest estimate on unseen
+//!   replies.
 #![forbid(unsafe_code)]
 
 pub mod classify;
 mod compose;
+pub mod crossval;
 pub mod cues;
 pub mod eval;
 mod fold;
 pub mod language;
+pub mod learned;
 pub mod message;
 pub mod phrases;
 pub mod return_date;

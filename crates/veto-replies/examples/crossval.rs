@@ -1,0 +1,269 @@
+//! Leave-one-set-out cross-validation of the learned model combined with the rules.
+//!
+//! `cargo run --release -p veto-replies --example crossval -- [--first DIR] [--stop P]
+//! [--other P] [--clause P] [--sweep] [--show] [--dump] [--markdown] [SET_DIR …]`
+//!
+//! Columns: the current rules; the rules at first scoring; the model alone (trained on the
+//! other sets); the model with the current rules; the model with the rules at first scoring.
+//! `--show` lists the stop-related mistakes, `--dump` every reply's scores (tab-separated).
+//!
+//! With no set folders, every folder of `testdata/` is used. `--first DIR` reads
+//! `DIR/pred-<set>.json`, an earlier build's `eval --json` output on that set, as the rules'
+//! decisions at the set's first scoring (rows not listed as mistakes were right).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use veto_replies::ReplyClass;
+use veto_replies::crossval::{self, Figures, Item};
+use veto_replies::learned::{Policy, TrainOptions};
+
+fn first_scoring(dir: &Path, set: &str) -> Option<HashMap<String, ReplyClass>> {
+    let text = std::fs::read_to_string(dir.join(format!("pred-{set}.json"))).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut out = HashMap::new();
+    for m in v.get("mistakes")?.as_array()? {
+        let file = m.get("file")?.as_str()?.to_string();
+        let predicted: ReplyClass = m.get("predicted")?.as_str()?.parse().ok()?;
+        out.insert(file, predicted);
+    }
+    Some(out)
+}
+
+/// One line of the table: plain columns, or a Markdown row.
+fn row(markdown: bool, name: &str, f: &[Figures; 5]) {
+    let cell = |x: &Figures| {
+        if x.messages == 0 {
+            "-".to_string()
+        } else if markdown {
+            format!(
+                "{:.1}%, {:.1}% ({}/{}), {:.1}% ({}/{})",
+                x.accuracy() * 100.0,
+                x.stop_recall() * 100.0,
+                x.stops_found,
+                x.stops,
+                x.stop_false_positive_rate() * 100.0,
+                x.false_stops,
+                x.messages - x.stops
+            )
+        } else {
+            x.line()
+        }
+    };
+    if markdown {
+        println!(
+            "| `{name}` | {} | {} | {} | {} | {} |",
+            cell(&f[0]),
+            cell(&f[1]),
+            cell(&f[2]),
+            cell(&f[3]),
+            cell(&f[4])
+        );
+    } else {
+        println!(
+            "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
+            name,
+            cell(&f[0]),
+            cell(&f[1]),
+            cell(&f[2]),
+            cell(&f[3]),
+            cell(&f[4])
+        );
+    }
+}
+
+fn main() -> ExitCode {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut first: Option<PathBuf> = None;
+    let mut policy = Policy::default();
+    let mut options = TrainOptions::default();
+    let mut sweep = false;
+    let mut show = false;
+    let mut markdown = false;
+    let mut dump = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut num = |what: &str| -> Option<f32> {
+            let v = args.next().and_then(|s| s.parse().ok());
+            if v.is_none() {
+                eprintln!("{what} needs a number");
+            }
+            v
+        };
+        match a.as_str() {
+            "--first" => first = args.next().map(PathBuf::from),
+            "--stop" => match num("--stop") {
+                Some(v) => policy.stop_over_other = v,
+                None => return ExitCode::from(2),
+            },
+            "--other" => match num("--other") {
+                Some(v) => policy.other = v,
+                None => return ExitCode::from(2),
+            },
+            "--epochs" => match num("--epochs") {
+                Some(v) => options.epochs = v as usize,
+                None => return ExitCode::from(2),
+            },
+            "--lr" => match num("--lr") {
+                Some(v) => options.learning_rate = v,
+                None => return ExitCode::from(2),
+            },
+            "--l2" => match num("--l2") {
+                Some(v) => options.l2 = v,
+                None => return ExitCode::from(2),
+            },
+            "--min-count" => match num("--min-count") {
+                Some(v) => options.min_count = v as usize,
+                None => return ExitCode::from(2),
+            },
+            "--prune" => match num("--prune") {
+                Some(v) => options.prune = v,
+                None => return ExitCode::from(2),
+            },
+            "--clause" => match num("--clause") {
+                Some(v) => policy.clause = v,
+                None => return ExitCode::from(2),
+            },
+            "--sweep" => sweep = true,
+            "--show" => show = true,
+            "--markdown" => markdown = true,
+            "--dump" => dump = true,
+            _ => dirs.push(PathBuf::from(a)),
+        }
+    }
+    if dirs.is_empty() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let Ok(rd) = std::fs::read_dir(&root) else {
+            eprintln!("cannot read {}", root.display());
+            return ExitCode::FAILURE;
+        };
+        dirs = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("labels.jsonl").is_file())
+            .collect();
+        dirs.sort();
+    }
+    let mut sets: Vec<Vec<Item>> = Vec::new();
+    for d in &dirs {
+        match crossval::load_set(d) {
+            Ok(s) => sets.push(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let folds = crossval::leave_one_set_out(&sets, &options);
+    println!(
+        "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
+        "held-out set",
+        "rules now",
+        "rules at first scoring",
+        "model alone",
+        "model + rules now",
+        "model + rules at first scoring"
+    );
+    let mut totals = [Figures::default(); 5];
+    let mut sweep_items: Vec<(Item, veto_replies::learned::Scores, usize)> = Vec::new();
+    for (sweep_fold, (set, fold)) in sets.iter().zip(&folds).enumerate() {
+        let old = first.as_deref().and_then(|d| first_scoring(d, &fold.set));
+        let mut f = [Figures::default(); 5];
+        for item in set {
+            let scores = fold.model.scores(&item.features);
+            f[0].add(item.expected, item.rules);
+            f[2].add(item.expected, crossval::model_alone(item, &scores));
+            f[3].add(item.expected, crossval::predict(item, &fold.model, &policy));
+            if let Some(old) = &old {
+                let then = old.get(&item.file).copied().unwrap_or(item.expected);
+                let at_first = item.replay(then);
+                f[1].add(item.expected, then);
+                f[4].add(
+                    item.expected,
+                    crossval::predict(&at_first, &fold.model, &policy),
+                );
+                sweep_items.push((at_first, scores, sweep_fold));
+            }
+            let base = match &old {
+                Some(old) => old.get(&item.file).copied().unwrap_or(item.expected),
+                None => item.rules,
+            };
+            let replayed = item.replay(base);
+            let combined = crossval::predict(&replayed, &fold.model, &policy);
+            let stop = ReplyClass::Unsubscribe;
+            if dump {
+                let probs: Vec<String> = scores.0.iter().map(|p| format!("{p:.4}")).collect();
+                println!(
+                    "DUMP\t{}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{}\t{}\t{}\t{}\t{:.4}\t{}\t{}",
+                    fold.set,
+                    item.file,
+                    item.expected,
+                    base,
+                    item.rules,
+                    item.view.refused,
+                    item.origin,
+                    probs.join(","),
+                    item.view.writer,
+                    item.view.subject_stop,
+                    item.without_stop,
+                    fold.model
+                        .best_clause(&item.clauses, ReplyClass::Unsubscribe),
+                    replayed.view.mention_only,
+                    item.new_text
+                        .replace(['\n', '\t'], " / ")
+                        .chars()
+                        .take(140)
+                        .collect::<String>()
+                );
+            }
+            if show
+                && (combined != item.expected || base != item.expected)
+                && (combined == stop || base == stop || item.expected == stop)
+            {
+                println!(
+                    "  {}/{}  {} | rules {} | combined {} | p(stop) {:.2} | {}",
+                    fold.set,
+                    item.file,
+                    item.expected,
+                    base,
+                    combined,
+                    scores.of(ReplyClass::Unsubscribe),
+                    item.new_text
+                        .replace('\n', " / ")
+                        .chars()
+                        .take(160)
+                        .collect::<String>()
+                );
+            }
+        }
+        row(markdown, &fold.set, &f);
+        for (t, x) in totals.iter_mut().zip(&f) {
+            t.merge(x);
+        }
+    }
+    row(markdown, "all", &totals);
+    if sweep {
+        println!("\nstop threshold sweep, rules at first scoring, pooled:");
+        for t in [0.2f32, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+            let p = Policy {
+                stop_over_other: t,
+                ..policy
+            };
+            let mut f = Figures::default();
+            for (item, scores, k) in &sweep_items {
+                let Some(model) = folds.get(*k).map(|f| &f.model) else {
+                    continue;
+                };
+                let predicted = match item.origin {
+                    veto_replies::classify::Origin::Person => {
+                        crossval::decided(item, &p, model, scores)
+                    }
+                    _ => item.rules,
+                };
+                f.add(item.expected, predicted);
+            }
+            println!("  {t:.1}  {}", f.line());
+        }
+    }
+    ExitCode::SUCCESS
+}

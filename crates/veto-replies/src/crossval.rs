@@ -1,0 +1,248 @@
+//! Cross-validation by labelled set: the honest estimate of how the classifier does on
+//! replies nobody tuned it on.
+//!
+//! Every set of `testdata/` was tuned on after its first scoring, so scoring the shipped
+//! classifier on them measures fit, not generalisation. For the learned model
+//! ([`crate::learned`]) the estimate is exact: for each set, a model is trained on every
+//! *other* set and scores the held-out one ([`leave_one_set_out`]). For the rules it is
+//! approximated by the rules' decisions as they were when a set was first scored (read from
+//! an earlier build's `eval --json` output and passed in as [`Item::rules`]).
+
+use std::path::Path;
+
+use crate::classify::{Origin, classify_rules};
+use crate::eval::{EvalError, read_labels, read_message};
+use crate::fold::fold;
+use crate::learned::{self, Decision, Example, Model, Policy, RuleView, Scores, TrainOptions};
+use crate::{ReplyClass, message};
+
+/// One labelled message, read once.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The set (folder name) it belongs to.
+    pub set: String,
+    /// Its file name.
+    pub file: String,
+    /// The labelled class.
+    pub expected: ReplyClass,
+    /// Who wrote it, as the rules tell.
+    pub origin: Origin,
+    /// The rules' class (the current rules unless replaced by the caller).
+    pub rules: ReplyClass,
+    /// The model's features of its new text and subject.
+    pub features: Vec<u32>,
+    /// The features of each of its clauses that could carry a stop request.
+    pub clauses: Vec<Vec<u32>>,
+    /// What else the rules know about it.
+    pub view: RuleView,
+    /// The rules' class when a stop request is set aside.
+    pub without_stop: ReplyClass,
+    /// Whether its stop matches, read without the sentence vetoes, are all mentions
+    /// (to replay an earlier build's stop request, see [`Item::replay`]).
+    pub mention_only_without_vetoes: bool,
+    /// The new text (for reports).
+    pub new_text: String,
+}
+
+/// Reads and classifies (rules only) every message of a labelled folder. A message that
+/// cannot be parsed reads as a person's reply with no text, classified `other`.
+pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
+    let set = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for label in read_labels(dir)? {
+        let raw = read_message(dir, &label)?;
+        let item = match message::parse(&raw) {
+            Ok(reply) => {
+                let reading = classify_rules(&reply);
+                let c = &reading.classification;
+                Item {
+                    set: set.clone(),
+                    file: label.file.clone(),
+                    expected: label.class,
+                    origin: reading.origin,
+                    rules: c.class,
+                    features: learned::features(&fold(&c.new_text), &reading.subject_core),
+                    clauses: learned::stop_clauses(&fold(&c.new_text), &reading.subject_core),
+                    view: reading.view(),
+                    without_stop: reading.without_stop(&reply).class,
+                    mention_only_without_vetoes: reading.mention_only_without_vetoes(),
+                    new_text: c.new_text.clone(),
+                }
+            }
+            Err(_) => Item {
+                set: set.clone(),
+                file: label.file.clone(),
+                expected: label.class,
+                origin: Origin::Person,
+                rules: ReplyClass::Other,
+                features: Vec::new(),
+                clauses: Vec::new(),
+                view: RuleView::default(),
+                without_stop: ReplyClass::Other,
+                mention_only_without_vetoes: false,
+                new_text: String::new(),
+            },
+        };
+        out.push(item);
+    }
+    Ok(out)
+}
+impl Item {
+    /// The item as an earlier build's rules classified it: a stop request those rules found
+    /// and the current ones do not is judged a mention or not from the stop matches read
+    /// without the vetoes written since.
+    pub fn replay(&self, then: ReplyClass) -> Item {
+        let mut view = self.view;
+        if then == ReplyClass::Unsubscribe && self.rules != ReplyClass::Unsubscribe {
+            view.mention_only = self.mention_only_without_vetoes;
+        }
+        Item {
+            rules: then,
+            view,
+            ..self.clone()
+        }
+    }
+}
+
+/// Training examples from items.
+pub fn examples<'a>(items: impl IntoIterator<Item = &'a Item>) -> Vec<Example> {
+    items
+        .into_iter()
+        .map(|i| Example {
+            features: i.features.clone(),
+            class: i.expected,
+        })
+        .collect()
+}
+
+/// The figures of a set of (expected, predicted) pairs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Messages.
+    pub messages: usize,
+    /// Messages classified as labelled.
+    pub correct: usize,
+    /// Messages labelled `unsubscribe`.
+    pub stops: usize,
+    /// … of which classified `unsubscribe`.
+    pub stops_found: usize,
+    /// Messages labelled otherwise but classified `unsubscribe`.
+    pub false_stops: usize,
+}
+
+impl Figures {
+    /// Adds one message.
+    pub fn add(&mut self, expected: ReplyClass, predicted: ReplyClass) {
+        let stop = ReplyClass::Unsubscribe;
+        self.messages += 1;
+        self.correct += usize::from(expected == predicted);
+        self.stops += usize::from(expected == stop);
+        self.stops_found += usize::from(expected == stop && predicted == stop);
+        self.false_stops += usize::from(expected != stop && predicted == stop);
+    }
+
+    /// Adds another set's figures.
+    pub fn merge(&mut self, o: &Figures) {
+        self.messages += o.messages;
+        self.correct += o.correct;
+        self.stops += o.stops;
+        self.stops_found += o.stops_found;
+        self.false_stops += o.false_stops;
+    }
+
+    /// Share classified as labelled.
+    pub fn accuracy(&self) -> f64 {
+        share(self.correct, self.messages)
+    }
+
+    /// Share of stop requests classified `unsubscribe`.
+    pub fn stop_recall(&self) -> f64 {
+        share(self.stops_found, self.stops)
+    }
+
+    /// Share of other messages classified `unsubscribe`.
+    pub fn stop_false_positive_rate(&self) -> f64 {
+        share(self.false_stops, self.messages - self.stops)
+    }
+
+    /// `accuracy  recall (found/stops)  FP (false/others)` as one line of text.
+    pub fn line(&self) -> String {
+        format!(
+            "{:5.1}%  {:5.1}% ({:>3}/{:<3})  {:4.1}% ({}/{})",
+            self.accuracy() * 100.0,
+            self.stop_recall() * 100.0,
+            self.stops_found,
+            self.stops,
+            self.stop_false_positive_rate() * 100.0,
+            self.false_stops,
+            self.messages - self.stops
+        )
+    }
+}
+
+fn share(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The class of an item under a model and a policy (the rules' class for automatic replies
+/// and bounces).
+pub fn predict(item: &Item, model: &Model, policy: &Policy) -> ReplyClass {
+    match item.origin {
+        Origin::Person => decided(item, policy, model, &model.scores(&item.features)),
+        Origin::Bounce | Origin::Automatic => item.rules,
+    }
+}
+
+/// The class of a person's item under a policy, given the model's scores.
+pub fn decided(item: &Item, policy: &Policy, model: &Model, scores: &Scores) -> ReplyClass {
+    let clause = || model.best_clause(&item.clauses, ReplyClass::Unsubscribe);
+    match policy.decide(item.rules, scores, clause, || item.view) {
+        Decision::Rules => item.rules,
+        Decision::Veto => item.without_stop,
+        Decision::Model(c) => c,
+    }
+}
+
+/// The model's own most probable class (the rules' class for automatic replies and bounces).
+pub fn model_alone(item: &Item, scores: &Scores) -> ReplyClass {
+    match item.origin {
+        Origin::Person => scores
+            .best_of(&ReplyClass::ALL)
+            .map_or(ReplyClass::Other, |(c, _)| c),
+        Origin::Bounce | Origin::Automatic => item.rules,
+    }
+}
+
+/// One held-out set's result.
+#[derive(Debug, Clone)]
+pub struct Fold {
+    /// The held-out set.
+    pub set: String,
+    /// The model trained on every other set.
+    pub model: Model,
+}
+
+/// For each set, a model trained on all the other sets.
+pub fn leave_one_set_out(sets: &[Vec<Item>], options: &TrainOptions) -> Vec<Fold> {
+    sets.iter()
+        .enumerate()
+        .map(|(i, held)| {
+            let train: Vec<Example> = examples(
+                sets.iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .flat_map(|(_, s)| s.iter()),
+            );
+            // Scored as shipped: through the quantised text form.
+            let trained = learned::train(&train, options);
+            let model = Model::from_text(&trained.to_text()).unwrap_or(trained);
+            Fold {
+                set: held.first().map(|it| it.set.clone()).unwrap_or_default(),
+                model,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,129 @@
+//! The learned model: the shipped file is the one training produces from the sets it names,
+//! training is deterministic, and cross-validation by set trains one model per held-out set.
+
+use std::path::{Path, PathBuf};
+
+use veto_replies::ReplyClass;
+use veto_replies::crossval::{self, Figures};
+use veto_replies::learned::{self, Model, TrainOptions};
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
+}
+
+#[test]
+fn the_shipped_model_names_the_sets_it_was_trained_on() {
+    let model = Model::builtin();
+    assert!(model.len() > 1000, "model too small: {}", model.len());
+    let line = model
+        .provenance
+        .iter()
+        .find_map(|l| l.strip_prefix("trained on "))
+        .expect("provenance line");
+    let (total, sets) = line.split_once(" messages: ").expect("count and sets");
+    let total: usize = total.parse().unwrap();
+    let mut sum = 0;
+    for entry in sets.split(", ") {
+        let (name, count) = entry.split_once(" (").expect("name (count)");
+        let count: usize = count.trim_end_matches(')').parse().unwrap();
+        let labels = veto_replies::eval::read_labels(&testdata(name)).expect("set exists");
+        assert_eq!(
+            labels.len(),
+            count,
+            "{name} changed since training: retrain"
+        );
+        sum += count;
+    }
+    assert_eq!(sum, total);
+}
+
+#[test]
+fn training_is_deterministic_and_survives_the_text_form() {
+    let items = crossval::load_set(&testdata("replies-holdout-2")).unwrap();
+    let examples = crossval::examples(&items);
+    let options = TrainOptions {
+        epochs: 5,
+        ..TrainOptions::default()
+    };
+    let a = learned::train(&examples, &options).to_text();
+    let b = learned::train(&examples, &options).to_text();
+    assert_eq!(a, b);
+    let model = Model::from_text(&a).unwrap();
+    assert_eq!(model.to_text(), a);
+    // It learned its own training set.
+    let right = items
+        .iter()
+        .filter(|i| {
+            model
+                .scores(&i.features)
+                .best_of(&ReplyClass::ALL)
+                .map(|(c, _)| c)
+                == Some(i.expected)
+        })
+        .count();
+    assert!(right * 10 >= items.len() * 9, "{right}/{}", items.len());
+}
+
+#[test]
+fn leave_one_set_out_trains_one_model_per_held_out_set() {
+    let sets = vec![
+        crossval::load_set(&testdata("replies-holdout-2")).unwrap(),
+        crossval::load_set(&testdata("replies-holdout-5")).unwrap(),
+    ];
+    let options = TrainOptions {
+        epochs: 5,
+        ..TrainOptions::default()
+    };
+    let folds = crossval::leave_one_set_out(&sets, &options);
+    assert_eq!(folds.len(), 2);
+    assert_eq!(folds[0].set, "replies-holdout-2");
+    let mut f = Figures::default();
+    for item in &sets[0] {
+        f.add(
+            item.expected,
+            crossval::predict(item, &folds[0].model, &Default::default()),
+        );
+    }
+    assert_eq!(f.messages, sets[0].len());
+    assert!(f.stops > 0 && f.stops_found <= f.stops);
+    assert!(f.line().contains('%'));
+}
+
+fn class_of(body: &str) -> ReplyClass {
+    let raw = format!(
+        "From: A <a@example.com>\r\nTo: B <b@brightlinehq.com>\r\nSubject: Re: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    );
+    veto_replies::classify(raw.as_bytes())
+        .map(|c| c.class)
+        .unwrap_or(ReplyClass::Other)
+}
+
+/// Stop requests phrased outside the cue tables (object before the verb, first person
+/// plural, a negation the tables lack), written for this test: the model adds them.
+#[test]
+fn the_model_adds_stop_requests_the_tables_miss() {
+    for body in [
+        "Könnten Sie uns aus Ihrem Verteiler nehmen?",
+        "Bitte unsere Kontaktdaten löschen.",
+        "Wij willen hier niet langer berichten over krijgen.",
+    ] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
+
+/// A directive is never dropped, whatever the model says; a bare mention of opting out
+/// that the model all but rules out is.
+#[test]
+fn only_mentions_of_opting_out_are_dropped() {
+    for body in ["Don't send anything else.", "Don't send me anything else."] {
+        assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+    for body in [
+        "Don't stop now, this is exactly what we need. Can we talk Thursday?",
+        "Do your campaigns handle unsubscribes for our clients automatically?",
+    ] {
+        assert_ne!(class_of(body), ReplyClass::Unsubscribe, "{body}");
+    }
+}
