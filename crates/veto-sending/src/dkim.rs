@@ -299,12 +299,32 @@ impl DkimKey {
             })
             .map_err(|e| DkimError::Sign(e.to_string()))?;
 
-        let field = sig.to_header();
+        let field = keep_b_on_one_line(&sig.to_header());
         let mut out = Vec::with_capacity(field.len() + message.len());
         out.extend_from_slice(field.as_bytes());
         out.extend_from_slice(message);
         Ok(out)
     }
+}
+
+/// Removes the folds mail-auth writes inside the `b=` value and before the closing `;`.
+///
+/// Verifiers delete the `b=` value "including all surrounding whitespace" (RFC 6376 §3.5)
+/// before hashing the field, so those folds never change what was signed — but not every
+/// verifier deletes a fold that sits between the value and the `;` (dkimpy does not), and a
+/// signature whose value happened to end exactly at a fold failed there. The value stays on
+/// one line of its own length (a few hundred characters, far below the 998 limit).
+fn keep_b_on_one_line(field: &str) -> String {
+    let Some(at) = field.rfind("; b=") else {
+        return field.to_string();
+    };
+    let (head, tail) = field.split_at(at);
+    let body = tail.trim_end_matches("\r\n");
+    let unfolded: String = body
+        .split("\r\n")
+        .map(|l| l.trim_start_matches([' ', '\t']))
+        .collect();
+    format!("{head}{unfolded}\r\n")
 }
 
 /// The message's fields as `mail-auth`'s canonicalisation reads them: name, then the value

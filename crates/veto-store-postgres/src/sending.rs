@@ -1126,6 +1126,28 @@ impl SendingStore for PostgresStore {
         .collect()
     }
 
+    async fn pending_enrollments_by_key(
+        &self,
+        tenant: TenantId,
+        hash: &IdentHash,
+    ) -> StoreResult<Vec<Enrollment>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            enrollment_cols!(),
+            " FROM enrollments WHERE tenant_id = $1 AND state IN ('active', 'paused') \
+             AND id IN (SELECT enrollment_id FROM enrollment_keys WHERE tenant_id = $1 \
+                        AND key_hash = $2 AND NOT via_parent) ORDER BY id"
+        ))
+        .bind(tenant.0)
+        .bind(hash.0.as_slice())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(enrollment)
+        .collect()
+    }
+
     async fn change_enrollment(
         &self,
         tenant: TenantId,

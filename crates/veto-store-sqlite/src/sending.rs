@@ -917,6 +917,26 @@ impl SendingStore for SqliteStore {
         Ok(out)
     }
 
+    async fn pending_enrollments_by_key(
+        &self,
+        tenant: TenantId,
+        hash: &IdentHash,
+    ) -> StoreResult<Vec<Enrollment>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            enrollment_cols!(),
+            " FROM enrollments WHERE tenant_id = ?1 AND state IN ('active', 'paused') \
+             AND id IN (SELECT enrollment_id FROM enrollment_keys WHERE tenant_id = ?1 \
+                        AND key_hash = ?2 AND via_parent = 0) ORDER BY id"
+        ))
+        .bind(blob(tenant.0))
+        .bind(hash.0.to_vec())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(enrollment).collect()
+    }
+
     async fn change_enrollment(
         &self,
         tenant: TenantId,

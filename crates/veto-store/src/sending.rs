@@ -255,6 +255,13 @@ pub trait SendingStore: Send + Sync + 'static {
         tenant: TenantId,
         contacts: &[ContactId],
     ) -> StoreResult<Vec<Enrollment>>;
+    /// The pending enrolments whose recipient has the key `hash` (directly, not as a parent
+    /// domain): e.g. every colleague enrolled under one company id.
+    async fn pending_enrollments_by_key(
+        &self,
+        tenant: TenantId,
+        hash: &IdentHash,
+    ) -> StoreResult<Vec<Enrollment>>;
     /// Applies `change` to the enrolment if it is still pending (`Conflict` otherwise) and
     /// audits `draft`.
     async fn change_enrollment(

@@ -201,7 +201,8 @@ impl AppState {
     }
 
     /// The `List-Unsubscribe` pair for `recipient` in `message_id`: a one-click link signed
-    /// for the tenant, and the mailto form when a mail domain is configured.
+    /// for the tenant, and the mailto form when a mail domain is configured. One-click needs
+    /// the public URL to be https.
     pub fn list_unsubscribe(
         &self,
         tenant: TenantId,
@@ -223,6 +224,13 @@ impl AppState {
                 .unwrap_or_else(|| "http://localhost".to_string()),
         };
         let h = list_unsubscribe_headers(&base, self.unsubscribe_mail_domain(), &token);
-        ListUnsubscribe::from_headers(&h).ok()
+        // One-click (`List-Unsubscribe-Post`) needs an https link (RFC 8058 §3.1): without an
+        // https public URL the message still carries its unsubscribe links, without the Post.
+        match ListUnsubscribe::from_headers(&h) {
+            Ok(l) => Some(l),
+            Err(_) => h
+                .first()
+                .and_then(|(_, v)| ListUnsubscribe::new(v, false).ok()),
+        }
     }
 }

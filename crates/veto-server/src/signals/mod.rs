@@ -20,6 +20,10 @@
 //!    reply policy (default: suppress); any reply starts the sender's soft-bounce count again;
 //!    out-of-office and every other class change nothing.
 //!
+//! A reply also stops its sender's pending enrolments, an out-of-office postpones them, and a
+//! refusal may pause or suppress the colleagues of the same company ([`sequences`]); a signal
+//! that comes back to a VERP return path names the send it answers.
+//!
 //! Suppressions take the store path of `POST /v1/suppressions` (one transaction with its audit
 //! event, actor = the ingesting caller), their evidence names the signal, and the signal's own
 //! `signal.processed` audit event lists what was done; the node's index is brought up to date
@@ -28,6 +32,7 @@
 pub mod events;
 pub mod mailbox;
 pub mod process;
+pub mod sequences;
 
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc2822;
@@ -58,7 +63,9 @@ pub struct SignalAction {
     /// The address concerned (lower-case as read; empty when the signal names nobody).
     pub address: String,
     /// suppressed | already_suppressed | counted (a soft bounce) | reset (a delivery or reply
-    /// restarted the soft-bounce count) | ignored
+    /// restarted the soft-bounce count) | ignored | enrollment_stopped (a reply ended the
+    /// sender's sequence; `reason` is the sequence id) | enrollment_postponed (out of office) |
+    /// enrollment_paused (the company rule) | company_suppressed | company_already_suppressed
     pub action: String,
     /// The suppression reason, or for other actions what the signal was (`mailbox_full`,
     /// `vacation`, `out_of_office` …).
@@ -102,6 +109,10 @@ pub struct IngestOutcome {
     /// For out-of-office replies: the first day the person is expected back (YYYY-MM-DD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_date: Option<String>,
+    /// The send this signal answers, when it came back to a VERP return path
+    /// (`bounces+TOKEN@…`) of this tenant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_id: Option<String>,
 }
 
 impl IngestOutcome {
@@ -115,6 +126,7 @@ impl IngestOutcome {
             reasons: Vec::new(),
             actions: Vec::new(),
             return_date: None,
+            send_id: None,
         }
     }
 }
@@ -193,6 +205,19 @@ pub async fn ingest(
         Begun::Seen(out) => return Ok(*out),
         Begun::New(p) => *p,
     };
+    // Came back to one of this tenant's VERP return paths: which send it answers.
+    let verp_key = AppState::verp_key(&ctx.tenant.secret);
+    p.out.send_id = headers
+        .iter()
+        .filter(|(n, _)| {
+            ["to", "delivered-to", "x-original-to", "envelope-to"]
+                .iter()
+                .any(|h| n.eq_ignore_ascii_case(h))
+        })
+        .flat_map(|(_, v)| recipients_of(v))
+        .find_map(|r| veto_sending::ReturnPath::decode(&r, &verp_key))
+        .map(|id| veto_domain::id::SendId(uuid::Uuid::from_bytes(id)).to_string());
+    let refs = sequences::referenced_ids(&headers);
     match analysis {
         None => unsubscribe_by_mail(&mut p, dedup(tokens)).await?,
         Some(analysis) => match analysis.kind {
@@ -213,6 +238,10 @@ pub async fn ingest(
                 {
                     p.out.class = Some(c.class.as_str().to_string());
                     p.out.return_date = c.return_date.map(|d| d.to_string());
+                    let from = header("from")
+                        .and_then(|f| recipients_of(&f).into_iter().next())
+                        .unwrap_or_default();
+                    sequences::follow_reply(&mut p, &from, c.class, c.return_date, &refs).await?;
                 }
             }
             SignalKind::Delivered => {
@@ -221,7 +250,7 @@ pub async fn ingest(
                     delivered(&mut p, &r.address, "delivery report: the message arrived").await?;
                 }
             }
-            SignalKind::NotASignal => reply(&mut p, raw).await?,
+            SignalKind::NotASignal => reply(&mut p, raw, &refs).await?,
         },
     }
     p.finish().await
@@ -397,7 +426,7 @@ async fn complaint(p: &mut Processing<'_>, analysis: &Analysis) -> Result<(), Ap
     Ok(())
 }
 
-async fn reply(p: &mut Processing<'_>, raw: &[u8]) -> Result<(), ApiError> {
+async fn reply(p: &mut Processing<'_>, raw: &[u8], refs: &[String]) -> Result<(), ApiError> {
     let parsed = veto_replies::message::parse(raw)
         .map_err(|e| ApiError::invalid("message", format!("not an e-mail message: {e}")))?;
     let c = veto_replies::classify_reply(&parsed);
@@ -462,6 +491,7 @@ async fn reply(p: &mut Processing<'_>, raw: &[u8]) -> Result<(), ApiError> {
             p.ignore(&from, c.class.as_str(), why);
         }
     }
+    sequences::follow_reply(p, &from, c.class, c.return_date, refs).await?;
     Ok(())
 }
 

@@ -2,6 +2,8 @@
 //! always; PostgreSQL in a fresh schema when one is reachable), driven over HTTP.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::sync::Arc;
 
 use reqwest::StatusCode;

@@ -633,6 +633,17 @@ pub async fn suppression_cancels_pending_enrollments(store: &dyn Store) {
         EnrollmentState::Cancelled
     );
 
+    // The colleagues of a company are found by its key.
+    let company_key = fx.hash(IdentifierKind::CompanyId, &company);
+    let found: Vec<EnrollmentId> = store
+        .pending_enrollments_by_key(fx.id(), &company_key)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(found, vec![colleague.id]);
+
     // A phone-only or marketing-only entry does not stop a sales e-mail sequence.
     let mut phone_only = fx.entry(IdentifierKind::CompanyId, &company);
     phone_only.channel = Channel::Phone;

@@ -1,0 +1,380 @@
+//! The SMTP relay on both stores, against a real upstream (an aiosmtpd sink): a suppressed
+//! recipient is refused at RCPT TO with 550 5.7.1 naming the reason and date; the others are
+//! relayed to the tenant's default route, DKIM-signed, with List-Unsubscribe headers and a VERP
+//! return path; a suppression committed after RCPT TO still stops the message at DATA; every
+//! attempt is recorded; credentials, routes and tenants are kept apart.
+
+mod common;
+
+use common::smtp::{Client, message, relay};
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use veto_smtp::testing::{Sink, SinkOptions};
+
+struct Setup {
+    t: Tenant,
+    user: String,
+    pass: String,
+    dkim_value: String,
+}
+
+/// A tenant with a route to the sink, a DKIM key for acme.test, a mailbox and credentials.
+async fn setup(srv: &Server, sink: &Sink, name: &str) -> Setup {
+    let t = srv.tenant(name).await;
+    let (s, r) = srv
+        .post(
+            &t.admin,
+            "/v1/routes",
+            json!({"name": "sink", "host": "127.0.0.1", "port": sink.addr().port(), "tls": "none",
+                   "username": null, "password": null}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, d) = srv
+        .post(
+            &t.admin,
+            "/v1/sending-domains",
+            json!({"domain": "ACME.test"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["domain"], "acme.test");
+    assert!(d["dkim"].is_null(), "{d}");
+    let (s, d) = srv
+        .post(
+            &t.admin,
+            &format!("/v1/sending-domains/{}/dkim", d["id"].as_str().unwrap()),
+            json!({"selector": "s1"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["dkim"]["dns"]["name"], "s1._domainkey.acme.test", "{d}");
+    let dkim_value = d["dkim"]["dns"]["value"].as_str().unwrap().to_string();
+    assert!(
+        dkim_value.starts_with("v=DKIM1; k=rsa; p=MII"),
+        "{dkim_value}"
+    );
+    let (s, m) = srv
+        .post(
+            &t.admin,
+            "/v1/mailboxes",
+            json!({"address": "sam@acme.test", "name": "Sam Seller"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    let (s, c) = srv
+        .post(&t.admin, "/v1/smtp-credentials", json!({"name": "crm"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    Setup {
+        user: c["username"].as_str().unwrap().to_string(),
+        pass: c["password"].as_str().unwrap().to_string(),
+        t,
+        dkim_value,
+    }
+}
+
+/// Verifies a DKIM signature with an independent implementation (dkimpy), the key given as
+/// its DNS record. `None` when dkimpy is not installed (and not required).
+fn dkimpy_verifies(message: &str, dns_value: &str) -> Option<bool> {
+    let script = format!(
+        "import sys\ntry:\n    import dkim\nexcept ImportError:\n    sys.exit(3)\nmsg=sys.stdin.buffer.read()\nok=dkim.verify(msg, dnsfunc=lambda name, timeout=5: {:?}.encode())\nsys.exit(0 if ok else 1)\n",
+        dns_value
+    );
+    let mut child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .ok()?;
+    use std::io::Write;
+    child
+        .stdin
+        .take()?
+        .write_all(
+            message
+                .replace("\r\n", "\n")
+                .replace('\n', "\r\n")
+                .as_bytes(),
+        )
+        .ok()?;
+    let code = child.wait().ok()?.code();
+    match code {
+        Some(0) => Some(true),
+        Some(1) => Some(false),
+        _ => {
+            assert_ne!(
+                std::env::var("VETO_REQUIRE_DKIMPY").as_deref(),
+                Ok("1"),
+                "dkimpy is required (python3 -m pip install dkimpy)"
+            );
+            eprintln!("SKIPPED: DKIM check with dkimpy (python3 -m pip install dkimpy)");
+            None
+        }
+    }
+}
+
+fn header<'a>(data: &'a str, name: &str) -> Option<&'a str> {
+    let head = data.split("\r\n\r\n").next().unwrap_or(data);
+    head.split("\r\n").find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then_some(v.trim())
+    })
+}
+
+#[tokio::test]
+async fn relay_refuses_suppressed_recipients_and_relays_the_rest() {
+    let Some(sink) = Sink::start_or_skip(SinkOptions::default()).unwrap() else {
+        return;
+    };
+    for b in backends().await {
+        let srv = start_with(
+            b.store.clone(),
+            veto_server::state::StartOptions {
+                public_url: Some("https://veto.example".into()),
+                ..Default::default()
+            },
+        )
+        .await;
+        let st = setup(&srv, &sink, "relay").await;
+        let entry = srv
+            .suppress(
+                &st.t.admin,
+                json!({"email": "jane@example.com"}),
+                "stop_request",
+            )
+            .await;
+        let (addr, _stop) = relay(srv.state.clone()).await;
+        let before = sink.messages().unwrap().len();
+
+        let mut c = Client::login(addr, &st.user, &st.pass).await;
+        let (m, rcpts, done) = c
+            .send(
+                "sam@acme.test",
+                &[" Jane@Example.COM", "bob@example.com"],
+                &message("sam@acme.test", "bob@example.com", "Quick question"),
+            )
+            .await;
+        assert_eq!(m.code, 250, "{}: {m:?}", b.name);
+        // The suppressed recipient: 550 5.7.1, the reason, the date and the entry.
+        assert_eq!(rcpts[0].code, 550, "{}: {:?}", b.name, rcpts[0]);
+        let refusal = &rcpts[0].text;
+        assert!(refusal.starts_with("5.7.1 "), "{refusal}");
+        assert!(refusal.contains("jane@example.com"), "{refusal}");
+        assert!(refusal.contains("asked to stop"), "{refusal}");
+        let day = &entry["created_at"].as_str().unwrap()[..10];
+        assert!(refusal.contains(day), "the date {day} in {refusal}");
+        assert!(refusal.contains(entry["id"].as_str().unwrap()), "{refusal}");
+        assert_eq!(rcpts[1].code, 250, "{:?}", rcpts[1]);
+        let done = done.unwrap();
+        assert_eq!(done.code, 250, "{}: {done:?}", b.name);
+
+        let got = sink
+            .wait_for(before + 1, std::time::Duration::from_secs(20))
+            .await
+            .unwrap();
+        assert_eq!(got.len(), before + 1, "only bob's copy is relayed");
+        let msg = &got[before];
+        assert_eq!(msg.rcpt_to, vec!["bob@example.com".to_string()]);
+        assert!(
+            msg.mail_from.starts_with("bounces+") && msg.mail_from.ends_with("@acme.test"),
+            "VERP return path: {}",
+            msg.mail_from
+        );
+        let data = &msg.data;
+        let sig = header(data, "DKIM-Signature").expect("a DKIM signature");
+        assert!(sig.contains("d=acme.test") && sig.contains("s=s1"), "{sig}");
+        let lu = header(data, "List-Unsubscribe").expect("List-Unsubscribe");
+        assert!(lu.starts_with("<https://veto.example/u/"), "{lu}");
+        assert_eq!(
+            header(data, "List-Unsubscribe-Post"),
+            Some("List-Unsubscribe=One-Click")
+        );
+        assert!(
+            header(data, "Message-ID").is_some(),
+            "a Message-ID is added"
+        );
+        assert!(
+            header(data, "Received").is_some_and(|r| r.contains("client.test")),
+            "trace field"
+        );
+        assert!(
+            data.contains("\r\n.a line that starts with a dot\r\n"),
+            "{data}"
+        );
+        if let Some(ok) = dkimpy_verifies(data, &st.dkim_value) {
+            assert!(ok, "dkimpy verifies the relayed message's signature");
+        }
+
+        // Every attempt is recorded, with its verdict.
+        let (s, sends) = srv
+            .get(&st.t.admin, "/v1/sends?email=bob@example.com")
+            .await;
+        assert_eq!(s, StatusCode::OK, "{sends}");
+        let sent = &sends["items"][0];
+        assert_eq!(sent["outcome"], "sent", "{sent}");
+        assert_eq!(sent["via"], "relay");
+        assert_eq!(sent["verdict"]["verdict"], "allow");
+        assert_eq!(
+            sent["message_id"].as_str(),
+            header(data, "Message-ID"),
+            "{sent}"
+        );
+        assert!(
+            sent["detail"].as_str().unwrap().starts_with("250"),
+            "{sent}"
+        );
+        let (_, sends) = srv
+            .get(&st.t.admin, "/v1/sends?email=jane@example.com")
+            .await;
+        let blocked = &sends["items"][0];
+        assert_eq!(blocked["outcome"], "blocked", "{blocked}");
+        assert_eq!(blocked["verdict"]["verdict"], "block");
+        assert_eq!(
+            blocked["verdict"]["matches"][0]["entry_id"], entry["id"],
+            "{blocked}"
+        );
+        let (_, log) = srv
+            .get(&st.t.admin, "/v1/audit?action=attempt.blocked&limit=10")
+            .await;
+        let ev = &log["items"][0];
+        assert_eq!(ev["subject"], entry["id"], "{log}");
+        assert!(ev["data"].to_string().contains("relay"), "{ev}");
+
+        // A suppression committed after RCPT TO still stops the message at DATA.
+        let (m, rcpts, _) = {
+            let mut c2 = Client::login(addr, &st.user, &st.pass).await;
+            let m = c2.cmd("MAIL FROM:<sam@acme.test>").await;
+            let r = c2.cmd("RCPT TO:<late@example.com>").await;
+            assert_eq!(r.code, 250, "{r:?}");
+            srv.suppress(
+                &st.t.admin,
+                json!({"email": "late@example.com"}),
+                "unsubscribe",
+            )
+            .await;
+            let d = c2.cmd("DATA").await;
+            assert_eq!(d.code, 354);
+            let body = message("sam@acme.test", "late@example.com", "Hi");
+            let end = c2
+                .cmd(&format!("{}\r\n.", body.trim_end_matches("\r\n")))
+                .await;
+            (m, vec![r], end)
+        };
+        assert_eq!(m.code, 250);
+        let _ = rcpts;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(
+            sink.messages().unwrap().len(),
+            before + 1,
+            "nothing reached the upstream for the late suppression"
+        );
+        let (_, sends) = srv
+            .get(&st.t.admin, "/v1/sends?email=late@example.com")
+            .await;
+        assert_eq!(sends["items"][0]["outcome"], "blocked", "{sends}");
+
+        // Wrong password; revoked credentials.
+        let (mut bad, _) = Client::connect(addr).await;
+        bad.cmd("EHLO x.test").await;
+        use base64::Engine;
+        let tok = base64::engine::general_purpose::STANDARD.encode(format!("\0{}\0wrong", st.user));
+        let r = bad.cmd(&format!("AUTH PLAIN {tok}")).await;
+        assert_eq!(r.code, 535, "{r:?}");
+        let (_, creds) = srv.get(&st.t.admin, "/v1/smtp-credentials").await;
+        assert!(
+            !creds.to_string().contains(&st.pass),
+            "the password is never shown again"
+        );
+        let id = creds[0]["id"].as_str().unwrap();
+        let (s, _) = srv
+            .post(
+                &st.t.admin,
+                &format!("/v1/smtp-credentials/{id}/revoke"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let (mut again, _) = Client::connect(addr).await;
+        again.cmd("EHLO x.test").await;
+        let tok =
+            base64::engine::general_purpose::STANDARD.encode(format!("\0{}\0{}", st.user, st.pass));
+        let r = again.cmd(&format!("AUTH PLAIN {tok}")).await;
+        assert_eq!(r.code, 535, "revoked: {r:?}");
+        // The session that logged in before the revocation cannot start a new transaction.
+        let r = c.cmd("MAIL FROM:<sam@acme.test>").await;
+        assert_eq!(r.code, 530, "{r:?}");
+    }
+}
+
+#[tokio::test]
+async fn relay_keeps_tenants_apart_and_needs_a_route() {
+    let Some(sink) = Sink::start_or_skip(SinkOptions::default()).unwrap() else {
+        return;
+    };
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let a = setup(&srv, &sink, "relay-a").await;
+        let other = setup(&srv, &sink, "relay-b").await;
+        srv.suppress(
+            &a.t.admin,
+            json!({"email": "shared@example.com"}),
+            "unsubscribe",
+        )
+        .await;
+        let (addr, _stop) = relay(srv.state.clone()).await;
+        let before = sink.messages().unwrap().len();
+        // Tenant B has no such suppression: its mail goes.
+        let mut c = Client::login(addr, &other.user, &other.pass).await;
+        let (_, r, done) = c
+            .send(
+                "sam@acme.test",
+                &["shared@example.com"],
+                &message("sam@acme.test", "shared@example.com", "Hello"),
+            )
+            .await;
+        assert_eq!(r[0].code, 250, "{}: {:?}", b.name, r[0]);
+        assert_eq!(done.unwrap().code, 250);
+        let got = sink
+            .wait_for(before + 1, std::time::Duration::from_secs(20))
+            .await
+            .unwrap();
+        // Without an https public URL: the unsubscribe link, but no one-click Post (RFC 8058).
+        let data = &got[before].data;
+        assert!(
+            header(data, "List-Unsubscribe").is_some_and(|v| v.contains("/u/")),
+            "{data}"
+        );
+        assert!(header(data, "List-Unsubscribe-Post").is_none(), "{data}");
+        // Tenant A's records stay A's.
+        let (_, sends): (StatusCode, Value) = srv.get(&a.t.admin, "/v1/sends").await;
+        assert!(sends["items"].as_array().unwrap().is_empty(), "{sends}");
+        let (_, sends) = srv.get(&other.t.admin, "/v1/sends").await;
+        assert_eq!(sends["items"].as_array().unwrap().len(), 1, "{sends}");
+
+        // A tenant without a route: 451 4.3.5 at MAIL FROM.
+        let lone = srv.tenant("no-route").await;
+        let (_, cred) = srv
+            .post(&lone.admin, "/v1/smtp-credentials", json!({"name": "tool"}))
+            .await;
+        let mut c = Client::login(
+            addr,
+            cred["username"].as_str().unwrap(),
+            cred["password"].as_str().unwrap(),
+        )
+        .await;
+        let r = c.cmd("MAIL FROM:<x@lone.test>").await;
+        assert_eq!(r.code, 451, "{r:?}");
+        assert!(r.text.starts_with("4.3.5"), "{r:?}");
+
+        // Only ops and admins manage sending; an SDR may read.
+        let (_, sdr) = srv.user(&a.t.admin, "sdr", None).await;
+        let (s, _) = srv
+            .post(&sdr, "/v1/smtp-credentials", json!({"name": "x"}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = srv.get(&sdr, "/v1/mailboxes").await;
+        assert_eq!(s, StatusCode::OK);
+    }
+}
