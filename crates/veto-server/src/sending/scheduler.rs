@@ -5,7 +5,7 @@
 //! committed at that moment, inside the send fence.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
@@ -65,6 +65,10 @@ struct Lookups {
     contacts: HashMap<(TenantId, ContactId), Option<Arc<Contact>>>,
 }
 
+/// Messages to each contact under way in this round and not yet recorded: the frequency cap
+/// counts them, so two mailboxes sending to one contact at once cannot both pass it.
+type Reservations = Arc<Mutex<HashMap<(TenantId, ContactId), u64>>>;
+
 /// One step with everything needed to send it.
 struct Job {
     claim: ClaimedStep,
@@ -81,6 +85,12 @@ pub async fn run_round(state: &AppState) -> Result<usize, StoreError> {
         .store()
         .claim_due_steps(veto_domain::now(), LEASE_SECS, CLAIM)
         .await?;
+    send_claimed(state, claims).await
+}
+
+/// Sends claimed steps (each checked at that moment) and records their outcomes; returns how
+/// many there were.
+pub async fn send_claimed(state: &AppState, claims: Vec<ClaimedStep>) -> Result<usize, StoreError> {
     let n = claims.len();
     if n == 0 {
         return Ok(0);
@@ -98,19 +108,35 @@ pub async fn run_round(state: &AppState) -> Result<usize, StoreError> {
         queues.entry((job.ctx.tenant.id, mb)).or_default().push(job);
     }
     let permits = Arc::new(Semaphore::new(state.sending().concurrency));
+    let reserved: Reservations = Arc::new(Mutex::new(HashMap::new()));
     let mut tasks = tokio::task::JoinSet::new();
     for (_, jobs) in queues {
         let st = state.clone();
         let permits = permits.clone();
+        let reserved = reserved.clone();
         tasks.spawn(async move {
-            let mut outcomes = Vec::with_capacity(jobs.len());
             for job in jobs {
                 let Ok(_p) = permits.acquire().await else {
                     break;
                 };
-                outcomes.push(send_step(&st, job).await);
+                let key = (
+                    job.claim.enrollment.tenant_id,
+                    job.claim.enrollment.contact_id,
+                );
+                let (outcome, held) = send_step(&st, job, &reserved).await;
+                // Recorded before the mailbox's next step, so the frequency cap and the
+                // enrolment's next step see it (the recorder still commits many at once).
+                let recorded = st.sending().recorder.steps(vec![outcome]).await;
+                // Once recorded, a sent message counts from the store: its place is given back.
+                if held
+                    && let Ok(mut r) = reserved.lock()
+                    && let Some(n) = r.get_mut(&key)
+                {
+                    *n = n.saturating_sub(1);
+                }
+                recorded?;
             }
-            st.sending().recorder.steps(outcomes).await
+            Ok::<(), StoreError>(())
         });
     }
     while let Some(r) = tasks.join_next().await {
@@ -203,8 +229,20 @@ fn optional<T>(r: Result<T, StoreError>) -> Result<Option<T>, StoreError> {
     }
 }
 
-/// Sends one claimed step and says what became of it.
-async fn send_step(state: &AppState, job: Job) -> StepOutcome {
+/// Sends one claimed step and says what became of it (and whether it holds a place under the
+/// frequency cap, to be given back once its outcome is recorded).
+async fn send_step(state: &AppState, job: Job, reserved: &Reservations) -> (StepOutcome, bool) {
+    let mut held = false;
+    let outcome = send_step_checked(state, job, reserved, &mut held).await;
+    (outcome, held)
+}
+
+async fn send_step_checked(
+    state: &AppState,
+    job: Job,
+    reserved: &Reservations,
+    held: &mut bool,
+) -> StepOutcome {
     let e = &job.claim.enrollment;
     let step_no = job.claim.step;
     let base =
@@ -309,11 +347,23 @@ async fn send_step(state: &AppState, job: Job) -> StepOutcome {
             .map(|a| job.ctx.hasher.hash_value(IdentifierKind::Email, a.as_str()))
             .collect();
         let since = now - time::Duration::days(i64::from(cap.days));
-        match state
+        let counted = state
             .store()
             .count_sent_since(e.tenant_id, &hashes, since)
             .await
-        {
+            .map(|recorded| match reserved.lock() {
+                Ok(mut r) => {
+                    let slot = r.entry((e.tenant_id, e.contact_id)).or_insert(0);
+                    let total = recorded + *slot;
+                    if total < u64::from(cap.max) {
+                        *slot += 1;
+                        *held = true;
+                    }
+                    total
+                }
+                Err(_) => u64::MAX,
+            });
+        match counted {
             Ok(n) if n >= u64::from(cap.max) => {
                 let detail = format!(
                     "frequency cap: {n} messages to this contact in the last {} days (at most {})",

@@ -194,6 +194,24 @@ impl Server {
         .await
     }
 
+    /// POSTs a raw body (a CSV file, a message).
+    pub async fn post_raw(
+        &self,
+        key: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (StatusCode, Value) {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.url))
+                .header("content-type", content_type)
+                .body(body.to_vec()),
+            key,
+        )
+        .await
+    }
+
     /// Adds a suppression and returns the entry.
     pub async fn suppress(&self, key: &str, identifier: Value, reason: &str) -> Value {
         let (s, e) = self
