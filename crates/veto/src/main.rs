@@ -124,6 +124,29 @@ enum Command {
     /// Read inbound mail (.eml files, a directory, a Maildir or an mbox): bounces,
     /// complaints, replies and mailto unsubscribes become suppressions.
     Ingest(commands::ingest::IngestArgs),
+    /// Sending domains and their DKIM keys (`veto domain dkim DOMAIN`).
+    #[command(subcommand)]
+    Domain(commands::domain::DomainCmd),
+    /// Mailboxes (From addresses).
+    #[command(subcommand)]
+    Mailbox(commands::mailbox::MailboxCmd),
+    /// Outbound SMTP routes.
+    #[command(subcommand)]
+    Route(commands::route::RouteCmd),
+    /// Logins for the SMTP relay.
+    #[command(subcommand, name = "smtp-credentials")]
+    SmtpCredentials(commands::relay::SmtpCredentialCmd),
+    /// Sequences.
+    #[command(subcommand)]
+    Sequence(commands::sequence::SequenceCmd),
+    /// Enrol contacts in a sequence (each checked first; exit 1 if any is blocked).
+    Enroll(commands::sequence::EnrollArgs),
+    /// Enrolments: list, pause, resume, stop.
+    #[command(subcommand)]
+    Enrollment(commands::sequence::EnrollmentCmd),
+    /// Send attempts and their outcomes.
+    #[command(subcommand)]
+    Sends(commands::sends::SendsCmd),
 }
 
 #[tokio::main]
@@ -199,6 +222,14 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Export(c) => commands::export::run(g, c).await,
         Command::Eval(c) => commands::eval::run(g, c).await,
         Command::Ingest(a) => commands::ingest::run(g, a).await,
+        Command::Domain(c) => commands::domain::run(g, c).await,
+        Command::Mailbox(c) => commands::mailbox::run(g, c).await,
+        Command::Route(c) => commands::route::run(g, c).await,
+        Command::SmtpCredentials(c) => commands::relay::run(g, c).await,
+        Command::Sequence(c) => commands::sequence::run(g, c).await,
+        Command::Enroll(a) => commands::sequence::enroll(g, a).await,
+        Command::Enrollment(c) => commands::sequence::enrollments(g, c).await,
+        Command::Sends(c) => commands::sends::run(g, c).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod domain;
 pub mod erase;
 pub mod eval;
 pub mod export;
@@ -10,7 +11,12 @@ pub mod import;
 pub mod ingest;
 pub mod keys;
 pub mod lift;
+pub mod mailbox;
 pub mod policy;
+pub mod relay;
+pub mod route;
+pub mod sends;
+pub mod sequence;
 pub mod suppress;
 pub mod tenant;
 pub mod users;

@@ -38,6 +38,8 @@ pub fn json(o: &Output) -> Value {
 pub struct Server {
     pub child: Child,
     pub url: String,
+    /// The SMTP relay's address, when it was started with `--smtp-listen`.
+    pub smtp: Option<std::net::SocketAddr>,
 }
 
 impl Drop for Server {
@@ -48,8 +50,15 @@ impl Drop for Server {
 }
 
 pub fn serve(db: &str) -> Server {
+    serve_with(db, &[])
+}
+
+/// `veto serve` with more arguments (`--smtp-listen 127.0.0.1:0` makes it print the relay's
+/// address too).
+pub fn serve_with(db: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_veto"))
         .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .args(extra)
         .env_remove("VETO_DATABASE_URL")
         .env("VETO_LOG", "warn")
         .stdout(Stdio::piped())
@@ -58,20 +67,27 @@ pub fn serve(db: &str) -> Server {
         .expect("start veto serve");
     let out = child.stdout.take().expect("stdout piped");
     let (tx, rx) = mpsc::channel();
-    // Reads on after the first line too, so the server never blocks on a full pipe.
+    // Reads on after the first lines too, so the server never blocks on a full pipe.
     std::thread::spawn(move || {
+        let mut smtp = None;
         for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(a) = line.strip_prefix("Veto SMTP relay listening on smtp://") {
+                smtp = a.trim().parse().ok();
+            }
             if let Some(url) = line.strip_prefix("Veto listening on ") {
-                let _ = tx.send(url.trim().to_string());
+                let _ = tx.send((url.trim().to_string(), smtp));
             }
         }
     });
     let mut server = Server {
         child,
         url: String::new(),
+        smtp: None,
     };
-    server.url = rx
+    let (url, smtp) = rx
         .recv_timeout(Duration::from_secs(120))
         .expect("veto serve did not print 'Veto listening on' in time");
+    server.url = url;
+    server.smtp = smtp;
     server
 }
