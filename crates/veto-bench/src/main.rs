@@ -2,12 +2,15 @@
 //!
 //! - `generate` writes a seeded, deterministic workload (suppressed list, candidate CSV).
 //! - `load` provisions a tenant and bulk-loads a suppressed list into a store.
+//! - `smtp-load` sends messages over SMTP to any server (the relay, or the sink alone), so
+//!   both are measured with one client (`bench/send.sh`).
 //!
 //! `bench/check.sh` drives both and measures the `veto` binary against DuckDB.
 
 mod generate;
 mod load;
 mod names;
+mod smtp_load;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -68,6 +71,30 @@ enum Cmd {
         #[arg(long, default_value_t = 50_000)]
         chunk: usize,
     },
+    /// Send messages over SMTP and print the rate (JSON).
+    SmtpLoad {
+        /// HOST:PORT of the server.
+        #[arg(long)]
+        target: String,
+        /// USER:PASSWORD for AUTH PLAIN.
+        #[arg(long)]
+        auth: Option<String>,
+        #[arg(long, default_value = "rep@acme.test")]
+        from: String,
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+        #[arg(long, default_value_t = 10_000)]
+        messages: u64,
+        /// Approximate message size in bytes.
+        #[arg(long, default_value_t = 2048)]
+        size: usize,
+        /// Recipients, one address per line (or a CSV's first column), cycled.
+        #[arg(long, value_name = "FILE")]
+        recipients: PathBuf,
+        /// At most this many recipients are read from the file.
+        #[arg(long, default_value_t = 200_000)]
+        recipient_limit: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -124,6 +151,41 @@ fn main() -> anyhow::Result<()> {
                 admin_email,
                 chunk,
             }))
+        }
+        Cmd::SmtpLoad {
+            target,
+            auth,
+            from,
+            connections,
+            messages,
+            size,
+            recipients,
+            recipient_limit,
+        } => {
+            let auth = match auth {
+                Some(a) => {
+                    let (u, p) = a
+                        .split_once(':')
+                        .ok_or_else(|| anyhow::anyhow!("--auth USER:PASSWORD"))?;
+                    Some((u.to_string(), p.to_string()))
+                }
+                None => None,
+            };
+            let recipients = smtp_load::read_recipients(&recipients, recipient_limit)?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let report = rt.block_on(smtp_load::run(smtp_load::LoadOptions {
+                target,
+                auth,
+                from,
+                connections: connections.max(1),
+                messages,
+                size,
+                recipients,
+            }))?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
         }
     }
 }

@@ -323,6 +323,11 @@ impl AppState {
         &self.0.store
     }
 
+    /// Whether this node is its database's only writer (an SQLite file it serves).
+    pub fn sole_writer(&self) -> bool {
+        self.0.sole_writer
+    }
+
     /// The node's sending state.
     pub fn sending(&self) -> &crate::sending::SendingCtx {
         &self.0.sending

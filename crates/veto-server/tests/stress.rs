@@ -40,7 +40,16 @@ async fn no_message_reaches_the_upstream_after_its_suppression_committed() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     for b in backends().await {
-        let srv = start(b.store.clone()).await;
+        // As `veto serve` runs them: an SQLite node is its file's only writer (the send gate
+        // then checks its index after following the feed); PostgreSQL nodes read the store.
+        let srv = start_with(
+            b.store.clone(),
+            veto_server::state::StartOptions {
+                sole_writer: b.name == "sqlite",
+                ..Default::default()
+            },
+        )
+        .await;
         let t = srv.tenant("stress").await;
         let key = t.admin.clone();
         let (s, _) = srv

@@ -83,7 +83,8 @@ CREATE TABLE enrollments (
 CREATE UNIQUE INDEX enrollments_pending ON enrollments (tenant_id, sequence_id, contact_id)
     WHERE state IN ('active', 'paused');
 CREATE INDEX enrollments_contact ON enrollments (tenant_id, contact_id);
-CREATE INDEX enrollments_due ON enrollments (next_due_at) WHERE state = 'active';
+-- The scheduler's work list, earliest first (ties in enrolment order).
+CREATE INDEX enrollments_due ON enrollments (next_due_at, id) WHERE state = 'active';
 
 -- The keyed hashes a check of an enrolment's recipient probes: a suppression written on one
 -- of them cancels the enrolment in the same transaction. `key_short` is the hash's leading

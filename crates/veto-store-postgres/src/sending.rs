@@ -1203,7 +1203,7 @@ impl SendingStore for PostgresStore {
              FROM (SELECT tenant_id, id FROM enrollments \
                    WHERE state = 'active' AND next_due_at <= $2 \
                      AND (lease_until IS NULL OR lease_until <= $2) \
-                   ORDER BY next_due_at LIMIT $3 FOR UPDATE SKIP LOCKED) d \
+                   ORDER BY next_due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) d \
              WHERE e.tenant_id = d.tenant_id AND e.id = d.id \
              RETURNING e.tenant_id, e.id, e.sequence_id, e.contact_id, e.email, e.mailbox_id, \
                e.purpose, e.state, e.state_reason, e.next_step, e.next_due_at, \

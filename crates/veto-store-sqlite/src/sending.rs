@@ -294,60 +294,127 @@ fn purpose_bit(p: Purpose) -> i64 {
     i64::from(Purposes::of(p).bits())
 }
 
-async fn insert_send(conn: &mut SqliteConnection, s: &SendRecord) -> StoreResult<()> {
-    let (via, sequence_id, enrollment_id, step, session, credential) = match &s.via {
-        SendVia::Sequence {
+/// A send record's columns, owned, ready to bind.
+struct SendRow {
+    tenant: Vec<u8>,
+    id: Vec<u8>,
+    at: i64,
+    via: &'static str,
+    sequence_id: Option<Vec<u8>>,
+    enrollment_id: Option<Vec<u8>>,
+    step: Option<i64>,
+    session: Option<String>,
+    credential: Option<Vec<u8>>,
+    mailbox: Option<Vec<u8>>,
+    route: Option<Vec<u8>>,
+    sender: String,
+    recipient: Option<String>,
+    recipient_hash: Vec<u8>,
+    contact: Option<Vec<u8>>,
+    message_id: Option<String>,
+    outcome: &'static str,
+    detail: Option<String>,
+    verdict: String,
+}
+
+impl SendRow {
+    fn of(s: &SendRecord) -> StoreResult<Self> {
+        let (via, sequence_id, enrollment_id, step, session, credential) = match &s.via {
+            SendVia::Sequence {
+                sequence_id,
+                enrollment_id,
+                step,
+            } => (
+                "sequence",
+                Some(blob(sequence_id.0)),
+                Some(blob(enrollment_id.0)),
+                Some(i64::from(*step)),
+                None,
+                None,
+            ),
+            SendVia::Relay {
+                session,
+                credential_id,
+            } => (
+                "relay",
+                None,
+                None,
+                None,
+                Some(session.clone()),
+                Some(blob(credential_id.0)),
+            ),
+        };
+        Ok(Self {
+            tenant: blob(s.tenant_id.0),
+            id: blob(s.id.0),
+            at: us(s.at),
+            via,
             sequence_id,
             enrollment_id,
             step,
-        } => (
-            "sequence",
-            Some(blob(sequence_id.0)),
-            Some(blob(enrollment_id.0)),
-            Some(i64::from(*step)),
-            None,
-            None,
-        ),
-        SendVia::Relay {
             session,
-            credential_id,
-        } => (
-            "relay",
-            None,
-            None,
-            None,
-            Some(session.clone()),
-            Some(blob(credential_id.0)),
-        ),
-    };
-    sqlx::query(concat!(
-        "INSERT INTO sends (",
-        send_cols!(),
-        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    ))
-    .bind(blob(s.tenant_id.0))
-    .bind(blob(s.id.0))
-    .bind(us(s.at))
-    .bind(via)
-    .bind(sequence_id)
-    .bind(enrollment_id)
-    .bind(step)
-    .bind(session)
-    .bind(credential)
-    .bind(s.mailbox_id.map(|m| blob(m.0)))
-    .bind(s.route_id.map(|r| blob(r.0)))
-    .bind(&s.from)
-    .bind(&s.recipient)
-    .bind(s.recipient_hash.0.to_vec())
-    .bind(s.contact_id.map(|c| blob(c.0)))
-    .bind(&s.message_id)
-    .bind(s.outcome.as_str())
-    .bind(&s.detail)
-    .bind(json(&s.verdict, "a verdict")?)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| unique_or(e, || format!("send {} is recorded already", s.id)))?;
-    Ok(())
+            credential,
+            mailbox: s.mailbox_id.map(|m| blob(m.0)),
+            route: s.route_id.map(|r| blob(r.0)),
+            sender: s.from.clone(),
+            recipient: s.recipient.clone(),
+            recipient_hash: s.recipient_hash.0.to_vec(),
+            contact: s.contact_id.map(|c| blob(c.0)),
+            message_id: s.message_id.clone(),
+            outcome: s.outcome.as_str(),
+            detail: s.detail.clone(),
+            verdict: json(&s.verdict, "a verdict")?,
+        })
+    }
+}
+
+/// Send records go in as multi-row statements: the relay and the scheduler write them in
+/// batches of every sender waiting at that moment.
+static INSERT_SENDS: std::sync::LazyLock<crate::batch::Batched> = std::sync::LazyLock::new(|| {
+    crate::batch::Batched::new_or_ignore(
+        concat!("INSERT INTO sends (", send_cols!(), ") VALUES "),
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        19,
+        "",
+    )
+});
+
+async fn insert_sends(conn: &mut SqliteConnection, sends: &[SendRecord]) -> StoreResult<()> {
+    if sends.is_empty() {
+        return Ok(());
+    }
+    let rows = sends
+        .iter()
+        .map(SendRow::of)
+        .collect::<StoreResult<Vec<_>>>()?;
+    INSERT_SENDS
+        .execute_all(
+            conn,
+            &rows,
+            |q, r| {
+                q.bind(r.tenant.clone())
+                    .bind(r.id.clone())
+                    .bind(r.at)
+                    .bind(r.via)
+                    .bind(r.sequence_id.clone())
+                    .bind(r.enrollment_id.clone())
+                    .bind(r.step)
+                    .bind(r.session.clone())
+                    .bind(r.credential.clone())
+                    .bind(r.mailbox.clone())
+                    .bind(r.route.clone())
+                    .bind(r.sender.clone())
+                    .bind(r.recipient.clone())
+                    .bind(r.recipient_hash.clone())
+                    .bind(r.contact.clone())
+                    .bind(r.message_id.clone())
+                    .bind(r.outcome)
+                    .bind(r.detail.clone())
+                    .bind(r.verdict.clone())
+            },
+            || StoreError::Conflict("a send in this batch is recorded already".into()),
+        )
+        .await
 }
 
 async fn enrollment_in(
@@ -847,7 +914,7 @@ impl SendingStore for SqliteStore {
             out.push(EnrollOutcome::Created(ne.enrollment));
         }
         append_events(&mut tx, tenant, &drafts).await?;
-        self.commit(tx).await?;
+        self.commit_outside_feed(tx).await?;
         Ok(out)
     }
 
@@ -990,7 +1057,7 @@ impl SendingStore for SqliteStore {
                SELECT rowid FROM enrollments INDEXED BY enrollments_due \
                WHERE state = 'active' AND next_due_at <= ?2 \
                  AND (lease_until IS NULL OR lease_until <= ?2) \
-               ORDER BY next_due_at LIMIT ?3) RETURNING ",
+               ORDER BY next_due_at, id LIMIT ?3) RETURNING ",
             enrollment_cols!()
         ))
         .bind(us(lease_until))
@@ -1008,7 +1075,7 @@ impl SendingStore for SqliteStore {
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        self.commit(tx).await?;
+        self.commit_outside_feed(tx).await?;
         // RETURNING gives no order guarantee.
         out.sort_by_key(|c| (c.enrollment.next_due_at, c.enrollment.id));
         Ok(out)
@@ -1021,10 +1088,9 @@ impl SendingStore for SqliteStore {
         let now = veto_domain::now();
         let mut tx = self.begin().await?;
         let mut drafts = Vec::new();
+        let sends: Vec<SendRecord> = outcomes.iter().filter_map(|o| o.send.clone()).collect();
+        insert_sends(&mut tx, &sends).await?;
         for o in outcomes {
-            if let Some(s) = &o.send {
-                insert_send(&mut tx, s).await?;
-            }
             let (state, reason, step, due, thread): (
                 &str,
                 Option<String>,
@@ -1090,7 +1156,7 @@ impl SendingStore for SqliteStore {
         for (tenant, ds) in by_tenant(drafts) {
             append_events(&mut tx, tenant, &ds).await?;
         }
-        self.commit(tx).await
+        self.commit_outside_feed(tx).await
     }
 
     async fn record_sends(
@@ -1102,13 +1168,11 @@ impl SendingStore for SqliteStore {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        for s in &sends {
-            insert_send(&mut tx, s).await?;
-        }
+        insert_sends(&mut tx, &sends).await?;
         for (tenant, ds) in by_tenant(drafts) {
             append_events(&mut tx, tenant, &ds).await?;
         }
-        self.commit(tx).await
+        self.commit_outside_feed(tx).await
     }
 
     async fn get_send(&self, tenant: TenantId, id: SendId) -> StoreResult<SendRecord> {

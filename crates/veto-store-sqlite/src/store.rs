@@ -467,6 +467,16 @@ const INDEX_PAGE_SQL: &str = concat!(
 );
 
 impl SqliteStore {
+    /// Commits a transaction that appended nothing to the change feed (send records, claims,
+    /// enrolments): not counted, so the node's freshness barrier need not read the feed after
+    /// it.
+    pub(crate) async fn commit_outside_feed(
+        &self,
+        tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    ) -> StoreResult<()> {
+        tx.commit().await.map_err(db_err)
+    }
+
     /// Commits and counts the write (after the commit: a counted write is durable and visible).
     pub(crate) async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> StoreResult<()> {
         tx.commit().await.map_err(db_err)?;

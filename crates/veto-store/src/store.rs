@@ -35,8 +35,8 @@ pub trait Store: crate::sending::SendingStore + Send + Sync + 'static {
     /// Which backend this is ("sqlite", "postgres").
     fn backend(&self) -> &'static str;
 
-    /// The number of write transactions this store object has committed, when it counts
-    /// them (counted after each commit). A node that is the only writer of its database uses
+    /// The number of write transactions that appended to the change feed this store object
+    /// has committed, when it counts them (counted after each commit). A node that is the only writer of its database uses
     /// it to know, without a read, that nothing changed since it last followed the feed.
     fn local_writes(&self) -> Option<u64> {
         None

@@ -158,5 +158,6 @@ pub async fn revoke(
             draft,
         )
         .await?;
+    state.sending().credentials.remove(&c.username);
     Ok(Json(CredentialDto::of(&c)))
 }

@@ -342,6 +342,8 @@ pub async fn create_mailbox(
         json!({"route_id": m.route_id.map(|r| r.to_string())}),
     );
     state.store().create_mailbox(&m, draft).await?;
+    let tenant = caller.tenant_id;
+    state.sending().mailboxes.forget(|(t, _)| *t == tenant);
     Ok(Json(MailboxDto::of(&m)))
 }
 
@@ -422,5 +424,7 @@ pub async fn patch_mailbox(
         .store()
         .update_mailbox(caller.tenant_id, id, &patch, draft)
         .await?;
+    let tenant = caller.tenant_id;
+    state.sending().mailboxes.forget(|(t, _)| *t == tenant);
     Ok(Json(MailboxDto::of(&m)))
 }

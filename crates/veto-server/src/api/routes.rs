@@ -130,6 +130,8 @@ pub async fn create(
                "port": route.port, "tls": route.tls.as_str(), "has_password": route.password.is_some()}),
     );
     let stored = state.store().create_route(&route, draft).await?;
+    let tenant = caller.tenant_id;
+    state.sending().routes.forget(|t| *t == tenant);
     Ok(Json(RouteDto::of(&stored)))
 }
 

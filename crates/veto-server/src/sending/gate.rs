@@ -36,15 +36,48 @@ impl Gate {
             .map(|k| k.hash)
             .collect();
         let mut fence = state.store().fence_send(ctx.tenant.id, &hashes).await?;
-        let entries = match fence.entries().await {
-            Ok(e) => e,
-            Err(e) => {
-                let _ = fence.release().await;
-                return Err(e);
+        let outcome = if state.sole_writer() {
+            // The node is its database's only writer: whatever committed before the fence was
+            // taken is in the check index once the node has followed the feed.
+            match Self::from_index(state, ctx, &ids, &opts).await {
+                Ok(o) => o,
+                Err(e) => {
+                    let _ = fence.release().await;
+                    return Err(e);
+                }
+            }
+        } else {
+            match fence.entries().await {
+                Ok(entries) => decide_from_entries(ctx, &ids, &entries, &opts, veto_domain::now()),
+                Err(e) => {
+                    let _ = fence.release().await;
+                    return Err(e);
+                }
             }
         };
-        let outcome = decide_from_entries(ctx, &ids, &entries, &opts, veto_domain::now());
         Ok(Gate { fence, outcome })
+    }
+
+    async fn from_index(
+        state: &AppState,
+        ctx: &TenantCtx,
+        ids: &[veto_domain::identifier::Identifier],
+        opts: &crate::check::CheckOptions,
+    ) -> Result<Outcome, StoreError> {
+        state.fresh().await.map_err(StoreError::Other)?;
+        let ix = state
+            .index(ctx.tenant.id)
+            .ok_or_else(|| StoreError::Other("the tenant's index is not loaded".into()))?;
+        let ix = ix
+            .read()
+            .map_err(|_| StoreError::Other("index lock poisoned".into()))?;
+        Ok(crate::check::check_live(
+            ctx,
+            &ix,
+            ids,
+            opts,
+            veto_domain::now(),
+        ))
     }
 
     pub fn allowed(&self) -> bool {

@@ -8,6 +8,7 @@
 //! ([`recorder`]); blocked ones are also audit events.
 //!
 //! Layout:
+//! - [`cache`] — short-lived copies of routes, mailboxes and credential state.
 //! - [`recipient`] — who a message is for: the address and the contact's other identifiers.
 //! - [`gate`] — the check inside the send fence.
 //! - [`upstream`] — lettre transports per route.
@@ -17,6 +18,7 @@
 //! - [`scheduler`] — the loop that sends due steps, per mailbox in order.
 //! - [`relay`] — the SMTP relay's decisions (AUTH, RCPT TO, DATA).
 
+pub mod cache;
 pub mod deliver;
 pub mod enroll;
 pub mod gate;
@@ -46,6 +48,10 @@ use upstream::Upstreams;
 /// How long a node trusts its copy of a domain's DKIM key (another node may have replaced
 /// it).
 const SIGNER_TTL: Duration = Duration::from_secs(30);
+
+/// How long a node trusts its copy of routes, mailboxes and credential state changed through
+/// another node.
+const CONFIG_TTL: Duration = Duration::from_secs(5);
 
 /// How a node sends.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +88,15 @@ pub struct SendingCtx {
     /// The base of unsubscribe links when no public URL is configured: the API's own address.
     fallback_base: OnceLock<String>,
     pub recorder: recorder::Recorder,
+    /// Each tenant's routes.
+    pub routes: cache::TtlCache<TenantId, Vec<veto_domain::route::Route>>,
+    /// Mailboxes by (tenant, address).
+    pub mailboxes: cache::TtlCache<(TenantId, String), Option<veto_domain::mailbox::Mailbox>>,
+    /// Relay credentials by user name (whether they are still valid after login).
+    pub credentials: cache::TtlCache<String, Option<veto_domain::smtp_credential::SmtpCredential>>,
+    /// The recipients a relay transaction accepted at RCPT TO, by (session, address), for its
+    /// DATA.
+    pub recipients: cache::TtlCache<(u64, String), recipient::Recipient>,
 }
 
 impl SendingCtx {
@@ -111,6 +126,10 @@ impl SendingCtx {
             signers: Mutex::new(HashMap::new()),
             fallback_base: OnceLock::new(),
             recorder,
+            routes: cache::TtlCache::new(CONFIG_TTL),
+            mailboxes: cache::TtlCache::new(CONFIG_TTL),
+            credentials: cache::TtlCache::new(CONFIG_TTL),
+            recipients: cache::TtlCache::new(Duration::from_secs(600)),
         }
     }
 

@@ -71,31 +71,42 @@ impl Relay {
         from: Option<&EmailAddress>,
     ) -> Result<Option<(Route, Option<veto_domain::mailbox::Mailbox>)>, Reply> {
         let store = self.state.store();
+        let sending = self.state.sending();
         let local = |e: veto_store::StoreError| {
             tracing::error!(error = %e, "relay: reading routes failed");
             Reply::new(451, Some((4, 3, 0)), "Local error; try again later")
         };
         let mailbox = match from {
-            Some(a) => store
-                .mailbox_by_address(tenant, a.as_str())
-                .await
-                .map_err(local)?,
+            Some(a) => {
+                let k = (tenant, a.as_str().to_string());
+                match sending.mailboxes.get(&k) {
+                    Some(m) => m,
+                    None => {
+                        let m = store
+                            .mailbox_by_address(tenant, a.as_str())
+                            .await
+                            .map_err(local)?;
+                        sending.mailboxes.insert(k, m.clone());
+                        m
+                    }
+                }
+            }
             None => None,
         };
-        if let Some(id) = mailbox.as_ref().and_then(|m| m.route_id) {
-            match store.get_route(tenant, id).await {
-                Ok(r) => return Ok(Some((r, mailbox))),
-                Err(veto_store::StoreError::NotFound(_)) => {}
-                Err(e) => return Err(local(e)),
+        let routes = match sending.routes.get(&tenant) {
+            Some(r) => r,
+            None => {
+                let r = store.list_routes(tenant).await.map_err(local)?;
+                sending.routes.insert(tenant, r.clone());
+                r
             }
-        }
-        let default = store
-            .list_routes(tenant)
-            .await
-            .map_err(local)?
-            .into_iter()
-            .find(|r| r.is_default);
-        Ok(default.map(|r| (r, mailbox)))
+        };
+        let own = mailbox
+            .as_ref()
+            .and_then(|m| m.route_id)
+            .and_then(|id| routes.iter().find(|r| r.id == id));
+        let route = own.or_else(|| routes.iter().find(|r| r.is_default));
+        Ok(route.map(|r| (r.clone(), mailbox)))
     }
 }
 
@@ -168,12 +179,24 @@ impl Handler for Relay {
         _size: Option<u64>,
     ) -> Result<(), Reply> {
         // Revoked since login: refused from the next transaction on.
-        match self
-            .state
-            .store()
-            .smtp_credential_by_username(&p.credential.username)
-            .await
-        {
+        let sending = self.state.sending();
+        let current = match sending.credentials.get(&p.credential.username) {
+            Some(c) => Ok(c),
+            None => {
+                let c = self
+                    .state
+                    .store()
+                    .smtp_credential_by_username(&p.credential.username)
+                    .await;
+                if let Ok(c) = &c {
+                    sending
+                        .credentials
+                        .insert(p.credential.username.clone(), c.clone());
+                }
+                c
+            }
+        };
+        match current {
             Ok(Some(c)) if c.revoked_at.is_none() => {}
             Ok(_) => {
                 return Err(Reply::new(
@@ -253,6 +276,10 @@ impl Handler for Relay {
             )
         };
         if outcome.verdict != Verdict::Block {
+            self.state
+                .sending()
+                .recipients
+                .insert((s.id, address.as_str().to_string()), recipient);
             return Ok(());
         }
         let send_id = SendId::new();
@@ -343,14 +370,25 @@ impl Handler for Relay {
             let header_message_id = info.message_id.clone();
             async move {
                 let address = EmailAddress::parse(rcpt).ok()?;
-                let contact = self
+                // The recipient as RCPT TO read it (its contact), else read again.
+                let recipient = match self
                     .state
-                    .store()
-                    .contact_by_email(tenant, address.as_str())
-                    .await
-                    .ok()
-                    .flatten();
-                let recipient = Recipient::new(address.clone(), contact);
+                    .sending()
+                    .recipients
+                    .remove(&(s.id, address.as_str().to_string()))
+                {
+                    Some(r) => r,
+                    None => {
+                        let contact = self
+                            .state
+                            .store()
+                            .contact_by_email(tenant, address.as_str())
+                            .await
+                            .ok()
+                            .flatten();
+                        Recipient::new(address.clone(), contact)
+                    }
+                };
                 let send_id = SendId::new();
                 let now = veto_domain::now();
                 let id_text = send_id.to_string();
