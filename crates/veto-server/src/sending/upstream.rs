@@ -285,13 +285,13 @@ impl Upstreams {
         };
         // A connection goes back only after a completed transaction; after a refusal the
         // client state is unknown to us, so it is closed.
-        if matches!(out, Handover::Sent(_)) && !conn.has_broken() {
-            if let Ok(mut idle) = pool.lock()
-                && idle.len() < POOL_SIZE
-            {
-                idle.push((Instant::now(), conn));
-                return out;
-            }
+        if matches!(out, Handover::Sent(_))
+            && !conn.has_broken()
+            && let Ok(mut idle) = pool.lock()
+            && idle.len() < POOL_SIZE
+        {
+            idle.push((Instant::now(), conn));
+            return out;
         }
         conn.abort().await;
         out
