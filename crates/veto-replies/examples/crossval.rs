@@ -19,14 +19,22 @@ use veto_replies::ReplyClass;
 use veto_replies::crossval::{self, Figures, Item};
 use veto_replies::learned::{Policy, TrainOptions};
 
-fn first_scoring(dir: &Path, set: &str) -> Option<HashMap<String, ReplyClass>> {
+/// A set's first scoring: the class and return date of each message it got wrong.
+type FirstScoring = HashMap<String, (ReplyClass, Option<time::Date>)>;
+
+fn first_scoring(dir: &Path, set: &str) -> Option<FirstScoring> {
     let text = std::fs::read_to_string(dir.join(format!("pred-{set}.json"))).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
     let mut out = HashMap::new();
     for m in v.get("mistakes")?.as_array()? {
         let file = m.get("file")?.as_str()?.to_string();
         let predicted: ReplyClass = m.get("predicted")?.as_str()?.parse().ok()?;
-        out.insert(file, predicted);
+        let date = m
+            .get("predicted_return_date")
+            .and_then(|d| d.as_str())
+            .and_then(|d| time::Date::parse(d, format).ok());
+        out.insert(file, (predicted, date));
     }
     Some(out)
 }
@@ -38,14 +46,17 @@ fn row(markdown: bool, name: &str, f: &[Figures; 5]) {
             "-".to_string()
         } else if markdown {
             format!(
-                "{:.1}%, {:.1}% ({}/{}), {:.1}% ({}/{})",
+                "{:.1}%, {:.1}% ({}/{}), {:.1}% ({}/{}), {:.1}% ({}/{})",
                 x.accuracy() * 100.0,
                 x.stop_recall() * 100.0,
                 x.stops_found,
                 x.stops,
                 x.stop_false_positive_rate() * 100.0,
                 x.false_stops,
-                x.messages - x.stops
+                x.messages - x.stops,
+                x.return_date_accuracy() * 100.0,
+                x.return_dates_right,
+                x.return_dates
             )
         } else {
             x.line()
@@ -62,7 +73,7 @@ fn row(markdown: bool, name: &str, f: &[Figures; 5]) {
         );
     } else {
         println!(
-            "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
+            "{:<18} {:<48} {:<48} {:<48} {:<48} {:<48}",
             name,
             cell(&f[0]),
             cell(&f[1]),
@@ -156,7 +167,7 @@ fn main() -> ExitCode {
     }
     let folds = crossval::leave_one_set_out(&sets, &options);
     println!(
-        "{:<18} {:<34} {:<34} {:<34} {:<34} {:<34}",
+        "{:<18} {:<48} {:<48} {:<48} {:<48} {:<48}",
         "held-out set",
         "rules now",
         "rules at first scoring",
@@ -171,24 +182,25 @@ fn main() -> ExitCode {
         let mut f = [Figures::default(); 5];
         for item in set {
             let scores = fold.model.scores(&item.features);
-            f[0].add(item.expected, item.rules);
-            f[2].add(item.expected, crossval::model_alone(item, &scores));
-            f[3].add(item.expected, crossval::predict(item, &fold.model, &policy));
-            if let Some(old) = &old {
-                let then = old.get(&item.file).copied().unwrap_or(item.expected);
-                let at_first = item.replay(then);
-                f[1].add(item.expected, then);
-                f[4].add(
-                    item.expected,
+            f[0].add_item(item, item.rules);
+            f[2].add_item(item, crossval::model_alone(item, &scores));
+            f[3].add_item(item, crossval::predict(item, &fold.model, &policy));
+            let then = old.as_ref().map(|old| {
+                old.get(&item.file)
+                    .copied()
+                    .unwrap_or((item.expected, item.expected_return))
+            });
+            if let Some((class, date)) = then {
+                let at_first = item.replay(class, date);
+                f[1].add_item(&at_first, class);
+                f[4].add_item(
+                    &at_first,
                     crossval::predict(&at_first, &fold.model, &policy),
                 );
                 sweep_items.push((at_first, scores, sweep_fold));
             }
-            let base = match &old {
-                Some(old) => old.get(&item.file).copied().unwrap_or(item.expected),
-                None => item.rules,
-            };
-            let replayed = item.replay(base);
+            let (base, base_return) = then.unwrap_or((item.rules, item.rules_return));
+            let replayed = item.replay(base, base_return);
             let combined = crossval::predict(&replayed, &fold.model, &policy);
             let stop = ReplyClass::Unsubscribe;
             if dump {
@@ -260,7 +272,7 @@ fn main() -> ExitCode {
                     }
                     _ => item.rules,
                 };
-                f.add(item.expected, predicted);
+                f.add_item(item, predicted);
             }
             println!("  {t:.1}  {}", f.line());
         }

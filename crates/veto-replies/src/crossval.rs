@@ -25,10 +25,14 @@ pub struct Item {
     pub file: String,
     /// The labelled class.
     pub expected: ReplyClass,
+    /// The labelled return date.
+    pub expected_return: Option<time::Date>,
     /// Who wrote it, as the rules tell.
     pub origin: Origin,
     /// The rules' class (the current rules unless replaced by the caller).
     pub rules: ReplyClass,
+    /// The return date the rules extracted with [`Item::rules`].
+    pub rules_return: Option<time::Date>,
     /// The model's features of its new text and subject.
     pub features: Vec<u32>,
     /// The features of each of its clauses that could carry a stop request.
@@ -37,6 +41,8 @@ pub struct Item {
     pub view: RuleView,
     /// The rules' class when a stop request is set aside.
     pub without_stop: ReplyClass,
+    /// The return date that goes with [`Item::without_stop`].
+    pub without_stop_return: Option<time::Date>,
     /// Whether its stop matches, read without the sentence vetoes, are all mentions
     /// (to replay an earlier build's stop request, see [`Item::replay`]).
     pub mention_only_without_vetoes: bool,
@@ -58,16 +64,20 @@ pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
             Ok(reply) => {
                 let reading = classify_rules(&reply);
                 let c = &reading.classification;
+                let without = reading.without_stop(&reply);
                 Item {
                     set: set.clone(),
                     file: label.file.clone(),
                     expected: label.class,
+                    expected_return: label.return_date,
                     origin: reading.origin,
                     rules: c.class,
+                    rules_return: c.return_date,
                     features: learned::features(&fold(&c.new_text), &reading.subject_core),
                     clauses: learned::stop_clauses(&fold(&c.new_text), &reading.subject_core),
                     view: reading.view(),
-                    without_stop: reading.without_stop(&reply).class,
+                    without_stop: without.class,
+                    without_stop_return: without.return_date,
                     mention_only_without_vetoes: reading.mention_only_without_vetoes(),
                     new_text: c.new_text.clone(),
                 }
@@ -76,12 +86,15 @@ pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
                 set: set.clone(),
                 file: label.file.clone(),
                 expected: label.class,
+                expected_return: label.return_date,
                 origin: Origin::Person,
                 rules: ReplyClass::Other,
+                rules_return: None,
                 features: Vec::new(),
                 clauses: Vec::new(),
                 view: RuleView::default(),
                 without_stop: ReplyClass::Other,
+                without_stop_return: None,
                 mention_only_without_vetoes: false,
                 new_text: String::new(),
             },
@@ -91,18 +104,31 @@ pub fn load_set(dir: &Path) -> Result<Vec<Item>, EvalError> {
     Ok(out)
 }
 impl Item {
-    /// The item as an earlier build's rules classified it: a stop request those rules found
-    /// and the current ones do not is judged a mention or not from the stop matches read
-    /// without the vetoes written since.
-    pub fn replay(&self, then: ReplyClass) -> Item {
+    /// The item as an earlier build's rules classified it (with the return date they
+    /// extracted): a stop request those rules found and the current ones do not is judged a
+    /// mention or not from the stop matches read without the vetoes written since.
+    pub fn replay(&self, then: ReplyClass, then_return: Option<time::Date>) -> Item {
         let mut view = self.view;
         if then == ReplyClass::Unsubscribe && self.rules != ReplyClass::Unsubscribe {
             view.mention_only = self.mention_only_without_vetoes;
         }
         Item {
             rules: then,
+            rules_return: then_return,
             view,
             ..self.clone()
+        }
+    }
+
+    /// The return date that goes with a predicted class: the rules' when the class is
+    /// theirs, none when the model chose it.
+    pub fn return_for(&self, predicted: ReplyClass) -> Option<time::Date> {
+        if predicted == self.rules {
+            self.rules_return
+        } else if predicted == self.without_stop {
+            self.without_stop_return
+        } else {
+            None
         }
     }
 }
@@ -131,6 +157,10 @@ pub struct Figures {
     pub stops_found: usize,
     /// Messages labelled otherwise but classified `unsubscribe`.
     pub false_stops: usize,
+    /// Messages labelled with a return date.
+    pub return_dates: usize,
+    /// … of which the return date was extracted as labelled.
+    pub return_dates_right: usize,
 }
 
 impl Figures {
@@ -144,6 +174,21 @@ impl Figures {
         self.false_stops += usize::from(expected != stop && predicted == stop);
     }
 
+    /// Adds one item with its predicted class, and the return date that goes with it
+    /// ([`Item::return_for`]).
+    pub fn add_item(&mut self, item: &Item, predicted: ReplyClass) {
+        self.add(item.expected, predicted);
+        self.add_return(item.expected_return, item.return_for(predicted));
+    }
+
+    /// Adds one return date: counted only when one is labelled.
+    pub fn add_return(&mut self, expected: Option<time::Date>, predicted: Option<time::Date>) {
+        if expected.is_some() {
+            self.return_dates += 1;
+            self.return_dates_right += usize::from(expected == predicted);
+        }
+    }
+
     /// Adds another set's figures.
     pub fn merge(&mut self, o: &Figures) {
         self.messages += o.messages;
@@ -151,6 +196,8 @@ impl Figures {
         self.stops += o.stops;
         self.stops_found += o.stops_found;
         self.false_stops += o.false_stops;
+        self.return_dates += o.return_dates;
+        self.return_dates_right += o.return_dates_right;
     }
 
     /// Share classified as labelled.
@@ -168,17 +215,26 @@ impl Figures {
         share(self.false_stops, self.messages - self.stops)
     }
 
-    /// `accuracy  recall (found/stops)  FP (false/others)` as one line of text.
+    /// Share of labelled return dates extracted as labelled.
+    pub fn return_date_accuracy(&self) -> f64 {
+        share(self.return_dates_right, self.return_dates)
+    }
+
+    /// `accuracy  recall (found/stops)  FP (false/others)  return dates (right/labelled)` as
+    /// one line of text.
     pub fn line(&self) -> String {
         format!(
-            "{:5.1}%  {:5.1}% ({:>3}/{:<3})  {:4.1}% ({}/{})",
+            "{:5.1}%  {:5.1}% ({:>3}/{:<3})  {:4.1}% ({}/{})  {:5.1}% ({}/{})",
             self.accuracy() * 100.0,
             self.stop_recall() * 100.0,
             self.stops_found,
             self.stops,
             self.stop_false_positive_rate() * 100.0,
             self.false_stops,
-            self.messages - self.stops
+            self.messages - self.stops,
+            self.return_date_accuracy() * 100.0,
+            self.return_dates_right,
+            self.return_dates
         )
     }
 }

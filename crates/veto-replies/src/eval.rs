@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{Language, ReplyClass, classify};
+use crate::classify::classify_with;
+use crate::learned::Model;
+use crate::{Language, ReplyClass, message};
 
 /// A folder that cannot be evaluated.
 #[derive(Debug, thiserror::Error)]
@@ -383,12 +385,19 @@ pub fn read_message(dir: &Path, label: &Label) -> Result<Vec<u8>, EvalError> {
 /// Classifies every message listed in `dir/labels.jsonl` and compares with the labels.
 /// Nothing is keyed on file names beyond finding each file.
 pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
+    evaluate_dir_with(dir, Some(Model::builtin()))
+}
+
+/// [`evaluate_dir`] with the rules and a given learned model, or the rules alone (`None`):
+/// the rules' own decisions are what cross-validation replays as a set's first scoring
+/// (see [`crate::crossval`]).
+pub fn evaluate_dir_with(dir: &Path, model: Option<&Model>) -> Result<ReplyEval, EvalError> {
     let mut rows = Vec::new();
     for label in read_labels(dir)? {
         let raw = read_message(dir, &label)?;
         let (expected, expected_return, expected_language) =
             (label.class, label.return_date, label.language);
-        let row = match classify(&raw) {
+        let row = match message::parse(&raw).map(|reply| classify_with(&reply, model)) {
             Ok(c) => EvalRow {
                 file: label.file,
                 expected,
