@@ -1,7 +1,11 @@
 //! Leave-one-set-out cross-validation of the learned model combined with the rules.
 //!
 //! `cargo run --release -p veto-replies --example crossval -- [--first DIR] [--stop P]
-//! [--other P] [--clause P] [--sweep] [--show] [--dump] [--markdown] [SET_DIR …]`
+//! [--other P] [--clause P] [--request P] [--no-phrases] [--sweep] [--show] [--dump]
+//! [--markdown] [SET_DIR …]`
+//!
+//! The models of each fold also train on the phrase lists of `testdata/grammar/` (not with
+//! `--no-phrases`), which belong to no held-out set.
 //!
 //! Columns: the current rules; the rules at first scoring; the model alone (trained on the
 //! other sets); the model with the current rules; the model with the rules at first scoring.
@@ -17,6 +21,7 @@ use std::process::ExitCode;
 
 use veto_replies::ReplyClass;
 use veto_replies::crossval::{self, Figures, Item};
+use veto_replies::eval::PhraseLabel;
 use veto_replies::learned::{Policy, TrainOptions};
 
 /// A set's first scoring: the class and return date of each message it got wrong.
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
     let mut show = false;
     let mut markdown = false;
     let mut dump = false;
+    let mut phrases = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut num = |what: &str| -> Option<f32> {
@@ -132,6 +138,11 @@ fn main() -> ExitCode {
                 Some(v) => options.prune = v,
                 None => return ExitCode::from(2),
             },
+            "--request" => match num("--request") {
+                Some(v) => policy.request = v,
+                None => return ExitCode::from(2),
+            },
+            "--no-phrases" => phrases = false,
             "--clause" => match num("--clause") {
                 Some(v) => policy.clause = v,
                 None => return ExitCode::from(2),
@@ -165,7 +176,19 @@ fn main() -> ExitCode {
             }
         }
     }
-    let folds = crossval::leave_one_set_out(&sets, &options);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let extra = if phrases {
+        match crossval::load_phrases(&root.join("grammar").join("phrases.tsv"), "grammar") {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let folds = crossval::leave_one_set_out(&sets, &extra, &options);
     println!(
         "{:<18} {:<48} {:<48} {:<48} {:<48} {:<48}",
         "held-out set",
@@ -184,7 +207,7 @@ fn main() -> ExitCode {
             let scores = fold.model.scores(&item.features);
             f[0].add_item(item, item.rules);
             f[2].add_item(item, crossval::model_alone(item, &scores));
-            f[3].add_item(item, crossval::predict(item, &fold.model, &policy));
+            f[3].add_item(item, crossval::predict(item, fold, &policy));
             let then = old.as_ref().map(|old| {
                 old.get(&item.file)
                     .copied()
@@ -193,20 +216,17 @@ fn main() -> ExitCode {
             if let Some((class, date)) = then {
                 let at_first = item.replay(class, date);
                 f[1].add_item(&at_first, class);
-                f[4].add_item(
-                    &at_first,
-                    crossval::predict(&at_first, &fold.model, &policy),
-                );
+                f[4].add_item(&at_first, crossval::predict(&at_first, fold, &policy));
                 sweep_items.push((at_first, scores, sweep_fold));
             }
             let (base, base_return) = then.unwrap_or((item.rules, item.rules_return));
             let replayed = item.replay(base, base_return);
-            let combined = crossval::predict(&replayed, &fold.model, &policy);
+            let combined = crossval::predict(&replayed, fold, &policy);
             let stop = ReplyClass::Unsubscribe;
             if dump {
                 let probs: Vec<String> = scores.0.iter().map(|p| format!("{p:.4}")).collect();
                 println!(
-                    "DUMP\t{}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{}\t{}\t{}\t{}\t{:.4}\t{}\t{}",
+                    "DUMP\t{}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{}\t{}\t{}\t{}\t{:.4}\t{}\t{:.4}\t{}",
                     fold.set,
                     item.file,
                     item.expected,
@@ -221,6 +241,7 @@ fn main() -> ExitCode {
                     fold.model
                         .best_clause(&item.clauses, ReplyClass::Unsubscribe),
                     replayed.view.mention_only,
+                    veto_replies::mention::request_probability(&fold.mention, &replayed.mentions),
                     item.new_text
                         .replace(['\n', '\t'], " / ")
                         .chars()
@@ -233,13 +254,14 @@ fn main() -> ExitCode {
                 && (combined == stop || base == stop || item.expected == stop)
             {
                 println!(
-                    "  {}/{}  {} | rules {} | combined {} | p(stop) {:.2} | {}",
+                    "  {}/{}  {} | rules {} | combined {} | p(stop) {:.2} | request {:.2} | {}",
                     fold.set,
                     item.file,
                     item.expected,
                     base,
                     combined,
                     scores.of(ReplyClass::Unsubscribe),
+                    veto_replies::mention::request_probability(&fold.mention, &replayed.mentions),
                     item.new_text
                         .replace('\n', " / ")
                         .chars()
@@ -254,27 +276,74 @@ fn main() -> ExitCode {
         }
     }
     row(markdown, "all", &totals);
-    if sweep {
-        println!("\nstop threshold sweep, rules at first scoring, pooled:");
-        for t in [0.2f32, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
-            let p = Policy {
-                stop_over_other: t,
-                ..policy
+    // The probes, scored with models trained on every set (and the phrase lists): they are
+    // never trained on, so they test what the sets teach.
+    let probes_path = root.join("grammar").join("probes.tsv");
+    match (
+        veto_replies::eval::read_phrases(&probes_path),
+        crossval::load_phrases(&probes_path, "probes"),
+    ) {
+        (Ok(labels), Ok(items)) => {
+            let all = sets.iter().flatten().chain(&extra);
+            let (model, mention) = crossval::train_models(all, &options);
+            let fold = crossval::Fold {
+                set: "probes".to_string(),
+                model,
+                mention,
             };
+            let (mut right, mut missed, mut false_stops) = (0, 0, 0);
+            for (p, item) in labels.iter().zip(&items) {
+                let got = crossval::predict(item, &fold, &policy);
+                let ok = match p.label {
+                    PhraseLabel::Is(c) => got == c,
+                    PhraseLabel::IsNot(c) => got != c,
+                };
+                let stop = ReplyClass::Unsubscribe;
+                missed += usize::from(p.label == PhraseLabel::Is(stop) && got != stop);
+                false_stops += usize::from(p.label != PhraseLabel::Is(stop) && got == stop);
+                right += usize::from(ok);
+                if !ok && show {
+                    println!("  probe {:?} got {got}: {}", p.label, p.text);
+                }
+            }
+            println!(
+                "probes (models trained on every set): {right}/{} right, {missed} stop requests missed, {false_stops} false stops",
+                labels.len()
+            );
+        }
+        (Err(e), _) | (_, Err(e)) => eprintln!("probes: {e}"),
+    }
+    if sweep {
+        let pooled = |p: &Policy| {
             let mut f = Figures::default();
             for (item, scores, k) in &sweep_items {
-                let Some(model) = folds.get(*k).map(|f| &f.model) else {
+                let Some(fold) = folds.get(*k) else {
                     continue;
                 };
                 let predicted = match item.origin {
                     veto_replies::classify::Origin::Person => {
-                        crossval::decided(item, &p, model, scores)
+                        crossval::decided(item, p, fold, scores)
                     }
                     _ => item.rules,
                 };
                 f.add_item(item, predicted);
             }
-            println!("  {t:.1}  {}", f.line());
+            f
+        };
+        println!("\nthreshold sweeps, rules at first scoring, pooled:");
+        for t in [0.2f32, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] {
+            let p = Policy {
+                stop_over_other: t,
+                ..policy
+            };
+            println!("  stop over other {t:.2}  {}", pooled(&p).line());
+        }
+        for t in [0.0f32, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
+            let p = Policy {
+                request: t,
+                ..policy
+            };
+            println!("  request {t:.2}  {}", pooled(&p).line());
         }
     }
     ExitCode::SUCCESS

@@ -107,6 +107,21 @@ impl RulesReading {
         }
     }
 
+    /// The features of each mention of opting out among the text's stop matches, for the
+    /// request-or-mention model ([`crate::mention`]).
+    pub fn mention_features(&self) -> Vec<Vec<u32>> {
+        let hits = unnegated_stop_marked(rules(), &self.text.folded);
+        crate::mention::mention_features(&self.text.folded, &hits)
+    }
+
+    /// [`RulesReading::mention_features`] with the stop matches read without the sentence
+    /// vetoes (to replay an earlier build's decisions, and to train on the mentions the
+    /// vetoes refuse).
+    pub fn mention_features_without_vetoes(&self) -> Vec<Vec<u32>> {
+        let hits = compose::stop_hits_read(&self.text.folded, false);
+        crate::mention::mention_features(&self.text.folded, &hits)
+    }
+
     /// Whether the text's stop matches, read without the sentence vetoes, are all mentions of
     /// opting out: [`learned::RuleView::mention_only`] as an earlier build without those
     /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
@@ -134,6 +149,10 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let r = rules();
     let (auto_headers, strong_auto, weak_auto) = auto_reply_headers(reply);
     let new = new_text(&reply.body);
+    let new = match reply.from.rsplit_once('@') {
+        Some((_, domain)) => crate::strip::without_own_footer(&new, domain),
+        None => new,
+    };
     let text = FoldedText::new(&new);
     let subject = fold(&reply.subject);
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();

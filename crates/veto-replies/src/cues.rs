@@ -55,6 +55,11 @@ pub struct Cues {
     pub remove_object: &'static [&'static str],
     pub me_object: &'static [&'static str],
     pub not_remove_object: &'static [&'static str],
+    /// What an opt-out word can be about instead of our mail — an event or meeting, an
+    /// official registration, a leave ("afmelden voor de demo", "Gewerbe abmelden", "darse de
+    /// baja como autónomo", "de baja médica"): named near an unsubscribe-family word with no
+    /// list or message noun near it, the word is not a request.
+    pub not_unsubscribe_object: &'static [&'static str],
     pub cease: &'static [&'static str],
     pub contact_verb: &'static [&'static str],
     pub contact_noun: &'static [&'static str],
@@ -135,6 +140,9 @@ pub const EN: Cues = Cues {
     not_remove_object: &[
         "attachment|attachments|file|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|document|pdf",
     ],
+    not_unsubscribe_object: &[
+        "webinar|demo|meeting|call|event|course|training|workshop|session|conference|class|appointment|presentation|visit|tour|trial|seminar",
+    ],
     cease: &[
         "stop|stopped|stopping|quit|quitting|cease|enough|refrain|abstain|desist|discontinue|halt",
     ],
@@ -144,13 +152,15 @@ pub const EN: Cues = Cues {
         "contacted|emailed|mailed|messaged|sent|called|texted|bothered|spammed|written|reached|pitched|solicited|approached",
     ],
     contact_noun: &[
-        "*mail*|messages|message|follow|followups|outreach|spam|contact|communication|communications|sequence|sequences|solicitation*|newsletter*|pitch|pitches|these|this",
+        "invitations|invites|*mail*|messages|message|follow|followups|outreach|spam|contact|communication|communications|sequence|sequences|solicitation*|newsletter*|pitch|pitches|these|this",
     ],
     no_more: &["no more|further", "not ~1 any more|further"],
-    negation: &["not|never|dont|nor", "no longer"],
+    negation: &["not|never|dont|nor", "no longer", "none|nobody"],
     again: &[
         "again|anymore|more|further|else|ever|future|anything|keep|continue",
         "any more",
+        "going forward",
+        "from now on",
     ],
     receive: &["receive|receiving|get|getting|hear|hearing"],
     desire: &["want|wish|like|care|prefer|need|rather"],
@@ -187,6 +197,8 @@ pub const EN: Cues = Cues {
         "add|put ~2 me|us ~1 back",
         "resubscri*|re subscribe",
         "switch|switching|move|moving ~2 to ~1 you|your|brightline",
+        "un*scri*|unsub*|opted|removed ~5 by ~1 mistake|accident|error",
+        "our|their ~1 un*scri*|unsub*|opt|optout|opt*out ~2 flow|flows|process|page|link|links|rate|rates|button|handling|setup|system|logic|feature|mechanism|option|footer|management",
     ],
     others: &[
         "users|recipients|customers|clients|subscribers|contacts|prospects|leads|colleague|colleagues|someone|somebody|members|attendees",
@@ -249,7 +261,10 @@ pub const EN: Cues = Cues {
         "i|we|he|she ~2 not|no longer ~1 work|works|working ~3 for|at|with",
         "not|isn ~1 not|wrong ~2 right|correct|best|appropriate|relevant ~1 person|contact|one|people",
         "wrong ~2 person|contact|guy|email|department|team|address|priya|one",
-        "not|don|no longer ~3 responsible|in charge|handle|handling|decide|deciding|decision|involved|own|manage|deal",
+        "not|don ~3 responsible|handle|handling|decide|deciding|decision|involved|own|manage|deal",
+        "no longer ~3 responsible|handle|handling|decide|deciding|decision|involved|own|manage|deal",
+        "not|don ~3 in charge",
+        "no longer ~3 in charge",
         "not ~2 my ~1 area|department|role|responsibility|remit|call|decision|team|job|wheelhouse",
         "not ~1 the|a decision ~1 maker",
         "decision ~1 maker",
@@ -265,7 +280,8 @@ pub const EN: Cues = Cues {
         "you d|ll|would|should|might ~2 want|need|better ~3 talk|speak|reach|contact|email|ask",
         "forwarded|passed|forwarding|passing ~3 to|along",
         "handles|runs|owns|manages|oversees ~2 this|that|these|our|it|sales|marketing|procurement",
-        "responsible|in charge ~2 for|of ~1 this|that|these",
+        "responsible ~2 for|of ~1 this|that|these",
+        "in charge ~2 for|of ~1 this|that|these",
         "the ~1 one ~2 to ~1 talk|speak|ask|contact",
         "she|he ~1 handles|owns|runs|manages|oversees|leads|decides|covers",
         "confused|mistaken|mixed ~4 someone|else|another",
@@ -274,7 +290,8 @@ pub const EN: Cues = Cues {
         "sold ~3 business|company|shop|firm|practice|agency",
         "new ~1 owner|owners|management",
         "you ~2 meant|mean ~3 someone|sam|colleague|in|from|our|my",
-        "probably|must have ~1 meant",
+        "probably ~1 meant",
+        "must have ~1 meant",
     ],
     copy_in: &["cc|cced|copied|copying|looping|looped|loop ~3 her|him|them|colleague|in"],
     interested: &[
@@ -325,10 +342,13 @@ pub const DE: Cues = Cues {
         "zusendung*|werbe*|kontaktaufnahme*|*mails|mails|anschreiben|kontaktversuche|nachrichten ~12 zu unterlassen|einzustellen",
         "seh*|sieh* ~3 von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~1 ab",
         "von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~2 abzusehen|absehen",
+        "austrag*",
+        "lass*|lasst ~2 mich|uns ~6 in ruhe",
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
         "nehm* ~5 aus|raus|heraus",
+        "nehm*|nimm ~4 von ~3 liste|listen|*verteiler|verteiler*|*liste|mailing|mailings|newsletter|datenbank|kartei",
     ],
     remove_object: &[
         "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei",
@@ -336,6 +356,9 @@ pub const DE: Cues = Cues {
     ],
     me_object: &["mich|uns"],
     not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin"],
+    not_unsubscribe_object: &[
+        "webinar|demo|termin|meeting|besprechung|veranstaltung|schulung|seminar|kurs|workshop|messe|konferenz|vortrag|telefonat|gesprach|gewerbe|gewerbeamt|betrieb|finanzamt|handelsregister|wohnsitz|krankenkasse|einwohnermeldeamt",
+    ],
     cease: &[
         "aufhor*|unterlass*",
         "hor*|hort ~3 auf",
@@ -346,7 +369,7 @@ pub const DE: Cues = Cues {
         "schreib*|kontaktier*|kontaktiert|mailen|anmailen|angemailt|zumailen|gemailt|anschreib*|angeschrieben|zusend*|zugesandt|zuschick*|zugeschickt|schick*|send*|anruf*|angerufen|belastig*|zuzusenden|anzuschreiben|nerv*",
     ],
     contact_noun: &[
-        "*mail*|nachricht*|werbung|werbe*|kontaktaufnahme*|anfrage*|zusendung*|newsletter|spam|anschreiben|post",
+        "einladungen|*mail*|nachricht*|werbung|werbe*|kontaktaufnahme*|anfrage*|zusendung*|newsletter|spam|anschreiben|post",
     ],
     no_more: &[
         "kein|keine|keinerlei ~4 mehr",
@@ -367,15 +390,21 @@ pub const DE: Cues = Cues {
         "nicht ~1 notig ~1 mich|zu",
         "muss|mussen|brauche|brauchen ~3 nicht",
         "ich ~1 kann|werde ~2 mich ~2 selbst|selber",
+        "bloss|ja|bitte ~1 nicht",
     ],
     block_after: &["selbst|selber"],
     veto: &[
         "zogern|zogert",
         "gerne ~3 melden|kontaktieren|schreiben ~1 sie",
-        "versehentlich|aus versehen ~4 abgemeldet|ausgetragen|abbestellt|entfernt",
+        "versehentlich ~4 abgemeldet|ausgetragen|abbestellt|entfernt",
+        "aus versehen ~4 abgemeldet|ausgetragen|abbestellt|entfernt",
         "wieder ~4 aufnehmen|hinzufugen|eintragen|anmelden",
         "zu ihnen|euch ~1 wechseln",
-        "abgemeldet|ausgetragen ~4 versehentlich|aus versehen",
+        "abgemeldet|ausgetragen ~4 versehentlich",
+        "abgemeldet|ausgetragen ~4 aus versehen",
+        "alte|alten|alter|bisherige|bisherigen|fruhere|fruheren|private|privaten ~3 adresse|*adresse|mail|email",
+        "neue|neuen ~3 adresse|*adresse",
+        "unsere|unserer|unseren ~1 abmeldung|abmeldungen|abmeldeseite|abmeldelink|abmeldeprozess|abmeldefunktion",
     ],
     others: &[
         "nutzer|benutzer|empfanger|kunden|abonnenten|kontakte|kollege|kollegin|kollegen|jemand|teilnehmer|teilnehmenden",
@@ -393,7 +422,8 @@ pub const DE: Cues = Cues {
         "nicht ~2 interessiert|interessant|relevant|notwendig|benotigt|prioritat",
         "nicht|kein ~1 jetzt|aktuell|momentan|derzeit|thema",
         "im moment|augenblick ~2 nicht",
-        "bereits|schon ~3 losung|anbieter|tool|dienstleister|partner|system|vertrag|im einsatz",
+        "bereits|schon ~3 losung|anbieter|tool|dienstleister|partner|system|vertrag",
+        "bereits|schon ~3 im einsatz",
         "haben|nutzen|verwenden|arbeiten|setzen ~2 bereits|schon",
         "anderen|anderer|eigenen|eigene ~1 anbieter|losung|dienstleister|tool|partner",
         "passt ~3 nicht",
@@ -437,7 +467,7 @@ pub const DE: Cues = Cues {
     copy_in: &["in kopie|cc", "kopie|cc ~3 gesetzt|genommen"],
     interested: &[
         "was ~2 kostet|kosten|kostete",
-        "bin|bin ich ~2 neugierig|gespannt",
+        "bin ~3 neugierig|gespannt",
         "klingt ~2 gut|interessant|spannend|spannend",
         "weitere|mehr ~2 informationen|infos|details|unterlagen",
         "schicken|senden|zusenden ~4 informationen|infos|unterlagen|preise|preisliste|angebot|terminvorschlag*|einladung|material|prasentation",
@@ -445,7 +475,8 @@ pub const DE: Cues = Cues {
         "termin|telefonat|gesprach|call|demo ~3 vereinbaren|ausmachen|machen|abstimmen|einplanen",
         "terminvorschl*",
         "telefonieren|sprechen|austauschen ~2 wir|uns",
-        "lassen sie uns|lass uns",
+        "lassen sie uns",
+        "lass uns",
         "gerne|gern",
         "interessiert|interessant",
         "wann ~3 zeit|passt",
@@ -466,6 +497,8 @@ pub const FR: Cues = Cues {
         "laissez|laisse|laissiez ~2 tranquille|tranquilles",
         "retire|revoque|revoquer ~3 consentement|accord",
         "etre|soit ~1 retire*|supprime*|efface*|radie*|desinscrit*|desabonne*",
+        "lachez|lache|lachiez ~2 grappe|basket|baskets",
+        "fichez|foutez ~2 paix",
     ],
     remove_verb: &[
         "retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter|suppression|retrait",
@@ -476,12 +509,15 @@ pub const FR: Cues = Cues {
     ],
     me_object: &["moi|me|m|nous"],
     not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue"],
+    not_unsubscribe_object: &[
+        "webinaire|webinar|demo|demonstration|reunion|rendez|formation|seminaire|cours|atelier|salon|conference|evenement|session|visite|registre|rcs|urssaf|greffe|societe|microentreprise|entrepreneur",
+    ],
     cease: &["arret*|cess*|stop|assez", "absten*|abstien*"],
     contact_verb: &[
         "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*|adresser|adressez|adressiez",
     ],
     contact_noun: &[
-        "mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications",
+        "invitations|mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications",
     ],
     no_more: &["plus ~1 de|d|aucun|aucune", "assez de|d"],
     negation: &["ne|n|jamais", "rien"],
@@ -498,6 +534,7 @@ pub const FR: Cues = Cues {
         "pas me|m",
         "vais|peux|peut|pourrai* ~1 me",
         "inutile ~1 de",
+        "ne me|m|nous",
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
@@ -506,6 +543,9 @@ pub const FR: Cues = Cues {
         "desinscri*|desabonn* ~4 par erreur|megarde",
         "reinscri*|rajout*|remettre ~2 liste",
         "passer ~2 chez vous",
+        "ancienne|ancien|vieille|precedente|personnelle ~1 adresse|mail|email|courriel|boite",
+        "nouvelle ~1 adresse",
+        "notre|nos|leur|leurs ~3 desinscription*|desabonnement*",
     ],
     others: &[
         "utilisateurs|destinataires|clients|abonnes|contacts|prospects|collegue|collegues|quelqu",
@@ -535,7 +575,8 @@ pub const FR: Cues = Cues {
         "concurrent|concurrents|concurrence",
         "signe|signer ~3 avec",
         "renouvel* ~3 contrat",
-        "faisons|gerons|faire ~4 nous memes|nous meme|en interne",
+        "faisons|gerons|faire ~4 nous ~1 meme|memes",
+        "faisons|gerons|faire ~4 en interne",
         "trop petit*",
         "pas ~3 envisag*|evaluer|cherchons|recherche",
         "essaye|teste ~8 pas ~2 marche|fonctionne",
@@ -610,6 +651,9 @@ pub const ES: Cues = Cues {
     ],
     me_object: &["me|nos"],
     not_remove_object: &["adjunto|archivo|copia|cc|reunion|invitacion|companero|documento"],
+    not_unsubscribe_object: &[
+        "webinar|seminario|demo|reunion|llamada|cita|curso|taller|formacion|evento|feria|jornada|sesion|conferencia|autonomo|autonoma|hacienda|seguridad|padron|actividad|medica|medico|maternidad|paternidad|enfermedad|laboral|incapacidad",
+    ],
     cease: &[
         "dej* ~1 de",
         "para|paren|pare|parar ~1 de",
@@ -620,7 +664,7 @@ pub const ES: Cues = Cues {
     ],
     contact_verb: &["escrib*|envi*|contact*|mand*|molest*|spam*|recontact*|insist*|acos*"],
     contact_noun: &[
-        "correo*|mail*|email*|e|mensaje*|envios|comunicaciones|publicidad|spam|newsletters|boletines|llamadas",
+        "invitaciones|correo*|mail*|email*|e|mensaje*|envios|comunicaciones|publicidad|spam|newsletters|boletines|llamadas",
     ],
     no_more: &["no|ningun|ninguna ~2 mas", "ni un|una ~1 mas", "basta de"],
     negation: &["no|nunca|jamas|ni", "nada"],
@@ -638,6 +682,8 @@ pub const ES: Cues = Cues {
         "no ~1 hace ~1 falta",
         "no ~1 es ~1 necesario",
         "no quiero|deseo ~1 darme",
+        "no",
+        "no ~1 me|nos|le|les ~1 den|de|des|borren|quiten|eliminen|saquen|excluyan",
     ],
     block_after: &["yo mismo|misma"],
     veto: &[
@@ -647,6 +693,10 @@ pub const ES: Cues = Cues {
         "volver ~2 suscribir*|anadir*|agregar*",
         "cambiar|pasarnos ~2 a ~1 ustedes|vosotros",
         "baja|desuscri*|desuscrito ~4 por error|equivocacion",
+        "baja|desuscri*|dado ~4 sin querer",
+        "direccion|correo|email|mail ~1 antigua|antiguo|anterior|vieja|viejo|personal",
+        "nueva|nuevo ~1 direccion|correo|email",
+        "nuestra|nuestro|nuestras|nuestros ~2 baja|bajas|desuscripcion*",
     ],
     others: &[
         "usuarios|destinatarios|clientes|suscriptores|contactos|prospectos|companero|companera|companeros|colega|colegas|alguien",
@@ -663,7 +713,8 @@ pub const ES: Cues = Cues {
         "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante|tiempo",
         "no ~2 interesa|interesados|interesado|interesada|interes",
         "no ~2 lo|la|los ~1 necesitamos|necesito",
-        "no ~2 es ~2 prioridad|momento|buen momento",
+        "no ~2 es ~2 prioridad|momento",
+        "no ~2 es ~2 buen momento",
         "no ~2 estamos ~2 buscando",
         "ya ~3 tenemos|usamos|utilizamos|trabajamos|contamos",
         "quizas|quiza|vez ~3 ano|adelante|futuro|proximo",
@@ -691,7 +742,7 @@ pub const ES: Cues = Cues {
         "ya no ~3 trabajo|estoy|formo|encargo",
         "deje ~2 empresa",
         "jubil*",
-        "no|ya no ~3 responsable|encargad*|decido|decisor|llevo|gestiono|ocupo|corresponde",
+        "no ~3 responsable|encargad*|decido|decisor|llevo|gestiono|ocupo|corresponde",
         "hable|hablar|contacte|contactar|escriba|escribir|dirija* ~4 con|a ~2 companer*|responsable|director*|departamento|equipo",
         "le paso|reenvi*",
         "el|la responsable",
@@ -715,7 +766,8 @@ pub const ES: Cues = Cues {
         "mas ~1 informacion|info|detalles",
         "pas*|mand*|envi* ~3 propuesta|presupuesto|informacion|detalles|precios",
         "suena ~1 bien|interesante",
-        "cuando ~3 disponible|hablar|puedes|podemos|le viene",
+        "cuando ~3 disponible|hablar|puedes|podemos",
+        "cuando ~3 le viene",
         "llamada|reunion|demo",
         "vale|claro|perfecto",
     ],
@@ -744,6 +796,9 @@ pub const PT: Cues = Cues {
     ],
     me_object: &["me|nos|mim"],
     not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|colega|documento"],
+    not_unsubscribe_object: &[
+        "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade",
+    ],
     cease: &[
         "pare|parem|parar|para ~1 de|com",
         "chega ~1 de",
@@ -759,7 +814,7 @@ pub const PT: Cues = Cues {
         "contact*|recontact*",
     ],
     contact_noun: &[
-        "e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*",
+        "convites|e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*",
     ],
     no_more: &["nao|nenhum|nenhuma ~2 mais", "chega de"],
     negation: &["nao|nunca|jamais|nem", "nada"],
@@ -775,6 +830,8 @@ pub const PT: Cues = Cues {
         "nao ~1 precisa ~1 de|me",
         "nao ~1 quero|preciso ~1 me|sair",
         "vou|posso ~1 me",
+        "nao",
+        "nao ~1 me|nos",
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
@@ -784,6 +841,10 @@ pub const PT: Cues = Cues {
         "voltar ~2 inscrever|adicionar|cadastrar",
         "mudar|passar ~2 para ~1 voces|vos",
         "descadastr*|cancelei|desinscrev* ~4 por engano|erro",
+        "descadastr*|cancel*|desinscrev*|inscricao ~4 sem querer",
+        "endereco|email|mail ~1 antigo|anterior|velho|pessoal",
+        "novo ~1 endereco|email|mail",
+        "nosso|nossa|nossos|nossas ~2 descadastr*",
     ],
     others: &[
         "usuarios|utilizadores|destinatarios|clientes|assinantes|contatos|contactos|colega|colegas|alguem",
@@ -826,7 +887,7 @@ pub const PT: Cues = Cues {
         "nao ~1 trabalho ~1 mais",
         "sai|deixei ~2 empresa",
         "aposent*",
-        "nao|nao mais ~3 responsavel|encarregad*|decido|decisor|cuido|trato|cabe",
+        "nao ~3 responsavel|encarregad*|decido|decisor|cuido|trato|cabe",
         "fale|falar|contate|procure|procurar|escreva ~4 com|o|a ~2 diretor*|responsavel|colega|equipe|area|setor|gerente",
         "fale com",
         "nao ~1 sou ~2 area|setor|departamento|time",
@@ -877,6 +938,9 @@ pub const IT: Cues = Cues {
     ],
     me_object: &["mi|me|ci"],
     not_remove_object: &["allegato|file|copia|cc|riunione|invito|collega|documento|appuntamento"],
+    not_unsubscribe_object: &[
+        "webinar|demo|riunione|call|chiamata|corso|workshop|formazione|evento|fiera|sessione|appuntamento|registro|imprese|iva|inps|malattia|maternita",
+    ],
     cease: &[
         "smett*|basta|piantatela|finitela|stop|interromp*|sospend*",
         "astener*|astenet*|asteng*|cessa*|cessi|cessino",
@@ -885,7 +949,7 @@ pub const IT: Cues = Cues {
         "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
     ],
     contact_noun: &[
-        "email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte",
+        "inviti|email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte",
     ],
     no_more: &["nessun|nessuna|niente|non ~3 piu", "basta"],
     negation: &["non|mai|ne", "niente|nulla"],
@@ -901,6 +965,7 @@ pub const IT: Cues = Cues {
         "non ~1 voglio|vorrei|devo ~1 essere",
         "non ~1 voglio|vorrei|devo",
         "posso ~1 farlo",
+        "non",
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
@@ -909,6 +974,10 @@ pub const IT: Cues = Cues {
         "reiscriv*|riaggiung*|rimetter*",
         "passare ~2 a ~1 voi",
         "disiscritt*|cancellat* ~4 per sbaglio|errore",
+        "vecchio|precedente|personale ~1 indirizzo|email|mail|casella",
+        "indirizzo ~1 vecchio|precedente|personale",
+        "nuovo ~1 indirizzo",
+        "nostro|nostra|nostri|nostre ~2 disiscri*",
     ],
     others: &["utenti|destinatari|clienti|iscritti|contatti|collega|colleghi|qualcuno"],
     feature: &[
@@ -949,7 +1018,7 @@ pub const IT: Cues = Cues {
         "non ~2 piu ~3 azienda|societa|ufficio",
         "lasciato ~3 azienda|societa",
         "pension*",
-        "non|non piu ~3 responsabile|referente|incaricat*|decido|occupo|competenza|gestisco",
+        "non ~3 responsabile|referente|incaricat*|decido|occupo|competenza|gestisco",
         "contatti|contattare|scriva|scrivere|rivolg* ~4 collega|ufficio|responsabile|direttore|reparto|team",
         "se ne occupa",
         "girato|inoltrato|inoltro|giro",
@@ -987,7 +1056,9 @@ pub const NL: Cues = Cues {
         "zonder ~2 toestemming",
         "laat|laten ~2 met rust",
         "trek|trekken ~4 toestemming ~2 in",
-        "af ~2 zien|zie|ziet|te zien ~2 van ~4 *mail*|mails|contact*|berichten|benadering*|toezending*",
+        "af ~2 zien|zie|ziet ~2 van ~4 *mail*|mails|contact*|berichten|benadering*|toezending*",
+        "af ~2 te zien ~2 van ~4 *mail*|mails|contact*|berichten|benadering*|toezending*",
+        "van ~3 lijst|lijsten|mailinglijst|verzendlijst|mailing|mailings|nieuwsbrief ~2 af",
     ],
     remove_verb: &["verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen"],
     remove_object: &[
@@ -996,6 +1067,9 @@ pub const NL: Cues = Cues {
     ],
     me_object: &["mij|me|ons"],
     not_remove_object: &["bijlage|bestandje|cc|afspraak|uitnodiging|collega|document"],
+    not_unsubscribe_object: &[
+        "webinar|demo|afspraak|vergadering|meeting|training|cursus|workshop|evenement|beurs|sessie|presentatie|kvk|kamer|gemeente|belastingdienst",
+    ],
     cease: &[
         "stop|stoppen|stopt",
         "hou|houd|houden ~2 op",
@@ -1005,7 +1079,9 @@ pub const NL: Cues = Cues {
     contact_verb: &[
         "*mail*|sturen|stuur*|gestuurd|contact*|bena*|schrijv*|spam*|lastig*|zenden|toesturen|bellen|gecontacteerd|benaderd",
     ],
-    contact_noun: &["mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes"],
+    contact_noun: &[
+        "uitnodigingen|mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes",
+    ],
     no_more: &["geen ~4 meer", "niet ~2 meer"],
     negation: &["niet|geen|nooit", "niks|niets"],
     again: &["meer|nooit|weer|voortaan|blijven|blijf|blijft"],
@@ -1022,6 +1098,7 @@ pub const NL: Cues = Cues {
         "hoeft|hoef ~3 niet",
         "kan|ga ~2 zelf",
         "wil|willen|wilt ~2 niet",
+        "me|mij|ons ~1 niet",
     ],
     block_after: &["zelf"],
     veto: &[
@@ -1031,6 +1108,10 @@ pub const NL: Cues = Cues {
         "weer ~3 toevoegen|aanmelden|inschrijven",
         "overstappen ~2 naar ~1 jullie|u",
         "afgemeld|uitgeschreven ~4 per ongeluk|abuis|vergissing",
+        "niet ~1 stoppen|stop|ophouden",
+        "oude|vorige|prive ~1 adres|mailadres|emailadres|email",
+        "nieuwe ~1 adres|mailadres|emailadres",
+        "onze|ons ~1 afmeld*|uitschrijf*",
     ],
     others: &["gebruikers|ontvangers|klanten|abonnees|contacten|collega|collegas|iemand"],
     feature: &[
@@ -1068,7 +1149,8 @@ pub const NL: Cues = Cues {
         "werk ~2 niet ~2 meer",
         "bedrijf ~2 verlaten",
         "met pensioen",
-        "niet|geen ~3 verantwoordelijk|beslis*|aanspreekpunt|contactpersoon|over ~1 ga",
+        "niet|geen ~3 verantwoordelijk|beslis*|aanspreekpunt|contactpersoon",
+        "niet|geen ~3 over ~1 ga",
         "gaat ~2 niet ~2 over",
         "probeer|neem|mail|bel|benader ~4 collega|afdeling|team|manager|bij",
         "doorgestuurd|doorgezet|doorgegeven",
@@ -1110,6 +1192,7 @@ pub const RU: Cues = Cues {
         "без ~2 моего ~1 согласия",
         "оставьте|оставь ~2 в покое",
         "отзываю ~3 согласи*",
+        "отстаньте|отстань|отвяжитесь|отвяжись|отвалите",
     ],
     remove_verb: &[
         "удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*",
@@ -1122,6 +1205,9 @@ pub const RU: Cues = Cues {
     ],
     me_object: &["меня|нас|menya|menia|nas"],
     not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*|коллег*"],
+    not_unsubscribe_object: &[
+        "вебинар|вебинара|вебинаре|демо|встреча|встречи|встречу|звонок|звонка|курс|курса|курсы|тренинг|тренинга|семинар|семинара|мероприятие|мероприятия|выставку|выставки|конференцию|конференции|учет|учета|налоговои|ип|больничныи|больничном",
+    ],
     cease: &[
         "прекрат*|перестан*|хватит|довольно|стоп",
         "prekrat*|perestan*|hvatit|khvatit",
@@ -1144,14 +1230,20 @@ pub const RU: Cues = Cues {
         "не ~1 нужно|надо|обязательно ~1 меня|нас",
         "не ~1 хочу ~1 отпис*",
         "сам|сама ~2 могу|смогу",
+        "не",
     ],
     block_after: &["сам|сама"],
     veto: &[
         "стесня*",
         "на ~1 рабоч*|нов*|друг*|личн*|другои",
-        "случаино|по ошибке ~4 отписал*|удалил*",
+        "случаино ~4 отписал*|удалил*",
+        "по ошибке ~4 отписал*|удалил*",
         "верните|подпишите ~3 обратно|снова",
-        "отписал* ~4 случаино|по ошибке",
+        "отписал* ~4 случаино",
+        "отписал* ~4 по ошибке",
+        "стар*|прежн*|личн* ~1 адрес*|почт*|email|ящик*",
+        "нов* ~1 адрес*",
+        "наш*|их ~1 отписк*",
     ],
     others: &[
         "пользователи|пользователеи|пользователям|получатели|получателеи|получателям|клиенты|клиентов|клиентам|подписчики|подписчиков|подписчикам|контакты|контактов|коллег*|кого",

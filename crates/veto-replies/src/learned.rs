@@ -93,13 +93,13 @@ fn fnv1a(parts: &[&[u8]]) -> u32 {
     h
 }
 
-fn bucket(parts: &[&[u8]]) -> u32 {
+pub(crate) fn bucket(parts: &[&[u8]]) -> u32 {
     fnv1a(parts) & ((1 << BITS) - 1)
 }
 
 /// A token as the model reads it: digit runs become one `0` ("14.05.2027" and "3pm" say
 /// nothing about their digits).
-fn normalise(token: &str) -> String {
+pub(crate) fn normalise(token: &str) -> String {
     let mut out = String::with_capacity(token.len());
     let mut digit = false;
     for c in token.chars() {
@@ -211,7 +211,7 @@ pub fn stop_clauses(text: &str, subject: &str) -> Vec<Vec<u32>> {
         .collect()
 }
 
-fn char_ngrams(word: &str, out: &mut Vec<u32>) {
+pub(crate) fn char_ngrams(word: &str, out: &mut Vec<u32>) {
     let chars: Vec<char> = std::iter::once('<')
         .chain(word.chars())
         .chain(std::iter::once('>'))
@@ -514,6 +514,11 @@ pub struct Policy {
     /// A reply the rules left as `other` takes the model's most probable class among the
     /// person-written ones when its probability is at least this.
     pub other: f32,
+    /// The rules' stop request resting only on mentions of opting out
+    /// ([`RuleView::mention_only`], the subject not asking to stop) is dropped when the
+    /// request-or-mention model ([`crate::mention`]) gives its likeliest mention less than
+    /// this probability of being a request.
+    pub request: f32,
 }
 
 impl Default for Policy {
@@ -525,6 +530,7 @@ impl Default for Policy {
             veto: 0.1,
             clause: 0.3,
             other: 0.5,
+            request: 0.3,
         }
     }
 }
@@ -557,14 +563,18 @@ impl Policy {
         rules: ReplyClass,
         scores: &Scores,
         clause_stop: impl FnOnce() -> f32,
+        request: impl FnOnce() -> f32,
         view: impl FnOnce() -> RuleView,
     ) -> Decision {
         let stop = scores.of(ReplyClass::Unsubscribe);
         if rules == ReplyClass::Unsubscribe {
+            let view = view();
+            if view.mention_only && !view.subject_stop && request() < self.request {
+                return Decision::Veto;
+            }
             if stop >= self.veto {
                 return Decision::Rules;
             }
-            let view = view();
             let interest = scores.best_of(&PERSON_CLASSES[1..]).map(|(c, _)| c)
                 == Some(ReplyClass::Interested);
             if view.mention_only && !view.writer && !view.subject_stop && interest {
@@ -611,9 +621,19 @@ impl Policy {
                 ReplyClass::Unsubscribe,
             )
         };
-        match self.decide(reading.classification.class, &scores, clause_stop, || {
-            reading.view()
-        }) {
+        let request = || {
+            crate::mention::request_probability(
+                crate::mention::builtin(),
+                &reading.mention_features(),
+            )
+        };
+        match self.decide(
+            reading.classification.class,
+            &scores,
+            clause_stop,
+            request,
+            || reading.view(),
+        ) {
             Decision::Rules => reading.classification,
             Decision::Veto => reading.without_stop(reply),
             Decision::Model(class) => {
@@ -867,28 +887,34 @@ mod tests {
         use ReplyClass::*;
         // Added over `other` and over a refusal, not over a referral below its higher bar.
         assert_eq!(
-            p.decide(Other, &scores(0.9), || 0.9, || view),
+            p.decide(Other, &scores(0.9), || 0.9, || 1.0, || view),
             Decision::Model(Unsubscribe)
         );
         assert_eq!(
-            p.decide(NotInterested, &scores(0.6), || 0.6, || view),
+            p.decide(NotInterested, &scores(0.6), || 0.6, || 1.0, || view),
             Decision::Model(Unsubscribe)
         );
         assert_eq!(
-            p.decide(WrongPerson, &scores(0.7), || 0.9, || view),
+            p.decide(WrongPerson, &scores(0.7), || 0.9, || 1.0, || view),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Interested, &scores(0.85), || 0.9, || view),
+            p.decide(Interested, &scores(0.85), || 0.9, || 1.0, || view),
             Decision::Model(Unsubscribe)
         );
         // Not when no clause carries it, nor when the rules refused a stop cue.
         assert_eq!(
-            p.decide(Other, &scores(0.9), || 0.1, || view),
+            p.decide(Other, &scores(0.9), || 0.1, || 1.0, || view),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Other, &scores(0.9), || 0.9, || with(|v| v.refused = true)),
+            p.decide(
+                Other,
+                &scores(0.9),
+                || 0.9,
+                || 1.0,
+                || with(|v| v.refused = true)
+            ),
             Decision::Rules
         );
         // The rules' stop stands unless it rests on mentions only, in a text that never names
@@ -902,16 +928,16 @@ mod tests {
         };
         let mention = with(|v| v.mention_only = true);
         assert_eq!(
-            p.decide(Unsubscribe, &interest(0.05), || 0.0, || mention),
+            p.decide(Unsubscribe, &interest(0.05), || 0.0, || 1.0, || mention),
             Decision::Veto
         );
         // A mention the model reads as a question (`other`) is the rules' to refuse.
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.05), || 0.0, || mention),
+            p.decide(Unsubscribe, &scores(0.05), || 0.0, || 1.0, || mention),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Unsubscribe, &interest(0.05), || 0.0, || view),
+            p.decide(Unsubscribe, &interest(0.05), || 0.0, || 1.0, || view),
             Decision::Rules
         );
         for other in [
@@ -925,12 +951,12 @@ mod tests {
             },
         ] {
             assert_eq!(
-                p.decide(Unsubscribe, &interest(0.001), || 0.0, || other),
+                p.decide(Unsubscribe, &interest(0.001), || 0.0, || 1.0, || other),
                 Decision::Rules
             );
         }
         assert_eq!(
-            p.decide(Unsubscribe, &interest(0.3), || 0.0, || mention),
+            p.decide(Unsubscribe, &interest(0.3), || 0.0, || 1.0, || mention),
             Decision::Rules
         );
     }

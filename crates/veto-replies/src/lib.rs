@@ -41,6 +41,7 @@ pub mod eval;
 mod fold;
 pub mod language;
 pub mod learned;
+pub mod mention;
 pub mod message;
 pub mod phrases;
 pub mod return_date;
