@@ -14,7 +14,8 @@
 //!    weak header (`Precedence: bulk|junk|list`, `X-Auto-Response-Suppress`) together with
 //!    out-of-office or auto-reply wording. An automatic message is **out_of_office** when its
 //!    text or subject speaks of being away (out of office, vacation, leave, travelling, sick,
-//!    back on …) and **auto_reply** otherwise: ticket acknowledgements, unmonitored or
+//!    a closure, back on …) or states a return date ([`crate::return_date`]), and
+//!    **auto_reply** otherwise: ticket acknowledgements, unmonitored or
 //!    retired mailboxes, "I have left the company / no longer with …" notices, new-address
 //!    notices, "I read e-mail twice a day". An automatic message is never a stop request,
 //!    whatever it says: a machine cannot opt a person out (a footer "to unsubscribe click
@@ -191,12 +192,16 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let automatic =
         strong_auto || auto_subject || (weak_auto && (!ooo.is_empty() || !auto.is_empty()));
     if automatic {
-        if !ooo.is_empty() || !ooo_subject.is_empty() {
+        // An automatic answer that says when its writer is back (or until when they are
+        // away) is an away message, whatever words it uses for the absence ("at a customer
+        // site until 21/12", "vom 23.12. bis 02.01. ist unser Betrieb geschlossen").
+        let back = return_date::extract(&new, reply.date, language);
+        if !ooo.is_empty() || !ooo_subject.is_empty() || back.is_some() {
             out.class = ReplyClass::OutOfOffice;
             out.evidence = text
                 .evidence(ooo.first())
                 .or_else(|| Some(format!("Subject: {}", reply.subject)));
-            out.return_date = return_date::extract(&new, reply.date, language);
+            out.return_date = back;
         } else {
             out.class = ReplyClass::AutoReply;
             out.evidence = text
