@@ -1,7 +1,7 @@
 //! Leave-one-set-out cross-validation of the learned model combined with the rules.
 //!
 //! `cargo run --release -p veto-replies --example crossval -- [--first DIR] [--stop P]
-//! [--other P] [--clause P] [--request P] [--no-phrases] [--sweep] [--show] [--dump]
+//! [--other P] [--clause P] [--request P] [--no-phrases] [--sweep] [--show] [--mistakes] [--dump]
 //! [--markdown] [SET_DIR …]`
 //!
 //! The models of each fold also train on the phrase lists of `testdata/grammar/` (not with
@@ -9,7 +9,8 @@
 //!
 //! Columns: the current rules; the rules at first scoring; the model alone (trained on the
 //! other sets); the model with the current rules; the model with the rules at first scoring.
-//! `--show` lists the stop-related mistakes, `--dump` every reply's scores (tab-separated).
+//! `--show` lists the stop-related mistakes, `--mistakes` every mistake, `--dump` every
+//! reply's scores (tab-separated).
 //!
 //! With no set folders, every folder of `testdata/` is used. `--first DIR` reads
 //! `DIR/pred-<set>.json`, an earlier build's `eval --json` output on that set, as the rules'
@@ -99,6 +100,7 @@ fn main() -> ExitCode {
     let mut markdown = false;
     let mut dump = false;
     let mut phrases = true;
+    let mut all_mistakes = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut num = |what: &str| -> Option<f32> {
@@ -149,6 +151,10 @@ fn main() -> ExitCode {
             },
             "--sweep" => sweep = true,
             "--show" => show = true,
+            "--mistakes" => {
+                show = true;
+                all_mistakes = true;
+            }
             "--markdown" => markdown = true,
             "--dump" => dump = true,
             _ => dirs.push(PathBuf::from(a)),
@@ -249,9 +255,10 @@ fn main() -> ExitCode {
                         .collect::<String>()
                 );
             }
+            let stop_related = combined == stop || base == stop || item.expected == stop;
             if show
                 && (combined != item.expected || base != item.expected)
-                && (combined == stop || base == stop || item.expected == stop)
+                && (stop_related || all_mistakes)
             {
                 println!(
                     "  {}/{}  {} | rules {} | combined {} | p(stop) {:.2} | request {:.2} | {}",
