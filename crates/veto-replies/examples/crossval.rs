@@ -1,7 +1,7 @@
 //! Leave-one-set-out cross-validation of the learned model combined with the rules.
 //!
 //! `cargo run --release -p veto-replies --example crossval -- [--first DIR] [--stop P]
-//! [--other P] [--clause P] [--request P] [--no-phrases] [--sweep] [--show] [--mistakes] [--dump]
+//! [--refusal P] [--positive P] [--other P] [--clause P] [--request P] [--no-phrases] [--sweep] [--show] [--mistakes] [--dump]
 //! [--markdown] [SET_DIR …]`
 //!
 //! The models of each fold also train on the phrase lists of `testdata/grammar/` (not with
@@ -138,6 +138,14 @@ fn main() -> ExitCode {
             },
             "--prune" => match num("--prune") {
                 Some(v) => options.prune = v,
+                None => return ExitCode::from(2),
+            },
+            "--refusal" => match num("--refusal") {
+                Some(v) => policy.stop_over_refusal = v,
+                None => return ExitCode::from(2),
+            },
+            "--positive" => match num("--positive") {
+                Some(v) => policy.stop_over_positive = v,
                 None => return ExitCode::from(2),
             },
             "--request" => match num("--request") {
@@ -351,6 +359,47 @@ fn main() -> ExitCode {
                 ..policy
             };
             println!("  request {t:.2}  {}", pooled(&p).line());
+        }
+        // Every combination of the bars for adding a stop request and of the request bar:
+        // the ones no other combination beats on both recall and false stops.
+        let mut grid: Vec<(Policy, Figures)> = Vec::new();
+        for other in [0.4f32, 0.5, 0.6, 0.7, 0.8] {
+            for refusal in [0.3f32, 0.4, 0.5, 0.6, 0.7] {
+                for positive in [0.6f32, 0.7, 0.8, 0.9] {
+                    for request in [0.1f32, 0.3, 0.5] {
+                        for clause in [0.2f32, 0.3, 0.5] {
+                            let p = Policy {
+                                stop_over_other: other,
+                                stop_over_refusal: refusal,
+                                stop_over_positive: positive,
+                                request,
+                                clause,
+                                ..policy
+                            };
+                            grid.push((p, pooled(&p)));
+                        }
+                    }
+                }
+            }
+        }
+        println!("\nbest combinations (no other has both more stops found and fewer false stops):");
+        for (p, f) in &grid {
+            let beaten = grid.iter().any(|(_, g)| {
+                g.stops_found >= f.stops_found
+                    && g.false_stops <= f.false_stops
+                    && (g.stops_found > f.stops_found || g.false_stops < f.false_stops)
+            });
+            if !beaten {
+                println!(
+                    "  other {:.1} refusal {:.1} positive {:.1} request {:.1} clause {:.1}  {}",
+                    p.stop_over_other,
+                    p.stop_over_refusal,
+                    p.stop_over_positive,
+                    p.request,
+                    p.clause,
+                    f.line()
+                );
+            }
         }
     }
     ExitCode::SUCCESS

@@ -523,8 +523,12 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
+        // Chosen by cross-validation by set (examples/crossval.rs --sweep) on the sets scored
+        // with their first-scoring rules: the lowest false-stop rate at the best recall. A
+        // bar of 0.7 over interest would find one more stop there but reads the probe "Pouvez-
+        // vous m'envoyer plus de détails ?" as one.
         Policy {
-            stop_over_other: 0.6,
+            stop_over_other: 0.7,
             stop_over_refusal: 0.5,
             stop_over_positive: 0.8,
             veto: 0.1,
