@@ -93,6 +93,9 @@ pub struct RulesReading {
     /// The subject with reply prefixes removed, folded.
     pub subject_core: String,
     text: FoldedText,
+    /// The text's stop matches no negation or non-stop phrase covers, each marked whether it
+    /// is a mention ([`compose::stop_hits_marked`]); read once, for a person's reply only.
+    stop_hits: Vec<(Hit, bool)>,
 }
 
 impl RulesReading {
@@ -104,15 +107,23 @@ impl RulesReading {
             refused: learned::refused_stop(&self.text.folded),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
-            mention_only: mentions_only(r, &self.text, &self.subject_core, true),
+            mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
         }
     }
 
     /// The features of each mention of opting out among the text's stop matches, for the
     /// request-or-mention model ([`crate::mention`]).
     pub fn mention_features(&self) -> Vec<Vec<u32>> {
-        let hits = unnegated_stop_marked(rules(), &self.text.folded);
-        crate::mention::mention_features(&self.text.folded, &hits)
+        crate::mention::mention_features(&self.text.folded, &self.stop_hits)
+    }
+
+    /// When the rules' stop request rests only on mentions of opting out
+    /// ([`learned::RuleView::mention_only`]), the features of those mentions; `None` when it
+    /// rests on a directive, a bare stop word or the subject. The cheap part of the view the
+    /// combination needs for every stop request.
+    pub fn mention_request_features(&self) -> Option<Vec<Vec<u32>>> {
+        mentions_only(rules(), &self.text, &self.subject_core, &self.stop_hits)
+            .then(|| self.mention_features())
     }
 
     /// [`RulesReading::mention_features`] with the stop matches read without the sentence
@@ -127,7 +138,8 @@ impl RulesReading {
     /// opting out: [`learned::RuleView::mention_only`] as an earlier build without those
     /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
     pub fn mention_only_without_vetoes(&self) -> bool {
-        mentions_only(rules(), &self.text, &self.subject_core, false)
+        let hits = compose::stop_hits_read(&self.text.folded, false);
+        mentions_only(rules(), &self.text, &self.subject_core, &hits)
     }
 
     /// The rules' classification of the reply with any stop request set aside.
@@ -167,17 +179,21 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         evidence: None,
         auto_reply_headers: auto_headers,
     };
-    let reading = |classification: Classification, origin: Origin, text: FoldedText| RulesReading {
+    let reading = |classification: Classification,
+                   origin: Origin,
+                   text: FoldedText,
+                   stop_hits: Vec<(Hit, bool)>| RulesReading {
         classification,
         origin,
         subject_core: subject_core.clone(),
         text,
+        stop_hits,
     };
 
     if is_bounce(r, reply, &subject) {
         out.class = ReplyClass::Bounce;
         out.evidence = Some(format!("Subject: {}", reply.subject));
-        return reading(out, Origin::Bounce, text);
+        return reading(out, Origin::Bounce, text, Vec::new());
     }
 
     let ooo = r.find(Category::OutOfOffice, &text.folded);
@@ -208,16 +224,17 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
                 .evidence(auto.first())
                 .or_else(|| Some(format!("Subject: {}", reply.subject)));
         }
-        return reading(out, Origin::Automatic, text);
+        return reading(out, Origin::Automatic, text, Vec::new());
     }
 
-    if let Some(evidence) = stop_request(r, &text, &subject_core, &reply.subject) {
+    let hits = unnegated_stop_marked(r, &text.folded);
+    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject) {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
-        return reading(out, Origin::Person, text);
+        return reading(out, Origin::Person, text, hits);
     }
     let rest = person_class(r, &text, reply, out);
-    reading(rest, Origin::Person, text)
+    reading(rest, Origin::Person, text, hits)
 }
 
 /// The class of a person's reply other than a stop request: the first class whose phrases
@@ -348,7 +365,13 @@ fn is_bounce(r: &Rules, reply: &Reply, folded_subject: &str) -> bool {
 }
 
 /// The evidence of a stop request, if the reply is one.
-fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str) -> Option<String> {
+fn stop_request(
+    r: &Rules,
+    text: &FoldedText,
+    hits: &[(Hit, bool)],
+    subject_core: &str,
+    subject: &str,
+) -> Option<String> {
     if r.bare_stop.is_match(&text.folded) {
         return text.evidence(Some(&Hit {
             language: Language::En,
@@ -356,7 +379,7 @@ fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str)
             end: text.folded.len(),
         }));
     }
-    if let Some(hit) = unnegated_stop(r, &text.folded).first() {
+    if let Some((hit, _)) = hits.first() {
         return text.evidence(Some(hit));
     }
     // The whole new text is a stop word: "Baja", "Abmelden", "Remover", "Отписаться".
@@ -416,20 +439,15 @@ fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
 }
 
 /// Whether the rules' stop request in a text rests only on mentions of opting out: no bare
-/// stop text, no subject asking to stop, and every stop match a mention. `vetoes: false`
-/// reads the stop matches without the sentence vetoes and non-stop phrases (see
-/// [`compose::stop_hits_read`]).
-fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, vetoes: bool) -> bool {
-    let hits = if vetoes {
-        unnegated_stop_marked(r, &text.folded)
-    } else {
-        compose::stop_hits_read(&text.folded, false)
-    };
-    !r.bare_stop.is_match(&text.folded)
+/// stop text, no subject asking to stop, and every stop match (`hits`, read with or without
+/// the sentence vetoes) a mention. The cheap tests come first: most stop requests are
+/// directives.
+fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, hits: &[(Hit, bool)]) -> bool {
+    !hits.is_empty()
+        && hits.iter().all(|(_, mention)| *mention)
+        && !r.bare_stop.is_match(&text.folded)
         && !stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric()))
         && !subject_stop(r, text, subject_core)
-        && !hits.is_empty()
-        && hits.iter().all(|(_, mention)| *mention)
 }
 
 /// The new text folded for matching, with the span of each original line so that a match

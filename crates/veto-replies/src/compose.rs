@@ -873,14 +873,19 @@ fn named_families(l: &LangCues) -> [(&'static str, &CueSet); 27] {
 /// the learned model gets besides its words: "löschen Sie unsere Daten", "supprimer nos
 /// coordonnées" and "delete our details" share "remove_verb … remove_object".
 pub fn families(folded: &str) -> Vec<Vec<(usize, usize, &'static str)>> {
-    let sents = sentences(folded);
-    let mut out: Vec<Vec<(usize, usize, &'static str)>> = vec![Vec::new(); sents.len()];
+    sentences(folded)
+        .into_iter()
+        .map(|clause| clause_families(&clause))
+        .collect()
+}
+
+/// [`families`] of one clause.
+pub fn clause_families(clause: &[Token]) -> Vec<(usize, usize, &'static str)> {
+    let sents = [clause.to_vec()];
+    let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
     for l in cues() {
         let variants = spelling_variants(l.language, &sents);
-        for (i, tokens) in readings(&sents, &variants) {
-            let Some(found) = out.get_mut(i) else {
-                continue;
-            };
+        for (_, tokens) in readings(&sents, &variants) {
             for (name, set) in named_families(l) {
                 for (a, b) in set.find(tokens) {
                     found.push((a, b, name));
@@ -888,11 +893,9 @@ pub fn families(folded: &str) -> Vec<Vec<(usize, usize, &'static str)>> {
             }
         }
     }
-    for found in &mut out {
-        found.sort_unstable();
-        found.dedup();
-    }
-    out
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Whether a folded text names its writer in the first person singular (the `writer` cues:

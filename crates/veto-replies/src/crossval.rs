@@ -329,7 +329,11 @@ pub fn decided(item: &Item, policy: &Policy, fold: &Fold, scores: &Scores) -> Re
         fold.model
             .best_clause(&item.clauses, ReplyClass::Unsubscribe)
     };
-    let request = || mention::request_probability(&fold.mention, &item.mentions);
+    let request = || {
+        item.view
+            .mention_only
+            .then(|| mention::request_probability(&fold.mention, &item.mentions))
+    };
     match policy.decide(item.rules, scores, clause, request, || item.view) {
         Decision::Rules => item.rules,
         Decision::Veto => item.without_stop,

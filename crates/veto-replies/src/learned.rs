@@ -561,24 +561,27 @@ pub enum Decision {
 
 impl Policy {
     /// The decision on a person's reply, given the rules' class, the model's scores and
-    /// what else the rules know (asked for only when the decision depends on it).
+    /// what else is known (each asked for only when the decision depends on it): the best
+    /// clause's probability of a stop request, the request-or-mention model's probability
+    /// that the rules' stop request is one (`None` when it does not rest on mentions alone)
+    /// and the rules' view.
     pub fn decide(
         &self,
         rules: ReplyClass,
         scores: &Scores,
         clause_stop: impl FnOnce() -> f32,
-        request: impl FnOnce() -> f32,
+        request: impl FnOnce() -> Option<f32>,
         view: impl FnOnce() -> RuleView,
     ) -> Decision {
         let stop = scores.of(ReplyClass::Unsubscribe);
         if rules == ReplyClass::Unsubscribe {
-            let view = view();
-            if view.mention_only && !view.subject_stop && request() < self.request {
+            if request().is_some_and(|p| p < self.request) {
                 return Decision::Veto;
             }
             if stop >= self.veto {
                 return Decision::Rules;
             }
+            let view = view();
             let interest = scores.best_of(&PERSON_CLASSES[1..]).map(|(c, _)| c)
                 == Some(ReplyClass::Interested);
             if view.mention_only && !view.writer && !view.subject_stop && interest {
@@ -626,10 +629,9 @@ impl Policy {
             )
         };
         let request = || {
-            crate::mention::request_probability(
-                crate::mention::builtin(),
-                &reading.mention_features(),
-            )
+            reading
+                .mention_request_features()
+                .map(|hits| crate::mention::request_probability(crate::mention::builtin(), &hits))
         };
         match self.decide(
             reading.classification.class,
@@ -891,24 +893,24 @@ mod tests {
         use ReplyClass::*;
         // Added over `other` and over a refusal, not over a referral below its higher bar.
         assert_eq!(
-            p.decide(Other, &scores(0.9), || 0.9, || 1.0, || view),
+            p.decide(Other, &scores(0.9), || 0.9, || None, || view),
             Decision::Model(Unsubscribe)
         );
         assert_eq!(
-            p.decide(NotInterested, &scores(0.6), || 0.6, || 1.0, || view),
+            p.decide(NotInterested, &scores(0.6), || 0.6, || None, || view),
             Decision::Model(Unsubscribe)
         );
         assert_eq!(
-            p.decide(WrongPerson, &scores(0.7), || 0.9, || 1.0, || view),
+            p.decide(WrongPerson, &scores(0.7), || 0.9, || None, || view),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Interested, &scores(0.85), || 0.9, || 1.0, || view),
+            p.decide(Interested, &scores(0.85), || 0.9, || None, || view),
             Decision::Model(Unsubscribe)
         );
         // Not when no clause carries it, nor when the rules refused a stop cue.
         assert_eq!(
-            p.decide(Other, &scores(0.9), || 0.1, || 1.0, || view),
+            p.decide(Other, &scores(0.9), || 0.1, || None, || view),
             Decision::Rules
         );
         assert_eq!(
@@ -916,7 +918,7 @@ mod tests {
                 Other,
                 &scores(0.9),
                 || 0.9,
-                || 1.0,
+                || None,
                 || with(|v| v.refused = true)
             ),
             Decision::Rules
@@ -932,16 +934,31 @@ mod tests {
         };
         let mention = with(|v| v.mention_only = true);
         assert_eq!(
-            p.decide(Unsubscribe, &interest(0.05), || 0.0, || 1.0, || mention),
+            p.decide(Unsubscribe, &interest(0.05), || 0.0, || None, || mention),
             Decision::Veto
         );
-        // A mention the model reads as a question (`other`) is the rules' to refuse.
+        // A stop request resting on mentions that the request-or-mention model reads as a
+        // mention is dropped, whatever the message-level model says; one resting on a
+        // directive (no mention probability) never is.
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.05), || 0.0, || 1.0, || mention),
+            p.decide(Unsubscribe, &scores(0.9), || 0.0, || Some(0.1), || view),
+            Decision::Veto
+        );
+        assert_eq!(
+            p.decide(Unsubscribe, &scores(0.9), || 0.0, || Some(0.6), || view),
             Decision::Rules
         );
         assert_eq!(
-            p.decide(Unsubscribe, &interest(0.05), || 0.0, || 1.0, || view),
+            p.decide(Unsubscribe, &scores(0.01), || 0.0, || None, || view),
+            Decision::Rules
+        );
+        // A mention the model reads as a question (`other`) is the rules' to refuse.
+        assert_eq!(
+            p.decide(Unsubscribe, &scores(0.05), || 0.0, || None, || mention),
+            Decision::Rules
+        );
+        assert_eq!(
+            p.decide(Unsubscribe, &interest(0.05), || 0.0, || None, || view),
             Decision::Rules
         );
         for other in [
@@ -955,12 +972,12 @@ mod tests {
             },
         ] {
             assert_eq!(
-                p.decide(Unsubscribe, &interest(0.001), || 0.0, || 1.0, || other),
+                p.decide(Unsubscribe, &interest(0.001), || 0.0, || None, || other),
                 Decision::Rules
             );
         }
         assert_eq!(
-            p.decide(Unsubscribe, &interest(0.3), || 0.0, || 1.0, || mention),
+            p.decide(Unsubscribe, &interest(0.3), || 0.0, || None, || mention),
             Decision::Rules
         );
     }

@@ -60,16 +60,10 @@ fn side(a: usize, b: usize, s: usize, e: usize) -> &'static [u8] {
     }
 }
 
-/// The features of the clause around one stop match of a folded text: `sents` and `fams`
-/// are that text's [`compose::sentences`] and [`compose::families`]. Empty when the match
-/// lies in no clause.
-pub fn hit_features(
-    folded: &str,
-    sents: &[Vec<Token>],
-    fams: &[Vec<(usize, usize, &'static str)>],
-    hit: &Hit,
-) -> Vec<u32> {
-    let Some((i, clause)) = sents.iter().enumerate().find(|(_, c)| {
+/// The features of the clause around one stop match of a folded text: `sents` are that
+/// text's [`compose::sentences`]. Empty when the match lies in no clause.
+pub fn hit_features(folded: &str, sents: &[Vec<Token>], hit: &Hit) -> Vec<u32> {
+    let Some(clause) = sents.iter().find(|c| {
         c.iter()
             .any(|t| t.start <= hit.start && hit.start < t.end.max(t.start + 1))
     }) else {
@@ -111,7 +105,7 @@ pub fn hit_features(
     if let (Some(m), Some(a)) = (words.get(e - 1), words.get(e)) {
         out.push(bucket(&[b"mn", m.as_bytes(), a.as_bytes()]));
     }
-    for &(a, b, name) in fams.get(i).map(Vec::as_slice).unwrap_or_default() {
+    for (a, b, name) in compose::clause_families(clause) {
         let near = a.max(s).saturating_sub(b.min(e)) <= WINDOW;
         if near {
             out.push(bucket(&[b"mf", name.as_bytes(), side(a, b, s, e)]));
@@ -162,10 +156,9 @@ pub fn mention_features(folded: &str, hits: &[(Hit, bool)]) -> Vec<Vec<u32>> {
         return Vec::new();
     }
     let sents = compose::sentences(folded);
-    let fams = compose::families(folded);
     hits.iter()
         .filter(|(_, mention)| *mention)
-        .map(|(h, _)| hit_features(folded, &sents, &fams, h))
+        .map(|(h, _)| hit_features(folded, &sents, h))
         .filter(|f| !f.is_empty())
         .collect()
 }
