@@ -206,7 +206,8 @@ fn starts_history(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> 
 /// first that links to the writer's own domain (`domain`, from the `From` address) and holds
 /// an opt-out cue ("Manage your preferences or unsubscribe from Ridgeway updates:
 /// https://ridgewayfarmsupply.com/…"). A person asking us to stop links to our domain, not
-/// theirs, so such a line is their company's newsletter footer under their signature.
+/// theirs, so such a line is their company's newsletter footer under their signature. The
+/// output is a prefix of the input's lines (unchanged), without trailing blank lines.
 pub fn without_own_footer(text: &str, domain: &str) -> String {
     let domain = domain
         .trim()
@@ -223,12 +224,13 @@ pub fn without_own_footer(text: &str, domain: &str) -> String {
             && !crate::compose::stop_hits_read(&fold(l), false).is_empty()
     });
     match cut {
-        Some(i) => lines
-            .get(..i)
-            .unwrap_or_default()
-            .join("\n")
-            .trim_end()
-            .to_string(),
+        Some(i) => {
+            let kept = lines.get(..i).unwrap_or_default();
+            let last = kept.iter().rposition(|l| !l.trim().is_empty());
+            last.map_or_else(String::new, |j| {
+                kept.get(..=j).unwrap_or_default().join("\n")
+            })
+        }
         None => text.to_string(),
     }
 }
