@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release -p veto-replies --example crossval -- [--first DIR] [--stop P]
 //! [--refusal P] [--positive P] [--other P] [--clause P] [--request P] [--no-phrases] [--sweep] [--show] [--mistakes] [--dump]
-//! [--markdown] [SET_DIR …]`
+//! [--markdown] [--phrase-weight W] [SET_DIR …]`
 //!
 //! The models of each fold also train on the phrase lists of `testdata/grammar/` (not with
 //! `--no-phrases`), which belong to no held-out set.
@@ -134,6 +134,10 @@ fn main() -> ExitCode {
             },
             "--min-count" => match num("--min-count") {
                 Some(v) => options.min_count = v as usize,
+                None => return ExitCode::from(2),
+            },
+            "--phrase-weight" => match num("--phrase-weight") {
+                Some(v) => options.phrase_weight = v,
                 None => return ExitCode::from(2),
             },
             "--prune" => match num("--prune") {

@@ -105,7 +105,10 @@ fn main() -> ExitCode {
             format!("options: {options:?}"),
         ]
     };
-    model.provenance = provenance("learned model", crossval::examples(&items).len());
+    model.provenance = provenance(
+        "learned model",
+        crossval::examples(&items, options.phrase_weight).len(),
+    );
     mention.provenance = provenance(
         "request-or-mention model (unsubscribe: a request, other: a mention)",
         crossval::mention_examples(&items).len(),

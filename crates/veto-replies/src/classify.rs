@@ -431,7 +431,8 @@ fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
 /// [`unnegated_stop`], each marked whether it is only a mention of opting out
 /// ([`compose::stop_hits_marked`]).
 fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
-    let negations = r.find(Category::NotStop, folded);
+    let mut negations = r.find(Category::NotStop, folded);
+    negations.retain(|n| !compose::unable_before(folded, n.start));
     compose::stop_hits_marked(folded)
         .into_iter()
         .filter(|(h, _)| !negations.iter().any(|n| n.start < h.end && h.start < n.end))

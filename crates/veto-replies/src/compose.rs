@@ -498,14 +498,67 @@ fn elsewhere(tokens: &[Token], s: usize, e: usize) -> bool {
             .any(|l| names_list(&l.remove_object) || names_list(&l.contact_noun))
 }
 
+/// "Can" in the table languages (folded): a negation right after it says an opt-out fails.
+const INABILITY: &[&str] = &[
+    "can",
+    "kann",
+    "kan",
+    "konnen",
+    "kunnen",
+    "puedo",
+    "podemos",
+    "peux",
+    "pouvons",
+    "posso",
+    "possiamo",
+    "consigo",
+    "conseguimos",
+    "могу",
+    "можем",
+];
+
+/// How many tokens before a blocking negation "can" may stand ("kann ich mich nicht").
+const INABILITY_WINDOW: usize = 3;
+
+/// Whether "can" stands within [`INABILITY_WINDOW`] words before byte `at` of a folded text,
+/// in the same sentence: a non-stop phrase starting there ("nicht abmelden" in "warum kann
+/// ich mich nicht abmelden?") says the opt-out fails rather than declining it.
+pub(crate) fn unable_before(folded: &str, at: usize) -> bool {
+    let head = folded.get(..at).unwrap_or_default();
+    let sentence = head
+        .rsplit(['.', '!', '?', ';', ':', '\n'])
+        .next()
+        .unwrap_or_default();
+    sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(INABILITY_WINDOW + 1)
+        .any(|w| INABILITY.contains(&w))
+}
+
 /// A stop cue at `[s, e)` is blocked by a negation or "I'll do it myself" cue just before or
 /// after it, in any language ("I don't want to unsubscribe", "no need to remove me", "I'll
 /// unsubscribe myself"). A cue just before counts only in the cue's comma-separated part:
 /// "No, denme de baja" is a stop request, "No me den de baja" is not.
 fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
     let part = tokens.get(s).map(|t| t.sub);
+    // "Warum kann ich mich nicht abmelden?", "Waarom kan ik me niet afmelden?": a negation
+    // after "can" says the opt-out fails, which asks for it, rather than declining it.
+    let unable = |a: usize| {
+        (a.saturating_sub(INABILITY_WINDOW)..a).any(|i| {
+            tokens
+                .get(i)
+                .is_some_and(|t| INABILITY.contains(&t.text.as_str()))
+        })
+    };
     cues().iter().any(|l| {
-        let before = l.block_before.find(tokens);
+        let before: Vec<(usize, usize)> = l
+            .block_before
+            .find(tokens)
+            .into_iter()
+            .filter(|&(a, _)| !unable(a))
+            .collect();
         before.iter().any(|&(a, b)| {
             let part_of = |i: usize| tokens.get(i).map(|t| t.sub);
             (b == s && b.checked_sub(1).and_then(part_of) == part)

@@ -65,7 +65,7 @@ fn the_shipped_models_name_the_sets_they_were_trained_on() {
 #[test]
 fn training_is_deterministic_and_survives_the_text_form() {
     let items = crossval::load_set(&testdata("replies-holdout-2")).unwrap();
-    let examples = crossval::examples(&items);
+    let examples = crossval::examples(&items, 1.0);
     let options = TrainOptions {
         epochs: 5,
         ..TrainOptions::default()
