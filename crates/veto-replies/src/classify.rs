@@ -29,16 +29,24 @@
 //!    out-of-office and auto-reply wording without headers, and **other**. A subject that is a
 //!    stop word ("unsubscribe", "REMOVE", "Abmelden", "BAJA", "Отписка") is a stop request
 //!    whatever the body says.
-//! 4. **The learned model** ([`crate::learned`]) then reads the same text and subject, and
-//!    [`crate::learned::Policy`] combines the two: a stop request the rules missed is added
-//!    when the model is confident (a higher bar when the rules found a referral or interest
-//!    instead), one clause that could carry it agrees, and the rules refused no stop cue in
-//!    the text (a declined opt-out, "stop by", an opt-out of other people); the rules' stop
-//!    request is dropped only when it rests on mentions of opting out (an unsubscribe-family
-//!    word, a cease verb without a contacting verb), the subject does not ask to stop and the
-//!    model all but rules it out ("Don't stop now - this looks promising!"); a directive
-//!    ("remove me", "don't send anything else", "STOP") always stands. A reply the rules left
-//!    as `other` takes the model's class when it is confident.
+//! 4. **The learned models** ([`crate::learned`], [`crate::mention`]) then read the same text
+//!    and subject, and [`crate::learned::Policy`] combines them with the rules: a stop
+//!    request the rules missed is added when the message-level model is confident (a higher
+//!    bar when the rules found a referral or interest instead), one clause that could carry it
+//!    agrees, and the rules refused no stop cue in the text (a declined opt-out, "stop by", an
+//!    opt-out of other people, an opt-out word about an event, a registration or a leave); the
+//!    rules' stop request is dropped only when it rests on mentions of opting out (an
+//!    unsubscribe-family word, a cease verb without a contacting verb) and the subject does
+//!    not ask to stop, and either the request-or-mention model reads every such mention as a
+//!    mention ("I unsubscribed by mistake, can you add me back?", "our unsubscribe flow is one
+//!    click") or the message-level model all but rules a stop out and reads interest ("Don't
+//!    stop now - this looks promising!"); a directive ("remove me", "don't send anything
+//!    else", "STOP") always stands. A reply the rules left as `other` takes the model's class
+//!    when it is confident.
+//!
+//! The new text is the body without quotes and signature ([`crate::strip::new_text`]) and
+//! without the writer's own newsletter footer, a line linking to their own domain with an
+//! opt-out cue ([`crate::strip::without_own_footer`]).
 
 use crate::compose::{self, CueClass};
 use crate::fold::fold;

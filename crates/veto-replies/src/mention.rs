@@ -13,7 +13,7 @@
 //! follows, a negation or "by mistake" before it. This model sees only that frame: the
 //! words and cue families before, inside and after the match, at near and far distance, the
 //! character n-grams of the matched words, and whether the sentence is a question or starts
-//! with the match. It is trained on every mention-marked stop match ([`crate::compose`]'s
+//! with the match. It is trained on every mention-marked stop match (`compose`'s
 //! unsubscribe-family words and cease verbs without a contacting verb) of the labelled sets
 //! and phrase lists, read without the sentence vetoes so that the mentions the tables
 //! already refuse teach it too, each labelled by whether its reply is a stop request.
@@ -61,7 +61,7 @@ fn side(a: usize, b: usize, s: usize, e: usize) -> &'static [u8] {
 }
 
 /// The features of the clause around one stop match of a folded text: `sents` are that
-/// text's [`compose::sentences`]. Empty when the match lies in no clause.
+/// text's `compose::sentences`. Empty when the match lies in no clause.
 pub fn hit_features(folded: &str, sents: &[Vec<Token>], hit: &Hit) -> Vec<u32> {
     let Some(clause) = sents.iter().find(|c| {
         c.iter()

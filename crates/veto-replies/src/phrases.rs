@@ -1425,7 +1425,7 @@ pub mod common {
         r"^(?:begin forwarded message|anfang der weitergeleiteten nachricht|debut du message reexpedie)\s*:?\s*$",
     ];
     /// A line (folded) that ends with an address in angle brackets and a colon, or a date and
-    /// time and a colon: the shape of every "On <date>, <name> <address> wrote:" header,
+    /// time and a colon: the shape of every "On `<date>`, `<name>` `<address>` wrote:" header,
     /// whatever its language (Gmail's Russian form has no verb at all).
     pub const GENERIC_QUOTE_HEADER: &[&str] = &[
         r"^>?\s*.{0,160}<[^<>\s]+@[^<>\s]+>\)?\s*:\s*$",

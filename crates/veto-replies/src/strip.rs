@@ -205,7 +205,7 @@ fn starts_history(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> 
 /// The new text without the writer's own mailing footer: from the first line after the
 /// first that links to the writer's own domain (`domain`, from the `From` address) and holds
 /// an opt-out cue ("Manage your preferences or unsubscribe from Ridgeway updates:
-/// https://ridgewayfarmsupply.com/…"). A person asking us to stop links to our domain, not
+/// `https://ridgewayfarmsupply.com/…`"). A person asking us to stop links to our domain, not
 /// theirs, so such a line is their company's newsletter footer under their signature. The
 /// output is a prefix of the input's lines (unchanged), without trailing blank lines.
 pub fn without_own_footer(text: &str, domain: &str) -> String {
