@@ -1,25 +1,30 @@
 //! Scores the reply classifier on a labelled folder.
 //!
-//! `cargo run -p veto-replies --example eval -- DIR [--json] [--mistakes]`
+//! `cargo run -p veto-replies --example eval -- DIR [--json] [--mistakes] [--rules-only]`
+//!
+//! `--rules-only` scores the rules without the learned model: its `--json` output is what
+//! `examples/crossval.rs --first` reads as a set's first scoring by the rules.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut dir: Option<PathBuf> = None;
-    let (mut as_json, mut mistakes) = (false, false);
+    let (mut as_json, mut mistakes, mut rules_only) = (false, false, false);
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--json" => as_json = true,
             "--mistakes" => mistakes = true,
+            "--rules-only" => rules_only = true,
             _ => dir = Some(PathBuf::from(arg)),
         }
     }
     let Some(dir) = dir else {
-        eprintln!("usage: eval DIR [--json] [--mistakes]");
+        eprintln!("usage: eval DIR [--json] [--mistakes] [--rules-only]");
         return ExitCode::from(2);
     };
-    match veto_replies::evaluate_dir(&dir) {
+    let model = (!rules_only).then(veto_replies::learned::Model::builtin);
+    match veto_replies::eval::evaluate_dir_with(&dir, model) {
         Ok(eval) => {
             if as_json {
                 println!(

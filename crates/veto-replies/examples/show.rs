@@ -1,13 +1,53 @@
-//! Prints the classification of each message file given (development aid).
+//! Prints the classification of each message file given, or of each `--text` given as the
+//! whole new text of a reply, with the learned models' readings (development aid).
+//!
+//! `cargo run -p veto-replies --example show -- [FILE …] [--text TEXT …]`
+
+use veto_replies::classify::classify_rules;
+use veto_replies::learned::{self, Model};
+use veto_replies::{ReplyClass, fold, mention, message};
+
+fn show(name: &str, raw: &[u8]) {
+    let reply = match message::parse(raw) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("{name}: error {e}");
+            return;
+        }
+    };
+    let c = veto_replies::classify_reply(&reply);
+    let reading = classify_rules(&reply);
+    let text = fold(&c.new_text);
+    let scores = Model::builtin().scores(&learned::features(&text, &reading.subject_core));
+    let clause = Model::builtin().best_clause(
+        &learned::stop_clauses(&text, &reading.subject_core),
+        ReplyClass::Unsubscribe,
+    );
+    let request = mention::request_probability(mention::builtin(), &reading.mention_features());
+    println!(
+        "{name}: {} (rules {}) {:?} {:?} | p(stop) {:.2} clause {:.2} request {:.2} | {:?}",
+        c.class,
+        reading.classification.class,
+        c.language,
+        c.return_date,
+        scores.of(ReplyClass::Unsubscribe),
+        clause,
+        request,
+        c.new_text
+    );
+}
+
 fn main() {
-    for path in std::env::args().skip(1) {
-        let raw = std::fs::read(&path).unwrap_or_default();
-        match veto_replies::classify(&raw) {
-            Ok(c) => println!(
-                "{path}: {} {:?} {:?} | {:?}",
-                c.class, c.language, c.return_date, c.new_text
-            ),
-            Err(e) => println!("{path}: error {e}"),
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--text" {
+            let body = args.next().unwrap_or_default();
+            let raw = format!(
+                "From: A <a@example.com>\r\nTo: B <b@example.net>\r\nSubject: Re: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+            );
+            show(&body, raw.as_bytes());
+        } else {
+            show(&a, &std::fs::read(&a).unwrap_or_default());
         }
     }
 }

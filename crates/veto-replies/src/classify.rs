@@ -14,7 +14,8 @@
 //!    weak header (`Precedence: bulk|junk|list`, `X-Auto-Response-Suppress`) together with
 //!    out-of-office or auto-reply wording. An automatic message is **out_of_office** when its
 //!    text or subject speaks of being away (out of office, vacation, leave, travelling, sick,
-//!    back on …) and **auto_reply** otherwise: ticket acknowledgements, unmonitored or
+//!    a closure, back on …) or states a return date ([`crate::return_date`]), and
+//!    **auto_reply** otherwise: ticket acknowledgements, unmonitored or
 //!    retired mailboxes, "I have left the company / no longer with …" notices, new-address
 //!    notices, "I read e-mail twice a day". An automatic message is never a stop request,
 //!    whatever it says: a machine cannot opt a person out (a footer "to unsubscribe click
@@ -28,16 +29,24 @@
 //!    out-of-office and auto-reply wording without headers, and **other**. A subject that is a
 //!    stop word ("unsubscribe", "REMOVE", "Abmelden", "BAJA", "Отписка") is a stop request
 //!    whatever the body says.
-//! 4. **The learned model** ([`crate::learned`]) then reads the same text and subject, and
-//!    [`crate::learned::Policy`] combines the two: a stop request the rules missed is added
-//!    when the model is confident (a higher bar when the rules found a referral or interest
-//!    instead), one clause that could carry it agrees, and the rules refused no stop cue in
-//!    the text (a declined opt-out, "stop by", an opt-out of other people); the rules' stop
-//!    request is dropped only when it rests on mentions of opting out (an unsubscribe-family
-//!    word, a cease verb without a contacting verb), the subject does not ask to stop and the
-//!    model all but rules it out ("Don't stop now - this looks promising!"); a directive
-//!    ("remove me", "don't send anything else", "STOP") always stands. A reply the rules left
-//!    as `other` takes the model's class when it is confident.
+//! 4. **The learned models** ([`crate::learned`], [`crate::mention`]) then read the same text
+//!    and subject, and [`crate::learned::Policy`] combines them with the rules: a stop
+//!    request the rules missed is added when the message-level model is confident (a higher
+//!    bar when the rules found a referral or interest instead), one clause that could carry it
+//!    agrees, and the rules refused no stop cue in the text (a declined opt-out, "stop by", an
+//!    opt-out of other people, an opt-out word about an event, a registration or a leave); the
+//!    rules' stop request is dropped only when it rests on mentions of opting out (an
+//!    unsubscribe-family word, a cease verb without a contacting verb) and the subject does
+//!    not ask to stop, and either the request-or-mention model reads every such mention as a
+//!    mention ("I unsubscribed by mistake, can you add me back?", "our unsubscribe flow is one
+//!    click") or the message-level model all but rules a stop out and reads interest ("Don't
+//!    stop now - this looks promising!"); a directive ("remove me", "don't send anything
+//!    else", "STOP") always stands. A reply the rules left as `other` takes the model's class
+//!    when it is confident.
+//!
+//! The new text is the body without quotes and signature ([`crate::strip::new_text`]) and
+//! without the writer's own newsletter footer, a line linking to their own domain with an
+//! opt-out cue ([`crate::strip::without_own_footer`]).
 
 use crate::compose::{self, CueClass};
 use crate::fold::fold;
@@ -92,6 +101,9 @@ pub struct RulesReading {
     /// The subject with reply prefixes removed, folded.
     pub subject_core: String,
     text: FoldedText,
+    /// The text's stop matches no negation or non-stop phrase covers, each marked whether it
+    /// is a mention ([`compose::stop_hits_marked`]); read once, for a person's reply only.
+    stop_hits: Vec<(Hit, bool)>,
 }
 
 impl RulesReading {
@@ -103,15 +115,39 @@ impl RulesReading {
             refused: learned::refused_stop(&self.text.folded),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
-            mention_only: mentions_only(r, &self.text, &self.subject_core, true),
+            mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
         }
+    }
+
+    /// The features of each mention of opting out among the text's stop matches, for the
+    /// request-or-mention model ([`crate::mention`]).
+    pub fn mention_features(&self) -> Vec<Vec<u32>> {
+        crate::mention::mention_features(&self.text.folded, &self.stop_hits)
+    }
+
+    /// When the rules' stop request rests only on mentions of opting out
+    /// ([`learned::RuleView::mention_only`]), the features of those mentions; `None` when it
+    /// rests on a directive, a bare stop word or the subject. The cheap part of the view the
+    /// combination needs for every stop request.
+    pub fn mention_request_features(&self) -> Option<Vec<Vec<u32>>> {
+        mentions_only(rules(), &self.text, &self.subject_core, &self.stop_hits)
+            .then(|| self.mention_features())
+    }
+
+    /// [`RulesReading::mention_features`] with the stop matches read without the sentence
+    /// vetoes (to replay an earlier build's decisions, and to train on the mentions the
+    /// vetoes refuse).
+    pub fn mention_features_without_vetoes(&self) -> Vec<Vec<u32>> {
+        let hits = compose::stop_hits_read(&self.text.folded, false);
+        crate::mention::mention_features(&self.text.folded, &hits)
     }
 
     /// Whether the text's stop matches, read without the sentence vetoes, are all mentions of
     /// opting out: [`learned::RuleView::mention_only`] as an earlier build without those
     /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
     pub fn mention_only_without_vetoes(&self) -> bool {
-        mentions_only(rules(), &self.text, &self.subject_core, false)
+        let hits = compose::stop_hits_read(&self.text.folded, false);
+        mentions_only(rules(), &self.text, &self.subject_core, &hits)
     }
 
     /// The rules' classification of the reply with any stop request set aside.
@@ -134,6 +170,10 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let r = rules();
     let (auto_headers, strong_auto, weak_auto) = auto_reply_headers(reply);
     let new = new_text(&reply.body);
+    let new = match reply.from.rsplit_once('@') {
+        Some((_, domain)) => crate::strip::without_own_footer(&new, domain),
+        None => new,
+    };
     let text = FoldedText::new(&new);
     let subject = fold(&reply.subject);
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();
@@ -147,17 +187,21 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         evidence: None,
         auto_reply_headers: auto_headers,
     };
-    let reading = |classification: Classification, origin: Origin, text: FoldedText| RulesReading {
+    let reading = |classification: Classification,
+                   origin: Origin,
+                   text: FoldedText,
+                   stop_hits: Vec<(Hit, bool)>| RulesReading {
         classification,
         origin,
         subject_core: subject_core.clone(),
         text,
+        stop_hits,
     };
 
     if is_bounce(r, reply, &subject) {
         out.class = ReplyClass::Bounce;
         out.evidence = Some(format!("Subject: {}", reply.subject));
-        return reading(out, Origin::Bounce, text);
+        return reading(out, Origin::Bounce, text, Vec::new());
     }
 
     let ooo = r.find(Category::OutOfOffice, &text.folded);
@@ -172,28 +216,33 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let automatic =
         strong_auto || auto_subject || (weak_auto && (!ooo.is_empty() || !auto.is_empty()));
     if automatic {
-        if !ooo.is_empty() || !ooo_subject.is_empty() {
+        // An automatic answer that says when its writer is back (or until when they are
+        // away) is an away message, whatever words it uses for the absence ("at a customer
+        // site until 21/12", "vom 23.12. bis 02.01. ist unser Betrieb geschlossen").
+        let back = return_date::extract(&new, reply.date, language);
+        if !ooo.is_empty() || !ooo_subject.is_empty() || back.is_some() {
             out.class = ReplyClass::OutOfOffice;
             out.evidence = text
                 .evidence(ooo.first())
                 .or_else(|| Some(format!("Subject: {}", reply.subject)));
-            out.return_date = return_date::extract(&new, reply.date, language);
+            out.return_date = back;
         } else {
             out.class = ReplyClass::AutoReply;
             out.evidence = text
                 .evidence(auto.first())
                 .or_else(|| Some(format!("Subject: {}", reply.subject)));
         }
-        return reading(out, Origin::Automatic, text);
+        return reading(out, Origin::Automatic, text, Vec::new());
     }
 
-    if let Some(evidence) = stop_request(r, &text, &subject_core, &reply.subject) {
+    let hits = unnegated_stop_marked(r, &text.folded);
+    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject) {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
-        return reading(out, Origin::Person, text);
+        return reading(out, Origin::Person, text, hits);
     }
     let rest = person_class(r, &text, reply, out);
-    reading(rest, Origin::Person, text)
+    reading(rest, Origin::Person, text, hits)
 }
 
 /// The class of a person's reply other than a stop request: the first class whose phrases
@@ -324,7 +373,13 @@ fn is_bounce(r: &Rules, reply: &Reply, folded_subject: &str) -> bool {
 }
 
 /// The evidence of a stop request, if the reply is one.
-fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str) -> Option<String> {
+fn stop_request(
+    r: &Rules,
+    text: &FoldedText,
+    hits: &[(Hit, bool)],
+    subject_core: &str,
+    subject: &str,
+) -> Option<String> {
     if r.bare_stop.is_match(&text.folded) {
         return text.evidence(Some(&Hit {
             language: Language::En,
@@ -332,7 +387,7 @@ fn stop_request(r: &Rules, text: &FoldedText, subject_core: &str, subject: &str)
             end: text.folded.len(),
         }));
     }
-    if let Some(hit) = unnegated_stop(r, &text.folded).first() {
+    if let Some((hit, _)) = hits.first() {
         return text.evidence(Some(hit));
     }
     // The whole new text is a stop word: "Baja", "Abmelden", "Remover", "Отписаться".
@@ -384,7 +439,8 @@ fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
 /// [`unnegated_stop`], each marked whether it is only a mention of opting out
 /// ([`compose::stop_hits_marked`]).
 fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
-    let negations = r.find(Category::NotStop, folded);
+    let mut negations = r.find(Category::NotStop, folded);
+    negations.retain(|n| !compose::unable_before(folded, n.start));
     compose::stop_hits_marked(folded)
         .into_iter()
         .filter(|(h, _)| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
@@ -392,20 +448,15 @@ fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
 }
 
 /// Whether the rules' stop request in a text rests only on mentions of opting out: no bare
-/// stop text, no subject asking to stop, and every stop match a mention. `vetoes: false`
-/// reads the stop matches without the sentence vetoes and non-stop phrases (see
-/// [`compose::stop_hits_read`]).
-fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, vetoes: bool) -> bool {
-    let hits = if vetoes {
-        unnegated_stop_marked(r, &text.folded)
-    } else {
-        compose::stop_hits_read(&text.folded, false)
-    };
-    !r.bare_stop.is_match(&text.folded)
+/// stop text, no subject asking to stop, and every stop match (`hits`, read with or without
+/// the sentence vetoes) a mention. The cheap tests come first: most stop requests are
+/// directives.
+fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, hits: &[(Hit, bool)]) -> bool {
+    !hits.is_empty()
+        && hits.iter().all(|(_, mention)| *mention)
+        && !r.bare_stop.is_match(&text.folded)
         && !stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric()))
         && !subject_stop(r, text, subject_core)
-        && !hits.is_empty()
-        && hits.iter().all(|(_, mention)| *mention)
 }
 
 /// The new text folded for matching, with the span of each original line so that a match

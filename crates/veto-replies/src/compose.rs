@@ -174,7 +174,15 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
         if c == ',' {
             sub += 1;
         }
-        if matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '¿' | '¡' | '|') && !sentence.is_empty()
+        // A full stop inside a word ("northfield.com", "14.05.2027") ends no sentence.
+        let inside_word = c == '.'
+            && folded
+                .get(i + 1..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(char::is_alphanumeric);
+        if matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '¿' | '¡' | '|')
+            && !sentence.is_empty()
+            && !inside_word
         {
             out.push(std::mem::take(&mut sentence));
         }
@@ -365,6 +373,7 @@ pub struct LangCues {
     remove_object: CueSet,
     me_object: CueSet,
     not_remove_object: CueSet,
+    not_unsubscribe_object: CueSet,
     cease: CueSet,
     contact_verb: CueSet,
     contact_noun: CueSet,
@@ -396,6 +405,7 @@ fn compile(c: &Cues) -> LangCues {
         remove_object: CueSet::new(c.remove_object),
         me_object: CueSet::new(c.me_object),
         not_remove_object: CueSet::new(c.not_remove_object),
+        not_unsubscribe_object: CueSet::new(c.not_unsubscribe_object),
         cease: CueSet::new(c.cease),
         contact_verb: CueSet::new(c.contact_verb),
         contact_noun: CueSet::new(c.contact_noun),
@@ -445,13 +455,117 @@ fn hit(language: Language, tokens: &[Token], s: usize, e: usize) -> Option<Hit> 
     })
 }
 
+/// How many tokens before and after an opt-out word [`elsewhere`] looks for what it is about,
+/// and how far after it a list or message noun still makes it ours ("unsubscribe me from your
+/// webinar invitations").
+const ELSEWHERE_BEFORE: usize = 5;
+const ELSEWHERE_AFTER: usize = 4;
+const ELSEWHERE_LIST_AFTER: usize = 7;
+
+/// Whether an opt-out word at `[s, e)` (or a removal verb with a first-person object, "mi
+/// sono cancellato dal registro delle imprese") is about something other than our mail: an
+/// event, an official registration or a leave (`not_unsubscribe_object`) named within a few
+/// tokens,
+/// with no list or message noun near it ("Ik moet me afmelden voor de demo", "wir haben
+/// unseren Betrieb beim Gewerbeamt abgemeldet", "me di de baja como autónomo", "estoy de
+/// baja médica"). Read with every language's cues, as the opt-out words are.
+fn elsewhere(tokens: &[Token], s: usize, e: usize) -> bool {
+    let lo = s.saturating_sub(ELSEWHERE_BEFORE);
+    let (Some(near_words), Some(list_words)) = (
+        tokens.get(lo..(e + ELSEWHERE_AFTER).min(tokens.len())),
+        tokens.get(lo..(e + ELSEWHERE_LIST_AFTER).min(tokens.len())),
+    ) else {
+        return false;
+    };
+    // Inside the match too: a separable verb holds its object ("melde mich von der Schulung
+    // ab").
+    let about = cues()
+        .iter()
+        .any(|l| l.not_unsubscribe_object.any(near_words));
+    // A lone letter is the "e" of a split "e-mail" in the tables, and "and" in Italian and
+    // Portuguese: it names no list.
+    let names_list = |set: &CueSet| {
+        set.find(list_words).iter().any(|&(a, b)| {
+            b > a + 1
+                || list_words
+                    .get(a)
+                    .is_some_and(|t| t.text.chars().count() > 1)
+        })
+    };
+    about
+        && !cues()
+            .iter()
+            .any(|l| names_list(&l.remove_object) || names_list(&l.contact_noun))
+}
+
+/// "Can" in the table languages (folded): a negation right after it says an opt-out fails.
+const INABILITY: &[&str] = &[
+    "can",
+    "kann",
+    "kan",
+    "konnen",
+    "kunnen",
+    "puedo",
+    "podemos",
+    "peux",
+    "pouvons",
+    "posso",
+    "possiamo",
+    "consigo",
+    "conseguimos",
+    "могу",
+    "можем",
+];
+
+/// How many tokens before a blocking negation "can" may stand ("kann ich mich nicht").
+const INABILITY_WINDOW: usize = 3;
+
+/// Whether "can" stands within [`INABILITY_WINDOW`] words before byte `at` of a folded text,
+/// in the same sentence: a non-stop phrase starting there ("nicht abmelden" in "warum kann
+/// ich mich nicht abmelden?") says the opt-out fails rather than declining it.
+pub(crate) fn unable_before(folded: &str, at: usize) -> bool {
+    let head = folded.get(..at).unwrap_or_default();
+    let sentence = head
+        .rsplit(['.', '!', '?', ';', ':', '\n'])
+        .next()
+        .unwrap_or_default();
+    sentence
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(INABILITY_WINDOW + 1)
+        .any(|w| INABILITY.contains(&w))
+}
+
 /// A stop cue at `[s, e)` is blocked by a negation or "I'll do it myself" cue just before or
-/// after it, in any language ("I don't want to unsubscribe", "no need to remove me", "I'll unsubscribe myself").
+/// after it, in any language ("I don't want to unsubscribe", "no need to remove me", "I'll
+/// unsubscribe myself"). A cue just before counts only in the cue's comma-separated part:
+/// "No, denme de baja" is a stop request, "No me den de baja" is not.
 fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
+    let part = tokens.get(s).map(|t| t.sub);
+    // "Warum kann ich mich nicht abmelden?", "Waarom kan ik me niet afmelden?": a negation
+    // after "can" says the opt-out fails, which asks for it, rather than declining it.
+    let unable = |a: usize| {
+        (a.saturating_sub(INABILITY_WINDOW)..a).any(|i| {
+            tokens
+                .get(i)
+                .is_some_and(|t| INABILITY.contains(&t.text.as_str()))
+        })
+    };
     cues().iter().any(|l| {
-        let before = l.block_before.find(tokens);
-        near(&before, s, e, 0, 0)
-            || near(&l.block_after.find(tokens), s, e, 0, 0)
+        let before: Vec<(usize, usize)> = l
+            .block_before
+            .find(tokens)
+            .into_iter()
+            .filter(|&(a, _)| !unable(a))
+            .collect();
+        before.iter().any(|&(a, b)| {
+            let part_of = |i: usize| tokens.get(i).map(|t| t.sub);
+            (b == s && b.checked_sub(1).and_then(part_of) == part)
+                // Right after it, a phrase ("abmelden muss nicht sein"), not a lone negation
+                // starting the next thought ("remove me, no thanks").
+                || (a == e && b >= a + 2 && part_of(a) == part)
+        }) || near(&l.block_after.find(tokens), s, e, 0, 0)
             || before.iter().any(|&(a, b)| a <= s && b >= e)
             // Inside a separable verb: "melden Sie mich nicht ab".
             || before.iter().any(|&(a, b)| a > s && b < e)
@@ -526,7 +640,7 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
 }
 
 /// Whether a sentence ends with a question mark.
-fn is_question(folded: &str, tokens: &[Token]) -> bool {
+pub(crate) fn is_question(folded: &str, tokens: &[Token]) -> bool {
     tokens.last().is_some_and(|t| {
         folded
             .get(t.end..)
@@ -657,7 +771,9 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             };
             // (a)
             for (s, e) in l.unsubscribe.find(tokens) {
-                push(s, e, true, &mut hits);
+                if !elsewhere(tokens, s, e) {
+                    push(s, e, true, &mut hits);
+                }
             }
             // (b)
             let objects = l.remove_object.find(tokens);
@@ -672,7 +788,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                         .iter()
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
                 let other = near(&not_objects, s, e, 0, 3);
-                if object && !other {
+                if object && !other && !elsewhere(tokens, s, e) {
                     push(s, e, false, &mut hits);
                 }
             }
@@ -772,13 +888,14 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
 }
 
 /// The cue families of one language with their names, for [`families`].
-fn named_families(l: &LangCues) -> [(&'static str, &CueSet); 26] {
+fn named_families(l: &LangCues) -> [(&'static str, &CueSet); 27] {
     [
         ("unsubscribe", &l.unsubscribe),
         ("remove_verb", &l.remove_verb),
         ("remove_object", &l.remove_object),
         ("me_object", &l.me_object),
         ("not_remove_object", &l.not_remove_object),
+        ("not_unsubscribe_object", &l.not_unsubscribe_object),
         ("cease", &l.cease),
         ("contact_verb", &l.contact_verb),
         ("contact_noun", &l.contact_noun),
@@ -809,14 +926,19 @@ fn named_families(l: &LangCues) -> [(&'static str, &CueSet); 26] {
 /// the learned model gets besides its words: "löschen Sie unsere Daten", "supprimer nos
 /// coordonnées" and "delete our details" share "remove_verb … remove_object".
 pub fn families(folded: &str) -> Vec<Vec<(usize, usize, &'static str)>> {
-    let sents = sentences(folded);
-    let mut out: Vec<Vec<(usize, usize, &'static str)>> = vec![Vec::new(); sents.len()];
+    sentences(folded)
+        .into_iter()
+        .map(|clause| clause_families(&clause))
+        .collect()
+}
+
+/// [`families`] of one clause.
+pub fn clause_families(clause: &[Token]) -> Vec<(usize, usize, &'static str)> {
+    let sents = [clause.to_vec()];
+    let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
     for l in cues() {
         let variants = spelling_variants(l.language, &sents);
-        for (i, tokens) in readings(&sents, &variants) {
-            let Some(found) = out.get_mut(i) else {
-                continue;
-            };
+        for (_, tokens) in readings(&sents, &variants) {
             for (name, set) in named_families(l) {
                 for (a, b) in set.find(tokens) {
                     found.push((a, b, name));
@@ -824,11 +946,9 @@ pub fn families(folded: &str) -> Vec<Vec<(usize, usize, &'static str)>> {
             }
         }
     }
-    for found in &mut out {
-        found.sort_unstable();
-        found.dedup();
-    }
-    out
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// Whether a folded text names its writer in the first person singular (the `writer` cues:
@@ -874,9 +994,11 @@ pub fn stop_anchors(folded: &str) -> Vec<bool> {
 
 /// Whether the text holds a stop cue the rules *refused*: an unsubscribe, removal, cease or
 /// contacting cue that is blocked by a negation or self-service cue ("I don't want to
-/// unsubscribe", "no need to remove me", "no need to email me again"), or that sits in a vetoed sentence ("stop by", "I accidentally
-/// unsubscribed", an opt-out of other people or a feature question), or a removal verb whose
-/// object is something else ("remove the attachment"). Such a text is not read as a stop
+/// unsubscribe", "no need to remove me", "no need to email me again"), or that sits in a
+/// vetoed sentence ("stop by", "I accidentally unsubscribed", an opt-out of other people or a
+/// feature question), or a removal verb whose object is something else ("remove the
+/// attachment"), or an opt-out, removal or cease word about an event, a registration or a
+/// leave ([`elsewhere`]). Such a text is not read as a stop
 /// request by the learned model either: these refusals are the rules' knowledge.
 pub fn refused_stop(folded: &str) -> bool {
     let sents = sentences(folded);
@@ -899,6 +1021,9 @@ pub fn refused_stop(folded: &str) -> bool {
                 .iter()
                 .chain(&contacts)
                 .any(|&(s, e)| blocked(tokens, s, e))
+                // An opt-out, removal or cease word about an event, a registration or a
+                // leave ("cancelar mi inscripción al webinar").
+                || cands.iter().any(|&(s, e)| elsewhere(tokens, s, e))
                 || removals
                     .iter()
                     .any(|&(s, e)| near(&not_objects, s, e, 0, 3))
@@ -1064,6 +1189,63 @@ mod tests {
         assert!(!vetoed("Can you delete my data from your platform?"));
         assert!(!vetoed("Your unsubscribe feature is broken, remove me."));
         assert!(!vetoed("The unsubscribe link in your tool does not work."));
+    }
+
+    #[test]
+    fn opt_out_words_about_events_registrations_and_leave_are_not_requests() {
+        for t in [
+            "Ik moet me helaas afmelden voor de demo van donderdag.",
+            "Ich melde mich von der Schulung nächste Woche ab.",
+            "Wir haben unseren Betrieb beim Gewerbeamt abgemeldet.",
+            "Me di de baja como autónomo en enero.",
+            "Estoy de baja médica hasta el lunes.",
+            "Ho chiuso la partita IVA e mi sono cancellato dal registro delle imprese.",
+        ] {
+            assert!(stop_hits(&fold(t)).is_empty(), "{t}");
+            assert!(refused_stop(&fold(t)), "{t}");
+        }
+        // A list or message noun near the word makes it ours again.
+        for t in [
+            "Please unsubscribe me from your webinar invitations.",
+            "Bitte melden Sie mich vom Webinar-Verteiler ab.",
+            "Denme de baja de la lista de eventos.",
+            "Ho chiuso la partita IVA e cancellatemi dalla vostra lista.",
+        ] {
+            assert!(!stop_hits(&fold(t)).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_negation_blocks_only_in_its_comma_part_and_before_the_cue() {
+        for t in [
+            "No me den de baja, por favor.",
+            "Non smettete di mandarmi la newsletter.",
+            "Не прекращайте рассылку.",
+            "Surtout ne me désinscrivez pas.",
+        ] {
+            assert!(stop_hits(&fold(t)).is_empty(), "{t}");
+        }
+        for t in [
+            "No, denme de baja.",
+            "Rimuovete Marco dai vostri contatti, non lavora più con noi.",
+            "Je vous remercie de ne plus m'adresser ce type de sollicitations.",
+        ] {
+            assert!(!stop_hits(&fold(t)).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_full_stop_inside_a_word_ends_no_sentence() {
+        let s = sentences(&fold(
+            "Please remove everyone at northfield.com from your lists. Thanks",
+        ));
+        assert_eq!(s.len(), 2);
+        assert!(
+            !stop_hits(&fold(
+                "Please remove everyone at northfield.com from your lists."
+            ))
+            .is_empty()
+        );
     }
 
     #[test]

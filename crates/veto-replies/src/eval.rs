@@ -26,7 +26,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{Language, ReplyClass, classify};
+use crate::classify::classify_with;
+use crate::learned::Model;
+use crate::{Language, ReplyClass, message};
 
 /// A folder that cannot be evaluated.
 #[derive(Debug, thiserror::Error)]
@@ -374,6 +376,76 @@ pub fn read_labels(dir: &Path) -> Result<Vec<Label>, EvalError> {
     Ok(out)
 }
 
+/// What a line of a phrase list ([`read_phrases`]) is labelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhraseLabel {
+    /// The reply is of this class.
+    Is(ReplyClass),
+    /// The reply is of any class but this one ("stop" as in "stop by" is not a stop request).
+    IsNot(ReplyClass),
+}
+
+/// One line of a phrase list: the whole new text of a reply, with its label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    /// The label.
+    pub label: PhraseLabel,
+    /// Its language, when the list names one.
+    pub language: Option<Language>,
+    /// The grammatical family it stands for (a one-letter code of the list, `-` when none).
+    pub family: String,
+    /// The text.
+    pub text: String,
+}
+
+/// Reads a phrase list: tab-separated `class  language  family  text` lines, `#` comments;
+/// a class written `!unsubscribe` means "any class but that one", a language `-` none.
+pub fn read_phrases(path: &Path) -> Result<Vec<Phrase>, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let bad = |message: String| EvalError::Label {
+            line: i + 1,
+            message,
+        };
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [class, language, family, text] = cols.as_slice() else {
+            return Err(bad(format!("{} columns, expected 4", cols.len())));
+        };
+        let label = match class.strip_prefix('!') {
+            Some(c) => PhraseLabel::IsNot(
+                c.parse()
+                    .map_err(|e: crate::UnknownClass| bad(e.to_string()))?,
+            ),
+            None => PhraseLabel::Is(
+                class
+                    .parse()
+                    .map_err(|e: crate::UnknownClass| bad(e.to_string()))?,
+            ),
+        };
+        let language = match *language {
+            "-" => None,
+            l => Some(l.parse::<Language>().map_err(|e| bad(e.to_string()))?),
+        };
+        if text.trim().is_empty() {
+            return Err(bad("empty text".to_string()));
+        }
+        out.push(Phrase {
+            label,
+            language,
+            family: family.to_string(),
+            text: text.to_string(),
+        });
+    }
+    Ok(out)
+}
+
 /// Reads the message file of a label.
 pub fn read_message(dir: &Path, label: &Label) -> Result<Vec<u8>, EvalError> {
     let path = dir.join(&label.file);
@@ -383,12 +455,19 @@ pub fn read_message(dir: &Path, label: &Label) -> Result<Vec<u8>, EvalError> {
 /// Classifies every message listed in `dir/labels.jsonl` and compares with the labels.
 /// Nothing is keyed on file names beyond finding each file.
 pub fn evaluate_dir(dir: &Path) -> Result<ReplyEval, EvalError> {
+    evaluate_dir_with(dir, Some(Model::builtin()))
+}
+
+/// [`evaluate_dir`] with the rules and a given learned model, or the rules alone (`None`):
+/// the rules' own decisions are what cross-validation replays as a set's first scoring
+/// (see [`crate::crossval`]).
+pub fn evaluate_dir_with(dir: &Path, model: Option<&Model>) -> Result<ReplyEval, EvalError> {
     let mut rows = Vec::new();
     for label in read_labels(dir)? {
         let raw = read_message(dir, &label)?;
         let (expected, expected_return, expected_language) =
             (label.class, label.return_date, label.language);
-        let row = match classify(&raw) {
+        let row = match message::parse(&raw).map(|reply| classify_with(&reply, model)) {
             Ok(c) => EvalRow {
                 file: label.file,
                 expected,

@@ -7,16 +7,20 @@
 //! Only the new text counts: quoted history and signatures are stripped first
 //! ([`new_text`]), so our own "reply STOP to unsubscribe" footer quoted back never reads as a
 //! stop. Phrases are known in English, German, French, Spanish, Portuguese, Italian, Dutch and
-//! Russian; matching is case- and accent-insensitive. A person's reply is read twice: by the
-//! rules (cue and phrase tables, which know negations, declined opt-outs and opt-outs of
-//! other people) and by a learned model over words and character n-grams
-//! ([`learned`], shipped as data), which adds the stop requests phrased outside the tables
-//! and drops the rules' bare mentions of opting out ([`learned::Policy`]). The crate is
-//! sans-IO apart from [`evaluate_dir`] and [`crossval`], which read labelled folders.
+//! Russian; matching is case- and accent-insensitive. A person's reply is read three times:
+//! by the rules (cue and phrase tables, which know negations, declined opt-outs, opt-outs of
+//! other people and opt-out words about events, registrations or a leave), by a learned
+//! model over words and character n-grams of the whole reply ([`learned`]), which adds the
+//! stop requests phrased outside the tables, and by a second learned model over the sentence
+//! around each opt-out word ([`mention`]), which tells a request from a mere mention of
+//! opting out; [`learned::Policy`] combines them. Both models are shipped as data and
+//! trained by `examples/train.rs`. The crate is sans-IO apart from [`evaluate_dir`] and
+//! [`crossval`], which read labelled folders and phrase lists.
 //!
 //! # Layout
 //! - [`message`] — raw bytes → subject, date, headers, body text (HTML converted).
-//! - [`strip`] — the quote and signature stripper, [`new_text`].
+//! - [`strip`] — the quote and signature stripper, [`new_text`], and the cut of the
+//!   writer's own newsletter footer.
 //! - [`cues`] — the cue tables, one per language: word families (stems) whose combinations
 //!   within a sentence make an intent (stop, not interested, wrong person, interested);
 //!   `compose` applies them.
@@ -24,11 +28,14 @@
 //!   wording, quote headers, sign-offs and return-date words.
 //! - `rules` — the tables compiled into regular expressions; `fold` — text folding.
 //! - [`language`] — [`Language`] and telling which one a reply is in.
-//! - [`classify`] — the decision order ([`classify()`], [`classify_reply`]).
-//! - [`learned`] — the learned model (features, training, the shipped `learned.model`) and
-//!   the policy combining it with the rules.
+//! - [`mod@classify`] — the decision order ([`classify()`], [`classify_reply`]).
+//! - [`learned`] — the message-level learned model (features, training, the shipped
+//!   `learned.model`) and the policy combining the models with the rules.
+//! - [`mention`] — the request-or-mention model over the sentence around an opt-out word
+//!   (the shipped `mention.model`).
 //! - [`return_date`] — the return date of an out-of-office reply.
-//! - [`eval`] — scoring the classifier on a labelled folder ([`evaluate_dir`]).
+//! - [`eval`] — scoring the classifier on a labelled folder ([`evaluate_dir`]); reading
+//!   labels and phrase lists.
 //! - [`crossval`] — leave-one-set-out cross-validation, the honest estimate on unseen
 //!   replies.
 #![forbid(unsafe_code)]
@@ -41,6 +48,7 @@ pub mod eval;
 mod fold;
 pub mod language;
 pub mod learned;
+pub mod mention;
 pub mod message;
 pub mod phrases;
 pub mod return_date;

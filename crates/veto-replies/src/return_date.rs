@@ -46,6 +46,38 @@ const RIGHT_WINDOW: usize = 40;
 /// A return date further than this after the message date is not believed.
 const MAX_DAYS_AHEAD: i64 = 400;
 
+/// Words that make a number pair a span of time rather than a date (folded prefixes, every
+/// table language): "1-2 business days", "3-5 Werktage", "2-3 jours", "1-2 días".
+const DURATION_WORDS: &[&str] = &[
+    "day",
+    "business",
+    "working",
+    "week",
+    "hour",
+    "minute",
+    "month",
+    "tag",
+    "werktag",
+    "woche",
+    "stunde",
+    "jour",
+    "semaine",
+    "heure",
+    "dia",
+    "semana",
+    "hora",
+    "giorn",
+    "settiman",
+    "ore",
+    "dag",
+    "werkdag",
+    "uur",
+    "дн",
+    "дня",
+    "недел",
+    "час",
+];
+
 /// How far ahead a date counts as near when the order of an all-numeric date is ambiguous.
 const NEAR_DAYS: i64 = 120;
 
@@ -182,6 +214,16 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         let (Some(m), Some(a), Some(b)) = (c.get(0), num(c.get(1)), num(c.get(2))) else {
             continue;
         };
+        // "within 1-2 business days", "in 3-5 Werktagen": a span of days, not a date.
+        let next_word = folded
+            .get(m.end()..)
+            .unwrap_or_default()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        if DURATION_WORDS.iter().any(|w| next_word.starts_with(w)) {
+            continue;
+        }
         let year =
             num(c.get(3)).and_then(|y| i32::try_from(if y < 100 { y + 2000 } else { y }).ok());
         let (day, month, ambiguous) = match (a, b) {
@@ -381,6 +423,50 @@ mod tests {
         ] {
             assert_eq!(at(text, m, 1, lang), Some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn ranges_with_long_dates_wider_return_cues_and_spans_of_days() {
+        let m = date!(2027 - 12 - 17);
+        use Language::*;
+        for (text, lang, want) in [
+            (
+                "Estaré fuera de la oficina del 18 de diciembre al 5 de enero.",
+                Es,
+                date!(2028 - 01 - 06),
+            ),
+            (
+                "I'm away from 20 December 2027 to 3 January.",
+                En,
+                date!(2028 - 01 - 04),
+            ),
+            (
+                "Je suis sur chantier et reviens le 6 mars.",
+                Fr,
+                date!(2028 - 03 - 06),
+            ),
+            (
+                "Bitte senden Sie sie ab dem 14. August erneut, dann bin ich wieder im Büro.",
+                De,
+                date!(2028 - 08 - 14),
+            ),
+            (
+                "L'azienda resterà chiusa per ferie dal 7 al 25 agosto.",
+                It,
+                date!(2028 - 08 - 26),
+            ),
+        ] {
+            assert_eq!(at(text, m, 1, lang), Some(want), "{text}");
+        }
+        assert_eq!(
+            at(
+                "A member of our team will get back to you within 1-2 business days.",
+                m,
+                1,
+                En
+            ),
+            None
+        );
     }
 
     #[test]

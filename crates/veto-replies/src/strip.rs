@@ -202,9 +202,79 @@ fn starts_history(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> 
     false
 }
 
+/// The new text without the writer's own mailing footer: from the first line after the
+/// first that links to the writer's own domain (`domain`, from the `From` address) and holds
+/// an opt-out cue ("Manage your preferences or unsubscribe from Ridgeway updates:
+/// `https://ridgewayfarmsupply.com/…`"). A person asking us to stop links to our domain, not
+/// theirs, so such a line is their company's newsletter footer under their signature. The
+/// output is a prefix of the input's lines (unchanged), without trailing blank lines.
+pub fn without_own_footer(text: &str, domain: &str) -> String {
+    let domain = domain
+        .trim()
+        .trim_start_matches("www.")
+        .to_ascii_lowercase();
+    if domain.is_empty() {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    let cut = lines.iter().enumerate().position(|(i, l)| {
+        Some(i) > first
+            && links_to(l, &domain)
+            && !crate::compose::stop_hits_read(&fold(l), false).is_empty()
+    });
+    match cut {
+        Some(i) => {
+            let kept = lines.get(..i).unwrap_or_default();
+            let last = kept.iter().rposition(|l| !l.trim().is_empty());
+            last.map_or_else(String::new, |j| {
+                kept.get(..=j).unwrap_or_default().join("\n")
+            })
+        }
+        None => text.to_string(),
+    }
+}
+
+/// Whether a line holds a link (`http://`, `https://`, `www.`) to `domain` or a sub-domain
+/// of it.
+fn links_to(line: &str, domain: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["https://", "http://", "www."].iter().any(|scheme| {
+        lower.match_indices(scheme).any(|(i, m)| {
+            let host: String = lower
+                .get(i + m.len()..)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            let host = host.trim_start_matches("www.");
+            host == domain || host.ends_with(&format!(".{domain}"))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::new_text;
+    use super::{new_text, without_own_footer};
+
+    #[test]
+    fn the_writers_own_mailing_footer_is_cut() {
+        let text = "Sure, Thursday works.\n\nMarcy Dunn\nRidgeway Farm Supply\n\nManage your preferences or unsubscribe from Ridgeway updates: https://ridgewayfarm.com/email/unsubscribe";
+        assert_eq!(
+            without_own_footer(text, "ridgewayfarm.com"),
+            "Sure, Thursday works.\n\nMarcy Dunn\nRidgeway Farm Supply"
+        );
+        assert_eq!(
+            without_own_footer(text, "mail.ridgewayfarm.com"),
+            text,
+            "a parent domain is not the writer's"
+        );
+        // A link to us, or an opt-out link in the first line, is the person's own words.
+        let ours = "Remove me please.\nYour link https://brightline.example/unsubscribe is broken.";
+        assert_eq!(without_own_footer(ours, "acme.com"), ours);
+        let first = "Unsubscribe me: https://acme.com/x";
+        assert_eq!(without_own_footer(first, "acme.com"), first);
+    }
 
     fn check(body: &str, expected: &str) {
         assert_eq!(new_text(body), expected, "body:\n{body}");

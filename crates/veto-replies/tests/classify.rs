@@ -185,3 +185,42 @@ fn class_names_round_trip() {
     }
     assert!("stop".parse::<ReplyClass>().is_err());
 }
+
+/// An automatic answer that states when its writer is back is an away message, whatever it
+/// calls the absence; a ticket's "1-2 business days" states no date.
+#[test]
+fn automatic_answers_with_a_return_date_are_out_of_office() {
+    let auto = "Auto-Submitted: auto-replied\r\n";
+    let c = classify(&msg(
+        "Betriebsferien",
+        auto,
+        "Vom 23.12. bis 02.01. ist unser Betrieb geschlossen.",
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::OutOfOffice);
+    assert_eq!(c.return_date, Some(time::macros::date!(2027 - 01 - 03)));
+    let c = classify(&msg(
+        "Automatic reply: Quick question",
+        auto,
+        "I'm at a customer site until 18/12, replies will be slow.",
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::OutOfOffice);
+    assert_eq!(c.return_date, Some(time::macros::date!(2026 - 12 - 19)));
+    let c = classify(&msg(
+        "Request received: Quick question",
+        auto,
+        "We've received your message and will get back to you within 1-2 business days.",
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::AutoReply);
+}
+
+/// A person's own company newsletter footer under their signature is not their request.
+#[test]
+fn the_writers_own_newsletter_footer_is_not_a_stop() {
+    let raw = "From: Marcy <marcy@ridgewayfarm.com>\r\nTo: Anna <anna@brightlinehq.com>\r\nSubject: Re: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSure, Thursday at 2pm works.\r\n\r\nMarcy Dunn\r\nRidgeway Farm Supply\r\n\r\nManage your preferences or unsubscribe from Ridgeway updates: https://ridgewayfarm.com/email/unsubscribe\r\n";
+    let c = classify(raw.as_bytes()).unwrap();
+    assert_eq!(c.class, ReplyClass::Interested);
+    assert!(!c.new_text.contains("unsubscribe"), "{}", c.new_text);
+}

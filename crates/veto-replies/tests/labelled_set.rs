@@ -1,6 +1,5 @@
-//! The classifier against the labelled reply set kept in the repository
-//! (`testdata/replies`, written for the project: see `testdata/README.md`) and the held-out set
-//! written after the rules (`testdata/replies-holdout`).
+//! The classifier against the labelled reply sets kept in the repository (`testdata/replies`
+//! and every held-out set, written for the project: see `testdata/README.md`).
 
 use std::path::Path;
 
@@ -66,6 +65,8 @@ fn held_out_set_meets_the_targets() {
         ("holdout10", 125),
         ("holdout11", 130),
         ("holdout12", 125),
+        ("holdout13", 140),
+        ("holdout14", 145),
     ] {
         let eval = evaluate_dir(&dir(name)).expect("held-out set reads");
         println!("{name}\n{}", eval.render_table());
@@ -84,10 +85,16 @@ fn held_out_set_meets_the_targets() {
             "{name} stop FP rate {}",
             eval.stop_false_positive_rate()
         );
+        // Raised from 0.90 once every set scored at least 97% (after holdout13/14).
         assert!(
-            eval.accuracy() >= 0.90,
+            eval.accuracy() >= 0.95,
             "{name} accuracy {}",
             eval.accuracy()
+        );
+        assert!(
+            eval.return_date_accuracy() >= 0.95,
+            "{name} return date accuracy {}",
+            eval.return_date_accuracy()
         );
     }
 }

@@ -14,35 +14,58 @@ fn testdata(name: &str) -> PathBuf {
 }
 
 #[test]
-fn the_shipped_model_names_the_sets_it_was_trained_on() {
-    let model = Model::builtin();
+fn the_shipped_models_name_the_sets_they_were_trained_on() {
+    let (model, mention) = (Model::builtin(), veto_replies::mention::builtin());
     assert!(model.len() > 1000, "model too small: {}", model.len());
-    let line = model
-        .provenance
-        .iter()
-        .find_map(|l| l.strip_prefix("trained on "))
-        .expect("provenance line");
+    assert!(
+        mention.len() > 100,
+        "mention model too small: {}",
+        mention.len()
+    );
+    let trained_on = |m: &Model| {
+        m.provenance
+            .iter()
+            .find_map(|l| l.strip_prefix("trained on "))
+            .expect("provenance line")
+            .to_string()
+    };
+    // Both models come from one training run.
+    assert_eq!(trained_on(model), trained_on(mention));
+    let line = trained_on(model);
     let (total, sets) = line.split_once(" messages: ").expect("count and sets");
     let total: usize = total.parse().unwrap();
     let mut sum = 0;
     for entry in sets.split(", ") {
         let (name, count) = entry.split_once(" (").expect("name (count)");
         let count: usize = count.trim_end_matches(')').parse().unwrap();
-        let labels = veto_replies::eval::read_labels(&testdata(name)).expect("set exists");
-        assert_eq!(
-            labels.len(),
-            count,
-            "{name} changed since training: retrain"
-        );
+        let found = if name.ends_with(".tsv") {
+            veto_replies::eval::read_phrases(&testdata(name))
+                .expect("phrase list exists")
+                .len()
+        } else {
+            veto_replies::eval::read_labels(&testdata(name))
+                .expect("set exists")
+                .len()
+        };
+        assert_eq!(found, count, "{name} changed since training: retrain");
         sum += count;
     }
     assert_eq!(sum, total);
+    // Every labelled set is in it.
+    for set in learned::training_sets(&testdata("")).unwrap() {
+        let name = set.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            sets.split(", ")
+                .any(|e| e.starts_with(&format!("{name} ("))),
+            "{name} is not in the shipped model: retrain"
+        );
+    }
 }
 
 #[test]
 fn training_is_deterministic_and_survives_the_text_form() {
     let items = crossval::load_set(&testdata("replies-holdout-2")).unwrap();
-    let examples = crossval::examples(&items);
+    let examples = crossval::examples(&items, 1.0);
     let options = TrainOptions {
         epochs: 5,
         ..TrainOptions::default()
@@ -76,14 +99,14 @@ fn leave_one_set_out_trains_one_model_per_held_out_set() {
         epochs: 5,
         ..TrainOptions::default()
     };
-    let folds = crossval::leave_one_set_out(&sets, &options);
+    let folds = crossval::leave_one_set_out(&sets, &[], &options);
     assert_eq!(folds.len(), 2);
     assert_eq!(folds[0].set, "replies-holdout-2");
     let mut f = Figures::default();
     for item in &sets[0] {
         f.add(
             item.expected,
-            crossval::predict(item, &folds[0].model, &Default::default()),
+            crossval::predict(item, &folds[0], &Default::default()),
         );
     }
     assert_eq!(f.messages, sets[0].len());
