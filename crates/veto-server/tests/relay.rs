@@ -378,3 +378,147 @@ async fn relay_keeps_tenants_apart_and_needs_a_route() {
         assert_eq!(s, StatusCode::OK);
     }
 }
+
+/// A line-oriented SMTP exchange over any stream (plain or TLS).
+async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
+    s: &mut tokio::io::BufReader<S>,
+    line: Option<&str>,
+) -> (u16, String) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    if let Some(l) = line {
+        s.get_mut()
+            .write_all(format!("{l}\r\n").as_bytes())
+            .await
+            .unwrap();
+        s.get_mut().flush().await.unwrap();
+    }
+    let mut text = Vec::new();
+    loop {
+        let mut buf = String::new();
+        s.read_line(&mut buf).await.unwrap();
+        let b = buf.trim_end().to_string();
+        text.push(b.get(4..).unwrap_or("").to_string());
+        if b.as_bytes().get(3) != Some(&b'-') {
+            return (b.get(..3).and_then(|c| c.parse().ok()).unwrap_or(0), text.join("\n"));
+        }
+    }
+}
+
+/// STARTTLS and AUTH LOGIN into the relay, and a route to an upstream that itself wants
+/// STARTTLS and AUTH: the message arrives, authenticated as the route's user.
+#[tokio::test]
+async fn relay_over_tls_with_auth_login_to_an_authenticated_starttls_route() {
+    use base64::Engine;
+    use std::sync::Arc;
+    let (up_cert, up_key) = veto_smtp::tls::self_signed("127.0.0.1").unwrap();
+    let Some(sink) = Sink::start_or_skip(SinkOptions {
+        auth: Some(("route-user".into(), "route-pass".into())),
+        starttls: Some((up_cert.clone(), up_key)),
+    })
+    .unwrap() else {
+        return;
+    };
+    for b in backends().await {
+        let srv = start_with(
+            b.store.clone(),
+            veto_server::state::StartOptions {
+                sending: veto_server::sending::SendingOptions {
+                    upstream_ca_pems: vec![up_cert.clone().into_bytes()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .await;
+        let t = srv.tenant("tls").await;
+        let (s, r) = srv
+            .post(
+                &t.admin,
+                "/v1/routes",
+                json!({"name": "secure", "host": "127.0.0.1", "port": sink.addr().port(),
+                       "tls": "starttls", "username": "route-user", "password": "route-pass"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let (_, c) = srv
+            .post(&t.admin, "/v1/smtp-credentials", json!({"name": "tool"}))
+            .await;
+        let (user, pass) = (
+            c["username"].as_str().unwrap().to_string(),
+            c["password"].as_str().unwrap().to_string(),
+        );
+        // The relay with its own certificate, which the client trusts.
+        let (cert, key) = veto_smtp::tls::self_signed("relay.test").unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let cfg = veto_smtp::ServerConfig {
+            hostname: "relay.test".into(),
+            tls: Some(veto_smtp::tls::server_config(&cert, &key).unwrap()),
+            ..veto_smtp::ServerConfig::default()
+        };
+        let (_stop, rx) = tokio::sync::oneshot::channel::<()>();
+        let st = srv.state.clone();
+        tokio::spawn(async move {
+            veto_server::run_smtp(st, listener, Arc::new(cfg), async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        let before = sink.messages().unwrap().len();
+
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut plain = tokio::io::BufReader::new(tcp);
+        assert_eq!(exchange(&mut plain, None).await.0, 220);
+        let (code, caps) = exchange(&mut plain, Some("EHLO client.test")).await;
+        assert_eq!(code, 250);
+        assert!(caps.contains("STARTTLS"), "{caps}");
+        assert_eq!(exchange(&mut plain, Some("STARTTLS")).await.0, 220);
+        let mut roots = rustls::RootCertStore::empty();
+        for c in rustls_pki_types::CertificateDer::pem_slice_iter(cert.as_bytes()) {
+            roots.add(c.unwrap()).unwrap();
+        }
+        use rustls_pki_types::pem::PemObject;
+        let client = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(client))
+            .connect(
+                rustls_pki_types::ServerName::try_from("relay.test").unwrap(),
+                plain.into_inner(),
+            )
+            .await
+            .unwrap();
+        let mut s = tokio::io::BufReader::new(tls);
+        let (code, caps) = exchange(&mut s, Some("EHLO client.test")).await;
+        assert_eq!(code, 250);
+        assert!(caps.contains("AUTH PLAIN LOGIN") || caps.contains("AUTH LOGIN PLAIN"), "{caps}");
+        let b64 = |v: &str| base64::engine::general_purpose::STANDARD.encode(v);
+        assert_eq!(exchange(&mut s, Some("AUTH LOGIN")).await.0, 334);
+        assert_eq!(exchange(&mut s, Some(&b64(&user))).await.0, 334);
+        assert_eq!(exchange(&mut s, Some(&b64(&pass))).await.0, 235);
+        assert_eq!(exchange(&mut s, Some("MAIL FROM:<sam@acme.test>")).await.0, 250);
+        assert_eq!(exchange(&mut s, Some("RCPT TO:<bob@example.com>")).await.0, 250);
+        assert_eq!(exchange(&mut s, Some("DATA")).await.0, 354);
+        let body = common::smtp::message("sam@acme.test", "bob@example.com", "Over TLS");
+        let (code, text) = exchange(&mut s, Some(&format!("{}\r\n.", body.trim_end()))).await;
+        assert_eq!(code, 250, "{}: {text}", b.name);
+        let got = sink
+            .wait_for(before + 1, std::time::Duration::from_secs(20))
+            .await
+            .unwrap();
+        let m = &got[before];
+        assert_eq!(m.rcpt_to, vec!["bob@example.com".to_string()]);
+        assert_eq!(m.auth_user.as_deref(), Some("route-user"), "the route logged in");
+        assert!(m.data.contains("Subject: Over TLS"), "{}", m.data);
+        assert!(
+            header(&m.data, "Received").is_some_and(|r| r.contains("ESMTPSA")),
+            "{}",
+            m.data
+        );
+    }
+}

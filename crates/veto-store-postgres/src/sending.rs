@@ -336,6 +336,25 @@ fn json<T: serde::Serialize>(v: &T, what: &str) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(format!("cannot serialise {what}: {e}")))
 }
 
+/// Removes the clear recipient of the tenant's send records keyed on `hashes` (an erasure).
+pub(crate) async fn erase_sends(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    hashes: &[IdentHash],
+) -> StoreResult<u64> {
+    let list: Vec<Vec<u8>> = hashes.iter().map(|h| h.0.to_vec()).collect();
+    Ok(sqlx::query(
+        "UPDATE sends SET recipient = NULL WHERE tenant_id = $1 AND recipient IS NOT NULL \
+         AND recipient_hash = ANY($2)",
+    )
+    .bind(tenant.0)
+    .bind(list)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?
+    .rows_affected())
+}
+
 fn purpose_bit(p: Purpose) -> i16 {
     i16::from(Purposes::of(p).bits())
 }

@@ -1252,10 +1252,12 @@ impl Store for PostgresStore {
             .rows_affected()
         };
         let signals = crate::signals::erase_signals(&mut tx, tenant, hashes).await?;
+        let sends = crate::sending::erase_sends(&mut tx, tenant, hashes).await?;
         let report = ErasureReport {
             entries: ids.len() as u64,
             lift_requests: lifts,
             signals,
+            sends,
         };
         let draft = extend_draft(
             draft,
@@ -1263,6 +1265,7 @@ impl Store for PostgresStore {
                 ("entries", json!(report.entries)),
                 ("lift_requests", json!(report.lift_requests)),
                 ("signals", json!(report.signals)),
+                ("sends", json!(report.sends)),
             ],
         );
         chain.append(&mut tx, &draft).await?;

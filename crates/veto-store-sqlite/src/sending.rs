@@ -290,6 +290,28 @@ pub(crate) async fn has_pending_enrollments(
     Ok(n.is_some())
 }
 
+/// Removes the clear recipient of the tenant's send records keyed on `hashes` (an erasure).
+pub(crate) async fn erase_sends(
+    conn: &mut SqliteConnection,
+    tenant: TenantId,
+    hashes: &[IdentHash],
+) -> StoreResult<u64> {
+    let mut n = 0;
+    for chunk in hashes.chunks(crate::store::LIST_CHUNK) {
+        n += sqlx::query(
+            "UPDATE sends SET recipient = NULL WHERE tenant_id = ?1 AND recipient IS NOT NULL \
+             AND recipient_hash IN (SELECT unhex(value) FROM json_each(?2))",
+        )
+        .bind(blob(tenant.0))
+        .bind(crate::store::hex_list(chunk))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+    }
+    Ok(n)
+}
+
 fn purpose_bit(p: Purpose) -> i64 {
     i64::from(Purposes::of(p).bits())
 }

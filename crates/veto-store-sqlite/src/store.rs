@@ -1323,11 +1323,12 @@ impl Store for SqliteStore {
             .rows_affected();
         }
         report.signals = crate::signals::erase_signals(&mut tx, tenant, hashes).await?;
+        report.sends = crate::sending::erase_sends(&mut tx, tenant, hashes).await?;
         let draft = AuditDraft {
             data: with_counts(
                 draft.data,
                 json!({ "entries": report.entries, "lift_requests": report.lift_requests,
-                        "signals": report.signals }),
+                        "signals": report.signals, "sends": report.sends }),
             ),
             ..draft
         };

@@ -2246,6 +2246,7 @@ pub async fn erase(store: &dyn Store) {
             entries: 2,
             lift_requests: 1,
             signals: 0,
+            sends: 0,
         }
     );
 

@@ -171,6 +171,9 @@ pub struct ErasureReport {
     pub lift_requests: u64,
     /// Inbound signals whose raw message and outcome were removed.
     pub signals: u64,
+    /// Send attempts whose clear recipient was removed (their keyed hash stays).
+    #[serde(default)]
+    pub sends: u64,
 }
 
 /// Which signals to list.

@@ -1026,6 +1026,19 @@ pub async fn send_records(store: &dyn Store) {
     let mut want = vec![old.id, recent.id];
     want.sort();
     assert_eq!(ids, want);
+    // An erasure removes the clear recipient; the keyed hash (and the record) stays.
+    let erased = store
+        .erase(
+            fx.id(),
+            &[hash],
+            draft(&fx.actor(), actions::ERASURE, None),
+        )
+        .await
+        .unwrap();
+    assert_eq!(erased.sends, 4, "{erased:?}");
+    let after = store.get_send(fx.id(), recent.id).await.unwrap();
+    assert_eq!(after.recipient, None);
+    assert_eq!(after.recipient_hash, hash);
     assert!(
         store
             .list_sends(
