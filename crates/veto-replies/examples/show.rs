@@ -35,6 +35,17 @@ fn show(name: &str, raw: &[u8]) {
         request,
         c.new_text
     );
+    let all: Vec<String> = [
+        ReplyClass::Unsubscribe,
+        ReplyClass::NotInterested,
+        ReplyClass::WrongPerson,
+        ReplyClass::Interested,
+        ReplyClass::Other,
+    ]
+    .iter()
+    .map(|&k| format!("{k} {:.2}", scores.of(k)))
+    .collect();
+    println!("    model: {}", all.join(", "));
 }
 
 fn main() {

@@ -116,6 +116,7 @@ impl RulesReading {
             writer: compose::names_writer(&self.text.folded, self.classification.language),
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
             mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
+            refusal_anchor: compose::refusal_anchor(&self.text.folded),
         }
     }
 

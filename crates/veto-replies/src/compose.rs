@@ -992,6 +992,19 @@ pub fn stop_anchors(folded: &str) -> Vec<bool> {
         .collect()
 }
 
+/// Whether a folded text holds, in any language, a word a refusal can stand on: a negation
+/// ("not", "kein", "нет"…) or a not-interested cue. The learned model turns a reply the rules
+/// left as `other` into a refusal on weaker evidence only when it has one: "Thanks, I will
+/// have a look next week." shares its words with polite refusals but refuses nothing.
+pub fn refusal_anchor(folded: &str) -> bool {
+    let sents = sentences(folded);
+    cues().iter().any(|l| {
+        let variants = spelling_variants(l.language, &sents);
+        readings(&sents, &variants)
+            .any(|(_, tokens)| l.negation.any(tokens) || l.not_interested.any(tokens))
+    })
+}
+
 /// Whether the text holds a stop cue the rules *refused*: an unsubscribe, removal, cease or
 /// contacting cue that is blocked by a negation or self-service cue ("I don't want to
 /// unsubscribe", "no need to remove me", "no need to email me again"), or that sits in a

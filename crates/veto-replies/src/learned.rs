@@ -483,6 +483,9 @@ pub struct RuleView {
     /// unsubscribe-family word, a cease verb without a contacting verb), not on a directive
     /// ("remove me", "don't send me anything else") nor on a bare stop word or the subject.
     pub mention_only: bool,
+    /// It holds a negation or a not-interested cue in some language
+    /// ([`crate::compose::refusal_anchor`]).
+    pub refusal_anchor: bool,
 }
 
 /// How the models' scores combine with the rules' decision on a reply written by a person
@@ -519,6 +522,12 @@ pub struct Policy {
     /// A reply the rules left as `other` takes the model's most probable class among the
     /// person-written ones when its probability is at least this.
     pub other: f32,
+    /// … and when that class is `not_interested`, which the default tenant policy turns into
+    /// a suppression, in a text with no negation and no not-interested cue
+    /// ([`RuleView::refusal_anchor`]), at least this: short friendly replies ("Thanks, I will
+    /// have a look next week.") share their words with polite refusals, and the model alone
+    /// must not turn them into a block.
+    pub other_to_refusal: f32,
     /// The rules' stop request resting only on mentions of opting out
     /// ([`RuleView::mention_only`], the subject not asking to stop) is dropped when the
     /// request-or-mention model ([`crate::mention`]) gives its likeliest mention less than
@@ -539,6 +548,7 @@ impl Default for Policy {
             veto: 0.1,
             clause: 0.3,
             other: 0.5,
+            other_to_refusal: 0.8,
             request: 0.3,
         }
     }
@@ -613,8 +623,9 @@ impl Policy {
         }
         if rules == ReplyClass::Other
             && let Some((c, p)) = scores.best_of(&PERSON_CLASSES[1..])
-            && p >= self.other
             && c != ReplyClass::Other
+            && p >= self.other
+            && (c != ReplyClass::NotInterested || view.refusal_anchor || p >= self.other_to_refusal)
         {
             return Decision::Model(c);
         }

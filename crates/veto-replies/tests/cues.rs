@@ -92,3 +92,24 @@ fn copying_a_colleague_in_an_interested_reply_is_not_a_referral() {
 fn refusals_and_referrals_of_new_families() {
     check("new_families", 10);
 }
+
+/// Short friendly replies share their words with polite refusals; none of them may become a
+/// refusal, a wrong-person referral or a stop request, each of which the default policy turns
+/// into a suppression.
+#[test]
+fn short_friendly_replies_never_suppress() {
+    check("friendly", 8);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/grammar/probes.tsv");
+    let probes = read_phrases(&path).expect("probe list reads");
+    for p in probes.iter().filter(|p| p.family == "friendly") {
+        let got = class_of(&p.text);
+        assert!(
+            !matches!(
+                got,
+                ReplyClass::Unsubscribe | ReplyClass::NotInterested | ReplyClass::WrongPerson
+            ),
+            "{got:?}: {}",
+            p.text
+        );
+    }
+}

@@ -399,7 +399,10 @@ async fn exchange<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
         let b = buf.trim_end().to_string();
         text.push(b.get(4..).unwrap_or("").to_string());
         if b.as_bytes().get(3) != Some(&b'-') {
-            return (b.get(..3).and_then(|c| c.parse().ok()).unwrap_or(0), text.join("\n"));
+            return (
+                b.get(..3).and_then(|c| c.parse().ok()).unwrap_or(0),
+                text.join("\n"),
+            );
         }
     }
 }
@@ -496,13 +499,22 @@ async fn relay_over_tls_with_auth_login_to_an_authenticated_starttls_route() {
         let mut s = tokio::io::BufReader::new(tls);
         let (code, caps) = exchange(&mut s, Some("EHLO client.test")).await;
         assert_eq!(code, 250);
-        assert!(caps.contains("AUTH PLAIN LOGIN") || caps.contains("AUTH LOGIN PLAIN"), "{caps}");
+        assert!(
+            caps.contains("AUTH PLAIN LOGIN") || caps.contains("AUTH LOGIN PLAIN"),
+            "{caps}"
+        );
         let b64 = |v: &str| base64::engine::general_purpose::STANDARD.encode(v);
         assert_eq!(exchange(&mut s, Some("AUTH LOGIN")).await.0, 334);
         assert_eq!(exchange(&mut s, Some(&b64(&user))).await.0, 334);
         assert_eq!(exchange(&mut s, Some(&b64(&pass))).await.0, 235);
-        assert_eq!(exchange(&mut s, Some("MAIL FROM:<sam@acme.test>")).await.0, 250);
-        assert_eq!(exchange(&mut s, Some("RCPT TO:<bob@example.com>")).await.0, 250);
+        assert_eq!(
+            exchange(&mut s, Some("MAIL FROM:<sam@acme.test>")).await.0,
+            250
+        );
+        assert_eq!(
+            exchange(&mut s, Some("RCPT TO:<bob@example.com>")).await.0,
+            250
+        );
         assert_eq!(exchange(&mut s, Some("DATA")).await.0, 354);
         let body = common::smtp::message("sam@acme.test", "bob@example.com", "Over TLS");
         let (code, text) = exchange(&mut s, Some(&format!("{}\r\n.", body.trim_end()))).await;
@@ -513,7 +525,11 @@ async fn relay_over_tls_with_auth_login_to_an_authenticated_starttls_route() {
             .unwrap();
         let m = &got[before];
         assert_eq!(m.rcpt_to, vec!["bob@example.com".to_string()]);
-        assert_eq!(m.auth_user.as_deref(), Some("route-user"), "the route logged in");
+        assert_eq!(
+            m.auth_user.as_deref(),
+            Some("route-user"),
+            "the route logged in"
+        );
         assert!(m.data.contains("Subject: Over TLS"), "{}", m.data);
         assert!(
             header(&m.data, "Received").is_some_and(|r| r.contains("ESMTPSA")),

@@ -1028,11 +1028,7 @@ pub async fn send_records(store: &dyn Store) {
     assert_eq!(ids, want);
     // An erasure removes the clear recipient; the keyed hash (and the record) stays.
     let erased = store
-        .erase(
-            fx.id(),
-            &[hash],
-            draft(&fx.actor(), actions::ERASURE, None),
-        )
+        .erase(fx.id(), &[hash], draft(&fx.actor(), actions::ERASURE, None))
         .await
         .unwrap();
     assert_eq!(erased.sends, 4, "{erased:?}");
