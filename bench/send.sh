@@ -28,6 +28,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 SIZE=${BENCH_SIZE:-2048}
 REPEAT=${BENCH_REPEAT:-3}
 DKIM=${BENCH_DKIM:-ed25519}
+SEND_CONCURRENCY=${BENCH_SEND_CONCURRENCY:-}
 PORT=${BENCH_PORT:-18081}
 SMTP_PORT=${BENCH_SMTP_PORT:-12525}
 SINK_PORT=${BENCH_SINK_PORT:-12526}
@@ -72,12 +73,15 @@ if [ ! -f "$DB" ]; then
   "$BIN/veto-bench" generate --out "$WORK" --suppressed "$SUPPRESSED" --candidates 200000 >&2
   "$BIN/veto-bench" load --db "sqlite://$DB" --file "$WORK/suppressed.txt" > "$SET/load.json"
 fi
-KEY=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['api_key'])" "$SET/load.json")
+# `veto-bench load` prints the tenant (with its API key) on its first line, the load summary on
+# its second.
+KEY=$(head -n1 "$SET/load.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['api_key'])")
 
 log "starting veto serve"
 rm -f "$DB.serve-lock"
 "$BIN/veto" serve --db "sqlite://$DB" --listen "127.0.0.1:$PORT" --smtp-listen "127.0.0.1:$SMTP_PORT" \
-  --public-url https://veto.bench.test --snapshot "$SET/index.snapshot" > "$SET/serve.out" 2> "$SET/serve.err" &
+  --public-url https://veto.bench.test --snapshot "$SET/index.snapshot" \
+  ${SEND_CONCURRENCY:+--send-concurrency "$SEND_CONCURRENCY"} > "$SET/serve.out" 2> "$SET/serve.err" &
 PIDS+=($!)
 for _ in $(seq 1 600); do grep -q "Veto listening" "$SET/serve.out" 2>/dev/null && break; sleep 0.5; done
 grep -q "Veto listening" "$SET/serve.out" || die "veto serve did not start: $(tail -5 "$SET/serve.err")"
@@ -162,5 +166,5 @@ ORDER=$(sqlite3 "file:$DB?mode=ro" "
     FROM sends WHERE sequence_id = (SELECT id FROM sequences WHERE name = 'drain') AND outcome = 'sent')
   WHERE prev > enrollment_id")
 log "peer at the drain's concurrency: the client straight to the sink"
-PEER=$(load --target "127.0.0.1:$SINK_PORT")
+PEER=$(load --target "127.0.0.1:$SINK_PORT") || die "the peer run failed (is smtp-sink still up?)"
 echo "{\"relay\":[$(IFS=,; echo "${RESULTS[*]}")],\"drain\":{\"steps\":$STEPS,\"mailboxes\":$MAILBOXES,\"per_second\":$DRAIN,\"order_violations\":$ORDER},\"peer\":$PEER,\"dkim\":\"$DKIM\",\"suppressed\":$SUPPRESSED}" | tee "$OUT"

@@ -604,6 +604,25 @@ impl PostgresStore {
         rows::contact(&row)
     }
 
+    pub(crate) async fn contacts_by_ids(
+        &self,
+        tenant: TenantId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<Contact>> {
+        let ids: Vec<Uuid> = ids.iter().map(|c| c.0).collect();
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            contact_cols!(),
+            " FROM contacts WHERE tenant_id = $1 AND id = ANY($2)"
+        ))
+        .bind(tenant.0)
+        .bind(&ids)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        rows.iter().map(rows::contact).collect()
+    }
+
     pub(crate) async fn contact_with_email(
         &self,
         tenant: TenantId,

@@ -1411,6 +1411,10 @@ impl Store for PostgresStore {
         self.contact(tenant, id).await
     }
 
+    async fn get_contacts(&self, tenant: TenantId, ids: &[ContactId]) -> StoreResult<Vec<Contact>> {
+        self.contacts_by_ids(tenant, ids).await
+    }
+
     async fn contact_by_email(
         &self,
         tenant: TenantId,

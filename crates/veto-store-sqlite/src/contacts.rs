@@ -562,6 +562,32 @@ impl SqliteStore {
         decode::contact(&row)
     }
 
+    pub(crate) async fn contacts_by_ids(
+        &self,
+        tenant: TenantId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<Contact>> {
+        let mut out = Vec::with_capacity(ids.len());
+        let ids: Vec<Uuid> = ids.iter().map(|c| c.0).collect();
+        for chunk in ids.chunks(LIST_CHUNK) {
+            let rows = sqlx::query(concat!(
+                "SELECT ",
+                contact_cols!(),
+                " FROM contacts WHERE tenant_id = ? \
+                  AND id IN (SELECT unhex(value) FROM json_each(?))"
+            ))
+            .bind(blob(tenant.0))
+            .bind(id_list(chunk)?)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db_err)?;
+            for row in &rows {
+                out.push(decode::contact(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub(crate) async fn contact_with_email(
         &self,
         tenant: TenantId,

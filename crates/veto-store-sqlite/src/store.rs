@@ -1471,6 +1471,10 @@ impl Store for SqliteStore {
         self.contact(tenant, id).await
     }
 
+    async fn get_contacts(&self, tenant: TenantId, ids: &[ContactId]) -> StoreResult<Vec<Contact>> {
+        self.contacts_by_ids(tenant, ids).await
+    }
+
     async fn contact_by_email(
         &self,
         tenant: TenantId,

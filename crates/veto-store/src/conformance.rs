@@ -3089,6 +3089,15 @@ pub async fn lead_import(store: &dyn Store) {
         store.get_contact(fx.id(), ContactId::new()).await,
         "an unknown contact",
     );
+    let mut some = store
+        .get_contacts(fx.id(), &[c.id, ContactId::new(), a.id, a.id])
+        .await
+        .unwrap();
+    some.sort_by_key(|c| c.id);
+    let mut want = vec![a2.clone(), c.clone()];
+    want.sort_by_key(|c| c.id);
+    assert_eq!(some, want, "known ids only, each once");
+    assert!(store.get_contacts(fx.id(), &[]).await.unwrap().is_empty());
     let listed = all_contacts(store, fx.id(), 2).await;
     let mut want = vec![a2.clone(), b.clone(), c.clone()];
     want.sort_by_key(|c| std::cmp::Reverse(c.id));
@@ -3640,6 +3649,14 @@ pub async fn contacts_and_imports_isolation(store: &dyn Store) {
         "import_report_chunk",
     );
     assert_not_found(store.get_contact(b.id(), c.id).await, "get_contact");
+    assert!(
+        store
+            .get_contacts(b.id(), &[c.id])
+            .await
+            .unwrap()
+            .is_empty(),
+        "get_contacts across tenants"
+    );
     assert_eq!(
         store
             .contact_by_email(b.id(), "shared@example.com")

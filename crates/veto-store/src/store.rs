@@ -241,6 +241,9 @@ pub trait Store: crate::sending::SendingStore + Send + Sync + 'static {
         n: u32,
     ) -> StoreResult<Option<Vec<u8>>>;
     async fn get_contact(&self, tenant: TenantId, id: ContactId) -> StoreResult<Contact>;
+    /// The contacts of `tenant` among `ids`, in no particular order; ids of no contact (or of
+    /// another tenant's) are left out.
+    async fn get_contacts(&self, tenant: TenantId, ids: &[ContactId]) -> StoreResult<Vec<Contact>>;
     /// The contact one of whose addresses is `email` (normalised).
     async fn contact_by_email(&self, tenant: TenantId, email: &str)
     -> StoreResult<Option<Contact>>;
