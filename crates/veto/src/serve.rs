@@ -51,9 +51,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let secrets_key = secrets_key(db_url, secrets)?;
     // Fail on a bad relay configuration before anything else starts.
-    let smtp_config = match &smtp.smtp_listen {
-        Some(_) => Some(smtp_config(db_url, smtp)?),
-        None => None,
+    let smtp_config = match (&smtp.smtp_listen, &smtp.smtps_listen) {
+        (None, None) => None,
+        _ => Some(smtp_config(db_url, smtp)?),
     };
     let mut upstream_ca_pems = Vec::new();
     for p in &smtp.upstream_ca {
@@ -107,22 +107,35 @@ pub async fn run(
         .local_addr()
         .context("cannot read the bound address")?;
     state.sending().set_fallback_base(format!("http://{addr}"));
-    let smtp_listener = match (&smtp.smtp_listen, smtp_config) {
-        (Some(at), Some(cfg)) => {
+    // The relay's listeners: submission with STARTTLS, and submission over implicit TLS.
+    let mut smtp_listeners = Vec::new();
+    if let Some(cfg) = &smtp_config {
+        for (at, implicit) in [(&smtp.smtp_listen, false), (&smtp.smtps_listen, true)] {
+            let Some(at) = at else { continue };
             let l = TcpListener::bind(at)
                 .await
                 .with_context(|| format!("cannot listen for SMTP on {at}"))?;
-            Some((l, cfg))
+            let cfg = if implicit {
+                let c = veto_smtp::ServerConfig {
+                    implicit_tls: true,
+                    ..(**cfg).clone()
+                };
+                c.validate().map_err(anyhow::Error::msg)?;
+                std::sync::Arc::new(c)
+            } else {
+                cfg.clone()
+            };
+            smtp_listeners.push((l, cfg));
         }
-        _ => None,
-    };
+    }
     // Tests and supervisors wait for these exact lines; with port 0 they name the real ports.
     let mut out = std::io::stdout().lock();
-    if let Some((l, _)) = &smtp_listener {
+    for (l, cfg) in &smtp_listeners {
         let smtp_addr = l
             .local_addr()
             .context("cannot read the bound SMTP address")?;
-        writeln!(out, "Veto SMTP relay listening on smtp://{smtp_addr}")?;
+        let scheme = if cfg.implicit_tls { "smtps" } else { "smtp" };
+        writeln!(out, "Veto SMTP relay listening on {scheme}://{smtp_addr}")?;
     }
     writeln!(out, "Veto listening on http://{addr}")?;
     out.flush()?;
@@ -137,14 +150,14 @@ pub async fn run(
         let _ = rx.wait_for(|v| *v).await;
     };
     let http = veto_server::run(state.clone(), listener, stopped(stop_rx.clone()));
-    match smtp_listener {
-        Some((l, cfg)) => {
-            let relay = veto_server::run_smtp(state.clone(), l, cfg, stopped(stop_rx));
-            let (h, r) = tokio::join!(http, relay);
-            h.context("server failed")?;
-            r.context("SMTP relay failed")?;
-        }
-        None => http.await.context("server failed")?,
+    let relays =
+        futures::future::join_all(smtp_listeners.into_iter().map(|(l, cfg)| {
+            veto_server::run_smtp(state.clone(), l, cfg, stopped(stop_rx.clone()))
+        }));
+    let (h, relayed) = tokio::join!(http, relays);
+    h.context("server failed")?;
+    for r in relayed {
+        r.context("SMTP relay failed")?;
     }
     // The next start replays only the changes after this point.
     if let Err(e) = state.save_snapshot().await {
@@ -174,6 +187,10 @@ pub struct SmtpOptions {
     /// Serve the SMTP relay here (submission with AUTH PLAIN/LOGIN; STARTTLS offered).
     #[arg(long, env = "VETO_SMTP_LISTEN", value_name = "HOST:PORT")]
     pub smtp_listen: Option<String>,
+    /// Also serve the relay over implicit TLS here (submissions, RFC 8314; usually port 465),
+    /// with the same certificate, limits and AUTH.
+    #[arg(long, env = "VETO_SMTPS_LISTEN", value_name = "HOST:PORT")]
+    pub smtps_listen: Option<String>,
     /// The relay's host name, in its greeting and in `Received` fields (default: this host's
     /// name).
     #[arg(long, env = "VETO_SMTP_HOSTNAME", value_name = "NAME")]

@@ -40,6 +40,8 @@ pub struct Server {
     pub url: String,
     /// The SMTP relay's address, when it was started with `--smtp-listen`.
     pub smtp: Option<std::net::SocketAddr>,
+    /// The relay's implicit-TLS address, when it was started with `--smtps-listen`.
+    pub smtps: Option<std::net::SocketAddr>,
 }
 
 impl Drop for Server {
@@ -69,13 +71,16 @@ pub fn serve_with(db: &str, extra: &[&str]) -> Server {
     let (tx, rx) = mpsc::channel();
     // Reads on after the first lines too, so the server never blocks on a full pipe.
     std::thread::spawn(move || {
-        let mut smtp = None;
+        let (mut smtp, mut smtps) = (None, None);
         for line in BufReader::new(out).lines().map_while(Result::ok) {
             if let Some(a) = line.strip_prefix("Veto SMTP relay listening on smtp://") {
                 smtp = a.trim().parse().ok();
             }
+            if let Some(a) = line.strip_prefix("Veto SMTP relay listening on smtps://") {
+                smtps = a.trim().parse().ok();
+            }
             if let Some(url) = line.strip_prefix("Veto listening on ") {
-                let _ = tx.send((url.trim().to_string(), smtp));
+                let _ = tx.send((url.trim().to_string(), smtp, smtps));
             }
         }
     });
@@ -83,11 +88,13 @@ pub fn serve_with(db: &str, extra: &[&str]) -> Server {
         child,
         url: String::new(),
         smtp: None,
+        smtps: None,
     };
-    let (url, smtp) = rx
+    let (url, smtp, smtps) = rx
         .recv_timeout(Duration::from_secs(120))
         .expect("veto serve did not print 'Veto listening on' in time");
     server.url = url;
     server.smtp = smtp;
+    server.smtps = smtps;
     server
 }
