@@ -998,6 +998,18 @@ pub fn stop_anchors(folded: &str) -> Vec<bool> {
 /// have a look next week." shares its words with polite refusals but refuses nothing.
 pub fn refusal_anchor(folded: &str) -> bool {
     let sents = sentences(folded);
+    // The bare "no" of each language, which the negation cues (built to negate a verb) leave
+    // out: "бюджета на подобные решения нет", "nein danke", "nee, bedankt".
+    const NO: [&str; 9] = [
+        "no", "nope", "nah", "нет", "net", "nein", "non", "nee", "nao",
+    ];
+    if sents
+        .iter()
+        .flatten()
+        .any(|t| NO.contains(&t.text.as_str()))
+    {
+        return true;
+    }
     cues().iter().any(|l| {
         let variants = spelling_variants(l.language, &sents);
         readings(&sents, &variants)

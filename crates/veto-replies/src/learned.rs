@@ -522,12 +522,6 @@ pub struct Policy {
     /// A reply the rules left as `other` takes the model's most probable class among the
     /// person-written ones when its probability is at least this.
     pub other: f32,
-    /// … and when that class is `not_interested`, which the default tenant policy turns into
-    /// a suppression, in a text with no negation and no not-interested cue
-    /// ([`RuleView::refusal_anchor`]), at least this: short friendly replies ("Thanks, I will
-    /// have a look next week.") share their words with polite refusals, and the model alone
-    /// must not turn them into a block.
-    pub other_to_refusal: f32,
     /// The rules' stop request resting only on mentions of opting out
     /// ([`RuleView::mention_only`], the subject not asking to stop) is dropped when the
     /// request-or-mention model ([`crate::mention`]) gives its likeliest mention less than
@@ -548,7 +542,6 @@ impl Default for Policy {
             veto: 0.1,
             clause: 0.3,
             other: 0.5,
-            other_to_refusal: 0.8,
             request: 0.3,
         }
     }
@@ -625,7 +618,11 @@ impl Policy {
             && let Some((c, p)) = scores.best_of(&PERSON_CLASSES[1..])
             && c != ReplyClass::Other
             && p >= self.other
-            && (c != ReplyClass::NotInterested || view.refusal_anchor || p >= self.other_to_refusal)
+            // `not_interested` is a suppression under the default tenant policy: the model
+            // alone never makes one of a text with no negation and no refusal cue. Short
+            // friendly replies ("Thanks, I'll take a look next week.") share their words with
+            // polite refusals and get up to 0.88 from it.
+            && (c != ReplyClass::NotInterested || view.refusal_anchor)
         {
             return Decision::Model(c);
         }

@@ -98,7 +98,7 @@ fn refusals_and_referrals_of_new_families() {
 /// into a suppression.
 #[test]
 fn short_friendly_replies_never_suppress() {
-    check("friendly", 8);
+    check("friendly", 10);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/grammar/probes.tsv");
     let probes = read_phrases(&path).expect("probe list reads");
     for p in probes.iter().filter(|p| p.family == "friendly") {
