@@ -379,6 +379,7 @@ pub struct LangCues {
     contact_noun: CueSet,
     no_more: CueSet,
     negation: CueSet,
+    bare_no: CueSet,
     again: CueSet,
     receive: CueSet,
     desire: CueSet,
@@ -411,6 +412,7 @@ fn compile(c: &Cues) -> LangCues {
         contact_noun: CueSet::new(c.contact_noun),
         no_more: CueSet::new(c.no_more),
         negation: CueSet::new(c.negation),
+        bare_no: CueSet::new(c.bare_no),
         again: CueSet::new(c.again),
         receive: CueSet::new(c.receive),
         desire: CueSet::new(c.desire),
@@ -993,27 +995,16 @@ pub fn stop_anchors(folded: &str) -> Vec<bool> {
 }
 
 /// Whether a folded text holds, in any language, a word a refusal can stand on: a negation
-/// ("not", "kein", "нет"…) or a not-interested cue. The learned model turns a reply the rules
-/// left as `other` into a refusal on weaker evidence only when it has one: "Thanks, I will
-/// have a look next week." shares its words with polite refusals but refuses nothing.
+/// ("not", "kein"…), a bare "no" ("нет", "nein"…) or a not-interested cue. The learned model
+/// turns a reply the rules left as `other` into a refusal only when it has one: "Thanks, I
+/// will have a look next week." shares its words with polite refusals but refuses nothing.
 pub fn refusal_anchor(folded: &str) -> bool {
     let sents = sentences(folded);
-    // The bare "no" of each language, which the negation cues (built to negate a verb) leave
-    // out: "бюджета на подобные решения нет", "nein danke", "nee, bedankt".
-    const NO: [&str; 9] = [
-        "no", "nope", "nah", "нет", "net", "nein", "non", "nee", "nao",
-    ];
-    if sents
-        .iter()
-        .flatten()
-        .any(|t| NO.contains(&t.text.as_str()))
-    {
-        return true;
-    }
     cues().iter().any(|l| {
         let variants = spelling_variants(l.language, &sents);
-        readings(&sents, &variants)
-            .any(|(_, tokens)| l.negation.any(tokens) || l.not_interested.any(tokens))
+        readings(&sents, &variants).any(|(_, tokens)| {
+            l.negation.any(tokens) || l.bare_no.any(tokens) || l.not_interested.any(tokens)
+        })
     })
 }
 

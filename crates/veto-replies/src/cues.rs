@@ -85,6 +85,9 @@ pub struct Cues {
     /// "mich", "mein"; "я", "меня", "мой"): a mention of opting out in a text that never
     /// names its writer is read as a request only when the learned model agrees.
     pub writer: &'static [&'static str],
+    /// The bare "no" of the language, which `negation` (built to negate a verb) leaves out:
+    /// a refusal can stand on it ("бюджета на подобные решения нет", "nein danke").
+    pub bare_no: &'static [&'static str],
     pub not_interested: &'static [&'static str],
     pub wrong_person: &'static [&'static str],
     /// Copying someone in ("looping in my colleague", "en copie"): a referral when it is all
@@ -209,6 +212,7 @@ pub const EN: Cues = Cues {
     ],
     own: &["my|mine"],
     writer: &["i|me|my|mine|myself|im"],
+    bare_no: &["no|nope|nah"],
     not_interested: &[
         "not|no|don|never|isn|doesn ~3 interest*|need|needed|priorit*|relevan*|fit|sense|worth|useful|necessary|applicable|apply|timing|time|bandwidth|capacity|headcount",
         "consolidat*",
@@ -413,6 +417,7 @@ pub const DE: Cues = Cues {
     ],
     own: &["mein|meine|meinen|meiner|meinem|meines"],
     writer: &["ich|mich|mir|mein|meine|meinen|meiner|meinem|meines"],
+    bare_no: &["nein"],
     not_interested: &[
         "dagegen ~2 entschieden|entscheiden",
         "nicht|kein|keine|keinen ~3 interess*|bedarf|budget|prioritat|relevant|sinnvoll|notig|notwendig|passend|zeitpunkt|sinn|zeit|kapazitat*",
@@ -554,6 +559,7 @@ pub const FR: Cues = Cues {
     ],
     own: &["mon|ma|mes"],
     writer: &["je|j|me|m|moi|mon|ma|mes"],
+    bare_no: &["non"],
     not_interested: &[
         "pas|plus|aucun|aucune ~3 interess*|besoin|besoins|priorit*|pertinent*|budget|moment|utile|sens|adapte|temps",
         "deja ~3 ce qu|faut",
@@ -707,6 +713,7 @@ pub const ES: Cues = Cues {
     // rather than "*me", which also matches Italian "come" and English "some".
     own: &["mi|mis|*rme|*nme|borreme|elimineme|saqueme|quiteme|escribame|contacteme|dejeme"],
     writer: &["yo|me|mi|mis|conmigo|*arme|*erme|*irme|*enme|*anme"],
+    bare_no: &["no"],
     not_interested: &[
         "no|ningun|ninguna|sin ~3 interes*|necesidad|necesario|prioridad|presupuesto|momento|sentido|encaja|util|relevante|tiempo",
         "no ~2 interesa|interesados|interesado|interesada|interes",
@@ -853,6 +860,7 @@ pub const PT: Cues = Cues {
     ],
     own: &["meu|minha|meus|minhas"],
     writer: &["eu|me|mim|meu|minha|meus|minhas|comigo"],
+    bare_no: &["nao"],
     not_interested: &[
         "nao|nenhum|nenhuma|sem ~3 interess*|necessidade|necessario|prioridade|orcamento|momento|sentido|encaixa|util|relevante|tempo",
         "nao ~2 interesse|interessa|interessados|interessado|interessada",
@@ -984,6 +992,7 @@ pub const IT: Cues = Cues {
     ],
     own: &["mio|mia|miei|mie|*mi"],
     writer: &["io|mi|me|mio|mia|miei|mie|*armi|*ermi|*irmi|*atemi|*etemi|*itemi"],
+    bare_no: &["no"],
     not_interested: &[
         "non|nessun|nessuna|senza ~3 interess*|bisogno|necessit*|priorit*|budget|momento|senso|utile|rilevante|tempo",
         "non ~3 interessa|interessati|interessato|interessata|interesse",
@@ -1123,6 +1132,7 @@ pub const NL: Cues = Cues {
     ],
     own: &["mijn"],
     writer: &["ik|mij|me|mijn"],
+    bare_no: &["nee"],
     not_interested: &[
         "nu ~2 niet",
         "niet|geen ~3 interesse|geinteresseerd|behoefte|budget|prioriteit|nodig|relevant|zinvol|moment|tijd|capaciteit",
@@ -1258,6 +1268,7 @@ pub const RU: Cues = Cues {
     ],
     own: &["мой|мою|мои|моя|мое|моего|моих|моим"],
     writer: &["я|меня|мне|мой|мою|мои|моя|мое|моего|моих|моим|мной|menya|menia|mne"],
+    bare_no: &["нет|net"],
     not_interested: &[
         "не|нет ~3 интерес*|нужно|нужен|нужна|нужны|актуальн*|требуется|подходит|подходят|приоритет*|бюджет*|потребност*|время|времени",
         "не ~2 интересно|интересует|интересуют|нужно|нужен|нужна|актуально|актуален|требуется|подходит|подходят",

@@ -13,17 +13,6 @@ use common::*;
 use serde_json::{Value, json};
 use veto_smtp::testing::{Sink, SinkOptions};
 
-fn ok(o: &std::process::Output) -> Value {
-    assert!(
-        o.status.success(),
-        "veto failed ({:?}): {}\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    );
-    json(o)
-}
-
 /// Sends one message over implicit TLS with AUTH PLAIN; prints the refused recipients as JSON.
 const CLIENT: &str = r#"
 import json, smtplib, ssl, sys
@@ -50,17 +39,7 @@ fn the_relay_serves_implicit_tls_with_the_same_gate() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}/veto.db", dir.path().display());
-    let o = veto(&[
-        "tenant",
-        "create",
-        "acme",
-        "--admin-email",
-        "ops@acme.test",
-        "--db",
-        &db,
-        "--json",
-    ]);
-    let key = ok(&o)["api_key"].as_str().unwrap_or_default().to_string();
+    let key = create_acme(&db);
     let server = serve_with(
         &db,
         &[

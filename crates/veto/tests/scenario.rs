@@ -15,19 +15,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use veto_smtp::testing::{Sink, SinkOptions};
-
-fn ok(o: &std::process::Output) -> Value {
-    assert!(
-        o.status.success(),
-        "veto failed ({:?}): {}\n{}",
-        o.status.code(),
-        stdout(o),
-        stderr(o)
-    );
-    json(o)
-}
 
 fn now_us() -> u64 {
     SystemTime::now()
@@ -83,17 +72,7 @@ fn a_stop_request_makes_every_later_message_impossible() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}/veto.db", dir.path().display());
-    let o = veto(&[
-        "tenant",
-        "create",
-        "acme",
-        "--admin-email",
-        "ops@acme.test",
-        "--db",
-        &db,
-        "--json",
-    ]);
-    let key = ok(&o)["api_key"].as_str().unwrap_or_default().to_string();
+    let key = create_acme(&db);
     let server = serve_with(
         &db,
         &[

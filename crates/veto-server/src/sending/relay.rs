@@ -49,6 +49,19 @@ impl Relay {
         Self { state }
     }
 
+    /// The recipient with the tenant's contact holding its address, if any (a failed lookup
+    /// only loses the contact link: the registry check does not depend on it).
+    async fn recipient(&self, tenant: TenantId, address: &EmailAddress) -> Recipient {
+        let contact = self
+            .state
+            .store()
+            .contact_by_email(tenant, address.as_str())
+            .await
+            .ok()
+            .flatten();
+        Recipient::new(address.clone(), contact)
+    }
+
     fn session(&self, s: &SessionInfo) -> String {
         format!("{}-{}", self.state.sending().node, s.id)
     }
@@ -244,14 +257,7 @@ impl Handler for Relay {
                 "Local error; try again later",
             ));
         }
-        let contact = self
-            .state
-            .store()
-            .contact_by_email(tenant, address.as_str())
-            .await
-            .ok()
-            .flatten();
-        let recipient = Recipient::new(address.clone(), contact);
+        let recipient = self.recipient(tenant, &address).await;
         let outcome = {
             let Some(ix) = self.state.index(tenant) else {
                 return Err(Reply::new(
@@ -378,16 +384,7 @@ impl Handler for Relay {
                     .remove(&(s.id, address.as_str().to_string()))
                 {
                     Some(r) => r,
-                    None => {
-                        let contact = self
-                            .state
-                            .store()
-                            .contact_by_email(tenant, address.as_str())
-                            .await
-                            .ok()
-                            .flatten();
-                        Recipient::new(address.clone(), contact)
-                    }
+                    None => self.recipient(tenant, &address).await,
                 };
                 let send_id = SendId::new();
                 let now = veto_domain::now();

@@ -29,6 +29,33 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The JSON output of a command that must have succeeded.
+pub fn ok(o: &Output) -> Value {
+    assert!(
+        o.status.success(),
+        "veto failed ({:?}): {}\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
+    json(o)
+}
+
+/// Creates tenant `acme` (admin ops@acme.test) directly in the database; its admin API key.
+pub fn create_acme(db: &str) -> String {
+    let o = veto(&[
+        "tenant",
+        "create",
+        "acme",
+        "--admin-email",
+        "ops@acme.test",
+        "--db",
+        db,
+        "--json",
+    ]);
+    ok(&o)["api_key"].as_str().unwrap_or_default().to_string()
+}
+
 pub fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(o), stderr(o)))
