@@ -93,6 +93,19 @@ impl Sink {
     }
 }
 
+/// Files a normalised batch: entries to the sink, the rest to the summary.
+fn push_items(sink: &mut Sink, summary: &mut Summary, items: Vec<Item>) -> std::io::Result<()> {
+    summary.rows += items.len() as u64;
+    for item in items {
+        match item {
+            Item::Entry(e) => sink.push(e)?,
+            Item::Problem(p) => summary.problems.push(p),
+            Item::Expired => summary.expired += 1,
+        }
+    }
+    Ok(())
+}
+
 /// Reads the buckets back in order and sends each as a chunk; false when it stopped early.
 fn send_buckets(b: Buckets, template: &Template, tx: &mpsc::Sender<Msg>) -> bool {
     let buckets = match b.finish() {
@@ -173,28 +186,51 @@ pub async fn run(
                 }
             };
             // Records are parsed in file order and normalised and hashed in parallel, a batch
-            // at a time.
-            let mut reader = reader.peekable();
-            while reader.peek().is_some() {
-                let batch: Vec<_> = reader.by_ref().take(READ_BATCH).collect();
-                let items: Vec<Item> = batch
-                    .into_par_iter()
-                    .map(|r| to_item(&worker_ctx, &worker_actor, &worker_label, import_id, r, now))
-                    .collect();
-                worker_read.fetch_add(items.len() as u64, Ordering::Relaxed);
-                summary.rows += items.len() as u64;
-                for item in items {
-                    match item {
-                        Item::Entry(e) => {
-                            if let Err(e) = sink.push(e) {
-                                let _ = chunk_tx.blocking_send(Msg::Failed(e.to_string()));
-                                return;
-                            }
-                        }
-                        Item::Problem(p) => summary.problems.push(p),
-                        Item::Expired => summary.expired += 1,
-                    }
+            // at a time, in a pipeline: while one batch is normalised, the next is parsed
+            // (CSV parsing is sequential) and the one before goes to the buckets (sequential
+            // writes). Done one after another, the sequential stages left a core idle.
+            let mut reader = reader;
+            let mut parsed: Vec<_> = reader.by_ref().take(READ_BATCH).collect();
+            let mut normalised: Vec<Item> = Vec::new();
+            loop {
+                let batch = std::mem::take(&mut parsed);
+                let done = std::mem::take(&mut normalised);
+                let last = batch.is_empty();
+                let (items, (next, pushed)) = rayon::join(
+                    || {
+                        batch
+                            .into_par_iter()
+                            .map(|r| {
+                                to_item(
+                                    &worker_ctx,
+                                    &worker_actor,
+                                    &worker_label,
+                                    import_id,
+                                    r,
+                                    now,
+                                )
+                            })
+                            .collect::<Vec<Item>>()
+                    },
+                    || {
+                        let next: Vec<_> = if last {
+                            Vec::new()
+                        } else {
+                            reader.by_ref().take(READ_BATCH).collect()
+                        };
+                        (next, push_items(&mut sink, &mut summary, done))
+                    },
+                );
+                if let Err(e) = pushed {
+                    let _ = chunk_tx.blocking_send(Msg::Failed(e.to_string()));
+                    return;
                 }
+                worker_read.fetch_add(items.len() as u64, Ordering::Relaxed);
+                if last {
+                    break;
+                }
+                normalised = items;
+                parsed = next;
             }
             tracing::info!(
                 import = %import_id,
