@@ -27,7 +27,7 @@ use crate::PostgresStore;
 use crate::imports::{insert_chunk, insert_import, move_report};
 use crate::rows::{self, contact_cols, entry_cols};
 use crate::store_impl::{
-    EntryColumns, IMPORT_CHUNK, end_expired_row, hash_lists, json_text, page_limit, paginate,
+    EntryColumns, IMPORT_CHUNK, end_expired_row, hash_list, json_text, page_limit, paginate,
 };
 use crate::tx::{Chain, db, db_conflict, lock_feed, lock_lead_imports, push_change};
 
@@ -392,16 +392,14 @@ impl LeadImport {
             let mut hashes: Vec<_> = entries.iter().map(|e| e.ident_hash).collect();
             hashes.sort_unstable();
             hashes.dedup();
-            let (shorts, fulls) = hash_lists(&hashes);
             let rows = sqlx::query(concat!(
                 "SELECT ",
                 entry_cols!(),
-                " FROM entries WHERE tenant_id = $1 AND ident_short = ANY($2) AND ident_hash = ANY($3) \
-                  AND ended_at IS NULL ORDER BY row_id"
+                " FROM entries WHERE tenant_id = $1 AND ident_hash = ANY($2) AND ended_at IS NULL \
+                  ORDER BY row_id"
             ))
             .bind(tenant.0)
-            .bind(shorts)
-            .bind(fulls)
+            .bind(hash_list(&hashes))
             .fetch_all(&mut *self.tx)
             .await
             .map_err(db)?;

@@ -39,7 +39,7 @@ use veto_store::{
 
 use crate::PostgresStore;
 use crate::rows::{self, entry_cols};
-use crate::store_impl::hash_lists;
+use crate::store_impl::hash_list;
 use crate::tx::{Chain, db, db_conflict};
 
 // ----- the fence -----
@@ -102,16 +102,13 @@ impl SendFence for PgFence {
         if self.keys.is_empty() {
             return Ok(Vec::new());
         }
-        let (shorts, fulls) = hash_lists(&self.keys);
         sqlx::query(concat!(
             "SELECT ",
             entry_cols!(),
-            " FROM entries WHERE tenant_id = $1 AND ident_short = ANY($2) AND ident_hash = ANY($3) \
-             AND ended_at IS NULL"
+            " FROM entries WHERE tenant_id = $1 AND ident_hash = ANY($2) AND ended_at IS NULL"
         ))
         .bind(self.tenant.0)
-        .bind(shorts)
-        .bind(fulls)
+        .bind(hash_list(&self.keys))
         .fetch_all(&mut *self.tx)
         .await
         .map_err(db)?
@@ -414,8 +411,7 @@ pub(crate) async fn cancel_for_rows(
          next_due_at = NULL, lease_until = NULL \
          WHERE en.tenant_id = $1 AND en.state IN ('active', 'paused') AND EXISTS ( \
            SELECT 1 FROM enrollment_keys k JOIN entries e \
-             ON e.tenant_id = k.tenant_id AND e.ident_short = k.key_short \
-            AND e.ident_hash = k.key_hash AND e.ended_at IS NULL \
+             ON e.tenant_id = k.tenant_id AND e.ident_hash = k.key_hash AND e.ended_at IS NULL \
            WHERE k.tenant_id = $1 AND k.enrollment_id = en.id \
              AND e.row_id >= $3 AND e.row_id <= $4 \
              AND (NOT k.via_parent OR e.include_subdomains) \

@@ -62,11 +62,18 @@ pub(crate) fn paginate<T, C>(
     Page { items, next }
 }
 
-pub(crate) fn hash_lists(hashes: &[IdentHash]) -> (Vec<i64>, Vec<Vec<u8>>) {
-    (
-        hashes.iter().map(IdentHash::short_i64).collect(),
-        hashes.iter().map(|h| h.0.to_vec()).collect(),
-    )
+/// Hashes as a `bytea[]` parameter.
+pub(crate) fn hash_list(hashes: &[IdentHash]) -> Vec<Vec<u8>> {
+    hashes.iter().map(|h| h.0.to_vec()).collect()
+}
+
+/// Entries of any state whose hash is in `$2`: those in force through
+/// `entries_active_unique`, ended ones through `entries_ended_hash` (a BitmapOr of the two
+/// partial indexes; neither holds every entry).
+macro_rules! any_state_hash_in_2 {
+    () => {
+        "((ended_at IS NULL AND ident_hash = ANY($2)) OR (ended_at IS NOT NULL AND ident_hash = ANY($2)))"
+    };
 }
 
 async fn load_user(
@@ -566,12 +573,11 @@ impl Store for PostgresStore {
         let same = sqlx::query(concat!(
             "SELECT ",
             entry_cols!(),
-            " FROM entries WHERE tenant_id = $1 AND ident_short = $2 AND ident_hash = $3 AND kind = $4 \
-              AND channel = $5 AND purposes = $6 AND include_subdomains = $7 AND ended_at IS NULL \
+            " FROM entries WHERE tenant_id = $1 AND ident_hash = $2 AND kind = $3 \
+              AND channel = $4 AND purposes = $5 AND include_subdomains = $6 AND ended_at IS NULL \
              ORDER BY row_id FOR UPDATE"
         ))
         .bind(tenant.0)
-        .bind(entry.ident_hash.short_i64())
         .bind(entry.ident_hash.0.as_slice())
         .bind(entry.kind.as_str())
         .bind(entry.channel.as_str())
@@ -803,10 +809,12 @@ impl Store for PostgresStore {
             q.push_bind(s.as_str());
         }
         if let Some(h) = &filter.ident_hash {
-            q.push(" AND ident_short = ");
-            q.push_bind(h.short_i64());
-            q.push(" AND ident_hash = ");
+            // In force or ended: one arm per partial index (see `any_state_hash_in_2`).
+            q.push(" AND ((ended_at IS NULL AND ident_hash = ");
             q.push_bind(h.0.to_vec());
+            q.push(") OR (ended_at IS NOT NULL AND ident_hash = ");
+            q.push_bind(h.0.to_vec());
+            q.push("))");
         }
         if let Some(t) = filter.created_from {
             q.push(" AND created_at >= ");
@@ -845,15 +853,15 @@ impl Store for PostgresStore {
         if hashes.is_empty() {
             return Ok(Vec::new());
         }
-        let (shorts, fulls) = hash_lists(hashes);
         sqlx::query(concat!(
             "SELECT ",
             entry_cols!(),
-            " FROM entries WHERE tenant_id = $1 AND ident_short = ANY($2) AND ident_hash = ANY($3) ORDER BY row_id"
+            " FROM entries WHERE tenant_id = $1 AND ",
+            any_state_hash_in_2!(),
+            " ORDER BY row_id"
         ))
         .bind(tenant.0)
-        .bind(shorts)
-        .bind(fulls)
+        .bind(hash_list(hashes))
         .fetch_all(&self.pool)
         .await
         .map_err(db)?
@@ -1224,15 +1232,15 @@ impl Store for PostgresStore {
         hashes: &[IdentHash],
         draft: AuditDraft,
     ) -> StoreResult<ErasureReport> {
-        let (shorts, fulls) = hash_lists(hashes);
+        let fulls = hash_list(hashes);
         let mut tx = self.pool.begin().await.map_err(db)?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
-        let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
-            "UPDATE entries SET identifier = NULL, evidence = NULL, erased = true \
-             WHERE tenant_id = $1 AND ident_short = ANY($2) AND ident_hash = ANY($3) RETURNING id",
-        )
+        let ids: Vec<uuid::Uuid> = sqlx::query_scalar(concat!(
+            "UPDATE entries SET identifier = NULL, evidence = NULL, erased = true WHERE tenant_id = $1 AND ",
+            any_state_hash_in_2!(),
+            " RETURNING id"
+        ))
         .bind(tenant.0)
-        .bind(&shorts)
         .bind(&fulls)
         .fetch_all(&mut *tx)
         .await

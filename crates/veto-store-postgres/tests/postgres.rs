@@ -97,7 +97,7 @@ async fn migrations_apply_in_a_fresh_schema_and_are_idempotent() {
         .fetch_one(again.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 6);
+    assert_eq!(applied, 7);
     // A schema given apart from the URL works the same.
     let base = db.url().split('?').next().unwrap().to_string();
     let third = PostgresStore::connect_with_schema(&base, Some(db.schema()))
