@@ -117,6 +117,7 @@ impl RulesReading {
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
             mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
             refusal_anchor: compose::refusal_anchor(&self.text.folded),
+            invites_contact: compose::invites_contact(&self.text.folded),
         }
     }
 

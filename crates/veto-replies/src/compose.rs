@@ -1008,6 +1008,53 @@ pub fn refusal_anchor(folded: &str) -> bool {
     })
 }
 
+/// Whether the text asks its reader to get in touch with the writer: a contacting verb with
+/// the writer as its object — glued to it in Spanish and Italian ("escríbeme en febrero",
+/// "scrivimi a febbraio") or within two words after it ("email me in March", "écrivez-moi",
+/// "me escreva") — in a comma-separated part with no negation, cease or "again" cue. A "no"
+/// elsewhere ("No, escríbeme en febrero": not now, write in February) does not make it
+/// "don't write to me"; a model reading words rather than grammar may, so the learned model
+/// alone does not make a stop request of such a text.
+pub fn invites_contact(folded: &str) -> bool {
+    let sents = sentences(folded);
+    // The parts (sentence, comma-separated part) holding a negation, cease or "again" cue of
+    // any language: "don't email me again" is no invitation whichever table reads "mail me".
+    let mut closed: Vec<(usize, usize)> = Vec::new();
+    for l in cues() {
+        let variants = spelling_variants(l.language, &sents);
+        for (i, tokens) in readings(&sents, &variants) {
+            for set in [&l.negation, &l.cease, &l.again] {
+                for (a, _) in set.find(tokens) {
+                    if let Some(t) = tokens.get(a) {
+                        closed.push((i, t.sub));
+                    }
+                }
+            }
+        }
+    }
+    cues().iter().any(|l| {
+        let glued: &[&str] = match l.language {
+            Language::Es => &["me", "nos"],
+            Language::It => &["mi", "ci"],
+            _ => &[],
+        };
+        let variants = spelling_variants(l.language, &sents);
+        readings(&sents, &variants).any(|(i, tokens)| {
+            let me = l.me_object.find(tokens);
+            l.contact_verb.find(tokens).into_iter().any(|(s, e)| {
+                let Some(verb) = tokens.get(s) else {
+                    return false;
+                };
+                let object = near(&me, s, e, 1, 2)
+                    || glued
+                        .iter()
+                        .any(|g| verb.text.len() > g.len() + 3 && verb.text.ends_with(g));
+                object && !closed.contains(&(i, verb.sub))
+            })
+        })
+    })
+}
+
 /// Whether the text holds a stop cue the rules *refused*: an unsubscribe, removal, cease or
 /// contacting cue that is blocked by a negation or self-service cue ("I don't want to
 /// unsubscribe", "no need to remove me", "no need to email me again"), or that sits in a
@@ -1161,6 +1208,28 @@ mod tests {
                 vec!["thanks"]
             ]
         );
+    }
+
+    #[test]
+    fn invitations_to_write_are_told_from_requests_not_to() {
+        for yes in [
+            "No, escríbeme en febrero.",
+            "No, scrivimi a febbraio.",
+            "No thanks for now, email me in March.",
+            "Pas maintenant, écrivez-moi en mars.",
+        ] {
+            assert!(invites_contact(&fold(yes)), "{yes}");
+        }
+        for no in [
+            "No me escribas más.",
+            "Non scrivermi più.",
+            "Don't email me again.",
+            "Stop emailing me.",
+            "Ne m'écrivez plus.",
+            "Email me again and I will report you.",
+        ] {
+            assert!(!invites_contact(&fold(no)), "{no}");
+        }
     }
 
     #[test]

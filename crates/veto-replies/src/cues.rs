@@ -103,7 +103,7 @@ pub const EN: Cues = Cues {
         "un*scri*b*|unsub*|unsus*cri*",
         "opt|opted|opting ~1 out",
         "optout|opt*out",
-        "be|get|been|being removed|deleted|erased|unsubscribed",
+        "be|get|been|being removed|deleted|erased|unsubscribed|suppressed",
         "be|get|been|being taken ~2 off|out",
         "dnc",
         "cease and desist",
@@ -117,7 +117,7 @@ pub const EN: Cues = Cues {
         "leave me alone",
         "right to erasure",
         "right to be forgotten",
-        "object|objection ~5 processing|marketing|profiling",
+        "object|objects|objected|objecting|objection ~5 processing|marketing|profiling",
         "never|not ~2 signed|sign ~1 up",
         "never|not ~2 subscribed|subscribe|consented|consent|opted|opt ~1 in|to|for",
         "never ~2 gave|given ~2 permission|consent",
@@ -685,6 +685,8 @@ pub const ES: Cues = Cues {
     block_before: &[
         "no ~1 hace ~1 falta",
         "no ~1 es ~1 necesario",
+        // "No hace falta que me des de baja": the block ends where "de baja" starts.
+        "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan",
         "no quiero|deseo ~1 darme",
         "no",
         "no ~1 me|nos|le|les ~1 den|de|des|borren|quiten|eliminen|saquen|excluyan",

@@ -486,6 +486,9 @@ pub struct RuleView {
     /// It holds a negation or a not-interested cue in some language
     /// ([`crate::compose::refusal_anchor`]).
     pub refusal_anchor: bool,
+    /// It asks to be contacted ("escríbeme en febrero", "email me in March";
+    /// [`crate::compose::invites_contact`]).
+    pub invites_contact: bool,
 }
 
 /// How the models' scores combine with the rules' decision on a reply written by a person
@@ -611,7 +614,9 @@ impl Policy {
         if view.refused {
             return Decision::Rules;
         }
-        if stop >= bar && clause_stop() >= self.clause {
+        // Nor does it read "No, escríbeme en febrero" (not now, write in February) as "don't
+        // write to me": a reply that asks to be contacted is no stop request of the model's.
+        if stop >= bar && !view.invites_contact && clause_stop() >= self.clause {
             return Decision::Model(ReplyClass::Unsubscribe);
         }
         if rules == ReplyClass::Other
@@ -920,6 +925,16 @@ mod tests {
         assert_eq!(
             p.decide(NotInterested, &scores(0.6), || 0.6, || None, || view),
             Decision::Model(Unsubscribe)
+        );
+        // Never of a reply that asks to be contacted ("No, escríbeme en febrero").
+        let invites = with(|v| v.invites_contact = true);
+        assert_eq!(
+            p.decide(Other, &scores(0.99), || 0.99, || None, || invites),
+            Decision::Rules
+        );
+        assert_eq!(
+            p.decide(NotInterested, &scores(0.99), || 0.99, || None, || invites),
+            Decision::Rules
         );
         assert_eq!(
             p.decide(WrongPerson, &scores(0.7), || 0.9, || None, || view),
