@@ -183,6 +183,9 @@ pub const EN: Cues = Cues {
         "i ~1 ll|will|can|could|may|might",
         "i ~1 ll|will|can|could ~1 just|simply",
         "i m going to",
+        // "Don't take me off the list": the block ends where "off … list" starts.
+        "don|do ~1 not ~1 take|get|keep|leave ~1 me|us",
+        "don|do ~1 not ~1 take|get|keep ~1 me|us ~1 off|out",
     ],
     block_after: &[
         "myself|ourselves",
@@ -204,7 +207,7 @@ pub const EN: Cues = Cues {
         "our|their ~1 un*scri*|unsub*|opt|optout|opt*out ~2 flow|flows|process|page|link|links|rate|rates|button|handling|setup|system|logic|feature|mechanism|option|footer|management",
     ],
     others: &[
-        "users|recipients|customers|clients|subscribers|contacts|prospects|leads|colleague|colleagues|someone|somebody|members|attendees",
+        "users|recipients|customers|clients|subscribers|contacts|prospects|leads|colleague|colleagues|someone|somebody|members|attendees|applicants|candidates|students|patients|guests",
     ],
     feature: &[
         "feature|features|function|functionality|option|tool|tools|platform|software|product|app|automatic*|automated|click|compliance|compliant|integration|workflow|setting|settings",
@@ -1262,7 +1265,7 @@ pub const RU: Cues = Cues {
         "наш*|их ~1 отписк*",
     ],
     others: &[
-        "пользователи|пользователеи|пользователям|получатели|получателеи|получателям|клиенты|клиентов|клиентам|подписчики|подписчиков|подписчикам|контакты|контактов|коллег*|кого",
+        "пользователи|пользователеи|пользователям|получатели|получателеи|получателям|клиенты|клиентов|клиентам|подписчики|подписчиков|подписчикам|контакты|контактов|коллег*|кого|кандидат*|соискател*|студент*|пациент*",
     ],
     feature: &[
         "инструмент*|функци*|опци*|платформ*|сервис*|продукт*|автоматическ*|клик*|интеграци*|настройк*",
