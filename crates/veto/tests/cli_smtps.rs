@@ -51,25 +51,8 @@ fn the_relay_serves_implicit_tls_with_the_same_gate() {
     );
     assert!(server.smtp.is_none(), "no STARTTLS listener was asked for");
     let relay = server.smtps.expect("the implicit-TLS relay's address");
-    let cli = |args: &[&str]| {
-        let mut a: Vec<&str> = args.to_vec();
-        a.extend(["--server", &server.url, "--key", &key]);
-        veto(&a)
-    };
-    let port = sink.addr().port().to_string();
-    ok(&cli(&[
-        "route",
-        "add",
-        "--name",
-        "sink",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "none",
-        "--json",
-    ]));
+    let cli = |args: &[&str]| server.cli(&key, args);
+    server.add_sink_route(&key, sink.addr().port());
     ok(&cli(&["domain", "add", "acme.test", "--json"]));
     let o = cli(&["domain", "dkim", "acme.test"]);
     assert!(o.status.success(), "{}", stderr(&o));

@@ -83,12 +83,7 @@ fn a_stop_request_makes_every_later_message_impossible() {
         ],
     );
     let relay = server.smtp.expect("the relay's address");
-    let cli = |args: &[&str]| {
-        let mut a: Vec<&str> = args.to_vec();
-        a.extend(["--server", &server.url, "--key", &key]);
-        veto(&a)
-    };
-    let port = sink.addr().port().to_string();
+    let cli = |args: &[&str]| server.cli(&key, args);
 
     // Sunday: set up sending. (The test domains have no DNS: the import's mail-domain check is
     // switched off for this tenant.)
@@ -105,19 +100,7 @@ fn a_stop_request_makes_every_later_message_impossible() {
         policy.to_str().unwrap_or_default(),
         "--json",
     ]));
-    ok(&cli(&[
-        "route",
-        "add",
-        "--name",
-        "sink",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "none",
-        "--json",
-    ]));
+    server.add_sink_route(&key, sink.addr().port());
     let o = cli(&["domain", "dkim", "acme.test"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(

@@ -71,6 +71,36 @@ pub struct Server {
     pub smtps: Option<std::net::SocketAddr>,
 }
 
+impl Server {
+    /// Runs `veto ARGS` against this server with the API key `key`.
+    pub fn cli(&self, key: &str, args: &[&str]) -> Output {
+        let mut a: Vec<&str> = args.to_vec();
+        a.extend(["--server", &self.url, "--key", key]);
+        veto(&a)
+    }
+
+    /// Adds a route named `sink` to the plaintext SMTP sink listening on `port` on loopback.
+    pub fn add_sink_route(&self, key: &str, port: u16) -> Value {
+        let port = port.to_string();
+        ok(&self.cli(
+            key,
+            &[
+                "route",
+                "add",
+                "--name",
+                "sink",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--tls",
+                "none",
+                "--json",
+            ],
+        ))
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
