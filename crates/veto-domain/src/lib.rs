@@ -47,6 +47,7 @@ pub mod role_account;
 pub mod route;
 pub mod sealed;
 pub mod send;
+pub mod send_ref;
 pub mod sequence;
 pub mod signal;
 pub mod smtp_credential;

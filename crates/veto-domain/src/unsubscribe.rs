@@ -42,6 +42,9 @@ pub const MAX_TOKEN_CHARS: usize =
 /// Label of the key derivation. Identifier hashes feed `kind:` prefixes to the same secret,
 /// so this message can never be an identifier hash.
 const KEY_LABEL: &[u8] = b"veto/unsubscribe-token/v1";
+/// Label of the send references in mailto tokens. A link token's MAC input starts with its
+/// version byte (1), this one with `v`: neither can be taken for the other.
+const MAILTO_LABEL: &[u8] = b"veto-unsubscribe-mailto-v1";
 
 /// The key that signs a tenant's unsubscribe tokens. Redacted in `Debug`.
 #[derive(Clone)]
@@ -56,6 +59,20 @@ impl UnsubscribeKey {
         let mut k = [0u8; 32];
         k.copy_from_slice(&mac.finalize().into_bytes());
         Self(k)
+    }
+
+    /// The mailto token of a message Veto sent itself: an authenticated reference to its send
+    /// ([`crate::send_ref`], 39 lower-case characters), so `unsubscribe+TOKEN` fits the 64
+    /// octets RFC 5321 allows a local part and survives case folding. The signed link token
+    /// carries the address and is too long for a local part; the send record holds both.
+    pub fn send_mailto_token(&self, send_id: [u8; 16]) -> String {
+        crate::send_ref::encode(send_id, &self.0, MAILTO_LABEL)
+    }
+
+    /// The send a mailto token of [`UnsubscribeKey::send_mailto_token`] refers to, if it is
+    /// one of this key's (either case).
+    pub fn send_of_mailto_token(&self, token: &str) -> Option<[u8; 16]> {
+        crate::send_ref::decode(token, &self.0, MAILTO_LABEL)
     }
 
     fn mac(&self) -> HmacSha256 {
@@ -265,14 +282,19 @@ fn check_message_id(m: &str) -> Result<&str, TokenError> {
 
 /// The RFC 2369 `List-Unsubscribe` and RFC 8058 `List-Unsubscribe-Post` headers for a token:
 /// the https link (`{base_url}/u/{token}`) and, when a mail domain is given, a mailto
-/// address (`unsubscribe+{token}@{domain}`) whose messages the ingest path treats as the POST.
+/// address (`unsubscribe+{mailto token}@{domain}`) whose messages the ingest path treats as
+/// the POST. The mailto token is the link token unless another is given (Veto's own sends give
+/// [`UnsubscribeKey::send_mailto_token`]).
 pub fn list_unsubscribe_headers(
     base_url: &str,
     mailto_domain: Option<&str>,
     token: &str,
+    mailto_token: Option<&str>,
 ) -> Vec<(String, String)> {
     let mut value = format!("<{}>", unsubscribe_url(base_url, token));
-    if let Some(m) = mailto_domain.and_then(|d| unsubscribe_mailto(d, token)) {
+    if let Some(m) =
+        mailto_domain.and_then(|d| unsubscribe_mailto(d, mailto_token.unwrap_or(token)))
+    {
         value.push_str(&format!(", <{m}>"));
     }
     vec![
@@ -299,17 +321,7 @@ pub fn unsubscribe_mailto(domain: &str, token: &str) -> Option<String> {
 /// `<…>` or as a `mailto:` URL). The `unsubscribe` tag is matched without regard to case;
 /// the token is returned as written (it is case-sensitive) and still has to be verified.
 pub fn token_from_mailto_recipient(addr: &str) -> Option<&str> {
-    let a = addr.trim();
-    let a = a
-        .strip_prefix('<')
-        .and_then(|x| x.strip_suffix('>'))
-        .unwrap_or(a)
-        .trim();
-    let a = match a.get(..7) {
-        Some(p) if p.eq_ignore_ascii_case("mailto:") => &a[7..],
-        _ => a,
-    };
-    let (local, _domain) = a.rsplit_once('@')?;
+    let (local, _domain) = crate::send_ref::bare_address(addr).rsplit_once('@')?;
     let tag = local.get(..12)?;
     if !tag.eq_ignore_ascii_case("unsubscribe+") {
         return None;
@@ -479,8 +491,53 @@ mod tests {
     }
 
     #[test]
+    fn send_mailto_tokens_fit_a_local_part_and_survive_case_folding() {
+        let k = key(7);
+        let t = k.send_mailto_token([4; 16]);
+        let h = list_unsubscribe_headers(
+            "https://veto.example",
+            Some("unsub.example"),
+            "LONG",
+            Some(&t),
+        );
+        let mailto = format!("mailto:unsubscribe+{t}@unsub.example?subject=unsubscribe");
+        assert_eq!(h[0].1, format!("<https://veto.example/u/LONG>, <{mailto}>"));
+        let local = format!("unsubscribe+{t}");
+        assert!(local.len() <= 64, "{local}: {} octets", local.len());
+        // What the ingest path sees, also after a mail system upper-cased the local part.
+        for rcpt in [
+            format!("{local}@unsub.example"),
+            format!("<{}@unsub.example>", local.to_uppercase()),
+        ] {
+            let found = token_from_mailto_recipient(&rcpt).unwrap();
+            assert_eq!(k.send_of_mailto_token(found), Some([4; 16]), "{rcpt}");
+        }
+        assert_eq!(
+            key(8).send_of_mailto_token(&t),
+            None,
+            "another tenant's key"
+        );
+        // A link token is never read as a send reference, nor the other way round.
+        let link = UnsubscribeToken::new(
+            TenantId(uuid::Uuid::from_bytes([1; 16])),
+            EmailAddress::parse("a@example.com").unwrap(),
+            "m",
+            crate::now(),
+        )
+        .unwrap()
+        .seal(&k);
+        assert_eq!(k.send_of_mailto_token(&link), None);
+        assert!(SealedToken::decode(&t).is_err());
+    }
+
+    #[test]
     fn headers_and_mailto() {
-        let h = list_unsubscribe_headers("https://veto.example/", Some("unsub.example"), "TOK_-1");
+        let h = list_unsubscribe_headers(
+            "https://veto.example/",
+            Some("unsub.example"),
+            "TOK_-1",
+            None,
+        );
         assert_eq!(
             h,
             vec![
@@ -494,10 +551,10 @@ mod tests {
                 ),
             ]
         );
-        let h = list_unsubscribe_headers("http://127.0.0.1:8080", None, "T");
+        let h = list_unsubscribe_headers("http://127.0.0.1:8080", None, "T", None);
         assert_eq!(h[0].1, "<http://127.0.0.1:8080/u/T>");
         assert_eq!(
-            list_unsubscribe_headers("http://x", Some(" "), "T")[0].1,
+            list_unsubscribe_headers("http://x", Some(" "), "T", None)[0].1,
             "<http://x/u/T>"
         );
 

@@ -142,6 +142,7 @@ mod tests {
             "https://v.example",
             Some("v.example"),
             "TOK",
+            None,
         );
         let l = ListUnsubscribe::from_headers(&h).unwrap();
         assert!(l.one_click());

@@ -75,6 +75,33 @@ async fn setup(srv: &Server, sink: &Sink, name: &str) -> Setup {
     }
 }
 
+/// Ingests (`POST /v1/inbound/mime`) a message "unsubscribe" to `local@domain` for `key`'s
+/// tenant; returns the signal.
+async fn mail_to(srv: &Server, key: &str, local: &str, domain: &str, n: u32) -> Value {
+    let raw = format!(
+        "From: Dana <dana.longname-contact@example.com>\r\nTo: <{local}@{domain}>\r\nSubject: unsubscribe\r\nMessage-ID: <mailto-{n}@example.com>\r\n\r\nunsubscribe\r\n"
+    );
+    let (s, v) = srv
+        .post_raw(key, "/v1/inbound/mime", "message/rfc822", raw.as_bytes())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+/// A server whose public URL is https (so messages carry one-click unsubscribe), with the
+/// unsubscribe mail domain given.
+async fn https_server(b: &Backend, unsubscribe_mail_domain: Option<&str>) -> Server {
+    start_with(
+        b.store.clone(),
+        veto_server::state::StartOptions {
+            public_url: Some("https://veto.example".into()),
+            unsubscribe_mail_domain: unsubscribe_mail_domain.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// Verifies a DKIM signature with an independent implementation (dkimpy), the key given as
 /// its DNS record. `None` when dkimpy is not installed (and not required).
 fn dkimpy_verifies(message: &str, dns_value: &str) -> Option<bool> {
@@ -129,14 +156,7 @@ async fn relay_refuses_suppressed_recipients_and_relays_the_rest() {
         return;
     };
     for b in backends().await {
-        let srv = start_with(
-            b.store.clone(),
-            veto_server::state::StartOptions {
-                public_url: Some("https://veto.example".into()),
-                ..Default::default()
-            },
-        )
-        .await;
+        let srv = https_server(&b, None).await;
         let st = setup(&srv, &sink, "relay").await;
         let entry = srv
             .suppress(
@@ -305,6 +325,100 @@ async fn relay_refuses_suppressed_recipients_and_relays_the_rest() {
         // The session that logged in before the revocation cannot start a new transaction.
         let r = c.cmd("MAIL FROM:<sam@acme.test>").await;
         assert_eq!(r.code, 530, "{r:?}");
+    }
+}
+
+/// The mailto form of `List-Unsubscribe` on a relayed message is an address mail systems
+/// accept (a local part of at most 64 octets, RFC 5321 §4.5.3.1.1, in one case), and mail to
+/// it — also after a system upper-cased the local part — suppresses that send's recipient.
+#[tokio::test]
+async fn relayed_mailto_unsubscribe_fits_rfc_5321_and_suppresses_the_recipient() {
+    let Some(sink) = Sink::start_or_skip(SinkOptions::default()).unwrap() else {
+        return;
+    };
+    for b in backends().await {
+        let srv = https_server(&b, Some("unsub.acme.test")).await;
+        let st = setup(&srv, &sink, "relay-mailto").await;
+        let (addr, _stop) = relay(srv.state.clone()).await;
+        let before = sink.messages().unwrap().len();
+        let mut c = Client::login(addr, &st.user, &st.pass).await;
+        let recipient = "Dana.Longname-Contact@Example.COM";
+        let (m, rcpts, done) = c
+            .send(
+                "sam@acme.test",
+                &[recipient],
+                &message("sam@acme.test", recipient, "Following up"),
+            )
+            .await;
+        assert_eq!(m.code, 250, "{}: {m:?}", b.name);
+        assert_eq!(rcpts[0].code, 250, "{:?}", rcpts[0]);
+        assert_eq!(done.unwrap().code, 250);
+        let got = sink
+            .wait_for(before + 1, std::time::Duration::from_secs(20))
+            .await
+            .unwrap();
+        // The header as one line (it is folded after the link).
+        let head = got[before]
+            .data
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .replace("\r\n ", " ");
+        let lu = header(&head, "List-Unsubscribe")
+            .expect("List-Unsubscribe")
+            .to_string();
+        let mailto = lu
+            .split(',')
+            .find_map(|p| p.trim().strip_prefix("<mailto:"))
+            .and_then(|p| p.strip_suffix('>'))
+            .unwrap_or_else(|| panic!("a mailto in {lu}"));
+        let to = mailto.split('?').next().unwrap();
+        let (local, domain) = to.rsplit_once('@').unwrap();
+        assert_eq!(domain, "unsub.acme.test");
+        assert!(local.len() <= 64, "{local}: {} octets", local.len());
+        assert_eq!(local, local.to_ascii_lowercase(), "{local}");
+        assert!(local.starts_with("unsubscribe+"), "{local}");
+
+        // The recipient's mail client writes to it; a gateway on the way upper-cased it.
+        let v = mail_to(&srv, &st.t.admin, &local.to_ascii_uppercase(), domain, 1).await;
+        assert_eq!(v["kind"], "unsubscribe_link", "{v}");
+        assert_eq!(v["actions"][0]["action"], "suppressed", "{v}");
+        assert_eq!(
+            v["actions"][0]["address"], "dana.longname-contact@example.com",
+            "{v}"
+        );
+        let verdict = srv
+            .check_email(&st.t.admin, "dana.longname-contact@example.com")
+            .await;
+        assert_eq!(verdict["verdict"], "block", "{}: {verdict}", b.name);
+        let (_, sends) = srv
+            .get(
+                &st.t.admin,
+                "/v1/sends?email=dana.longname-contact@example.com",
+            )
+            .await;
+        let send_id = sends["items"][0]["id"].as_str().unwrap().to_string();
+        let (_, entries) = srv
+            .get(
+                &st.t.admin,
+                "/v1/suppressions?email=dana.longname-contact@example.com",
+            )
+            .await;
+        assert!(
+            entries.to_string().contains(&send_id),
+            "the evidence names the send {send_id}: {entries}"
+        );
+
+        // A mangled reference, or one for another tenant's key, suppresses nothing.
+        let mut bad = local.to_string().into_bytes();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'a' { b'b' } else { b'a' };
+        let bad = String::from_utf8(bad).unwrap();
+        let v = mail_to(&srv, &st.t.admin, &bad, domain, 2).await;
+        assert_eq!(v["actions"][0]["action"], "ignored", "{v}");
+        let other = srv.tenant("relay-mailto-other").await;
+        let v = mail_to(&srv, &other.admin, local, domain, 3).await;
+        assert_eq!(v["actions"][0]["action"], "ignored", "{v}");
     }
 }
 

@@ -356,7 +356,7 @@ async fn configured_urls_and_the_mailto_path() {
         let found = token_from_mailto_recipient(&rcpt).unwrap();
         let applied = apply(&srv.state, found, Via::Mailto).await.unwrap();
         assert!(applied.created);
-        assert_eq!(applied.token.message_id, "<m-9@acme.io>");
+        assert_eq!(applied.message_id, "<m-9@acme.io>");
         let v = srv.check_email(&t.admin, "erin@example.com").await;
         assert_eq!(v["verdict"], "block", "{}: {v}", b.name);
         let created = srv.audit_of(&t.admin, "suppression.created").await;

@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use veto_domain::actor::Actor;
 use veto_domain::email::EmailAddress;
-use veto_domain::id::EntryId;
+use veto_domain::id::{EntryId, SendId};
 use veto_domain::identifier::Identifier;
+use veto_domain::identifier::IdentifierKind;
+use veto_domain::keyed_hash::IdentHash;
 use veto_domain::role::Action;
 use veto_domain::role_account::is_role_account;
 use veto_domain::suppression::{Channel, Entry, NewEntry, Purposes, Reason, SourceChannel};
@@ -88,7 +90,7 @@ pub async fn create_link(
         None => format!("http://{}", request_host(&headers)),
     };
     let domain = state.unsubscribe_mail_domain();
-    let mut h = list_unsubscribe_headers(&base, domain, &token).into_iter();
+    let mut h = list_unsubscribe_headers(&base, domain, &token, None).into_iter();
     let list_unsubscribe = h.next().map(|(_, v)| v).unwrap_or_default();
     let list_unsubscribe_post = h.next().map(|(_, v)| v).unwrap_or_default();
     Ok(Json(LinkDto {
@@ -127,7 +129,7 @@ pub enum Via {
 }
 
 impl Via {
-    fn evidence(self, t: &UnsubscribeToken) -> String {
+    fn evidence(self, message_id: &str, issued_at: Option<veto_domain::Timestamp>) -> String {
         let how = match self {
             Self::OneClick => "One-click unsubscribe (RFC 8058 List-Unsubscribe-Post)",
             Self::ConfirmationPage => {
@@ -135,11 +137,13 @@ impl Via {
             }
             Self::Mailto => "Unsubscribe by mail to the List-Unsubscribe mailto address",
         };
-        format!(
-            "{how} from message {}; link issued {}",
-            t.message_id,
-            veto_domain::rfc3339(t.issued_at)
-        )
+        match issued_at {
+            Some(at) => format!(
+                "{how} from message {message_id}; link issued {}",
+                veto_domain::rfc3339(at)
+            ),
+            None => format!("{how} from message {message_id}"),
+        }
     }
 
     fn actor(self) -> Actor {
@@ -157,6 +161,8 @@ pub enum UnsubscribeError {
     Token(#[from] TokenError),
     #[error("this unsubscribe link belongs to no organisation served here")]
     UnknownTenant,
+    #[error("the unsubscribe address names send {0}, which is not recorded")]
+    UnknownSend(SendId),
     #[error("{0}")]
     Store(StoreError),
 }
@@ -181,10 +187,14 @@ async fn open(
     Ok((t, ctx))
 }
 
-/// What [`apply`] did.
+/// What [`apply`] or [`apply_send`] did.
 #[derive(Debug)]
 pub struct Applied {
-    pub token: UnsubscribeToken,
+    /// The address unsubscribed; `None` when the tenant keeps hashes only and the mailto
+    /// named a send (whose record holds the address's hash alone).
+    pub email: Option<EmailAddress>,
+    /// The message the link or address was in.
+    pub message_id: String,
     /// The suppression now in force for the address.
     pub entry: Entry,
     /// `false` when the same suppression was already in force (the attempt is audited).
@@ -193,25 +203,93 @@ pub struct Applied {
 
 /// Verifies `token` and suppresses its address for its tenant through the same store path as
 /// `POST /v1/suppressions` (one transaction with its audit event), then waits until this
-/// node's index holds it. For the public POST and for mail to the mailto address.
+/// node's index holds it. For the public POST and for mail to a link token's mailto address.
 pub async fn apply(state: &AppState, token: &str, via: Via) -> Result<Applied, UnsubscribeError> {
     let (t, ctx) = open(state, token).await?;
+    let evidence = via.evidence(&t.message_id, Some(t.issued_at));
+    let hash = ctx.hasher.hash(&Identifier::Email(t.email.clone()));
+    suppress(
+        state,
+        &ctx,
+        Some(t.email),
+        hash,
+        t.message_id,
+        evidence,
+        via,
+    )
+    .await
+}
+
+/// Mail to the mailto address of a message Veto sent (`unsubscribe+{send reference}@…`, see
+/// [`UnsubscribeKey::send_mailto_token`]): suppresses that send's recipient for `ctx`'s
+/// tenant, as [`apply`] does. `None` when `token` is not a send reference of this tenant.
+pub async fn apply_send(
+    state: &AppState,
+    ctx: &TenantCtx,
+    token: &str,
+) -> Option<Result<Applied, UnsubscribeError>> {
+    let key = UnsubscribeKey::derive(&ctx.tenant.secret);
+    let id = SendId(uuid::Uuid::from_bytes(key.send_of_mailto_token(token)?));
+    Some(apply_send_id(state, ctx, id).await)
+}
+
+async fn apply_send_id(
+    state: &AppState,
+    ctx: &TenantCtx,
+    id: SendId,
+) -> Result<Applied, UnsubscribeError> {
+    let send = match state.store().get_send(ctx.tenant.id, id).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound(_)) => return Err(UnsubscribeError::UnknownSend(id)),
+        Err(e) => return Err(UnsubscribeError::Store(e)),
+    };
+    let email = send
+        .recipient
+        .as_deref()
+        .and_then(|r| EmailAddress::parse(r).ok());
+    let message_id = send.message_id.clone().unwrap_or_else(|| id.to_string());
+    let evidence = format!("{} (send {id})", Via::Mailto.evidence(&message_id, None));
+    suppress(
+        state,
+        ctx,
+        email,
+        send.recipient_hash,
+        message_id,
+        evidence,
+        Via::Mailto,
+    )
+    .await
+}
+
+async fn suppress(
+    state: &AppState,
+    ctx: &TenantCtx,
+    email: Option<EmailAddress>,
+    hash: IdentHash,
+    message_id: String,
+    evidence: String,
+    via: Via,
+) -> Result<Applied, UnsubscribeError> {
     let policy = &ctx.tenant.policy;
-    let id = Identifier::Email(t.email.clone());
     let now = veto_domain::now();
     let entry = NewEntry {
         id: EntryId::new(),
-        tenant_id: t.tenant_id,
-        kind: id.kind(),
-        ident_hash: ctx.hasher.hash(&id),
-        role_account: is_role_account(t.email.local_part(), &policy.role_local_parts),
-        identifier: (!policy.hashed_only).then_some(id),
+        tenant_id: ctx.tenant.id,
+        kind: IdentifierKind::Email,
+        ident_hash: hash,
+        role_account: email
+            .as_ref()
+            .is_some_and(|e| is_role_account(e.local_part(), &policy.role_local_parts)),
+        identifier: email
+            .clone()
+            .filter(|_| !policy.hashed_only)
+            .map(Identifier::Email),
         include_subdomains: false,
         channel: Channel::Email,
         purposes: Purposes::DEFAULT,
         reason: Reason::Unsubscribe,
         source: SourceChannel::UnsubscribeLink,
-        evidence: Some(via.evidence(&t)),
+        evidence: Some(evidence),
         created_by: via.actor(),
         created_at: now,
         valid_from: now,
@@ -229,7 +307,8 @@ pub async fn apply(state: &AppState, token: &str, via: Via) -> Result<Applied, U
         AddOutcome::Created(e) | AddOutcome::Existing(e) => e,
     };
     Ok(Applied {
-        token: t,
+        email,
+        message_id,
         entry,
         created,
     })
@@ -282,7 +361,9 @@ pub async fn confirm(
             "Unsubscribed",
             &format!(
                 "<p><b>{}</b> is unsubscribed and will receive no further messages of this kind.</p>",
-                escape(&mask(&a.token.email))
+                a.email
+                    .as_ref()
+                    .map_or_else(String::new, |e| escape(&mask(e)))
             ),
         ),
         Err(e) => error_page(e),
@@ -344,7 +425,7 @@ fn error_page(e: UnsubscribeError) -> Response {
                 escape(&t.to_string())
             ),
         ),
-        UnsubscribeError::UnknownTenant => html(
+        UnsubscribeError::UnknownTenant | UnsubscribeError::UnknownSend(_) => html(
             StatusCode::NOT_FOUND,
             "Unknown unsubscribe link",
             "<p>This unsubscribe link belongs to no organisation served here. Nothing was changed.</p>",

@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use hmac::{KeyInit, Mac};
 use veto_domain::domain::{DomainName, self_and_parents};
 use veto_domain::email::EmailAddress;
-use veto_domain::id::TenantId;
+use veto_domain::id::{SendId, TenantId};
 use veto_domain::keyed_hash::TenantSecret;
 use veto_domain::mailbox::SendingDomain;
 use veto_domain::unsubscribe::{UnsubscribeKey, UnsubscribeToken, list_unsubscribe_headers};
@@ -219,20 +219,24 @@ impl AppState {
         }
     }
 
-    /// The `List-Unsubscribe` pair for `recipient` in `message_id`: a one-click link signed
-    /// for the tenant, and the mailto form when a mail domain is configured. One-click needs
-    /// the public URL to be https.
+    /// The `List-Unsubscribe` pair for `recipient` in `message_id`, sent as `send`: a
+    /// one-click link signed for the tenant, and the mailto form when a mail domain is
+    /// configured (its local part refers to the send, see
+    /// [`UnsubscribeKey::send_mailto_token`]). One-click needs the public URL to be https.
     pub fn list_unsubscribe(
         &self,
         tenant: TenantId,
         secret: &TenantSecret,
         recipient: &EmailAddress,
         message_id: &str,
+        send: SendId,
     ) -> Option<ListUnsubscribe> {
+        let key = UnsubscribeKey::derive(secret);
         let token =
             UnsubscribeToken::new(tenant, recipient.clone(), message_id, veto_domain::now())
                 .ok()?
-                .seal(&UnsubscribeKey::derive(secret));
+                .seal(&key);
+        let mailto_token = key.send_mailto_token(*send.0.as_bytes());
         let base = match self.public_url() {
             Some(u) => u.to_string(),
             None => self
@@ -242,7 +246,12 @@ impl AppState {
                 .cloned()
                 .unwrap_or_else(|| "http://localhost".to_string()),
         };
-        let h = list_unsubscribe_headers(&base, self.unsubscribe_mail_domain(), &token);
+        let h = list_unsubscribe_headers(
+            &base,
+            self.unsubscribe_mail_domain(),
+            &token,
+            Some(&mailto_token),
+        );
         // One-click (`List-Unsubscribe-Post`) needs an https link (RFC 8058 §3.1): without an
         // https public URL the message still carries its unsubscribe links, without the Post.
         match ListUnsubscribe::from_headers(&h) {

@@ -395,6 +395,7 @@ impl Handler for Relay {
                     &ctx.tenant.secret,
                     &address,
                     header_message_id.as_deref().unwrap_or(&id_text),
+                    send_id,
                 );
                 let received = Received {
                     helo: &helo,

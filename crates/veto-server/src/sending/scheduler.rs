@@ -498,6 +498,7 @@ async fn send_step_checked(
             &job.ctx.tenant.secret,
             &e.email,
             &message_id,
+            send_id,
         ),
         extra_headers: vec![],
     };

@@ -46,7 +46,7 @@ use veto_domain::suppression::{Reason, SourceChannel};
 use veto_domain::unsubscribe::{SealedToken, token_from_mailto_recipient};
 use veto_replies::ReplyClass;
 
-use crate::api::unsubscribe::{UnsubscribeError, Via as UnsubscribeVia, apply};
+use crate::api::unsubscribe::{UnsubscribeError, Via as UnsubscribeVia, apply, apply_send};
 use crate::error::ApiError;
 use crate::state::{AppState, TenantCtx};
 use process::{Begun, Processing, Received};
@@ -318,25 +318,33 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 async fn unsubscribe_by_mail(p: &mut Processing<'_>, tokens: Vec<String>) -> Result<(), ApiError> {
     p.out.kind = "unsubscribe_link".into();
     for token in tokens {
-        // A token of another organisation is not this caller's to apply.
-        match SealedToken::decode(&token) {
-            Ok(s) if s.tenant_id() != p.ctx().tenant.id => {
-                p.ignore(
-                    "",
-                    "unsubscribe",
-                    "the unsubscribe token belongs to another organisation",
-                );
-                continue;
-            }
-            Ok(_) => {}
-            Err(e) => {
-                p.ignore("", "unsubscribe", format!("invalid unsubscribe token: {e}"));
-                continue;
-            }
-        }
-        match apply(p.state(), &token, UnsubscribeVia::Mailto).await {
+        // The mailto address of a message Veto sent names the send; else it carries a link
+        // token.
+        let applied = match apply_send(p.state(), p.ctx(), &token).await {
+            Some(r) => r,
+            None => match SealedToken::decode(&token) {
+                // A token of another organisation is not this caller's to apply.
+                Ok(s) if s.tenant_id() != p.ctx().tenant.id => {
+                    p.ignore(
+                        "",
+                        "unsubscribe",
+                        "the unsubscribe token belongs to another organisation",
+                    );
+                    continue;
+                }
+                Ok(_) => apply(p.state(), &token, UnsubscribeVia::Mailto).await,
+                Err(e) => {
+                    p.ignore("", "unsubscribe", format!("invalid unsubscribe token: {e}"));
+                    continue;
+                }
+            },
+        };
+        match applied {
             Ok(a) => p.out.actions.push(SignalAction {
-                address: a.token.email.to_string(),
+                address: a
+                    .email
+                    .as_ref()
+                    .map_or_else(|| a.entry.ident_hash.to_hex(), |e| e.to_string()),
                 action: if a.created {
                     "suppressed"
                 } else {
