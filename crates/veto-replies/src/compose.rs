@@ -1093,6 +1093,11 @@ pub fn refused_stop(folded: &str) -> bool {
             {
                 return true;
             }
+            // A contacting verb alone is a stop only when negated ("don't email my
+            // colleagues"); "several colleagues received the same mail" refuses nothing.
+            if cands.is_empty() && l.negation.find(tokens).is_empty() {
+                continue;
+            }
             let veto = match vetoed.get(i).copied().flatten() {
                 Some(v) => v,
                 None => {

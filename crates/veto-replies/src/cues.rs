@@ -118,7 +118,10 @@ pub const EN: Cues = Cues {
         "right to erasure",
         "right to be forgotten",
         "object|objects|objected|objecting|objection ~5 processing|marketing|profiling",
-        "never|not ~2 signed|sign ~1 up",
+        // "I never signed up", "didn't sign up"; not "we can't sign up for anything".
+        "never|not ~2 signed ~1 up",
+        "never ~2 sign ~1 up",
+        "didn|did|don|do ~1 not ~1 sign ~1 up",
         "never|not ~2 subscribed|subscribe|consented|consent|opted|opt ~1 in|to|for",
         "never ~2 gave|given ~2 permission|consent",
         "without ~2 my ~1 consent|permission",
@@ -195,6 +198,8 @@ pub const EN: Cues = Cues {
     veto: &[
         "hesitate",
         "feel free",
+        // "Drop me a line in March": an invitation to write.
+        "drop|shoot ~1 me|us ~1 a ~1 line|note|email|mail",
         "stop by|over",
         "stop ~2 presses",
         "old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",

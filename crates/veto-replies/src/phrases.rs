@@ -186,9 +186,13 @@ pub const EN: Phrases = Phrases {
         r"\bthat would be (?:our|my)\b",
         r"\btry (?:our|my) (?:\w+ )?(?:team|colleague|department)\b",
         r"\bi'?m in (?:engineering|finance|hr|legal|accounting|it|support|marketing|procurement)\b",
-        r"\bi (?:handle|do|work in) (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
+        // "I work in finance", "I only handle HR" (but "I handle IT for a firm" is the role).
+        r"\bi (?:only |just )?work in (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
+        r"\bi (?:only|just) (?:handle|do) (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
     ],
     interested: &[
+        // "Drop me a line in early March", "reach back out after Q2".
+        r"\b(?:drop me a (?:line|note)|get back to me|reach (?:back )?out|circle back|follow up|check back|ping me|email me|write (?:to )?me|contact me|try me|touch base)(?: again)? (?:\S+ ){0,3}(?:in|after|around|from) (?:early |mid-?|late |the (?:start|beginning|end) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|fall|winter|the new year)\b",
         r"\bwhen can we (?:talk|chat|meet|speak|connect)\b",
         r"\bexactly what we (?:need|want|are looking for)\b",
         r"\b(?:happy|glad|keen|willing) to (?:take a look|look|learn more|hear more|see|explore)\b",
@@ -398,6 +402,8 @@ pub const DE: Phrases = Phrases {
         r"\bdas unternehmen verlassen\b",
     ],
     interested: &[
+        // "Melden Sie sich bitte im März noch einmal bei mir".
+        r"\b(?:melden sie sich|schreiben sie mir|kontaktieren sie mich|rufen sie mich|kommen sie) (?:\S+ ){0,4}(?:im|ab|nach|anfang|mitte|ende) (?:januar|februar|marz|märz|april|mai|juni|juli|august|september|oktober|november|dezember|fruhjahr|frühjahr|sommer|herbst|quartal)\b",
         r"\bterminvorschl\w*",
         r"^gerne\b",
         r"^interessant\b",
@@ -784,7 +790,7 @@ pub const ES: Phrases = Phrases {
         r"\bvolvere\b",
         r"\bde vuelta\b",
         r"\bde regreso\b",
-        r"\breincorporo\b",
+        r"\breincorpor(?:o|are|aremos)\b",
     ],
     return_after: &[],
     until_before: &[r"\bhasta(?: el)?$", r"\bdel \S+(?: \S+){0,3} (?:al|-)$"],
@@ -1185,6 +1191,7 @@ pub const NL: Phrases = Phrases {
         r"\b(?:mail|bel) (?:even |maar )?(?:met|naar)\b",
         r"\bniet de (?:juiste|goede) (?:persoon|contactpersoon)\b",
         r"\bwerk niet meer\b|\bniet meer werkzaam\b",
+        r"\bwerk (?:\S+ ){1,4}niet meer (?:bij|voor)\b",
         r"\bniet onder mijn\b|\bniet mijn (?:afdeling|verantwoordelijkheid)\b",
         r"\b(?:neem contact op met|probeer|mail naar|wend u tot)\b",
     ],
@@ -1318,11 +1325,14 @@ pub const RU: Phrases = Phrases {
         r"\bне (?:тот|та) человек\b|\bне по адресу\b",
         r"\bне занимаюсь\b|\bэто не ко мне\b|\bне ко мне\b",
         r"\bбольше не работаю\b|\bуже не работаю\b|\bуволил\w*\b",
-        r"\b(?:обратитесь|напишите|пишите) (?:\S+ ){0,2}(?:к|в|на|по)\b",
-        r"\bнапишите,? пожалуйста,? \S+\b",
+        // "обратитесь в бухгалтерию", "напишите на почту ivan@…" — not "напишите мне в марте".
+        r"\b(?:обратитесь|напишите|пишите) (?:\S+ ){0,2}(?:к|в|на|по) (?:\S+ )?(?:отдел\w*|бухгалтер\w*|директор\w*|руководител\w*|коллег\w*|служб\w*|ит|it|айти|менеджер\w*|адрес\w*|почт\w*|\S+@)",
+        r"\bнапишите,? пожалуйста,? (?:моему|моей|нашему|нашей|коллег\w*|директор\w*|руководител\w*|\S+@)",
         r"\bруководит отделом\b|\bотвечает за\b",
     ],
     interested: &[
+        // "Напишите мне, пожалуйста, в марте".
+        r"\b(?:напишите|пишите|свяжитесь|позвоните|вернитесь)(?: мне| нам| со мной)?,?(?: пожалуйста,?)? (?:\S+ ){0,2}(?:в|после|через|ближе к) (?:январ\w*|феврал\w*|март\w*|апрел\w*|ма[ея]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|\S+ квартал\w*)",
         r"\bинтересно\b",
         r"\bпришлите,? (?:\S+ ){0,2}(?:подробност\w*|цены|прайс|информацию|презентацию|кп|предложение)\b",
         r"\bподробнее\b|\bподробности\b",
