@@ -318,8 +318,9 @@ pub fn unsubscribe_mailto(domain: &str, token: &str) -> Option<String> {
 }
 
 /// The token in a recipient of the ingest path, `unsubscribe+TOKEN@domain` (also inside
-/// `<…>` or as a `mailto:` URL). The `unsubscribe` tag is matched without regard to case;
-/// the token is returned as written (it is case-sensitive) and still has to be verified.
+/// `<…>` or as a `mailto:` URL, its `?…` fields ignored). The `unsubscribe` tag is matched
+/// without regard to case; the token is returned as written (a link token is case-sensitive,
+/// a send reference is not) and still has to be verified.
 pub fn token_from_mailto_recipient(addr: &str) -> Option<&str> {
     let (local, _domain) = crate::send_ref::bare_address(addr).rsplit_once('@')?;
     let tag = local.get(..12)?;

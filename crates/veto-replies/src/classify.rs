@@ -292,7 +292,10 @@ fn person_class(
         if class == ReplyClass::NotInterested {
             // "Not now, but write to me in March": a deferral that asks for contact is not a
             // refusal (which suppresses by default).
-            if compose::invites_contact(&text.folded) && interested(r, &text.folded) {
+            if !hits.is_empty()
+                && interested(r, &text.folded)
+                && compose::invites_contact(&text.folded)
+            {
                 hits.clear();
             }
             hits.retain(|h| !declined.iter().any(|d| d.start < h.end && h.start < d.end));
