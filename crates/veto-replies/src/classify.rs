@@ -275,6 +275,10 @@ fn person_class(
         if let Some(c) = cue {
             hits.extend(compose::class_hits(c, &text.folded));
         }
+        if class == ReplyClass::Interested {
+            hits.extend(r.find(Category::Deferral, &text.folded));
+            hits.sort_by_key(|h| (h.start, h.end));
+        }
         // "Loop in my colleague Rachel, she runs our SDR team, and let's set up a call" adds
         // a person to the meeting: an interested reply that copies someone in is not a
         // referral, and neither is what it says about that person.
@@ -290,11 +294,11 @@ fn person_class(
             }
         }
         if class == ReplyClass::NotInterested {
-            // "Not now, but write to me in March": a deferral that asks for contact is not a
-            // refusal (which suppresses by default).
+            // "Not now, but write to me in March", "try me again in Q3": a deferral that asks
+            // for contact is not a refusal (which suppresses by default).
             if !hits.is_empty()
-                && interested(r, &text.folded)
-                && compose::invites_contact(&text.folded)
+                && (!r.find(Category::Deferral, &text.folded).is_empty()
+                    || (interested(r, &text.folded) && compose::invites_contact(&text.folded)))
             {
                 hits.clear();
             }
@@ -316,6 +320,7 @@ fn person_class(
 /// Whether a text holds an interested cue or phrase.
 fn interested(r: &Rules, folded: &str) -> bool {
     !r.find(Category::Interested, folded).is_empty()
+        || !r.find(Category::Deferral, folded).is_empty()
         || !compose::class_hits(CueClass::Interested, folded).is_empty()
 }
 

@@ -561,12 +561,16 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
             .into_iter()
             .filter(|&(a, _)| !unable(a))
             .collect();
+        // The cue's own object may stand between it and a phrase after it: "Отписывать
+        // меня не нужно" (no need to unsubscribe me).
+        let me = l.me_object.find(tokens);
+        let after_cue = |a: usize| a == e || (a == e + 1 && me.iter().any(|&(m, _)| m == e));
         before.iter().any(|&(a, b)| {
             let part_of = |i: usize| tokens.get(i).map(|t| t.sub);
             (b == s && b.checked_sub(1).and_then(part_of) == part)
                 // Right after it, a phrase ("abmelden muss nicht sein"), not a lone negation
                 // starting the next thought ("remove me, no thanks").
-                || (a == e && b >= a + 2 && part_of(a) == part)
+                || (after_cue(a) && b >= a + 2 && part_of(a) == part)
         }) || near(&l.block_after.find(tokens), s, e, 0, 0)
             || before.iter().any(|&(a, b)| a <= s && b >= e)
             // Inside a separable verb: "melden Sie mich nicht ab".

@@ -208,7 +208,7 @@ pub const EN: Cues = Cues {
         "add|put ~2 me|us ~1 back",
         "resubscri*|re subscribe",
         "switch|switching|move|moving ~2 to ~1 you|your|brightline",
-        "un*scri*|unsub*|opted|removed ~5 by ~1 mistake|accident|error",
+        "un*scri*|unsub*|opted|removed ~8 by ~1 mistake|accident|error",
         "our|their ~1 un*scri*|unsub*|opt|optout|opt*out ~2 flow|flows|process|page|link|links|rate|rates|button|handling|setup|system|logic|feature|mechanism|option|footer|management",
     ],
     others: &[
@@ -396,7 +396,8 @@ pub const DE: Cues = Cues {
     politeness: &["bitte|danke|vielen|dank|sofort|umgehend|gerne"],
     block_before: &[
         "mich nicht",
-        "will|mochte|muss nicht",
+        // "möchte mich nicht abmelden"; after the verb, "abmelden möchte ich mich nicht".
+        "will|mochte|muss ~2 nicht",
         "nicht ~1 notig ~1 mich|zu",
         "muss|mussen|brauche|brauchen ~3 nicht",
         "ich ~1 kann|werde ~2 mich ~2 selbst|selber",

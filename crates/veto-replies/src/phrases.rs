@@ -37,6 +37,10 @@ pub struct Phrases {
     pub wrong_person: &'static [&'static str],
     /// A positive answer: let's talk, send more, book a call.
     pub interested: &'static [&'static str],
+    /// "Not now, try me again in Q3": a refusal for now that asks to be contacted at a stated
+    /// later time. It is an `interested` reply, and a refusal cue beside it does not make it
+    /// `not_interested` (which suppresses by default).
+    pub deferral: &'static [&'static str],
     /// Being away: out of office, vacation, leave, travelling, back on ….
     pub out_of_office: &'static [&'static str],
     /// Other automatic answers: acknowledgements, unmonitored or retired mailboxes.
@@ -190,9 +194,11 @@ pub const EN: Phrases = Phrases {
         r"\bi (?:only |just )?work in (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
         r"\bi (?:only|just) (?:handle|do) (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
     ],
+    deferral: &[
+        // "Drop me a line in early March", "reach back out after Q2", "try me again in Q3".
+        r"\b(?:drop me a (?:line|note)|get back to me|reach (?:back )?out|circle back|follow up|check back|ping me|email me|write (?:to )?me|contact me|try me|try us|touch base|come back to (?:me|us))(?: again)?,?\s(?:\S+\s){0,3}(?:in|after|around|from|toward|towards|next) (?:early |mid-?|late |the (?:start|beginning|end) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|fall|winter|the new year|next (?:year|quarter|month)|the (?:next|second|third|fourth) quarter)\b",
+    ],
     interested: &[
-        // "Drop me a line in early March", "reach back out after Q2".
-        r"\b(?:drop me a (?:line|note)|get back to me|reach (?:back )?out|circle back|follow up|check back|ping me|email me|write (?:to )?me|contact me|try me|touch base)(?: again)? (?:\S+ ){0,3}(?:in|after|around|from) (?:early |mid-?|late |the (?:start|beginning|end) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|fall|winter|the new year)\b",
         r"\bwhen can we (?:talk|chat|meet|speak|connect)\b",
         r"\bexactly what we (?:need|want|are looking for)\b",
         r"\b(?:happy|glad|keen|willing) to (?:take a look|look|learn more|hear more|see|explore)\b",
@@ -401,9 +407,12 @@ pub const DE: Phrases = Phrases {
         r"\bhabe (?:\S+ ){0,3}weitergeleitet\b",
         r"\bdas unternehmen verlassen\b",
     ],
+    deferral: &[
+        // "Melden Sie sich bitte im März noch einmal bei mir", "Anfang Juli noch einmal".
+        r"\b(?:melden sie sich|schreiben sie mir|schreiben sie uns|kontaktieren sie mich|kontaktieren sie uns|rufen sie mich|rufen sie uns|kommen sie|fragen sie)\s(?:\S+\s){0,4}(?:im|ab|nach|anfang|mitte|ende|gegen) (?:januar|februar|marz|märz|april|mai|juni|juli|august|september|oktober|november|dezember|fruhjahr|frühjahr|sommer|herbst|winter|quartal|q[1-4])\b",
+        r"\b(?:melden sie sich|schreiben sie mir|kontaktieren sie mich|rufen sie mich|fragen sie)\s(?:\S+\s){0,4}(?:nachstes|nächstes|im nachsten|im nächsten|im neuen) (?:jahr|quartal)\b",
+    ],
     interested: &[
-        // "Melden Sie sich bitte im März noch einmal bei mir".
-        r"\b(?:melden sie sich|schreiben sie mir|kontaktieren sie mich|rufen sie mich|kommen sie) (?:\S+ ){0,4}(?:im|ab|nach|anfang|mitte|ende) (?:januar|februar|marz|märz|april|mai|juni|juli|august|september|oktober|november|dezember|fruhjahr|frühjahr|sommer|herbst|quartal)\b",
         r"\bterminvorschl\w*",
         r"^gerne\b",
         r"^interessant\b",
@@ -461,6 +470,7 @@ pub const DE: Phrases = Phrases {
     until_before: &[
         r"\bbis(?: zum| zur| am| einschliesslich| inklusive)?$",
         r"\b(?:vom|von|ab) \S+(?: \S+){0,3} (?:bis|-)(?: zum)?$",
+        r"\bzwischen (?:dem )?\S+(?: \S+){0,3} und(?: dem)?$",
     ],
     date_fillers: &[
         "montag",
@@ -613,6 +623,10 @@ pub const FR: Phrases = Phrases {
         r"\bqui gere (?:ces|ce) sujets?\b|\bs'occupe de (?:ce|ces)\b",
         r"\btransmis (?:votre|ce) (?:message|mail)\b",
     ],
+    deferral: &[
+        // "Recontactez-moi début octobre", "revenez vers moi en septembre".
+        r"\b(?:recontactez-moi|recontactez-nous|recontacte-moi|revenez vers (?:moi|nous)|reviens vers moi|relancez-moi|relancez-nous|ecrivez-moi|contactez-moi|rappelez-moi)(?: de nouveau| a nouveau)?,?\s(?:\S+\s){0,3}(?:en|debut|mi-|fin|vers|apres|a partir de|des) ?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|l'annee prochaine|la rentree|l'automne|l'ete|le printemps|l'hiver|t[1-4])\b",
+    ],
     interested: &[
         r"\bdisponible (?:\S+ ){0,3}pour (?:un|une) (?:appel|echange|call|rendez-vous|demo|point)\b",
         r"\b(?:pouvons-nous|peut-on|on peut|pourrions-nous) (?:en )?(?:parler|discuter|echanger)\b",
@@ -666,6 +680,7 @@ pub const FR: Phrases = Phrases {
     until_before: &[
         r"\bjusqu'(?:au|a|a la|aux)?$",
         r"\bdu \S+(?: \S+){0,3} (?:au|-)$",
+        r"\bentre (?:le )?\S+(?: \S+){0,3} et(?: le)?$",
     ],
     date_fillers: &[
         "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "le", "la",
@@ -746,6 +761,10 @@ pub const ES: Phrases = Phrases {
         r"\ble sugiero (?:escribir|contactar|hablar)\b",
         r"\bse (?:encarga|ocupa) de (?:esto|este tema)\b",
     ],
+    deferral: &[
+        // "Escríbeme en septiembre", "vuelve a contactarme a partir de marzo".
+        r"\b(?:escribeme|escribanme|escribanos|contactame|contactenme|contactenos|llamame|vuelve a (?:escribirme|contactarme|llamarme)|vuelvan a (?:escribirme|contactarme|llamarme)|retomemos|hablamos)\s(?:\S+\s){0,3}(?:en|a partir de|despues de|a principios de|a finales de|a mediados de|hacia) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|el proximo ano|el ano que viene|el \S+ trimestre|otono|primavera|verano|invierno)\b",
+    ],
     interested: &[
         r"\bsuena (?:bien|interesante)\b",
         r"\bpodemos (?:hablar|conversar|vernos|quedar|agendar)\b",
@@ -793,7 +812,11 @@ pub const ES: Phrases = Phrases {
         r"\breincorpor(?:o|are|aremos)\b",
     ],
     return_after: &[],
-    until_before: &[r"\bhasta(?: el)?$", r"\bdel \S+(?: \S+){0,3} (?:al|-)$"],
+    until_before: &[
+        r"\bhasta(?: el)?$",
+        r"\bdel \S+(?: \S+){0,3} (?:al|-)$",
+        r"\bentre (?:el )?\S+(?: \S+){0,3} y(?: el)?$",
+    ],
     date_fillers: &[
         "lunes",
         "martes",
@@ -883,6 +906,10 @@ pub const PT: Phrases = Phrases {
         r"\b(?:esse|este) assunto nao e comigo\b|\bnao e (?:comigo|da minha area)\b",
         r"\b(?:fale|procure|contate|entre em contato) com\b|\bprocure a\b",
     ],
+    deferral: &[
+        // "Me procure em setembro", "volte a falar comigo a partir de março".
+        r"\b(?:me escreva|escreva-me|me procure|procure-me|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,3}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
+    ],
     interested: &[
         r"\bpodemos (?:conversar|falar|marcar|agendar)\b",
         r"^interessante\b",
@@ -928,6 +955,8 @@ pub const PT: Phrases = Phrases {
     until_before: &[
         r"\bate(?: o| dia| o dia)?$",
         r"\bde \S+(?: \S+){0,3} (?:a|ate|-)$",
+        // "entre 8 e 12 de março".
+        r"\bentre \S+(?: \S+){0,3} (?:e|a)$",
     ],
     date_fillers: &[
         "segunda",
@@ -1066,6 +1095,10 @@ pub const IT: Phrases = Phrases {
         // imperative with its object is a referral.
         r"\bcontatti (?:il|la|lo|l'|i|le|pure|direttamente|invece|piuttosto|mio|mia|nostro|nostra|collega|responsabile|ufficio|\S+@)",
     ],
+    deferral: &[
+        // "Ricontattami a settembre", "mi riscriva dopo l'estate".
+        r"\b(?:ricontattami|ricontattatemi|mi ricontatti|mi ricontattate|scrivimi|mi scriva|riscrivimi|mi riscriva|risentiamoci|sentiamoci|richiamami|mi richiami|fatti sentire|si faccia sentire)\s(?:\S+\s){0,3}(?:a|in|da|dopo|verso|a partire da|a inizio|a fine|a meta) (?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|l'anno prossimo|l'estate|l'autunno|la primavera|l'inverno|\S+ trimestre)\b",
+    ],
     interested: &[
         r"\b(?:possiamo|potremmo) (?:sentirci|parlarne|vederci|fissare)\b",
         r"^interessante\b",
@@ -1112,6 +1145,7 @@ pub const IT: Phrases = Phrases {
         r"\bfino (?:al|a|all')$",
         r"\bfino$",
         r"\bdal \S+(?: \S+){0,3} (?:al|-)$",
+        r"\b(?:tra|fra) (?:il )?\S+(?: \S+){0,3} e(?: il)?$",
     ],
     date_fillers: &[
         "lunedi",
@@ -1195,6 +1229,11 @@ pub const NL: Phrases = Phrases {
         r"\bniet onder mijn\b|\bniet mijn (?:afdeling|verantwoordelijkheid)\b",
         r"\b(?:neem contact op met|probeer|mail naar|wend u tot)\b",
     ],
+    deferral: &[
+        // "Mail me gerust in september nog eens", "neem begin juli weer contact op".
+        r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4])\b",
+        r"\bneem (?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4]) (?:\S+\s){0,2}contact op\b",
+    ],
     interested: &[
         r"\bkunnen we (?:\S+ ){0,3}(?:bellen|afspreken|praten|spreken)\b",
         r"^(?:leuk|interessant)\b",
@@ -1235,6 +1274,7 @@ pub const NL: Phrases = Phrases {
     until_before: &[
         r"\b(?:tot en met|t/m|tot|tm)$",
         r"\bvan \S+(?: \S+){0,3} (?:tot en met|t/m|tot|-)$",
+        r"\btussen \S+(?: \S+){0,3} en$",
     ],
     date_fillers: &[
         "maandag",
@@ -1330,11 +1370,13 @@ pub const RU: Phrases = Phrases {
         r"\bнапишите,? пожалуйста,? (?:моему|моей|нашему|нашей|коллег\w*|директор\w*|руководител\w*|\S+@)",
         r"\bруководит отделом\b|\bотвечает за\b",
     ],
-    interested: &[
+    deferral: &[
         // "Напишите мне, пожалуйста, в марте".
-        r"\b(?:напишите|пишите|свяжитесь|позвоните|вернитесь)(?: мне| нам| со мной)?,?(?: пожалуйста,?)? (?:\S+ ){0,2}(?:в|после|через|ближе к) (?:январ\w*|феврал\w*|март\w*|апрел\w*|ма[ея]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|\S+ квартал\w*)",
+        r"\b(?:напишите|пишите|свяжитесь|позвоните|вернитесь)(?: мне| нам| со мной)?,?(?: пожалуйста,?)?\s(?:\S+\s){0,2}(?:в|после|через|ближе к) (?:январ\w*|феврал\w*|март\w*|апрел\w*|ма[ея]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|\S+ квартал\w*|следующем году)",
+    ],
+    interested: &[
         r"\bинтересно\b",
-        r"\bпришлите,? (?:\S+ ){0,2}(?:подробност\w*|цены|прайс|информацию|презентацию|кп|предложение)\b",
+        r"\bпришлите,? (?:\S+ ){0,2}(?:подробност\w*|цены|цену|прайс\w*|информацию|презентацию|кп|предложение|ставки|расценки|тарифы|условия|стоимость)\b",
         r"\bподробнее\b|\bподробности\b",
         r"\bдавайте (?:созвонимся|обсудим|встретимся|поговорим)\b|\bсозвонимся\b",
         r"\b(?:назначить|запланировать) (?:демо|звонок|встречу)\b",

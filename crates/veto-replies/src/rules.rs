@@ -16,6 +16,7 @@ pub enum Category {
     NotInterested,
     WrongPerson,
     Interested,
+    Deferral,
     OutOfOffice,
     AutoReply,
 }
@@ -27,6 +28,7 @@ pub struct LangRules {
     not_interested: Option<Regex>,
     wrong_person: Option<Regex>,
     interested: Option<Regex>,
+    deferral: Option<Regex>,
     out_of_office: Option<Regex>,
     auto_reply: Option<Regex>,
     pub auto_subject: Option<Regex>,
@@ -49,6 +51,7 @@ impl LangRules {
             Category::NotInterested => self.not_interested.as_ref(),
             Category::WrongPerson => self.wrong_person.as_ref(),
             Category::Interested => self.interested.as_ref(),
+            Category::Deferral => self.deferral.as_ref(),
             Category::OutOfOffice => self.out_of_office.as_ref(),
             Category::AutoReply => self.auto_reply.as_ref(),
         }
@@ -123,6 +126,7 @@ fn compile_lang(p: &Phrases) -> Result<LangRules, String> {
         not_interested: alternation(p.not_interested)?,
         wrong_person: alternation(p.wrong_person)?,
         interested: alternation(p.interested)?,
+        deferral: alternation(p.deferral)?,
         out_of_office: alternation(p.out_of_office)?,
         auto_reply: alternation(p.auto_reply)?,
         auto_subject: alternation(p.auto_subject)?,
