@@ -28,8 +28,8 @@ use crate::batch::{Batched, Q};
 use crate::decode::{self, contact_cols, entry_cols, json_col, to_json};
 use crate::imports::{insert_chunk, insert_import, move_report};
 use crate::store::{
-    ENTRY_PARAMS, INSERT_ENTRY_HEAD, LIST_CHUNK, Tx, append_change, append_events, bind_entry,
-    blob, db_err, end_expired, entries_of, hex_list, limit_of, page, us,
+    ENTRY_PARAMS, INSERT_ENTRY_HEAD, LIST_CHUNK, Tx, actor_value, append_change, append_events,
+    bind_entry, blob, db_err, end_expired, entries_of, hex_list, limit_of, page, us,
 };
 
 const CONTACT_HEAD: &str = concat!("INSERT INTO contacts (", contact_cols!(), ") VALUES ");
@@ -96,9 +96,9 @@ impl<'a> ContactRow<'a> {
             .bind(c.source_id.clone())
             .bind(self.custom.clone())
             .bind(us(c.created_at))
-            .bind(c.created_by.to_string())
+            .bind(actor_value(&c.created_by))
             .bind(us(c.updated_at))
-            .bind(c.updated_by.to_string())
+            .bind(actor_value(&c.updated_by))
             .bind(c.last_import.map(|i| blob(i.0)))
     }
 }

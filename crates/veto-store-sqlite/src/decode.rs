@@ -4,7 +4,7 @@
 use std::fmt::Display;
 
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Decode, Row, Sqlite, Type};
+use sqlx::{Decode, Row, Sqlite, Type, TypeInfo, ValueRef};
 use uuid::Uuid;
 use veto_domain::Timestamp;
 use veto_domain::actor::Actor;
@@ -143,15 +143,26 @@ impl<'r> Cols<'r> {
         Actor::parse(s).ok_or_else(|| self.bad(col, format!("not an actor: {s:?}")))
     }
 
+    /// An actor column: the text form, or the compact binary form ([`Actor::to_bytes`]) that
+    /// the writers of entries and contacts use (`store::actor_value`).
     pub(crate) fn actor(&self, col: &'static str) -> StoreResult<Actor> {
-        let s = self.text(col)?;
-        self.actor_of(col, &s)
+        self.opt_actor(col)?
+            .ok_or_else(|| self.bad(col, "NULL where an actor is required"))
     }
 
     pub(crate) fn opt_actor(&self, col: &'static str) -> StoreResult<Option<Actor>> {
-        self.opt_text(col)?
-            .map(|s| self.actor_of(col, &s))
-            .transpose()
+        let raw = self.row.try_get_raw(col).map_err(|e| self.bad(col, e))?;
+        if raw.is_null() {
+            return Ok(None);
+        }
+        if raw.type_info().name() == "BLOB" {
+            let b: Vec<u8> = self.get(col)?;
+            return Actor::from_bytes(&b)
+                .map(Some)
+                .ok_or_else(|| self.bad(col, format!("not an actor: {} bytes", b.len())));
+        }
+        let s = self.text(col)?;
+        self.actor_of(col, &s).map(Some)
     }
 
     /// A closed-vocabulary text column.
@@ -285,6 +296,14 @@ type IndexTuple<'a> = (
 );
 
 fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if s.len() != 2 * N {
+        return None;
+    }
+    unhex_vec(s)?.try_into().ok()
+}
+
+/// The bytes of SQLite's `hex()` of a blob; `None` for anything else.
+fn unhex_vec(s: &str) -> Option<Vec<u8>> {
     fn digit(c: u8) -> Option<u8> {
         match c {
             b'0'..=b'9' => Some(c - b'0'),
@@ -293,15 +312,22 @@ fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
             _ => None,
         }
     }
-    let b = s.as_bytes();
-    if b.len() != 2 * N {
-        return None;
+    s.as_bytes()
+        .chunks(2)
+        .map(|p| match p {
+            [h, l] => Some(digit(*h)? << 4 | digit(*l)?),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An actor column as an export page's JSON carries it (see `entry_json!` in `imports.rs`):
+/// the text form, or `~` and the hex of the compact binary form.
+fn actor_json(s: &str) -> Option<Actor> {
+    match s.strip_prefix('~') {
+        Some(hex) => Actor::from_bytes(&unhex_vec(hex)?),
+        None => Actor::parse(s),
     }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = digit(b[2 * i])? << 4 | digit(b[2 * i + 1])?;
-    }
-    Some(out)
 }
 
 /// Index rows from the JSON array of arrays the index query builds.
@@ -496,7 +522,7 @@ pub(crate) fn entries_json(tenant: TenantId, text: &str) -> StoreResult<Vec<(i64
             .map(Uuid::from_bytes)
             .ok_or_else(|| bad(col, &s))
     };
-    let actor = |col: &str, s: &str| Actor::parse(s).ok_or_else(|| bad(col, &s));
+    let actor = |col: &str, s: &str| actor_json(s).ok_or_else(|| bad(col, &s));
     rows.into_iter()
         .map(|(first, second)| {
             let (row_id, id, kind, identifier, ident_hash, include_subdomains, channel, purposes) =

@@ -83,13 +83,15 @@ pub(crate) async fn move_report(
 }
 
 /// The columns of an entry as JSON, in `decode::EntryJson` order (ids and hashes in
-/// hex).
+/// hex; an actor in its compact binary form as `~` and hex, since JSON holds no blobs).
 macro_rules! entry_json {
     () => {
         "json_array(json_array(row_id, hex(id), kind, identifier, hex(ident_hash), include_subdomains, \
-         channel, purposes, reason, source, evidence), json_array(role_account, created_by, created_at, \
-         valid_from, expires_at, ended_at, end_kind, ended_by, iif(lift_id IS NULL, NULL, hex(lift_id)), \
-         erased))"
+         channel, purposes, reason, source, evidence), json_array(role_account, \
+         iif(typeof(created_by) = 'blob', '~' || hex(created_by), created_by), created_at, \
+         valid_from, expires_at, ended_at, end_kind, \
+         iif(typeof(ended_by) = 'blob', '~' || hex(ended_by), ended_by), \
+         iif(lift_id IS NULL, NULL, hex(lift_id)), erased))"
     };
 }
 

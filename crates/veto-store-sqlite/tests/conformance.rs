@@ -250,3 +250,54 @@ async fn corrupt_rows_are_errors_not_panics() {
     let d = c::draft(&fx.actor(), actions::ATTEMPT_BLOCKED, None);
     store.append_audit(fx.id(), d).await.unwrap();
 }
+
+#[tokio::test]
+async fn actors_in_text_form_still_read_and_bad_compact_ones_are_errors() {
+    let (store, dir) = fresh().await;
+    let fx = c::create_tenant(&store, "actors").await;
+    let e = c::add(&store, fx.email("text-actor@example.com")).await;
+    let mut conn = SqliteConnection::connect(&url(&db_path(&dir)))
+        .await
+        .unwrap();
+    async fn form(conn: &mut SqliteConnection, tenant: Vec<u8>) -> String {
+        sqlx::query_scalar("SELECT typeof(created_by) FROM entries WHERE tenant_id = ?")
+            .bind(tenant)
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    }
+    // New rows hold the compact form, and read back as written.
+    assert_eq!(form(&mut conn, tid(&fx)).await, "blob");
+    assert_eq!(store.get_entry(fx.id(), e.id).await.unwrap(), e);
+    assert_eq!(
+        c::export_all(&store, fx.id(), None, 10).await,
+        vec![(1, e.clone())]
+    );
+    // Rows written in the text form (by earlier versions) read the same.
+    sqlx::query("UPDATE entries SET created_by = ? WHERE tenant_id = ?")
+        .bind(e.created_by.to_string())
+        .bind(tid(&fx))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(form(&mut conn, tid(&fx)).await, "text");
+    assert_eq!(store.get_entry(fx.id(), e.id).await.unwrap(), e);
+    assert_eq!(
+        c::export_all(&store, fx.id(), None, 10).await,
+        vec![(1, e.clone())]
+    );
+    // A blob that is no actor is an error naming the column, on both read paths.
+    sqlx::query("UPDATE entries SET created_by = x'6b00' WHERE tenant_id = ?")
+        .bind(tid(&fx))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    match store.get_entry(fx.id(), e.id).await {
+        Err(veto_store::StoreError::Other(m)) => assert!(m.contains("entries.created_by"), "{m}"),
+        other => panic!("expected an error naming the column, got {other:?}"),
+    }
+    match store.export_entries(fx.id(), None, 0, 10).await {
+        Err(veto_store::StoreError::Other(m)) => assert!(m.contains("created_by"), "{m}"),
+        other => panic!("expected an error naming the column, got {other:?}"),
+    }
+}
