@@ -763,7 +763,7 @@ pub const ES: Phrases = Phrases {
     ],
     deferral: &[
         // "Escríbeme en septiembre", "vuelve a contactarme a partir de marzo".
-        r"\b(?:escribeme|escribanme|escribanos|contactame|contactenme|contactenos|llamame|vuelve a (?:escribirme|contactarme|llamarme)|vuelvan a (?:escribirme|contactarme|llamarme)|retomemos|hablamos)\s(?:\S+\s){0,3}(?:en|a partir de|despues de|a principios de|a finales de|a mediados de|hacia) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|el proximo ano|el ano que viene|el \S+ trimestre|otono|primavera|verano|invierno)\b",
+        r"\b(?:escribeme|escribame|escribanme|escribanos|contactame|contacteme|contactenme|contactenos|llamame|llameme|vuelve a (?:escribirme|contactarme|llamarme)|vuelva a (?:escribirme|contactarme|llamarme)|vuelvan a (?:escribirme|contactarme|llamarme)|retomemos|hablamos)\s(?:\S+\s){0,3}(?:en|a partir de|despues de|a principios de|a finales de|a mediados de|hacia) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|el proximo ano|el ano que viene|el \S+ trimestre|otono|primavera|verano|invierno)\b",
     ],
     interested: &[
         r"\bsuena (?:bien|interesante)\b",

@@ -17,6 +17,9 @@
 //!    or a sign-off line alone ("Best regards,", "Mit freundlichen Grüßen", "С уважением,") —
 //!    a sign-off that is the first line of the text is kept ("Thanks!" as the whole reply) and
 //!    only what follows it is cut.
+//! 4. A bottom-posted or inline reply — nothing above the history, whose first line is a reply
+//!    header followed by `>`-quoted lines — is the unquoted lines between and after the quoted
+//!    ones, up to the next start of history, with the signature cut as in 3.
 //!
 //! The output is a subsequence of the input's lines (unchanged), so the function is
 //! idempotent and never invents text.
@@ -73,13 +76,32 @@ pub fn new_text(body: &str) -> String {
     let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
     let r = rules();
 
-    let cut = (0..visible.len())
-        .find(|&k| starts_history(r, &folded, &visible, k))
-        .map_or(lines.len(), |k| visible[k]);
+    let cut_k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k));
+    let cut = cut_k.map_or(lines.len(), |k| visible[k]);
+    let top: Vec<usize> = visible.iter().copied().take_while(|&i| i < cut).collect();
+    let kept = content(r, &lines, &folded, &top);
+    if kept.is_empty()
+        && let Some(k) = cut_k
+        && quote_follows(&lines, cut)
+    {
+        // A bottom-posted or inline reply: nothing above the history, and its attribution line
+        // ("On … wrote:") is followed by `>`-quoted lines. The writer's text is the unquoted
+        // lines between and after them, up to the next history start.
+        let tail: Vec<usize> = (k + 1..visible.len())
+            .take_while(|&j| !starts_history(r, &folded, &visible, j))
+            .map(|j| visible[j])
+            .collect();
+        return content(r, &lines, &folded, &tail);
+    }
+    kept
+}
 
-    let mut end = cut;
+/// Lines `idx` of a body without the signature (rule 3), joined, without leading or trailing
+/// blank lines.
+fn content(r: &Rules, lines: &[&str], folded: &[String], idx: &[usize]) -> String {
+    let mut end = usize::MAX;
     let mut seen_content = false;
-    for &i in visible.iter().take_while(|&&i| i < cut) {
+    for &i in idx {
         let f = &folded[i];
         if f.is_empty() {
             continue;
@@ -99,8 +121,7 @@ pub fn new_text(body: &str) -> String {
             break;
         }
     }
-
-    let kept: Vec<&str> = visible
+    let kept: Vec<&str> = idx
         .iter()
         .take_while(|&&i| i < end)
         .map(|&i| lines[i])
@@ -111,6 +132,15 @@ pub fn new_text(body: &str) -> String {
         (Some(a), Some(b)) => kept[a..=b].join("\n"),
         _ => String::new(),
     }
+}
+
+/// Whether the first non-blank line after line `at` is `>`-quoted.
+fn quote_follows(lines: &[&str], at: usize) -> bool {
+    lines
+        .iter()
+        .skip(at + 1)
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| is_quoted(l))
 }
 
 fn is_quoted(line: &str) -> bool {
@@ -388,5 +418,34 @@ mod tests {
         );
         check("", "");
         check("\n\n  \n", "");
+    }
+
+    #[test]
+    fn bottom_posted_and_inline_replies_keep_the_writers_lines() {
+        // Bottom-posted under the attribution line and the quote.
+        check(
+            "On Fri, Feb 12, 2027 at 10:11 AM Sophie <s@x.eu> wrote:\n> Worth a call?\n>\n> Reply \"no thanks\" to opt out.\n\nPlease stop emailing me.\n\nHelen\n",
+            "Please stop emailing me.\n\nHelen",
+        );
+        // Inline answers, then the quoted sign-off, then a signature.
+        check(
+            "On 08/03/2027 10:02, Dan wrote:\n> Hi Frank,\n> We track fleets.\n\nWe buy by public bid.\n\n> Worth a call?\n\nNo. Please don't contact me again.\n\n> Best,\n> Dan\n\nBest regards,\nFrank\n",
+            "We buy by public bid.\n\n\nNo. Please don't contact me again.",
+        );
+        // Up to the next start of history only.
+        check(
+            "Am 3. März 2027 um 10:14 schrieb A <a@x.de>:\n> Interesse?\nNein.\nVon: B\nGesendet: Montag\nAn: C\nBetreff: X\nalter Text\n",
+            "Nein.",
+        );
+        // A top-posted reply is unchanged: the unquoted lines below the quote are not read.
+        check(
+            "Thanks, call me.\n\nOn Mon, Jan 4, 2027, A <a@x.com> wrote:\n> Hi\n\nSent from my iPhone\n",
+            "Thanks, call me.",
+        );
+        // An attribution followed by an unquoted original (Outlook) gives nothing.
+        check(
+            "On Mon, Jan 4, 2027, A <a@x.com> wrote:\nHi, would a call help? Reply STOP to opt out.\n",
+            "",
+        );
     }
 }
