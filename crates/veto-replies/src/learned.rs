@@ -530,6 +530,11 @@ pub struct Policy {
     /// request-or-mention model ([`crate::mention`]) gives its likeliest mention less than
     /// this probability of being a request.
     pub request: f32,
+    /// Probability of `interested` above which a reply the rules read as a refusal is
+    /// interested: a refusal cue inside a plainly interested reply ("shift pay is killing
+    /// our in-house team. Can you do a demo next week?"). `not_interested` suppresses under
+    /// the default tenant policy, so only a near-certain reading of interest overrides it.
+    pub interest_over_refusal: f32,
 }
 
 impl Default for Policy {
@@ -546,6 +551,7 @@ impl Default for Policy {
             clause: 0.3,
             other: 0.5,
             request: 0.3,
+            interest_over_refusal: 0.95,
         }
     }
 }
@@ -599,6 +605,11 @@ impl Policy {
                 return Decision::Veto;
             }
             return Decision::Rules;
+        }
+        if rules == ReplyClass::NotInterested
+            && scores.of(ReplyClass::Interested) >= self.interest_over_refusal
+        {
+            return Decision::Model(ReplyClass::Interested);
         }
         let bar = match rules {
             ReplyClass::NotInterested => self.stop_over_refusal,
