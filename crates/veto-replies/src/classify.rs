@@ -58,6 +58,60 @@ use crate::rules::{Category, Hit, Rules, rules};
 use crate::strip::new_text;
 use crate::{Classification, ReplyClass};
 
+/// Someone passed the message *to* the writer, who answers it: "Sam forwarded this to me",
+/// "Amy forwarded your note", "hat mir Ihre Anfrage weitergeleitet", "m'a transféré votre
+/// message", "me encaminhou seu e-mail", "переслал мне ваше письмо", "heeft je mail aan mij
+/// doorgestuurd". A forwarding cue inside one is no referral (folded text; the subject of an
+/// English "X forwarded your note" is checked in [`forwarded_to_writer`]).
+static FORWARDED_TO_WRITER: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(
+    || {
+        [
+        r"\b(?:forwarded|passed|sent|handed|shared)(?: (?:this|it|on|over|along|your \S+))* to me\b",
+        r"\b(?:hat|haben) (?:mir|uns) (?:\S+ ){0,4}(?:weitergeleitet|weitergegeben|geschickt)\b",
+        r"\b(?:m'a|m'ont|nous a|nous ont) (?:\S+ )?(?:transfere|transmis|fait suivre|relaye|fait passer)\w*",
+        r"\b(?:me|nos) (?:ha |han |lo |la )?(?:reenvio|reenviaron|reenviado|paso|pasaron|pasado|remitio|remitieron|remitido|traslado|trasladado)\b",
+        r"\b(?:me|nos) (?:\S+ )?(?:encaminhou|encaminharam|encaminhado|repassou|repassaram|passou)\b",
+        r"\b(?:mi|ci) (?:ha|hanno) (?:\S+ )?(?:inoltrato|girato|passato|trasmesso)\b",
+        r"\b(?:aan|naar) (?:mij|me|ons) (?:\S+ )?(?:doorgestuurd|doorgezet|doorgegeven)\b",
+        r"\b(?:heeft|hebben) (?:mij|me|ons) (?:\S+ ){0,3}(?:doorgestuurd|doorgegeven)\b",
+        r"\b(?:переслал|переслала|переслали|передал|передала|передали|перенаправил|перенаправила)\w* (?:мне|нам)\b",
+        r"\b(?:мне|нам) (?:\S+ )?(?:переслал|переслала|переслали|передал|передала|передали)\b",
+    ]
+    .iter()
+    .filter_map(|p| regex::Regex::new(p).ok())
+    .collect()
+    },
+);
+
+/// Where a folded text says someone forwarded the message to its writer
+/// ([`FORWARDED_TO_WRITER`], and an English "X forwarded your note" whose subject is not the
+/// writer).
+fn forwarded_to_writer(folded: &str) -> Vec<(usize, usize)> {
+    static THIRD: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b([\w']+) (?:has |had )?forwarded (?:this|it|your (?:email|e-mail|note|message|mail))\b",
+        )
+        .ok()
+    });
+    let mut out: Vec<(usize, usize)> = FORWARDED_TO_WRITER
+        .iter()
+        .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
+        .collect();
+    if let Some(re) = THIRD.as_ref() {
+        for c in re.captures_iter(folded) {
+            let writer = [
+                "i", "we", "i've", "we've", "ive", "weve", "have", "just", "already", "also",
+            ];
+            if let (Some(all), Some(subject)) = (c.get(0), c.get(1))
+                && !writer.contains(&subject.as_str())
+            {
+                out.push((all.start(), all.end()));
+            }
+        }
+    }
+    out
+}
+
 /// New texts shorter than this many words also have their subject read for stop phrases
 /// ("Subject: Please remove me" with an empty body).
 const SHORT_BODY_WORDS: usize = 4;
@@ -255,6 +309,16 @@ fn person_class(
     reply: &Reply,
     mut out: Classification,
 ) -> Classification {
+    // An automatic notice sent without auto-reply headers: two or more automatic-answer
+    // phrases ("Chris Hale is no longer with …", "This mailbox is not monitored", "your
+    // message will not be forwarded") and no first-person writer. A person saying the same
+    // ("I have left …, write to Anna") names themselves and stays a referral.
+    let auto = r.find(Category::AutoReply, &text.folded);
+    if auto.len() >= 2 && !compose::names_writer(&text.folded, out.language) {
+        out.class = ReplyClass::AutoReply;
+        out.evidence = text.evidence(auto.first());
+        return out;
+    }
     // A declined opt-out ("no need to remove me") is not a refusal of the offer.
     let mut declined = compose::declined_stop_parts(&text.folded);
     declined.extend(r.find(Category::NotStop, &text.folded));
@@ -283,6 +347,8 @@ fn person_class(
         // a person to the meeting: an interested reply that copies someone in is not a
         // referral, and neither is what it says about that person.
         if class == ReplyClass::WrongPerson {
+            let to_writer = forwarded_to_writer(&text.folded);
+            hits.retain(|h| !to_writer.iter().any(|&(a, b)| a < h.end && h.start < b));
             let copied = compose::class_hits(CueClass::CopyIn, &text.folded);
             if !copied.is_empty() {
                 if interested(r, &text.folded) {
@@ -296,9 +362,16 @@ fn person_class(
         if class == ReplyClass::NotInterested {
             // "Not now, but write to me in March", "try me again in Q3": a deferral that asks
             // for contact is not a refusal (which suppresses by default).
+            // The interest must stand outside the refusal: "niet geïnteresseerd" holds the
+            // interested cue "geïnteresseerd".
+            let invited = || {
+                compose::invites_contact(&text.folded)
+                    && interested_hits(r, &text.folded)
+                        .iter()
+                        .any(|i| !hits.iter().any(|h| h.start < i.end && i.start < h.end))
+            };
             if !hits.is_empty()
-                && (!r.find(Category::Deferral, &text.folded).is_empty()
-                    || (interested(r, &text.folded) && compose::invites_contact(&text.folded)))
+                && (!r.find(Category::Deferral, &text.folded).is_empty() || invited())
             {
                 hits.clear();
             }
@@ -319,9 +392,15 @@ fn person_class(
 
 /// Whether a text holds an interested cue or phrase.
 fn interested(r: &Rules, folded: &str) -> bool {
-    !r.find(Category::Interested, folded).is_empty()
-        || !r.find(Category::Deferral, folded).is_empty()
-        || !compose::class_hits(CueClass::Interested, folded).is_empty()
+    !interested_hits(r, folded).is_empty()
+}
+
+/// The interested cues and phrases of a text, deferrals included.
+fn interested_hits(r: &Rules, folded: &str) -> Vec<Hit> {
+    let mut hits = r.find(Category::Interested, folded);
+    hits.extend(r.find(Category::Deferral, folded));
+    hits.extend(compose::class_hits(CueClass::Interested, folded));
+    hits
 }
 
 /// The auto-reply headers present ("Name: value"), and whether one of them is strong

@@ -229,6 +229,8 @@ pub const EN: Phrases = Phrases {
         r"\b(?:i'?m|i am|i will be|i'?ll be) (?:out|off|away)\b",
         r"\bno (?:e-?mail|email) access\b",
         r"\bout of (?:the )?office\b",
+        // "Out until 3/15, no laptop."
+        r"^(?:i'?m |i am )?(?:out|off|away) (?:until|till|through|thru)\b",
         r"\bo\.?o\.?o\b",
         r"\b(?:on|taking) (?:annual |parental |maternity |paternity |sick |medical |garden |study )?(?:leave|vacation|holiday|holidays|pto|sabbatical)\b",
         r"\baway (?:from (?:the office|my desk|my email)|on (?:business|vacation|holiday|leave))\b",
@@ -413,6 +415,9 @@ pub const DE: Phrases = Phrases {
         r"\b(?:melden sie sich|schreiben sie mir|kontaktieren sie mich|rufen sie mich|fragen sie)\s(?:\S+\s){0,4}(?:nachstes|nächstes|im nachsten|im nächsten|im neuen) (?:jahr|quartal)\b",
     ],
     interested: &[
+        // "Ein Test wäre super", "Wann könnten Sie liefern?"
+        r"\b(?:wäre|ware) (?:super|toll|prima|klasse|interessant|spannend)\b",
+        r"\bwann (?:konnen|können|konnten|könnten) sie (?:\S+ )?(?:liefern|vorbeikommen|starten|installieren|anfangen|vorbeischauen)\b",
         r"\bterminvorschl\w*",
         r"^gerne\b",
         r"^interessant\b",
@@ -766,6 +771,8 @@ pub const ES: Phrases = Phrases {
         r"\b(?:escribeme|escribame|escribanme|escribanos|contactame|contacteme|contactenme|contactenos|llamame|llameme|vuelve a (?:escribirme|contactarme|llamarme)|vuelva a (?:escribirme|contactarme|llamarme)|vuelvan a (?:escribirme|contactarme|llamarme)|retomemos|hablamos)\s(?:\S+\s){0,3}(?:en|a partir de|despues de|a principios de|a finales de|a mediados de|hacia) (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|el proximo ano|el ano que viene|el \S+ trimestre|otono|primavera|verano|invierno)\b",
     ],
     interested: &[
+        // "Sí, envíenos muestras", "mándeme el presupuesto".
+        r"\b(?:envienos|envieme|enviennos|mandenos|mandeme|envianos|enviame|mandanos|mandame) (?:\S+ ){0,2}(?:muestras?|informacion|precios?|tarifas?|presupuesto|cotizacion|detalles|propuesta|catalogo|oferta)\b",
         r"\bsuena (?:bien|interesante)\b",
         r"\bpodemos (?:hablar|conversar|vernos|quedar|agendar)\b",
         r"^interesante\b",
@@ -911,6 +918,9 @@ pub const PT: Phrases = Phrases {
         r"\b(?:me escreva|escreva-me|me procure|procure-me|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,3}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
     ],
     interested: &[
+        // "Topamos o teste!", "Quando vocês conseguem instalar?"
+        r"\btopamos\b|\btopo (?:sim|o teste|a proposta)\b",
+        r"\bquando (?:voces|vocês|voce|você) (?:conseguem|podem|consegue|pode) (?:instalar|entregar|vir|comecar|começar|passar)\b",
         r"\bpodemos (?:conversar|falar|marcar|agendar)\b",
         r"^interessante\b",
         r"\btenho interesse\b|\btemos interesse\b|\bme interessa\b",
@@ -1010,7 +1020,7 @@ pub const PT: Phrases = Phrases {
     mobile: &[r"^enviado do meu\b"],
     disclaimer: &[
         r"^(?:aviso de confidencialidade|aviso legal)\b",
-        r"^esta mensagem (?:e confidencial|pode conter)",
+        r"^esta (?:mensagem|e-?mail)(?: e seus anexos| e os seus anexos| e eventuais anexos)? (?:e confidencial|sao confidenciais|pode conter|podem conter|contem)",
     ],
 };
 
@@ -1183,7 +1193,7 @@ pub const IT: Phrases = Phrases {
     ],
     mobile: &[r"^inviato da\b", r"^inviato dal mio\b"],
     disclaimer: &[
-        r"^questo messaggio (?:e confidenziale|e riservato|contiene)",
+        r"^questo (?:messaggio|e-?mail|email)(?: e i suoi allegati| ed i suoi allegati| e gli eventuali allegati| e ogni suo allegato)? (?:e confidenziale|e riservat[oa]|sono riservati|sono confidenziali|contiene|puo contenere|possono contenere)",
         r"^(?:avviso di riservatezza|informativa privacy)\b",
     ],
 };
@@ -1354,6 +1364,8 @@ pub const RU: Phrases = Phrases {
         r"\bсам(?:а)? отпишусь\b",
     ],
     not_interested: &[
+        // "так что переходить смысла нет".
+        r"\bсмысла нет\b|\bнет смысла\b|\bсмысла (?:\S+ )?не вижу\b",
         r"\bне интересн\w*\b|\bнеинтересн\w*\b|\bне интересует\b",
         r"\bнет,? спасибо\b",
         r"\bуже (?:есть|работаем|используем|пользуемся)\b",

@@ -17,9 +17,11 @@
 //!    or a sign-off line alone ("Best regards,", "Mit freundlichen Grüßen", "С уважением,") —
 //!    a sign-off that is the first line of the text is kept ("Thanks!" as the whole reply) and
 //!    only what follows it is cut.
-//! 4. A bottom-posted or inline reply — nothing above the history, whose first line is a reply
-//!    header followed by `>`-quoted lines — is the unquoted lines between and after the quoted
-//!    ones, up to the next start of history, with the signature cut as in 3.
+//! 4. A bottom-posted or inline reply — a reply header followed by `>`-quoted lines — adds
+//!    the unquoted lines between and after the quoted ones, up to the next start of history,
+//!    with the signature cut as in 3: all of them when nothing stands above the header, only
+//!    when some stand *between* quoted lines otherwise ("Answers below." and inline answers;
+//!    a footer after the whole quote is not read).
 //!
 //! The output is a subsequence of the input's lines (unchanged), so the function is
 //! idempotent and never invents text.
@@ -80,18 +82,31 @@ pub fn new_text(body: &str) -> String {
     let cut = cut_k.map_or(lines.len(), |k| visible[k]);
     let top: Vec<usize> = visible.iter().copied().take_while(|&i| i < cut).collect();
     let kept = content(r, &lines, &folded, &top);
-    if kept.is_empty()
-        && let Some(k) = cut_k
+    if let Some(k) = cut_k
         && quote_follows(&lines, cut)
     {
-        // A bottom-posted or inline reply: nothing above the history, and its attribution line
-        // ("On … wrote:") is followed by `>`-quoted lines. The writer's text is the unquoted
-        // lines between and after them, up to the next history start.
+        // A bottom-posted or inline reply: its attribution line ("On … wrote:") is followed by
+        // `>`-quoted lines, and the writer's text is the unquoted lines between and after
+        // them, up to the next history start. Below a text of its own ("Answers below."), only
+        // answers *between* quoted lines count: what follows the whole quote there is a
+        // footer, not an answer.
         let tail: Vec<usize> = (k + 1..visible.len())
             .take_while(|&j| !starts_history(r, &folded, &visible, j))
             .map(|j| visible[j])
             .collect();
-        return content(r, &lines, &folded, &tail);
+        let last_quote = tail.last().map_or(cut, |&t| {
+            (cut..t).rev().find(|&i| is_quoted(lines[i])).unwrap_or(cut)
+        });
+        let answers = tail
+            .iter()
+            .any(|&i| i < last_quote && !folded[i].is_empty());
+        if kept.is_empty() {
+            return content(r, &lines, &folded, &tail);
+        }
+        if answers {
+            let both: Vec<usize> = top.iter().chain(&tail).copied().collect();
+            return content(r, &lines, &folded, &both);
+        }
     }
     kept
 }
@@ -441,6 +456,16 @@ mod tests {
         check(
             "Thanks, call me.\n\nOn Mon, Jan 4, 2027, A <a@x.com> wrote:\n> Hi\n\nSent from my iPhone\n",
             "Thanks, call me.",
+        );
+        // Inline answers below a line of its own.
+        check(
+            "Hi, answers below.\n\nOn Fri, Feb 19, 2027 at 9:07 AM H <h@x.com> wrote:\n> We do e-discovery.\n\nWe send everything out today.\n\n> Demo next week?\n\nYes, Tuesday.\n\n> Best, H\n",
+            "Hi, answers below.\n\n\nWe send everything out today.\n\n\nYes, Tuesday.",
+        );
+        // Below a text of its own, lines after the whole quote are a footer, not an answer.
+        check(
+            "Not for us, thanks.\n\nOn Mon, Jan 4, 2027, A <a@x.com> wrote:\n> Hi\n> Reply STOP to opt out\n\nUnsubscribe from our newsletter: https://example.org/u\n",
+            "Not for us, thanks.",
         );
         // An attribution followed by an unquoted original (Outlook) gives nothing.
         check(
