@@ -3,7 +3,9 @@
 //! Dates are found in the folded new text in these shapes: ISO `2026-12-14`; numeric
 //! `14/12`, `14.12.`, `14.12.2026`, `14-12-26`, `12/14/2026`; a day and a month name in any
 //! table language (`14 December`, `14th of December`, `14. Dezember`, `14 de diciembre de
-//! 2026`, `14 декабря`); and an English month name first (`December 14`, `Dec 14th, 2026`).
+//! 2026`, `14 декабря`); an English month name first (`December 14`, `Dec 14th, 2026`); and an
+//! English ordinal day with no month (`until the 19th`: the next 19th on or after the
+//! message's `Date`).
 //!
 //! A date counts only when a cue says what it is:
 //! - a **return cue** before it ("back on", "returning", "zurück am", "de retour le",
@@ -86,6 +88,8 @@ struct Patterns {
     numeric: Regex,
     day_month: Regex,
     month_day: Regex,
+    /// An English ordinal day with no month ("until the 19th", "back on the 4th").
+    bare_day: Regex,
 }
 
 static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
@@ -103,6 +107,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r.month_alternation_en
         ))
         .ok()?,
+        bare_day: Regex::new(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b").ok()?,
     })
 });
 
@@ -112,6 +117,7 @@ struct Found {
     start: usize,
     end: usize,
     day: u32,
+    /// 0 for a day with no month: the next such day on or after the message date.
     month: u32,
     year: Option<i32>,
     /// Numeric with both numbers ≤ 12: the order was decided by the locale rule.
@@ -275,6 +281,21 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
             ambiguous_numeric: None,
         });
     }
+    for c in p.bare_day.captures_iter(folded) {
+        let (Some(d), Some(day)) = (c.get(1), num(c.get(1))) else {
+            continue;
+        };
+        // The date starts at its number, so "the 19th of March" (a day and month found
+        // above, starting at the same place and longer) wins the overlap.
+        out.push(Found {
+            start: d.start(),
+            end: c.get(0).map_or(d.end(), |m| m.end()),
+            day,
+            month: 0,
+            year: None,
+            ambiguous_numeric: None,
+        });
+    }
     // Keep the earliest, then longest, of overlapping matches.
     out.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
     let mut kept: Vec<Found> = Vec::new();
@@ -352,6 +373,25 @@ fn until_cue(r: &Rules, left: &str) -> bool {
 }
 
 fn resolve(f: &Found, message_date: Option<(Date, i32)>) -> Option<Date> {
+    if f.month == 0 {
+        // A day with no month: this month's if it is still ahead, else next month's.
+        let (msg, _) = message_date?;
+        let day = u8::try_from(f.day).ok()?;
+        let this = Date::from_calendar_date(msg.year(), msg.month(), day);
+        let date = match this {
+            Ok(d) if d >= msg => d,
+            _ => {
+                let next = msg.month().next();
+                let year = if next == Month::January {
+                    msg.year() + 1
+                } else {
+                    msg.year()
+                };
+                Date::from_calendar_date(year, next, day).ok()?
+            }
+        };
+        return Some(date);
+    }
     let month = Month::try_from(u8::try_from(f.month).ok()?).ok()?;
     let day = u8::try_from(f.day).ok()?;
     let date = match (f.year, message_date) {
@@ -576,6 +616,32 @@ mod tests {
             at("Zurück am 03.01.2027.", m, 1, Language::De),
             Some(date!(2027 - 01 - 03))
         );
+    }
+
+    #[test]
+    fn an_ordinal_day_with_no_month_is_the_next_such_day() {
+        let m = date!(2027 - 03 - 08);
+        assert_eq!(
+            at("I'm on leave until the 19th.", m, 0, Language::En),
+            Some(date!(2027 - 03 - 20))
+        );
+        assert_eq!(
+            at("Back on the 4th, no laptop.", m, 0, Language::En),
+            Some(date!(2027 - 04 - 04))
+        );
+        // Across the year's end.
+        assert_eq!(
+            at("Back on the 2nd.", date!(2026 - 12 - 20), 0, Language::En),
+            Some(date!(2027 - 01 - 02))
+        );
+        // A month named after it wins.
+        assert_eq!(
+            at("Back on the 4th of May.", m, 0, Language::En),
+            Some(date!(2027 - 05 - 04))
+        );
+        // No cue, no date; no message date, no date.
+        assert_eq!(at("See the 4th slide.", m, 0, Language::En), None);
+        assert_eq!(extract("Back on the 4th.", None, Some(Language::En)), None);
     }
 
     #[test]
