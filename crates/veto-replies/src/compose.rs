@@ -500,6 +500,23 @@ fn elsewhere(tokens: &[Token], s: usize, e: usize) -> bool {
             .any(|l| names_list(&l.remove_object) || names_list(&l.contact_noun))
 }
 
+/// Articles, possessives and the Spanish personal "a" that open an object phrase right after
+/// a contacting verb ("bother *the* families", "molestar *a* las familias", "stören *unsere*
+/// Kunden"), folded, every table language. First-person objects ("me", "nos", "mich") are not
+/// among them, nor "de" (Spanish and French "de nuevo", "de nouveau": again).
+const OBJECT_OPENERS: &[&str] = &[
+    "the", "our", "their", "his", "her", "its", "my", "your", "a", "an", "las", "los", "el", "sus",
+    "nuestros", "nuestras", "mis", "die", "der", "den", "das", "unsere", "unseren", "meine",
+    "ihre", "seine", "les", "os", "as", "seus", "suas", "gli", "nostri", "nostre", "miei", "het",
+    "onze", "hun", "zijn",
+];
+
+/// Passive auxiliaries before a contacting verb: "I don't want to *be* emailed the
+/// newsletter" has the writer as its object, whatever follows.
+const PASSIVE: &[&str] = &[
+    "be", "been", "being", "ser", "sido", "etre", "werden", "essere", "worden", "быть",
+];
+
 /// "Can" in the table languages (folded): a negation right after it says an opt-out fails.
 const INABILITY: &[&str] = &[
     "can",
@@ -833,8 +850,20 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                 let before = near(&negations, s, e, 4, 0);
                 let after = near(&negations, s, e, 0, 4);
                 let more = near(&again, s, e, 4, WINDOW);
+                // "I don't want to be contacted" is a request; "we don't want to bother the
+                // families" is the writer declining to contact someone else: a wish with an
+                // object phrase right after the verb and no first-person object near it.
+                let passive = s
+                    .checked_sub(1)
+                    .and_then(|i| tokens.get(i))
+                    .is_some_and(|t| PASSIVE.contains(&t.text.as_str()));
+                let others_object = tokens
+                    .get(e)
+                    .is_some_and(|t| OBJECT_OPENERS.contains(&t.text.as_str()))
+                    && !passive
+                    && !near(&me, s, e, 2, 2);
                 if (close && (more || near(&me, s, e, 2, 1)))
-                    || (before && (more || near(&desire, s, e, 2, 0)))
+                    || (before && (more || (near(&desire, s, e, 2, 0) && !others_object)))
                     || (after && near(&again, s, e, 0, WINDOW))
                 {
                     push_negated(s, e, &mut hits);
