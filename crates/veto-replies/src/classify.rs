@@ -172,6 +172,7 @@ impl RulesReading {
             mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
             refusal_anchor: compose::refusal_anchor(&self.text.folded),
             invites_contact: compose::invites_contact(&self.text.folded),
+            declined: !compose::declined_stop_parts(&self.text.folded).is_empty(),
         }
     }
 

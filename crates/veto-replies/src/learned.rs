@@ -489,6 +489,9 @@ pub struct RuleView {
     /// It asks to be contacted ("escríbeme en febrero", "email me in March";
     /// [`crate::compose::invites_contact`]).
     pub invites_contact: bool,
+    /// Its writer declines to opt out ("I don't want to unsubscribe", "não quero sair da
+    /// lista"; [`crate::compose::declined_stop_parts`]).
+    pub declined: bool,
 }
 
 /// How the models' scores combine with the rules' decision on a reply written by a person
@@ -595,10 +598,15 @@ impl Policy {
             if request().is_some_and(|p| p < self.request) {
                 return Decision::Veto;
             }
+            let view = view();
+            // "The unsubscribe link in your footer 404s. I'm not trying to leave": a writer
+            // who declines to opt out, with nothing but mentions of opting out beside it.
+            if view.mention_only && view.declined && !view.subject_stop {
+                return Decision::Veto;
+            }
             if stop >= self.veto {
                 return Decision::Rules;
             }
-            let view = view();
             let interest = scores.best_of(&PERSON_CLASSES[1..]).map(|(c, _)| c)
                 == Some(ReplyClass::Interested);
             if view.mention_only && !view.writer && !view.subject_stop && interest {
@@ -984,6 +992,32 @@ mod tests {
             p.decide(Unsubscribe, &interest(0.05), || 0.0, || None, || mention),
             Decision::Veto
         );
+        // A writer who declines to opt out beside mere mentions: dropped whatever the model
+        // says; beside a directive, or with a stop subject, kept.
+        let declined = with(|v| {
+            v.mention_only = true;
+            v.declined = true;
+            v.writer = true;
+        });
+        assert_eq!(
+            p.decide(Unsubscribe, &scores(0.99), || 0.0, || None, || declined),
+            Decision::Veto
+        );
+        for kept in [
+            RuleView {
+                mention_only: false,
+                ..declined
+            },
+            RuleView {
+                subject_stop: true,
+                ..declined
+            },
+        ] {
+            assert_eq!(
+                p.decide(Unsubscribe, &scores(0.99), || 0.0, || None, || kept),
+                Decision::Rules
+            );
+        }
         // A stop request resting on mentions that the request-or-mention model reads as a
         // mention is dropped, whatever the message-level model says; one resting on a
         // directive (no mention probability) never is.
