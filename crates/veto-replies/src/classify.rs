@@ -350,6 +350,9 @@ fn person_class(
         if class == ReplyClass::WrongPerson {
             let to_writer = forwarded_to_writer(&text.folded);
             hits.retain(|h| !to_writer.iter().any(|&(a, b)| a < h.end && h.start < b));
+            // "Mi scriva a settembre" (write to me in September) is a deferral, not "write to X".
+            let later = r.find(Category::Deferral, &text.folded);
+            hits.retain(|h| !later.iter().any(|d| d.start < h.end && h.start < d.end));
             let copied = compose::class_hits(CueClass::CopyIn, &text.folded);
             if !copied.is_empty() {
                 if interested(r, &text.folded) {

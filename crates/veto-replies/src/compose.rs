@@ -582,9 +582,11 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
         // меня не нужно" (no need to unsubscribe me).
         let me = l.me_object.find(tokens);
         let after_cue = |a: usize| a == e || (a == e + 1 && me.iter().any(|&(m, _)| m == e));
+        // Before the cue, its object may also stand between: "non mi cancelli dalla lista".
+        let before_cue = |b: usize| b == s || (b + 1 == s && me.iter().any(|&(m, _)| m == b));
         before.iter().any(|&(a, b)| {
             let part_of = |i: usize| tokens.get(i).map(|t| t.sub);
-            (b == s && b.checked_sub(1).and_then(part_of) == part)
+            (before_cue(b) && b.checked_sub(1).and_then(part_of) == part)
                 // Right after it, a phrase ("abmelden muss nicht sein"), not a lone negation
                 // starting the next thought ("remove me, no thanks").
                 || (after_cue(a) && b >= a + 2 && part_of(a) == part)

@@ -667,7 +667,7 @@ pub const ES: Cues = Cues {
     me_object: &["me|nos"],
     not_remove_object: &["adjunto|archivo|copia|cc|reunion|invitacion|companero|documento"],
     not_unsubscribe_object: &[
-        "webinar|seminario|demo|reunion|llamada|cita|curso|taller|formacion|evento|feria|jornada|sesion|conferencia|autonomo|autonoma|hacienda|seguridad|padron|actividad|medica|medico|maternidad|paternidad|enfermedad|laboral|incapacidad",
+        "webinar|seminario|demo|reunion|llamada|cita|curso|taller|formacion|evento|feria|jornada|sesion|conferencia|autonomo|autonoma|hacienda|seguridad|padron|actividad|medica|medico|maternidad|paternidad|enfermedad|laboral|incapacidad|convenio|contrato|seguro|poliza|gimnasio|membresia|abono|tarjeta",
     ],
     cease: &[
         "dej* ~1 de",

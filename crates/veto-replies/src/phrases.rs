@@ -128,6 +128,9 @@ pub const EN: Phrases = Phrases {
         r"\bremove (?:him|her|them) from (?:the |this )?(?:cc|thread|invite|loop|chain)\b",
     ],
     not_interested: &[
+        // "So nothing for you here, sorry", "we're pulling out of trade shows".
+        r"\bnothing for you here\b",
+        r"\b(?:we'?re|we are) pulling out of\b",
         r"\b(?:let me|i'?ll|we'?ll|i will|we will|i'?m going to|gonna) pass\b",
         r"\b(?:renewed|re-signed|extended) (?:with|our)\b",
         r"\bnot something (?:we|i)(?:'d| would| will|'ll)? (?:need|use|want|buy)\b",
@@ -743,6 +746,7 @@ pub const ES: Phrases = Phrases {
         r"\bme (?:doy|dare) de baja (?:yo mismo|yo misma|solo|sola)\b",
     ],
     not_interested: &[
+        r"\bgracias,? pero no\b",
         r"\bno (?:estamos|estoy) buscando\b",
         r"\bno (?:lo )?necesitamos\b",
         r"\bno es para nosotros\b",
@@ -1096,6 +1100,9 @@ pub const IT: Phrases = Phrases {
         r"\bnessun interesse\b",
     ],
     wrong_person: &[
+        // "Mi sono dimessa a fine giugno … potete scrivere a Luca Sartori".
+        r"\bmi sono (?:dimess[oa]|licenziat[oa]|trasferit[oa])\b",
+        r"\b(?:potete|puo|può|puoi|potrebbe) (?:scrivere|rivolgersi|rivolgervi) a\b",
         r"\bnon sono (?:la persona|il referente|la referente)\b",
         r"\bpersona giusta\b",
         r"\bnon lavoro piu\b|\bho lasciato\b",
