@@ -57,15 +57,15 @@ use crate::return_date;
 use crate::rules::{Category, Hit, Rules, rules};
 use crate::strip::new_text;
 use crate::{Classification, ReplyClass};
+use std::sync::LazyLock;
 
 /// Someone passed the message *to* the writer, who answers it: "Sam forwarded this to me",
 /// "Amy forwarded your note", "hat mir Ihre Anfrage weitergeleitet", "m'a transféré votre
 /// message", "me encaminhou seu e-mail", "переслал мне ваше письмо", "heeft je mail aan mij
 /// doorgestuurd". A forwarding cue inside one is no referral (folded text; the subject of an
 /// English "X forwarded your note" is checked in [`forwarded_to_writer`]).
-static FORWARDED_TO_WRITER: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(
-    || {
-        [
+static FORWARDED_TO_WRITER: LazyLock<Vec<regex::Regex>> = LazyLock::new(|| {
+    [
         r"\b(?:forwarded|passed|sent|handed|shared)(?: (?:this|it|on|over|along|your \S+))* to me\b",
         r"\b(?:hat|haben) (?:mir|uns) (?:\S+ ){0,4}(?:weitergeleitet|weitergegeben|geschickt)\b",
         r"\b(?:m'a|m'ont|nous a|nous ont) (?:\S+ )?(?:transfere|transmis|fait suivre|relaye|fait passer)\w*",
@@ -80,14 +80,13 @@ static FORWARDED_TO_WRITER: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::
     .iter()
     .filter_map(|p| regex::Regex::new(p).ok())
     .collect()
-    },
-);
+});
 
 /// Where a folded text says someone forwarded the message to its writer
 /// ([`FORWARDED_TO_WRITER`], and an English "X forwarded your note" whose subject is not the
 /// writer).
 fn forwarded_to_writer(folded: &str) -> Vec<(usize, usize)> {
-    static THIRD: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    static THIRD: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
         regex::Regex::new(
             r"\b([\w']+) (?:has |had )?forwarded (?:this|it|your (?:email|e-mail|note|message|mail))\b",
         )
@@ -110,6 +109,78 @@ fn forwarded_to_writer(folded: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// A "break-up" e-mail, the last of a sequence, asks whether to close the reader's file
+/// ("Should I close your file?", "Soll ich Ihre Akte schließen?", "Je ferme votre dossier ?"):
+/// a short answer that says to close it ("Yes, close it.", "Ja, bitte schließen.", "Pode
+/// encerrar.") asks to hear no more. Read only when the quoted message (folded body) asks it
+/// and the answer holds no negation ("Akte bitte nicht schließen!", "Agora não. Acabamos de
+/// fechar com outro sistema.").
+static BREAKUP_QUESTION: LazyLock<Vec<regex::Regex>> = LazyLock::new(|| {
+    [
+        r"\bclose (?:out )?(?:your|the) (?:file|record|account)\b",
+        r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
+        r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
+        r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
+        r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
+        r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
+        r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
+        r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку)",
+    ]
+    .iter()
+    .filter_map(|p| regex::Regex::new(p).ok())
+    .collect()
+});
+static BREAKUP_CLOSE: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
+    )
+    .ok()
+});
+static NEGATION_WORD: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"\b(?:not|don'?t|do not|nicht|kein\w*|ne|pas|no|nao|non|niet|nee|nein|не|нет)\b",
+    )
+    .ok()
+});
+
+/// Words of the sentence that answers a break-up e-mail ([`BREAKUP_QUESTION`]), and of the whole
+/// new text (a greeting and a signature around it).
+const BREAKUP_ANSWER_WORDS: usize = 12;
+const BREAKUP_TEXT_WORDS: usize = 40;
+
+fn breakup_close(body: &str, text: &FoldedText) -> Option<String> {
+    if text.folded.split_whitespace().count() > BREAKUP_TEXT_WORDS {
+        return None;
+    }
+    let close_re = BREAKUP_CLOSE.as_ref()?;
+    // A negation anywhere ("Agora não. Acabamos de fechar com outro sistema.") is no yes.
+    if NEGATION_WORD.as_ref()?.is_match(&text.folded) {
+        return None;
+    }
+    let mut at = 0;
+    let mut found = None;
+    // Sentence by sentence (the folded text may hold its lines as one).
+    for line in text.folded.split(['\n', '.', '!', '?', ';']) {
+        if let Some(m) = close_re.find(line)
+            && line.split_whitespace().count() <= BREAKUP_ANSWER_WORDS
+        {
+            found = Some((at + m.start(), at + m.end()));
+            break;
+        }
+        at += line.len() + 1;
+    }
+    let (start, end) = found?;
+    let quoted = fold(body);
+    if !BREAKUP_QUESTION.iter().any(|re| re.is_match(&quoted)) {
+        return None;
+    }
+    text.evidence(Some(&Hit {
+        language: Language::En,
+        start,
+        end,
+    }))
 }
 
 /// New texts shorter than this many words also have their subject read for stop phrases
@@ -293,7 +364,9 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     }
 
     let hits = unnegated_stop_marked(r, &text.folded);
-    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject) {
+    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject)
+        .or_else(|| breakup_close(&reply.body, &text))
+    {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
         return reading(out, Origin::Person, text, hits);

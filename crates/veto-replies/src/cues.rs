@@ -138,8 +138,8 @@ pub const EN: Cues = Cues {
     ],
     remove_object: &[
         "list|lists|mailing*|database|databases|db|crm|distribution|sequence|sequences|cadence|cadences|system|systems|records|files|contacts|outreach|newsletter*|campaign*|mailer|spreadsheet",
-        // "remove the entire example.org domain (from your lists)".
-        "domain|domains",
+        // "remove the entire example.org domain (from your lists)", "remove everyone at …".
+        "domain|domains|everyone|everybody",
         "my ~2 email|emails|address|details|data|info|information|contact|name|number|e",
         "this ~1 address|email",
         "all|any ~2 data|information|details|records",
@@ -381,11 +381,11 @@ pub const DE: Cues = Cues {
         "schreib*|kontaktier*|kontaktiert|mailen|anmailen|angemailt|zumailen|gemailt|anschreib*|angeschrieben|zusend*|zugesandt|zuschick*|zugeschickt|schick*|send*|anruf*|angerufen|belastig*|zuzusenden|anzuschreiben|nerv*",
     ],
     contact_noun: &[
-        "einladungen|*mail*|nachricht*|werbung|werbe*|kontaktaufnahme*|anfrage*|zusendung*|newsletter|spam|anschreiben|post",
+        "einladungen|*mail*|nachricht*|werbung|werbe*|kontaktaufnahme*|anfrage*|zusendung*|newsletter|spam|anschreiben|post|nachfassen|nachfass*|erinnerung*|followups|follow",
     ],
     no_more: &[
         "kein|keine|keinerlei ~4 mehr",
-        "kein|keine weitere|weiteren",
+        "kein|keine weitere|weiteren|weiteres|weiterer",
     ],
     negation: &["nicht|nichts|nie|niemals|keine|kein|keinerlei"],
     again: &["mehr|wieder|weiter|weiterhin|kunftig|zukunftig|nie"],
@@ -531,7 +531,7 @@ pub const FR: Cues = Cues {
         "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*|adresser|adressez|adressiez",
     ],
     contact_noun: &[
-        "invitations|mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications",
+        "invitations|mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications|rappels|suivis",
     ],
     no_more: &["plus ~1 de|d|aucun|aucune", "assez de|d"],
     negation: &["ne|n|jamais", "rien"],
@@ -679,7 +679,7 @@ pub const ES: Cues = Cues {
     ],
     contact_verb: &["escrib*|envi*|contact*|mand*|molest*|spam*|recontact*|insist*|acos*"],
     contact_noun: &[
-        "invitaciones|correo*|mail*|email*|e|mensaje*|envios|comunicaciones|publicidad|spam|newsletters|boletines|llamadas",
+        "invitaciones|correo*|mail*|email*|e|mensaje*|envios|comunicaciones|publicidad|spam|newsletters|boletines|llamadas|seguimientos|recordatorios|follow",
     ],
     no_more: &["no|ningun|ninguna ~2 mas", "ni un|una ~1 mas", "basta de"],
     negation: &["no|nunca|jamas|ni", "nada"],
@@ -833,7 +833,7 @@ pub const PT: Cues = Cues {
         "contact*|recontact*",
     ],
     contact_noun: &[
-        "convites|e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*",
+        "convites|e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*|follow|followups|lembretes|cobrancas",
     ],
     no_more: &["nao|nenhum|nenhuma ~2 mais", "chega de"],
     negation: &["nao|nunca|jamais|nem", "nada"],
@@ -969,7 +969,7 @@ pub const IT: Cues = Cues {
         "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
     ],
     contact_noun: &[
-        "inviti|email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte",
+        "inviti|email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte|solleciti|promemoria|follow",
     ],
     no_more: &["nessun|nessuna|niente|non ~3 piu", "basta"],
     negation: &["non|mai|ne", "niente|nulla"],
@@ -1106,7 +1106,7 @@ pub const NL: Cues = Cues {
         "*mail*|sturen|stuur*|gestuurd|contact*|bena*|schrijv*|spam*|lastig*|zenden|toesturen|bellen|gecontacteerd|benaderd",
     ],
     contact_noun: &[
-        "uitnodigingen|mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes",
+        "uitnodigingen|mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes|herinneringen|follow|followups",
     ],
     no_more: &["geen ~4 meer", "niet ~2 meer"],
     negation: &["niet|geen|nooit", "niks|niets"],
@@ -1245,8 +1245,8 @@ pub const RU: Cues = Cues {
         "писа*|пиш*|присыл*|слат*|шлите|отправл*|рассыл*|беспоко*|спам*|звон*|связыва*|напис*|тревож*",
         "pisat*|pishi*|prisyla*|slat|shlite|otpravlya*|bespoko*|spam*",
     ],
-    contact_noun: &["письм*|рассылк*|сообщени*|спам*|реклам*|писем"],
-    no_more: &["никаких|больше ~3 писем|рассылок|сообщений"],
+    contact_noun: &["письм*|рассылк*|сообщени*|спам*|реклам*|писем|напоминани*"],
+    no_more: &["никаких|больше ~3 писем|рассылок|сообщений|напоминаний"],
     negation: &["не|никогда|ни", "ne|nikogda", "ничего|nichego"],
     again: &["больше|более|впредь|снова|никогда|продолжа*", "bolshe"],
     receive: &["получ*"],

@@ -113,3 +113,73 @@ fn short_friendly_replies_never_suppress() {
         );
     }
 }
+
+#[test]
+fn answers_to_a_break_up_email_that_say_to_close_the_file_are_stop_requests() {
+    // The last e-mail of a sequence asks whether to close the reader's file; the answer is
+    // read with the question it answers (quoted below it).
+    for (answer, question, want) in [
+        (
+            "Yes, close it.",
+            "Should I close your file?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Please do close it. Thanks.",
+            "Should I close your file?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Ja, bitte schließen.\n\nUwe",
+            "Soll ich Ihre Akte schließen?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Oui, vous pouvez fermer mon dossier. Bonne continuation.",
+            "Je ferme votre dossier ?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Sí, ciérrelo. Gracias.",
+            "¿Cierro su expediente?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Pode encerrar, sim. Obrigado.",
+            "Posso encerrar o seu processo?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Sì, chiuda pure la pratica.",
+            "Posso chiudere la sua pratica?",
+            ReplyClass::Unsubscribe,
+        ),
+        (
+            "Ja, sluit het dossier maar.",
+            "Zal ik uw dossier sluiten?",
+            ReplyClass::Unsubscribe,
+        ),
+        // A negation is no yes; without the question, "close it" is about something else.
+        (
+            "Akte bitte nicht schließen! Schicken Sie ein Angebot.",
+            "Soll ich Ihre Akte schließen?",
+            ReplyClass::Interested,
+        ),
+    ] {
+        assert_eq!(
+            class_of(&thread(answer, question)),
+            want,
+            "{answer} / {question}"
+        );
+    }
+    assert_ne!(
+        class_of(&thread("Yes, close it.", "Shall I keep the ticket open?")),
+        ReplyClass::Unsubscribe
+    );
+}
+
+fn thread(answer: &str, question: &str) -> String {
+    format!(
+        "{answer}\n\nOn Mon, Jul 5, 2027 at 9:00 AM Sam <sam@brightlinehq.com> wrote:\n> {question}\n"
+    )
+}
