@@ -128,6 +128,7 @@ pub const EN: Phrases = Phrases {
         r"\bremove (?:him|her|them) from (?:the |this )?(?:cc|thread|invite|loop|chain)\b",
     ],
     not_interested: &[
+        r"^(?:nope|nah|no thanks|no thx|no ty|nty|no thank you)\W*$",
         // "So nothing for you here, sorry", "we're pulling out of trade shows".
         r"\bnothing for you here\b",
         r"\b(?:we'?re|we are) pulling out of\b",
@@ -168,6 +169,9 @@ pub const EN: Phrases = Phrases {
         r"\b(?:our|the) current (?:vendor|provider|solution|tool|setup|partner)\b",
     ],
     wrong_person: &[
+        // "not me - try anna@…", "thats our ops mgr".
+        r"\bnot me\b\W+(?:try|ask|email|contact|write to)\b",
+        r"\bthat'?s (?:our|my) (?:\S+ )?(?:mgr|manager|boss|director|head|lead|colleague|cfo|ceo|cto|coo)\b",
         r"\b(?:i|she|he) (?:have |has )?retired\b",
         r"\b(?:want|need|contact|ask|talk to|speak to|reach out to|email|try) someone else\b",
         r"\b(?:you want|you need|you'?re looking for|better to (?:ask|contact|reach out to)) (?:my |our )?(?:colleague|team|manager|boss|\w+ (?:in|from|on) )",
@@ -202,6 +206,10 @@ pub const EN: Phrases = Phrases {
         r"\b(?:drop me a (?:line|note)|get back to me|reach (?:back )?out|circle back|follow up|check back|ping me|email me|write (?:to )?me|contact me|try me|try us|touch base|come back to (?:me|us))(?: again)?,?\s(?:\S+\s){0,3}(?:in|after|around|from|toward|towards|next) (?:early |mid-?|late |the (?:start|beginning|end) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|fall|winter|the new year|next (?:year|quarter|month)|the (?:next|second|third|fourth) quarter)\b",
     ],
     interested: &[
+        // Terse phone replies: "price?", "how much", "can i stop by tues".
+        r"^(?:price|prices|pricing|cost|costs|how much)\W*$",
+        r"\bhow much (?:is it|does it cost|for)\b",
+        r"\bcan (?:i|we) (?:stop|come|drop|swing) by\b",
         r"\bwhen can we (?:talk|chat|meet|speak|connect)\b",
         r"\bexactly what we (?:need|want|are looking for)\b",
         r"\b(?:happy|glad|keen|willing) to (?:take a look|look|learn more|hear more|see|explore)\b",
@@ -232,6 +240,8 @@ pub const EN: Phrases = Phrases {
         r"\b(?:i'?m|i am|i will be|i'?ll be) (?:out|off|away)\b",
         r"\bno (?:e-?mail|email) access\b",
         r"\bout of (?:the )?office\b",
+        // "back mon 13th" as the whole reply.
+        r"^back (?:on |in |the |mon|tue|wed|thu|fri|sat|sun|\d)",
         // "Out until 3/15, no laptop."
         r"^(?:i'?m |i am )?(?:out|off|away) (?:until|till|through|thru)\b",
         r"\bo\.?o\.?o\b",
@@ -636,6 +646,7 @@ pub const FR: Phrases = Phrases {
         r"\b(?:recontactez-moi|recontactez-nous|recontacte-moi|revenez vers (?:moi|nous)|reviens vers moi|relancez-moi|relancez-nous|ecrivez-moi|contactez-moi|rappelez-moi)(?: de nouveau| a nouveau)?,?\s(?:\S+\s){0,3}(?:en|debut|mi-|fin|vers|apres|a partir de|des) ?(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|l'annee prochaine|la rentree|l'automne|l'ete|le printemps|l'hiver|t[1-4])\b",
     ],
     interested: &[
+        r"\bc'est combien\b|\bcombien (?:ca|ça) (?:coute|coûte)\b",
         r"\bdisponible (?:\S+ ){0,3}pour (?:un|une) (?:appel|echange|call|rendez-vous|demo|point)\b",
         r"\b(?:pouvons-nous|peut-on|on peut|pourrions-nous) (?:en )?(?:parler|discuter|echanger)\b",
         r"^interessant\b",
@@ -787,6 +798,7 @@ pub const ES: Phrases = Phrases {
         r"\ble viene bien\b|\bte viene bien\b",
     ],
     out_of_office: &[
+        r"\bde vacas\b",
         r"\bestare fuera\b|\bestoy fuera\b",
         r"\breincorpor\w*\b",
         r"\bfuera de (?:la )?oficina\b",
@@ -1100,6 +1112,8 @@ pub const IT: Phrases = Phrases {
         r"\bnessun interesse\b",
     ],
     wrong_person: &[
+        r"\bnon sono io\b",
+        r"\b(?:scrivi|scriva|scrivete) a \S+@",
         // "Mi sono dimessa a fine giugno … potete scrivere a Luca Sartori".
         r"\bmi sono (?:dimess[oa]|licenziat[oa]|trasferit[oa])\b",
         r"\b(?:potete|puo|può|puoi|potrebbe) (?:scrivere|rivolgersi|rivolgervi) a\b",
@@ -1117,6 +1131,7 @@ pub const IT: Phrases = Phrases {
         r"\b(?:ricontattami|ricontattatemi|mi ricontatti|mi ricontattate|scrivimi|mi scriva|riscrivimi|mi riscriva|risentiamoci|sentiamoci|richiamami|mi richiami|fatti sentire|si faccia sentire)\s(?:\S+\s){0,3}(?:a|in|da|dopo|verso|a partire da|a inizio|a fine|a meta) (?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|l'anno prossimo|l'estate|l'autunno|la primavera|l'inverno|\S+ trimestre)\b",
     ],
     interested: &[
+        r"\bmi (?:chiami|chiamate|chiama|telefoni)\b",
         r"\b(?:possiamo|potremmo) (?:sentirci|parlarne|vederci|fissare)\b",
         r"^interessante\b",
         r"\bmi interessa\b|\bci interessa\b|\bsono interessat[oa]\b",

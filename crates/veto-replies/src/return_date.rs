@@ -4,8 +4,9 @@
 //! `14/12`, `14.12.`, `14.12.2026`, `14-12-26`, `12/14/2026`; a day and a month name in any
 //! table language (`14 December`, `14th of December`, `14. Dezember`, `14 de diciembre de
 //! 2026`, `14 декабря`); an English month name first (`December 14`, `Dec 14th, 2026`); and an
-//! English ordinal day with no month (`until the 19th`: the next 19th on or after the
-//! message's `Date`).
+//! day with no month — an English ordinal (`until the 19th`, `back mon 13th`) or a day number
+//! after an article or preposition (`hasta el 15`, `jusqu'au 15`, `bis zum 15.`, `fino al
+//! 15`, `até dia 15`): the next such day on or after the message's `Date`.
 //!
 //! A date counts only when a cue says what it is:
 //! - a **return cue** before it ("back on", "returning", "zurück am", "de retour le",
@@ -88,7 +89,9 @@ struct Patterns {
     numeric: Regex,
     day_month: Regex,
     month_day: Regex,
-    /// An English ordinal day with no month ("until the 19th", "back on the 4th").
+    /// A day with no month: an English ordinal after "the" or a weekday ("until the 19th",
+    /// "back mon 13th"), or a day number after an article or preposition ("hasta el 15",
+    /// "jusqu'au 15", "bis zum 15.", "fino al 15", "até dia 15").
     bare_day: Regex,
 }
 
@@ -107,7 +110,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r.month_alternation_en
         ))
         .ok()?,
-        bare_day: Regex::new(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b").ok()?,
+        bare_day: Regex::new(
+            r"\b(?:(?:the|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday) (\d{1,2})(?:st|nd|rd|th)|(?:el|al|au|zum|il|dia) (\d{1,2}))\b",
+        )
+        .ok()?,
     })
 });
 
@@ -282,9 +288,23 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         });
     }
     for c in p.bare_day.captures_iter(folded) {
-        let (Some(d), Some(day)) = (c.get(1), num(c.get(1))) else {
+        let Some(d) = c.get(1).or_else(|| c.get(2)) else {
             continue;
         };
+        let Some(day) = num(Some(d)) else {
+            continue;
+        };
+        // "hasta el 15 de cada mes" is caught as a date with a month above; "al 15 %" or
+        // "el 3 semanas" are no days.
+        let next_word = folded
+            .get(d.end()..)
+            .unwrap_or_default()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
+        if next_word.starts_with('%') || DURATION_WORDS.iter().any(|w| next_word.starts_with(w)) {
+            continue;
+        }
         // The date starts at its number, so "the 19th of March" (a day and month found
         // above, starting at the same place and longer) wins the overlap.
         out.push(Found {
@@ -638,6 +658,42 @@ mod tests {
         assert_eq!(
             at("Back on the 4th of May.", m, 0, Language::En),
             Some(date!(2027 - 05 - 04))
+        );
+        assert_eq!(
+            at("back mon 13th", date!(2027 - 12 - 08), 0, Language::En),
+            Some(date!(2027 - 12 - 13))
+        );
+        assert_eq!(
+            at(
+                "de vacaciones hasta el 15",
+                date!(2027 - 10 - 04),
+                0,
+                Language::Es
+            ),
+            Some(date!(2027 - 10 - 16))
+        );
+        assert_eq!(
+            at("Urlaub bis zum 15.", date!(2027 - 10 - 04), 0, Language::De),
+            Some(date!(2027 - 10 - 16))
+        );
+        // A month or a numeric date after the day still wins; a duration is no day.
+        assert_eq!(
+            at(
+                "de vacaciones hasta el 15 de noviembre",
+                date!(2027 - 10 - 04),
+                0,
+                Language::Es
+            ),
+            Some(date!(2027 - 11 - 16))
+        );
+        assert_eq!(
+            at(
+                "de viaje, vuelvo en el 3 semanas",
+                date!(2027 - 10 - 04),
+                0,
+                Language::Es
+            ),
+            None
         );
         // No cue, no date; no message date, no date.
         assert_eq!(at("See the 4th slide.", m, 0, Language::En), None);
