@@ -546,6 +546,8 @@ pub const FR: Cues = Cues {
     block_before: &[
         "pas ~1 besoin ~1 de|d",
         "pas me|m",
+        // "Je ne cherche pas à me désabonner".
+        "pas ~1 a ~1 me|m",
         "vais|peux|peut|pourrai* ~1 me",
         "inutile ~1 de",
         "ne me|m|nous",
@@ -699,6 +701,8 @@ pub const ES: Cues = Cues {
         // "No hace falta que me des de baja": the block ends where "de baja" starts.
         "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan",
         "no quiero|deseo ~1 darme",
+        // "No me quiero dar de baja".
+        "no ~1 me|nos ~1 quiero|queremos|deseo|deseamos ~1 dar",
         "no",
         "no ~1 me|nos|le|les ~1 den|de|des|borren|quiten|eliminen|saquen|excluyan",
     ],
