@@ -661,7 +661,68 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
     if personal {
         return false;
     }
-    !others.is_empty() || (is_question(folded, tokens) && !find(|l| &l.feature).is_empty())
+    !others.is_empty()
+        || (is_question(folded, tokens) && !find(|l| &l.feature).is_empty())
+        || own_list(tokens)
+}
+
+/// "Our" right before a mailing list of the writer's own ("I manage the opt-outs for *our
+/// newsletter*", "die Abmeldungen *unseres Newsletters* pflegen wir selbst", "las bajas de
+/// *nuestra lista*"): opt-out words in that sentence are about the writer's list, not ours.
+fn own_list(tokens: &[Token]) -> bool {
+    const OUR: &[&str] = &[
+        "our",
+        "unser",
+        "unsere",
+        "unseren",
+        "unserer",
+        "unseres",
+        "notre",
+        "nuestra",
+        "nuestro",
+        "nostra",
+        "nostro",
+        "onze",
+        "nossa",
+        "nosso",
+        "наша",
+        "нашу",
+        "нашей",
+        "наш",
+        "нашего",
+    ];
+    const LIST: &[&str] = &[
+        "newsletter",
+        "newsletters",
+        "list",
+        "lists",
+        "subscribers",
+        "mailing",
+        "liste",
+        "lista",
+        "listas",
+        "abonnenten",
+        "abonnes",
+        "suscriptores",
+        "iscritti",
+        "nieuwsbrief",
+        "rassylka",
+        "рассылка",
+        "рассылку",
+        "рассылки",
+        "базу",
+        "база",
+        "verteiler",
+        "boletin",
+    ];
+    tokens
+        .windows(2)
+        .any(|w| OUR.contains(&w[0].text.as_str()) && LIST.contains(&w[1].text.as_str()))
+        || tokens.windows(3).any(|w| {
+            OUR.contains(&w[0].text.as_str())
+                && (w[1].text == "suppression" || w[1].text == "mailing" || w[1].text == "sms")
+                && LIST.contains(&w[2].text.as_str())
+        })
 }
 
 /// Whether a sentence ends with a question mark.
