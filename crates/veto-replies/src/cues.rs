@@ -184,6 +184,8 @@ pub const EN: Cues = Cues {
     block_before: &[
         "not|never ~2 want|wish|need|mean|plan|intend|going|trying|asking|asked ~1 to ~1 be",
         "not|never ~2 want|wish|need|mean|plan|intend|going|trying|asking|asked ~1 to",
+        // "I'm not going to click unsubscribe either".
+        "not|never ~2 going|want|plan ~1 to ~1 click|hit|press|use",
         "no need ~1 to",
         "i ~1 ll|will|can|could|may|might",
         "i ~1 ll|will|can|could ~1 just|simply",
@@ -852,6 +854,9 @@ pub const PT: Cues = Cues {
     block_before: &[
         "nao ~1 precisa ~1 de|me",
         "nao ~1 quero|preciso ~1 me|sair",
+        // "Não me quero descadastrar", "Eu não quero sair da lista".
+        "nao ~1 me|nos ~1 quero|queremos",
+        "nao ~1 quero|queremos|pretendo",
         "vou|posso ~1 me",
         "nao",
         "nao ~1 me|nos",
@@ -1259,6 +1264,8 @@ pub const RU: Cues = Cues {
     politeness: &["пожалуиста|спасибо|срочно|прошу"],
     block_before: &[
         "не ~1 нужно|надо|обязательно",
+        // "Отписываться не буду" (after the cue).
+        "не ~1 буду|будем|стану|станем",
         "не ~1 нужно|надо|обязательно ~1 меня|нас",
         "не ~1 хочу ~1 отпис*",
         "сам|сама ~2 могу|смогу",
