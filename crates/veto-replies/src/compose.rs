@@ -680,16 +680,24 @@ fn own_list(tokens: &[Token]) -> bool {
         "notre",
         "nuestra",
         "nuestro",
+        "nuestras",
+        "nuestros",
         "nostra",
         "nostro",
+        "nostre",
+        "nostri",
         "onze",
         "nossa",
         "nosso",
+        "nossas",
+        "nossos",
         "наша",
         "нашу",
         "нашей",
         "наш",
         "нашего",
+        "наши",
+        "наших",
     ];
     const LIST: &[&str] = &[
         "newsletter",
@@ -697,32 +705,48 @@ fn own_list(tokens: &[Token]) -> bool {
         "list",
         "lists",
         "subscribers",
-        "mailing",
+        "readers",
+        "campaigns",
         "liste",
         "lista",
         "listas",
+        "base",
         "abonnenten",
+        "leser",
+        "kampagnen",
         "abonnes",
+        "lecteurs",
+        "campagnes",
         "suscriptores",
+        "lectores",
+        "campanas",
         "iscritti",
+        "lettori",
+        "campagne",
         "nieuwsbrief",
-        "rassylka",
+        "lezers",
+        "leitores",
+        "campanhas",
         "рассылка",
         "рассылку",
         "рассылки",
         "базу",
         "база",
+        "подписчики",
+        "подписчиков",
         "verteiler",
         "boletin",
     ];
-    tokens
-        .windows(2)
-        .any(|w| OUR.contains(&w[0].text.as_str()) && LIST.contains(&w[1].text.as_str()))
-        || tokens.windows(3).any(|w| {
-            OUR.contains(&w[0].text.as_str())
-                && (w[1].text == "suppression" || w[1].text == "mailing" || w[1].text == "sms")
-                && LIST.contains(&w[2].text.as_str())
-        })
+    // "our newsletter", "our marketing list", "unsere interne Liste": the list word at most
+    // two words after "our".
+    tokens.iter().enumerate().any(|(i, t)| {
+        OUR.contains(&t.text.as_str())
+            && tokens
+                .iter()
+                .skip(i + 1)
+                .take(2)
+                .any(|n| LIST.contains(&n.text.as_str()))
+    })
 }
 
 /// Whether a sentence ends with a question mark.
