@@ -96,13 +96,14 @@ fn forwarded_to_writer(folded: &str) -> Vec<(usize, usize)> {
         .iter()
         .flat_map(|re| re.find_iter(folded).map(|m| (m.start(), m.end())))
         .collect();
+    // Words before "forwarded" that make the writer its subject ("I've forwarded your note").
+    const WRITER: &[&str] = &[
+        "i", "we", "i've", "we've", "ive", "weve", "have", "just", "already", "also",
+    ];
     if let Some(re) = THIRD.as_ref() {
         for c in re.captures_iter(folded) {
-            let writer = [
-                "i", "we", "i've", "we've", "ive", "weve", "have", "just", "already", "also",
-            ];
             if let (Some(all), Some(subject)) = (c.get(0), c.get(1))
-                && !writer.contains(&subject.as_str())
+                && !WRITER.contains(&subject.as_str())
             {
                 out.push((all.start(), all.end()));
             }
@@ -138,12 +139,6 @@ static BREAKUP_CLOSE: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
     )
     .ok()
 });
-static NEGATION_WORD: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"\b(?:not|don'?t|do not|nicht|kein\w*|ne|pas|no|nao|non|niet|nee|nein|не|нет)\b",
-    )
-    .ok()
-});
 
 /// Words of the sentence that answers a break-up e-mail ([`BREAKUP_QUESTION`]), and of the whole
 /// new text (a greeting and a signature around it).
@@ -156,7 +151,7 @@ fn breakup_close(body: &str, text: &FoldedText) -> Option<String> {
     }
     let close_re = BREAKUP_CLOSE.as_ref()?;
     // A negation anywhere ("Agora não. Acabamos de fechar com outro sistema.") is no yes.
-    if NEGATION_WORD.as_ref()?.is_match(&text.folded) {
+    if compose::negated(&text.folded) {
         return None;
     }
     let mut at = 0;
@@ -396,6 +391,8 @@ fn person_class(
     // A declined opt-out ("no need to remove me") is not a refusal of the offer.
     let mut declined = compose::declined_stop_parts(&text.folded);
     declined.extend(r.find(Category::NotStop, &text.folded));
+    // "Try me again in Q3": interest, never a refusal or a referral.
+    let deferrals = r.find(Category::Deferral, &text.folded);
     for (category, class) in [
         (Category::WrongPerson, ReplyClass::WrongPerson),
         (Category::NotInterested, ReplyClass::NotInterested),
@@ -414,7 +411,7 @@ fn person_class(
             hits.extend(compose::class_hits(c, &text.folded));
         }
         if class == ReplyClass::Interested {
-            hits.extend(r.find(Category::Deferral, &text.folded));
+            hits.extend(deferrals.iter().cloned());
             hits.sort_by_key(|h| (h.start, h.end));
         }
         // "Loop in my colleague Rachel, she runs our SDR team, and let's set up a call" adds
@@ -422,10 +419,9 @@ fn person_class(
         // referral, and neither is what it says about that person.
         if class == ReplyClass::WrongPerson {
             let to_writer = forwarded_to_writer(&text.folded);
-            hits.retain(|h| !to_writer.iter().any(|&(a, b)| a < h.end && h.start < b));
+            hits.retain(|h| !to_writer.iter().any(|&(a, b)| h.overlaps(a, b)));
             // "Mi scriva a settembre" (write to me in September) is a deferral, not "write to X".
-            let later = r.find(Category::Deferral, &text.folded);
-            hits.retain(|h| !later.iter().any(|d| d.start < h.end && h.start < d.end));
+            hits.retain(|h| !deferrals.iter().any(|d| d.overlaps(h.start, h.end)));
             let copied = compose::class_hits(CueClass::CopyIn, &text.folded);
             if !copied.is_empty() {
                 if interested(r, &text.folded) {
@@ -445,14 +441,12 @@ fn person_class(
                 compose::invites_contact(&text.folded)
                     && interested_hits(r, &text.folded)
                         .iter()
-                        .any(|i| !hits.iter().any(|h| h.start < i.end && i.start < h.end))
+                        .any(|i| !hits.iter().any(|h| h.overlaps(i.start, i.end)))
             };
-            if !hits.is_empty()
-                && (!r.find(Category::Deferral, &text.folded).is_empty() || invited())
-            {
+            if !hits.is_empty() && (!deferrals.is_empty() || invited()) {
                 hits.clear();
             }
-            hits.retain(|h| !declined.iter().any(|d| d.start < h.end && h.start < d.end));
+            hits.retain(|h| !declined.iter().any(|d| d.overlaps(h.start, h.end)));
             hits.sort_by_key(|h| (h.start, h.end));
         }
         if let Some(hit) = hits.first() {
@@ -614,7 +608,7 @@ fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
     negations.retain(|n| !compose::unable_before(folded, n.start));
     compose::stop_hits_marked(folded)
         .into_iter()
-        .filter(|(h, _)| !negations.iter().any(|n| n.start < h.end && h.start < n.end))
+        .filter(|(h, _)| !negations.iter().any(|n| n.overlaps(h.start, h.end)))
         .collect()
 }
 

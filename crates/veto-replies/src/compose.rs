@@ -1119,12 +1119,26 @@ pub fn stop_anchors(folded: &str) -> Vec<bool> {
 /// turns a reply the rules left as `other` into a refusal only when it has one: "Thanks, I
 /// will have a look next week." shares its words with polite refusals but refuses nothing.
 pub fn refusal_anchor(folded: &str) -> bool {
+    any_reading(folded, |l, tokens| {
+        l.negation.any(tokens) || l.bare_no.any(tokens) || l.not_interested.any(tokens)
+    })
+}
+
+/// Whether a folded text holds, in any language, a negation or a bare "no" ("don't",
+/// "nicht", "pas", "não", "нет"): a short answer that holds one says no.
+pub fn negated(folded: &str) -> bool {
+    any_reading(folded, |l, tokens| {
+        l.negation.any(tokens) || l.bare_no.any(tokens)
+    })
+}
+
+/// Whether `found` holds for some language's cues and some reading of a sentence of a folded
+/// text (German also read without umlaut digraphs).
+fn any_reading(folded: &str, found: impl Fn(&LangCues, &[Token]) -> bool) -> bool {
     let sents = sentences(folded);
     cues().iter().any(|l| {
         let variants = spelling_variants(l.language, &sents);
-        readings(&sents, &variants).any(|(_, tokens)| {
-            l.negation.any(tokens) || l.bare_no.any(tokens) || l.not_interested.any(tokens)
-        })
+        readings(&sents, &variants).any(|(_, tokens)| found(l, tokens))
     })
 }
 

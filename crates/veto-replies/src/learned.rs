@@ -595,8 +595,14 @@ impl Policy {
     ) -> Decision {
         let stop = scores.of(ReplyClass::Unsubscribe);
         if rules == ReplyClass::Unsubscribe {
-            if request().is_some_and(|p| p < self.request) {
+            // `request` is known exactly when the stop request rests on mentions alone.
+            let request = request();
+            if request.is_some_and(|p| p < self.request) {
                 return Decision::Veto;
+            }
+            // A directive the model agrees with stands without reading the rest of the view.
+            if request.is_none() && stop >= self.veto {
+                return Decision::Rules;
             }
             let view = view();
             // "The unsubscribe link in your footer 404s. I'm not trying to leave": a writer
@@ -992,29 +998,43 @@ mod tests {
             p.decide(Unsubscribe, &interest(0.05), || 0.0, || None, || mention),
             Decision::Veto
         );
-        // A writer who declines to opt out beside mere mentions: dropped whatever the model
-        // says; beside a directive, or with a stop subject, kept.
+        // A writer who declines to opt out beside mere mentions: dropped whatever the
+        // message-level model and the request-or-mention model say (a mention-only stop
+        // request always has a request probability); beside a directive (none), or with a
+        // stop subject, kept.
         let declined = with(|v| {
             v.mention_only = true;
             v.declined = true;
             v.writer = true;
         });
         assert_eq!(
-            p.decide(Unsubscribe, &scores(0.99), || 0.0, || None, || declined),
+            p.decide(
+                Unsubscribe,
+                &scores(0.99),
+                || 0.0,
+                || Some(0.9),
+                || declined
+            ),
             Decision::Veto
         );
-        for kept in [
-            RuleView {
-                mention_only: false,
-                ..declined
-            },
-            RuleView {
-                subject_stop: true,
-                ..declined
-            },
+        for (kept, request) in [
+            (
+                RuleView {
+                    mention_only: false,
+                    ..declined
+                },
+                None,
+            ),
+            (
+                RuleView {
+                    subject_stop: true,
+                    ..declined
+                },
+                Some(0.9),
+            ),
         ] {
             assert_eq!(
-                p.decide(Unsubscribe, &scores(0.99), || 0.0, || None, || kept),
+                p.decide(Unsubscribe, &scores(0.99), || 0.0, || request, || kept),
                 Decision::Rules
             );
         }

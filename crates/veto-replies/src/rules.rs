@@ -66,6 +66,13 @@ pub struct Hit {
     pub end: usize,
 }
 
+impl Hit {
+    /// Whether the hit shares a byte of text with `[start, end)`.
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.start < end && start < self.end
+    }
+}
+
 /// Every compiled table plus the language-independent patterns.
 pub struct Rules {
     pub langs: Vec<LangRules>,

@@ -295,29 +295,37 @@ type IndexTuple<'a> = (
     Option<i64>,
 );
 
-fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != 2 * N {
-        return None;
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
     }
-    unhex_vec(s)?.try_into().ok()
 }
 
-/// The bytes of SQLite's `hex()` of a blob; `None` for anything else.
-fn unhex_vec(s: &str) -> Option<Vec<u8>> {
-    fn digit(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
+/// `N` bytes from SQLite's `hex()` of a blob, without allocating (ids and hashes of every
+/// exported entry go through here).
+fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let b = s.as_bytes();
+    if b.len() != 2 * N {
+        return None;
     }
-    s.as_bytes()
-        .chunks(2)
-        .map(|p| match p {
-            [h, l] => Some(digit(*h)? << 4 | digit(*l)?),
-            _ => None,
-        })
+    let mut out = [0u8; N];
+    for (o, p) in out.iter_mut().zip(b.chunks_exact(2)) {
+        *o = hex_digit(p[0])? << 4 | hex_digit(p[1])?;
+    }
+    Some(out)
+}
+
+/// The bytes of SQLite's `hex()` of a blob of any length; `None` for anything else.
+fn unhex_vec(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    b.chunks_exact(2)
+        .map(|p| Some(hex_digit(p[0])? << 4 | hex_digit(p[1])?))
         .collect()
 }
 
