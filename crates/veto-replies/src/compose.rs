@@ -374,6 +374,7 @@ pub struct LangCues {
     me_object: CueSet,
     not_remove_object: CueSet,
     not_unsubscribe_object: CueSet,
+    document: CueSet,
     cease: CueSet,
     contact_verb: CueSet,
     contact_noun: CueSet,
@@ -407,6 +408,7 @@ fn compile(c: &Cues) -> LangCues {
         me_object: CueSet::new(c.me_object),
         not_remove_object: CueSet::new(c.not_remove_object),
         not_unsubscribe_object: CueSet::new(c.not_unsubscribe_object),
+        document: CueSet::new(c.document),
         cease: CueSet::new(c.cease),
         contact_verb: CueSet::new(c.contact_verb),
         contact_noun: CueSet::new(c.contact_noun),
@@ -622,9 +624,25 @@ fn bare(l: &LangCues, tokens: &[Token]) -> bool {
 /// Prepositions before a list a person is removed from ("from your contacts", "dai vostri
 /// contatti", "aus Ihren Kontakten", "uit uw contacten", "из контактов").
 const LIST_PREPOSITIONS: &[&str] = &[
-    "from", "off", "aus", "von", "de", "des", "del", "da", "dai", "dal", "dalla", "dagli", "dos",
-    "das", "uit", "van", "из",
+    "from", "off", "of", "aus", "von", "de", "des", "del", "da", "dai", "dal", "dalla", "dagli",
+    "dos", "das", "uit", "van", "из",
 ];
+
+/// Whether a removal ending at `e` takes something out of a document rather than a list: a
+/// list preposition within the intent's window (the first one), then a document noun within
+/// three words
+/// ("quita mi nombre de la propuesta", "remove Dave's name from the contacts page").
+fn from_document(tokens: &[Token], documents: &[(usize, usize)], e: usize) -> bool {
+    // Only the first preposition names the source: "remove me from the list and from the
+    // meeting invite" still leaves the list.
+    (e..e + WINDOW)
+        .find(|&p| {
+            tokens
+                .get(p)
+                .is_some_and(|t| LIST_PREPOSITIONS.contains(&t.text.as_str()))
+        })
+        .is_some_and(|p| documents.iter().any(|&(a, _)| a > p && a <= p + 3))
+}
 
 /// Whether a sentence speaks of opting *other people* out, or asks about an opt-out
 /// *feature*, rather than asking us to stop: "Is there a way for our users to unsubscribe?",
@@ -637,7 +655,22 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         cues().iter().flat_map(|l| f(l).find(tokens)).collect()
     };
     let lists = find(|l| &l.remove_object);
-    // "from your contacts" names a list, not people.
+    // The opt-out words themselves: who they are about is read next to them.
+    let opt_outs: Vec<(usize, usize)> = cues()
+        .iter()
+        .flat_map(|l| {
+            [&l.unsubscribe, &l.remove_verb, &l.cease, &l.contact_verb]
+                .into_iter()
+                .flat_map(|set| set.find(tokens))
+        })
+        .collect();
+    let last_opt_out_part = opt_outs
+        .iter()
+        .filter_map(|&(a, _)| tokens.get(a).map(|t| t.sub))
+        .max();
+    // "from your contacts" names a list, not people. Third parties in a comma-separated part
+    // after every opt-out word describe, they are not its object: "удалите наш адрес из
+    // вашей базы, это почта для клиентов" (this mailbox is for our customers).
     let others: Vec<(usize, usize)> = find(|l| &l.others)
         .into_iter()
         .filter(|&(a, b)| {
@@ -647,16 +680,37 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
                     .get(i)
                     .is_some_and(|t| LIST_PREPOSITIONS.contains(&t.text.as_str()))
             });
-            !(listed && after_from)
+            let described_after = match (last_opt_out_part, tokens.get(a)) {
+                (Some(p), Some(t)) => t.sub > p,
+                _ => false,
+            };
+            !(described_after || (listed && after_from))
         })
         .collect();
     // "my data" is the writer's own; "my colleague" is someone else.
     let possessive = |&(_, b): &(usize, usize)| others.iter().any(|&(a, _)| a == b || a == b + 1);
-    // Spanish and Portuguese "nos" (us) is French "nos" (our): "nos propres clients".
+    // Spanish and Portuguese "nos" (us) is French "nos" (our): "nos propres clients", "de
+    // nos newsletters".
     let our = |&(a, b): &(usize, usize)| {
-        b == a + 1 && tokens.get(a).is_some_and(|t| t.text == "nos") && possessive(&(a, b))
+        b == a + 1
+            && tokens.get(a).is_some_and(|t| t.text == "nos")
+            && (possessive(&(a, b))
+                || tokens
+                    .get(b)
+                    .is_some_and(|t| OWN_LISTS.contains(&t.text.as_str())))
     };
-    let personal = find(|l| &l.me_object).iter().any(|h| !our(h))
+    // French "nous" before its negation is a subject, not the opt-out's object: "nos clients
+    // se désabonnent …, et nous ne savons pas pourquoi".
+    let subject = |&(a, b): &(usize, usize)| {
+        b == a + 1
+            && tokens.get(a).is_some_and(|t| t.text == "nous")
+            && tokens
+                .get(b)
+                .is_some_and(|t| t.text == "ne" || t.text == "n")
+    };
+    let personal = find(|l| &l.me_object)
+        .iter()
+        .any(|h| !our(h) && !subject(h))
         || find(|l| &l.own).iter().any(|h| !possessive(h));
     if personal {
         return false;
@@ -665,6 +719,46 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         || (is_question(folded, tokens) && !find(|l| &l.feature).is_empty())
         || own_list(tokens)
 }
+
+/// The writer's own mailing lists and audiences, after "our" ([`own_list`]).
+const OWN_LISTS: &[&str] = &[
+    "newsletter",
+    "newsletters",
+    "list",
+    "lists",
+    "subscribers",
+    "readers",
+    "campaigns",
+    "liste",
+    "lista",
+    "listas",
+    "base",
+    "abonnenten",
+    "leser",
+    "kampagnen",
+    "abonnes",
+    "lecteurs",
+    "campagnes",
+    "suscriptores",
+    "lectores",
+    "campanas",
+    "iscritti",
+    "lettori",
+    "campagne",
+    "nieuwsbrief",
+    "lezers",
+    "leitores",
+    "campanhas",
+    "рассылка",
+    "рассылку",
+    "рассылки",
+    "базу",
+    "база",
+    "подписчики",
+    "подписчиков",
+    "verteiler",
+    "boletin",
+];
 
 /// "Our" right before a mailing list of the writer's own ("I manage the opt-outs for *our
 /// newsletter*", "die Abmeldungen *unseres Newsletters* pflegen wir selbst", "las bajas de
@@ -699,44 +793,6 @@ fn own_list(tokens: &[Token]) -> bool {
         "наши",
         "наших",
     ];
-    const LIST: &[&str] = &[
-        "newsletter",
-        "newsletters",
-        "list",
-        "lists",
-        "subscribers",
-        "readers",
-        "campaigns",
-        "liste",
-        "lista",
-        "listas",
-        "base",
-        "abonnenten",
-        "leser",
-        "kampagnen",
-        "abonnes",
-        "lecteurs",
-        "campagnes",
-        "suscriptores",
-        "lectores",
-        "campanas",
-        "iscritti",
-        "lettori",
-        "campagne",
-        "nieuwsbrief",
-        "lezers",
-        "leitores",
-        "campanhas",
-        "рассылка",
-        "рассылку",
-        "рассылки",
-        "базу",
-        "база",
-        "подписчики",
-        "подписчиков",
-        "verteiler",
-        "boletin",
-    ];
     // "our newsletter", "our marketing list", "unsere interne Liste": the list word at most
     // two words after "our".
     tokens.iter().enumerate().any(|(i, t)| {
@@ -745,7 +801,7 @@ fn own_list(tokens: &[Token]) -> bool {
                 .iter()
                 .skip(i + 1)
                 .take(2)
-                .any(|n| LIST.contains(&n.text.as_str()))
+                .any(|n| OWN_LISTS.contains(&n.text.as_str()))
     })
 }
 
@@ -889,6 +945,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             let objects = l.remove_object.find(tokens);
             let me = l.me_object.find(tokens);
             let not_objects = l.not_remove_object.find(tokens);
+            let documents = l.document.find(tokens);
             for (s, e) in l.remove_verb.find(tokens) {
                 let object = near(&objects, s, e, WINDOW, WINDOW)
                     || me
@@ -897,7 +954,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     || objects
                         .iter()
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
-                let other = near(&not_objects, s, e, 0, 3);
+                let other = near(&not_objects, s, e, 0, 3) || from_document(tokens, &documents, e);
                 if object && !other && !elsewhere(tokens, s, e) {
                     push(s, e, false, &mut hits);
                 }
@@ -905,9 +962,16 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             // (c)
             let contact_verbs = l.contact_verb.find(tokens);
             let contact_nouns = l.contact_noun.find(tokens);
+            // "Pode parar de me mandar PDF": sending attachments, not mail, is what stops.
+            let attachment_sending: Vec<(usize, usize)> = contact_verbs
+                .iter()
+                .copied()
+                .filter(|&(_, b)| not_objects.iter().any(|&(a, _)| a >= b && a <= b + 2))
+                .collect();
             for (s, e) in l.cease.find(tokens) {
-                let verb = near(&contact_verbs, s, e, 0, WINDOW)
-                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e);
+                let verb = (near(&contact_verbs, s, e, 0, WINDOW)
+                    || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e))
+                    && !near(&attachment_sending, s, e, 0, WINDOW);
                 if verb || near(&contact_nouns, s, e, 0, 4) {
                     push(s, e, !verb, &mut hits);
                 }

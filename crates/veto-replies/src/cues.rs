@@ -60,6 +60,10 @@ pub struct Cues {
     /// baja como autónomo", "de baja médica"): named near an unsubscribe-family word with no
     /// list or message noun near it, the word is not a request.
     pub not_unsubscribe_object: &'static [&'static str],
+    /// Documents a name is taken out of ("quita mi nombre de la propuesta", "remove Dave's
+    /// name from the contacts page"): a removal from one is no opt-out. Kept apart from
+    /// `not_remove_object`, whose words are also features of the learned model.
+    pub document: &'static [&'static str],
     pub cease: &'static [&'static str],
     pub contact_verb: &'static [&'static str],
     pub contact_noun: &'static [&'static str],
@@ -148,6 +152,9 @@ pub const EN: Cues = Cues {
     not_remove_object: &[
         "attachment|attachments|file|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|document|pdf",
     ],
+    document: &[
+        "proposal|quote|deck|contract|draft|agenda|invoice|page|brochure|presentation|signature",
+    ],
     not_unsubscribe_object: &[
         "webinar|demo|meeting|call|event|course|training|workshop|session|conference|class|appointment|presentation|visit|tour|trial|seminar",
     ],
@@ -196,6 +203,8 @@ pub const EN: Cues = Cues {
     ],
     block_after: &[
         "myself|ourselves",
+        // "I'll hit the unsubscribe link myself".
+        "link|links|button ~1 myself|ourselves",
         "on my own",
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
@@ -207,6 +216,10 @@ pub const EN: Cues = Cues {
         "stop by|over",
         "stop ~2 presses",
         "old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",
+        // "Remove my old cell number from your CRM": a correction, not an opt-out.
+        "old|previous|former ~2 number|phone|cell|mobile|landline",
+        // "If I reply 'stop', will you really take me out?": a question about the process.
+        "if i ~2 reply|replied|send|answer|respond|click|type|hit",
         "use|send|write ~4 work|new|business|other|different|correct ~1 address|email|inbox|account|mailbox",
         "accidentally|mistakenly|inadvertently|accident ~3 un*scri*|unsub*|opted|removed",
         "add|put ~2 me|us ~1 back",
@@ -369,7 +382,8 @@ pub const DE: Cues = Cues {
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
     ],
     me_object: &["mich|uns"],
-    not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin"],
+    not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin|pdf|pdfs"],
+    document: &["angebot|vertrag|entwurf|prasentation|dokument|seite|rechnung|protokoll|signatur"],
     not_unsubscribe_object: &[
         "webinar|demo|termin|meeting|besprechung|veranstaltung|schulung|seminar|kurs|workshop|messe|konferenz|vortrag|telefonat|gesprach|gewerbe|gewerbeamt|betrieb|finanzamt|handelsregister|wohnsitz|krankenkasse|einwohnermeldeamt",
     ],
@@ -418,6 +432,8 @@ pub const DE: Cues = Cues {
         "abgemeldet|ausgetragen ~4 versehentlich",
         "abgemeldet|ausgetragen ~4 aus versehen",
         "alte|alten|alter|bisherige|bisherigen|fruhere|fruheren|private|privaten ~3 adresse|*adresse|mail|email",
+        "alte|alten|alter|bisherige|bisherigen|fruhere|fruheren ~2 nummer|*nummer|handy",
+        "wenn|falls ~1 ich ~3 antworte|zuruckschicke|schicke|sende|klicke",
         "neue|neuen ~3 adresse|*adresse",
         "unsere|unserer|unseren ~1 abmeldung|abmeldungen|abmeldeseite|abmeldelink|abmeldeprozess|abmeldefunktion",
     ],
@@ -524,7 +540,8 @@ pub const FR: Cues = Cues {
         "mon|mes ~2 adresse|coordonnees|donnees|mail|email|e|contact|nom|courriel",
     ],
     me_object: &["moi|me|m|nous"],
-    not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue"],
+    not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue|pdf|pdfs"],
+    document: &["proposition|devis|contrat|brouillon|presentation|page|facture|signature|offre"],
     not_unsubscribe_object: &[
         "webinaire|webinar|demo|demonstration|reunion|rendez|formation|seminaire|cours|atelier|salon|conference|evenement|session|visite|registre|rcs|urssaf|greffe|societe|microentreprise|entrepreneur",
     ],
@@ -562,6 +579,8 @@ pub const FR: Cues = Cues {
         "reinscri*|rajout*|remettre ~2 liste",
         "passer ~2 chez vous",
         "ancienne|ancien|vieille|precedente|personnelle ~1 adresse|mail|email|courriel|boite",
+        "ancien|vieux|precedent ~2 numero|portable|telephone",
+        "si je ~2 reponds|renvoie|envoie|clique|tape",
         "nouvelle ~1 adresse",
         "notre|nos|leur|leurs ~3 desinscription*|desabonnement*",
     ],
@@ -579,6 +598,8 @@ pub const FR: Cues = Cues {
         "pas|plus|aucun|aucune ~3 interess*|besoin|besoins|priorit*|pertinent*|budget|moment|utile|sens|adapte|temps",
         "deja ~3 ce qu|faut",
         "pas|plus ~2 interess*",
+        // "Aucun de nous n'est intéressé".
+        "aucun|aucune|personne ~5 interesse|interesses|interessee|interessees",
         "ne ~2 interesse|interessent ~2 pas",
         "pas ~3 actualite|prioritaire|priorite|pertinent|besoin|budget",
         "pas pour ~1 nous|moi",
@@ -669,7 +690,12 @@ pub const ES: Cues = Cues {
         "mi|mis ~1 correo|direccion|email|mail|e|datos|contacto|nombre",
     ],
     me_object: &["me|nos"],
-    not_remove_object: &["adjunto|archivo|copia|cc|reunion|invitacion|companero|documento"],
+    not_remove_object: &[
+        "adjunto|archivo|copia|cc|reunion|invitacion|companero|documento|pdf|pdfs",
+    ],
+    document: &[
+        "propuesta|presupuesto|contrato|borrador|presentacion|pagina|factura|firma|oferta|pdf",
+    ],
     not_unsubscribe_object: &[
         "webinar|seminario|demo|reunion|llamada|cita|curso|taller|formacion|evento|feria|jornada|sesion|conferencia|autonomo|autonoma|hacienda|seguridad|padron|actividad|medica|medico|maternidad|paternidad|enfermedad|laboral|incapacidad|convenio|contrato|seguro|poliza|gimnasio|membresia|abono|tarjeta",
     ],
@@ -708,7 +734,7 @@ pub const ES: Cues = Cues {
         "no",
         "no ~1 me|nos|le|les ~1 den|de|des|borren|quiten|eliminen|saquen|excluyan",
     ],
-    block_after: &["yo mismo|misma"],
+    block_after: &["yo mismo|misma", "yo ~1 desde|mismo|misma|sola|solo"],
     veto: &[
         "dud*",
         "por error|equivocacion|accidente ~4 baja|desuscri*|dado",
@@ -718,6 +744,9 @@ pub const ES: Cues = Cues {
         "baja|desuscri*|desuscrito ~4 por error|equivocacion",
         "baja|desuscri*|dado ~4 sin querer",
         "direccion|correo|email|mail ~1 antigua|antiguo|anterior|vieja|viejo|personal",
+        "antiguo|viejo|anterior ~2 numero|movil|celular|telefono",
+        "numero|movil|celular|telefono ~1 antiguo|viejo|anterior",
+        "si ~1 respondo|contesto|envio|mando|pulso|clico",
         "nueva|nuevo ~1 direccion|correo|email",
         "nuestra|nuestro|nuestras|nuestros ~2 baja|bajas|desuscripcion*",
     ],
@@ -730,7 +759,11 @@ pub const ES: Cues = Cues {
     ],
     // Enclitic "me" glued to a verb ("borrarme", "quítenme", "bórreme"), spelled out
     // rather than "*me", which also matches Italian "come" and English "some".
-    own: &["mi|mis|*rme|*nme|borreme|elimineme|saqueme|quiteme|escribame|contacteme|dejeme"],
+    // Verbs with the object glued on ("borrarme", "quítenme"); not "*rme", which would
+    // take the French "plateforme".
+    own: &[
+        "mi|mis|*arme|*erme|*irme|*enme|*anme|borreme|elimineme|saqueme|quiteme|escribame|contacteme|dejeme",
+    ],
     writer: &["yo|me|mi|mis|conmigo|*arme|*erme|*irme|*enme|*anme"],
     bare_no: &["no"],
     not_interested: &[
@@ -820,7 +853,8 @@ pub const PT: Cues = Cues {
         "contactos",
     ],
     me_object: &["me|nos|mim"],
-    not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|colega|documento"],
+    not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|colega|documento|pdf|pdfs"],
+    document: &["proposta|orcamento|contrato|rascunho|apresentacao|pagina|fatura|assinatura|pdf"],
     not_unsubscribe_object: &[
         "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade",
     ],
@@ -871,6 +905,8 @@ pub const PT: Cues = Cues {
         "descadastr*|cancelei|desinscrev* ~4 por engano|erro",
         "descadastr*|cancel*|desinscrev*|inscricao ~4 sem querer",
         "endereco|email|mail ~1 antigo|anterior|velho|pessoal",
+        "numero|celular|telemovel|telefone ~1 antigo|anterior|velho",
+        "se ~1 eu ~1 responder|enviar|mandar|clicar",
         "novo ~1 endereco|email|mail",
         "nosso|nossa|nossos|nossas ~2 descadastr*",
     ],
@@ -966,7 +1002,12 @@ pub const IT: Cues = Cues {
         "mio|miei|mia|il|i ~2 indirizzo|contatto|dati|email|mail|e|nominativo",
     ],
     me_object: &["mi|me|ci"],
-    not_remove_object: &["allegato|file|copia|cc|riunione|invito|collega|documento|appuntamento"],
+    not_remove_object: &[
+        "allegato|file|copia|cc|riunione|invito|collega|documento|appuntamento|pdf|pdfs",
+    ],
+    document: &[
+        "proposta|preventivo|contratto|bozza|presentazione|pagina|fattura|firma|offerta|pdf",
+    ],
     not_unsubscribe_object: &[
         "webinar|demo|riunione|call|chiamata|corso|workshop|formazione|evento|fiera|sessione|appuntamento|registro|imprese|iva|inps|malattia|maternita",
     ],
@@ -991,6 +1032,8 @@ pub const IT: Cues = Cues {
     politeness: &["grazie|per|favore|cortesia|prego|subito"],
     block_before: &[
         "non ~1 serve|occorre|necessario",
+        // "non serve che mi cancellate dalla lista".
+        "non ~1 serve|occorre|necessario|bisogno ~1 che",
         "non ~1 voglio|vorrei|devo ~1 essere",
         "non ~1 voglio|vorrei|devo",
         "posso ~1 farlo",
@@ -1004,6 +1047,8 @@ pub const IT: Cues = Cues {
         "passare ~2 a ~1 voi",
         "disiscritt*|cancellat* ~4 per sbaglio|errore",
         "vecchio|precedente|personale ~1 indirizzo|email|mail|casella",
+        "vecchio|precedente ~2 numero|cellulare|telefono",
+        "se ~1 rispondo|invio|mando|clicco",
         "indirizzo ~1 vecchio|precedente|personale",
         "nuovo ~1 indirizzo",
         "nostro|nostra|nostri|nostre ~2 disiscri*",
@@ -1101,7 +1146,8 @@ pub const NL: Cues = Cues {
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
     ],
     me_object: &["mij|me|ons"],
-    not_remove_object: &["bijlage|bestandje|cc|afspraak|uitnodiging|collega|document"],
+    not_remove_object: &["bijlage|bestandje|cc|afspraak|uitnodiging|collega|document|pdf|pdfs"],
+    document: &["offerte|voorstel|contract|concept|presentatie|pagina|factuur|handtekening|pdf"],
     not_unsubscribe_object: &[
         "webinar|demo|afspraak|vergadering|meeting|training|cursus|workshop|evenement|beurs|sessie|presentatie|kvk|kamer|gemeente|belastingdienst",
     ],
@@ -1132,6 +1178,8 @@ pub const NL: Cues = Cues {
         "niet ~1 nodig ~1 om",
         "hoeft|hoef ~3 niet",
         "kan|ga ~2 zelf",
+        // Inside the separable verb: "Ik meld me zelf wel af".
+        "zelf",
         "wil|willen|wilt ~2 niet",
         "me|mij|ons ~1 niet",
     ],
@@ -1145,6 +1193,8 @@ pub const NL: Cues = Cues {
         "afgemeld|uitgeschreven ~4 per ongeluk|abuis|vergissing",
         "niet ~1 stoppen|stop|ophouden",
         "oude|vorige|prive ~1 adres|mailadres|emailadres|email",
+        "oude|vorige ~2 nummer|telefoonnummer|mobiel|mobiele|gsm",
+        "als ik ~3 terugstuur|stuur|terugmail|antwoord|beantwoord|klik|reageer|typ",
         "nieuwe ~1 adres|mailadres|emailadres",
         "onze|ons ~1 afmeld*|uitschrijf*",
     ],
@@ -1242,6 +1292,7 @@ pub const RU: Cues = Cues {
     ],
     me_object: &["меня|нас|menya|menia|nas"],
     not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*|коллег*"],
+    document: &["предложени*|договор*|контракт*|презентаци*|страниц*|подпис*"],
     not_unsubscribe_object: &[
         "вебинар|вебинара|вебинаре|демо|встреча|встречи|встречу|звонок|звонка|курс|курса|курсы|тренинг|тренинга|семинар|семинара|мероприятие|мероприятия|выставку|выставки|конференцию|конференции|учет|учета|налоговои|ип|больничныи|больничном",
     ],
@@ -1281,6 +1332,8 @@ pub const RU: Cues = Cues {
         "отписал* ~4 случаино",
         "отписал* ~4 по ошибке",
         "стар*|прежн*|личн* ~1 адрес*|почт*|email|ящик*",
+        "стар*|прежн* ~2 номер*|телефон*",
+        "если ~1 я ~2 отвечу|отправлю|нажму",
         "нов* ~1 адрес*",
         "наш*|их ~1 отписк*",
     ],

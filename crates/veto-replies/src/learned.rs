@@ -634,14 +634,13 @@ impl Policy {
             return Decision::Rules;
         }
         // A refused stop cue ("no need to remove me") also explains the negative words of
-        // a reply the rules left as `other`: the model does not read them as a refusal.
+        // a reply the rules left as `other`: the model does not read them as a stop request
+        // or a refusal (it may still read interest: "cancellate pure la vecchia offerta … Mi
+        // rifate il preventivo?").
         let view = view();
-        if view.refused {
-            return Decision::Rules;
-        }
         // Nor does it read "No, escríbeme en febrero" (not now, write in February) as "don't
         // write to me": a reply that asks to be contacted is no stop request of the model's.
-        if stop >= bar && !view.invites_contact && clause_stop() >= self.clause {
+        if !view.refused && stop >= bar && !view.invites_contact && clause_stop() >= self.clause {
             return Decision::Model(ReplyClass::Unsubscribe);
         }
         if rules == ReplyClass::Other
@@ -652,7 +651,7 @@ impl Policy {
             // alone never makes one of a text with no negation and no refusal cue. Short
             // friendly replies ("Thanks, I'll take a look next week.") share their words with
             // polite refusals and get up to 0.88 from it.
-            && (c != ReplyClass::NotInterested || view.refusal_anchor)
+            && (c != ReplyClass::NotInterested || (view.refusal_anchor && !view.refused))
         {
             return Decision::Model(c);
         }

@@ -200,6 +200,9 @@ pub const EN: Phrases = Phrases {
         // "I work in finance", "I only handle HR" (but "I handle IT for a firm" is the role).
         r"\bi (?:only |just )?work in (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
         r"\bi (?:only|just) (?:handle|do) (?:finance|hr|legal|engineering|accounting|it|support|procurement)\b",
+        // "You'd want Tom, he's the owner … that's who decides".
+        r"\b(?:he|she)'?s the (?:owner|decision[- ]maker|boss|one who (?:decides|signs|handles))\b",
+        r"\bthat'?s (?:who|the (?:one|person) who) (?:decides|signs|handles)\b",
     ],
     deferral: &[
         // "Drop me a line in early March", "reach back out after Q2", "try me again in Q3".
@@ -276,6 +279,9 @@ pub const EN: Phrases = Phrases {
         r"\bwill be deactivated\b",
         r"\b(?:is )?no longer with\b",
         r"\bcheck (?:my )?e-?mail (?:only )?(?:twice|once|two times)\b",
+        // A retired address: "Please update your records and resend your message to …".
+        r"\bplease update your (?:records|address book|contacts?|contact (?:list|details))\b",
+        r"\b(?:resend|re-send|redirect) your (?:e-?mail|message|enquiry|inquiry|request) to\b",
     ],
     bounce_subject: &[
         r"\bundeliver",
@@ -802,7 +808,7 @@ pub const ES: Phrases = Phrases {
         r"\bestare fuera\b|\bestoy fuera\b",
         r"\breincorpor\w*\b",
         r"\bfuera de (?:la )?oficina\b",
-        r"\bde vacaciones\b|\bde viaje\b|\bde baja (?:por|medica)\b|\bausente\b|\bde permiso\b|\b(?:permiso|licencia) (?:de|por) (?:maternidad|paternidad)\b",
+        r"\bde vacaciones\b|\bde viaje\b|\b(?:estoy|estare|estara|esta|sigo) de baja\b|\bde baja (?:por (?:enfermedad|maternidad|paternidad|incapacidad|accidente)|medica)\b|\bausente\b|\bde permiso\b|\b(?:permiso|licencia) (?:de|por) (?:maternidad|paternidad)\b",
         r"\bregreso el\b|\bde vuelta\b|\bvolvere\b|\bestare de regreso\b",
         r"\bsin acceso al correo\b|\bacceso limitado\b",
         r"\bcerrad[oa]s? (?:por|del|hasta|desde)\b|\bcierre (?:por vacaciones|estival|anual)\b",
@@ -931,7 +937,7 @@ pub const PT: Phrases = Phrases {
     ],
     deferral: &[
         // "Me procure em setembro", "volte a falar comigo a partir de março".
-        r"\b(?:me escreva|escreva-me|me procure|procure-me|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,3}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
+        r"\b(?:me escreva|escreva-me|me procure|me procura|me procurem|procure-me|me chama|me chame|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,3}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
     ],
     interested: &[
         // "Topamos o teste!", "Quando vocês conseguem instalar?"

@@ -20,7 +20,8 @@
 //!
 //! A return cue wins over an until cue ("Out Dec 21 - Jan 4. Back Jan 5." → Jan 5); among
 //! equals the first date in the text wins. Weekday names, articles and "day" words between a
-//! cue and its date are skipped. Relative dates ("tomorrow", "next week") and dates without a
+//! cue and its date are skipped. "Next Monday" in any table language is the first Monday after
+//! the message's `Date`; other relative dates ("tomorrow", "next week") and dates without a
 //! day ("until March") give no return date.
 //!
 //! **Years.** A date without a year is the next occurrence on or after the message's `Date`
@@ -36,7 +37,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use time::{Date, Month};
+use time::{Date, Month, Weekday};
 
 use crate::fold::fold;
 use crate::language::Language;
@@ -93,6 +94,10 @@ struct Patterns {
     /// "back mon 13th"), or a day number after an article or preposition ("hasta el 15",
     /// "jusqu'au 15", "bis zum 15.", "fino al 15", "até dia 15").
     bare_day: Regex,
+    /// "next Monday" in every table language ("el próximo lunes", "nächsten Montag", "lundi
+    /// prochain", "na próxima segunda", "lunedì prossimo", "aanstaande maandag", "в следующий
+    /// понедельник"); the weekday is in one of the groups `wd_*`.
+    next_weekday: Regex,
 }
 
 static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
@@ -114,16 +119,71 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:(?:the|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday) (\d{1,2})(?:st|nd|rd|th)|(?:el|al|au|zum|il|dia) (\d{1,2}))\b",
         )
         .ok()?,
+        next_weekday: Regex::new(concat!(
+            r"\b(?:next (?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+            r"|proximo (?P<es>lunes|martes|miercoles|jueves|viernes|sabado|domingo)",
+            r"|(?P<es2>lunes|martes|miercoles|jueves|viernes|sabado|domingo) proximo",
+            r"|(?:nachsten|kommenden) (?P<de>montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)",
+            r"|(?P<fr>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) prochain",
+            r"|proxim[ao] (?P<pt>segunda|terca|quarta|quinta|sexta|sabado|domingo)",
+            r"|(?P<it>lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica) prossim[ao]",
+            r"|prossim[ao] (?P<it2>lunedi|martedi|mercoledi|giovedi|venerdi|sabato|domenica)",
+            r"|(?:aanstaande|komende) (?P<nl>maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)",
+            r"|следующ\w* (?P<ru>понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье))\b",
+        ))
+        .ok()?,
     })
 });
+
+/// The weekday a name of [`Patterns::next_weekday`] stands for.
+fn weekday(name: &str) -> Option<Weekday> {
+    use Weekday::*;
+    Some(match name {
+        "monday"
+        | "lunes"
+        | "montag"
+        | "lundi"
+        | "segunda"
+        | "lunedi"
+        | "maandag"
+        | "понедельник" => Monday,
+        "tuesday" | "martes" | "dienstag" | "mardi" | "terca" | "martedi" | "dinsdag"
+        | "вторник" => Tuesday,
+        "wednesday" | "miercoles" | "mittwoch" | "mercredi" | "quarta" | "mercoledi"
+        | "woensdag" | "среду" => Wednesday,
+        "thursday" | "jueves" | "donnerstag" | "jeudi" | "quinta" | "giovedi" | "donderdag"
+        | "четверг" => Thursday,
+        "friday" | "viernes" | "freitag" | "vendredi" | "sexta" | "venerdi" | "vrijdag"
+        | "пятницу" => Friday,
+        "saturday" | "sabado" | "samstag" | "samedi" | "sabato" | "zaterdag" | "субботу" => {
+            Saturday
+        }
+        "sunday" | "domingo" | "sonntag" | "dimanche" | "domenica" | "zondag" | "воскресенье" => {
+            Sunday
+        }
+        _ => return None,
+    })
+}
+
+/// What a found date names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A day of a month (`day`, `month`, maybe `year`).
+    Calendar,
+    /// A day with no month (`day`): the next such day on or after the message date.
+    DayOnly,
+    /// "next Monday", "el próximo lunes": the first such weekday after the message date.
+    NextWeekday(Weekday),
+}
 
 /// A date found in the text, before its year is resolved.
 #[derive(Debug, Clone, Copy)]
 struct Found {
     start: usize,
     end: usize,
+    kind: Kind,
     day: u32,
-    /// 0 for a day with no month: the next such day on or after the message date.
+    /// The month, for [`Kind::Calendar`] (0 otherwise).
     month: u32,
     year: Option<i32>,
     /// Numeric with both numbers ≤ 12: the order was decided by the locale rule.
@@ -149,7 +209,7 @@ pub fn extract(
         && (message_date.is_some_and(|(_, off)| (-600..=-240).contains(&off))
             || found.iter().any(|f| {
                 f.ambiguous_numeric.is_none()
-                    && f.month <= 12
+                    && f.kind == Kind::Calendar
                     && is_month_first(&folded[f.start..f.end])
             }));
     for f in &mut found {
@@ -216,6 +276,7 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         out.push(Found {
             start: m.start(),
             end: m.end(),
+            kind: Kind::Calendar,
             day: d,
             month: mo,
             year: i32::try_from(y).ok(),
@@ -247,6 +308,7 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         out.push(Found {
             start: m.start(),
             end: m.end(),
+            kind: Kind::Calendar,
             day,
             month,
             year,
@@ -264,6 +326,7 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         out.push(Found {
             start: m.start(),
             end: m.end(),
+            kind: Kind::Calendar,
             day: d,
             month: u32::from(mo),
             year,
@@ -281,6 +344,7 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         out.push(Found {
             start: m.start(),
             end: m.end(),
+            kind: Kind::Calendar,
             day: d,
             month: u32::from(mo),
             year,
@@ -310,7 +374,28 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         out.push(Found {
             start: d.start(),
             end: c.get(0).map_or(d.end(), |m| m.end()),
+            kind: Kind::DayOnly,
             day,
+            month: 0,
+            year: None,
+            ambiguous_numeric: None,
+        });
+    }
+    for c in p.next_weekday.captures_iter(folded) {
+        let Some(m) = c.get(0) else {
+            continue;
+        };
+        let name = ["en", "es", "es2", "de", "fr", "pt", "it", "it2", "nl", "ru"]
+            .iter()
+            .find_map(|g| c.name(g));
+        let Some(w) = name.and_then(|n| weekday(n.as_str())) else {
+            continue;
+        };
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            kind: Kind::NextWeekday(w),
+            day: 0,
             month: 0,
             year: None,
             ambiguous_numeric: None,
@@ -393,7 +478,16 @@ fn until_cue(r: &Rules, left: &str) -> bool {
 }
 
 fn resolve(f: &Found, message_date: Option<(Date, i32)>) -> Option<Date> {
-    if f.month == 0 {
+    if let Kind::NextWeekday(w) = f.kind {
+        let (msg, _) = message_date?;
+        // Stepping day by day (`next_occurrence` panics at the end of the calendar).
+        let mut d = msg.next_day()?;
+        while d.weekday() != w {
+            d = d.next_day()?;
+        }
+        return Some(d);
+    }
+    if f.kind == Kind::DayOnly {
         // A day with no month: this month's if it is still ahead, else next month's.
         let (msg, _) = message_date?;
         let day = u8::try_from(f.day).ok()?;
@@ -636,6 +730,54 @@ mod tests {
             at("Zurück am 03.01.2027.", m, 1, Language::De),
             Some(date!(2027 - 01 - 03))
         );
+    }
+
+    #[test]
+    fn next_weekday_is_the_first_such_day_after_the_message() {
+        // Wednesday 3 November 2027.
+        let m = date!(2027 - 11 - 03);
+        use Language::*;
+        for (text, lang, want) in [
+            (
+                "I'm travelling and back in the office next Monday.",
+                En,
+                date!(2027 - 11 - 08),
+            ),
+            (
+                "Vuelvo a la oficina el próximo lunes.",
+                Es,
+                date!(2027 - 11 - 08),
+            ),
+            (
+                "Ab nächsten Montag bin ich wieder im Büro.",
+                De,
+                date!(2027 - 11 - 08),
+            ),
+            ("De retour lundi prochain.", Fr, date!(2027 - 11 - 08)),
+            ("Volto na próxima segunda-feira.", Pt, date!(2027 - 11 - 08)),
+            ("Rientro lunedì prossimo.", It, date!(2027 - 11 - 08)),
+            (
+                "Ik ben aanstaande maandag weer op kantoor.",
+                Nl,
+                date!(2027 - 11 - 08),
+            ),
+            (
+                "Вернусь в следующий понедельник.",
+                Ru,
+                date!(2027 - 11 - 08),
+            ),
+            // The same weekday as the message is a week later.
+            ("Back next Wednesday.", En, date!(2027 - 11 - 10)),
+            // Away until next Friday: back the day after.
+            ("I'm away until next Friday.", En, date!(2027 - 11 - 06)),
+        ] {
+            assert_eq!(at(text, m, 0, lang), Some(want), "{text}");
+        }
+        // Without a cue, or without a message date, it is no return date.
+        assert_eq!(at("Let's talk next Monday.", m, 0, En), None);
+        assert_eq!(extract("Back next Monday.", None, Some(En)), None);
+        // At the end of the calendar nothing panics.
+        assert_eq!(at("Back next Monday.", Date::MAX, 0, En), None);
     }
 
     #[test]
