@@ -232,7 +232,10 @@ impl RulesReading {
     pub fn view(&self) -> learned::RuleView {
         let r = rules();
         learned::RuleView {
-            refused: learned::refused_stop(&self.text.folded),
+            // A cue the tables refused, or a phrase that declines the opt-out ("you can keep
+            // me on the list").
+            refused: learned::refused_stop(&self.text.folded)
+                || !r.find(Category::NotStop, &self.text.folded).is_empty(),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
             mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),

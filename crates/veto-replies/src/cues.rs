@@ -150,7 +150,7 @@ pub const EN: Cues = Cues {
     ],
     me_object: &["me|us|myself"],
     not_remove_object: &[
-        "attachment|attachments|file|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|document|pdf",
+        "attachment|attachments|file|files|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|docs|document|documents|pdf|pdfs",
     ],
     document: &[
         "proposal|quote|deck|contract|draft|agenda|invoice|page|brochure|presentation|signature",

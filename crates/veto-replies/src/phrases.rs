@@ -120,6 +120,8 @@ pub const EN: Phrases = Phrases {
         r"\b(?:i'?ll|i will|i can|i could|i already|i'?ve already|i have already|i just|i'?m going to|i may|i might)(?: just| simply| go ahead and)? (?:un-?subscribe|opt(?:ed)? out)\b",
         r"\bun-?subscribe (?:myself|on my own|via the link|using the link)\b",
         r"\b(?:not going to|won'?t|will not|not gonna) (?:un-?subscribe|opt out)\b",
+        // "You can keep me on the list": the opposite of a request.
+        r"\b(?:keep|leave) (?:me|us) (?:on|in) (?:the|your|this) (?:\w+ )?(?:list|newsletter|mailing list|distribution)\b",
         // "please don't stop sending these", "stop by our booth", "stop over"
         r"\b(?:don'?t|do not|never) stop (?:sending|emailing|writing)\b",
         r"\bstop (?:by|over|in at|at our|in to)\b",
@@ -396,6 +398,7 @@ pub const DE: Phrases = Phrases {
         r"\bnicht (?:abmelden|austragen)\b",
         r"\bmelde mich (?:selbst|selber) ab\b",
         r"\bhoren sie (?:bitte )?nicht auf\b",
+        r"\b(?:lassen|behalten) sie mich (?:gerne |ruhig )?(?:auf|in) (?:der|ihrer|dem|ihrem) (?:liste|verteiler|newsletter)\b",
     ],
     not_interested: &[
         r"\bkein thema\b",
@@ -619,6 +622,8 @@ pub const FR: Phrases = Phrases {
         r"\b(?:ne (?:veux|souhaite|desire|vais) pas|pas besoin de|inutile de) (?:me |vous )?(?:desinscri\w*|desabonn\w*|retirer)\b",
         r"\bje (?:vais|peux) me (?:desinscri\w*|desabonn\w*)(?: moi-meme| tout seul| seule?)?\b",
         r"\bme desinscri\w* moi-meme\b",
+        r"\b(?:gardez|laissez)[- ]moi (?:sur|dans) (?:la|votre|vos) (?:liste|newsletter|fichier)\b",
+        r"\bvous pouvez me (?:garder|laisser) (?:sur|dans) (?:la|votre|vos) (?:liste|newsletter|fichier)\b",
     ],
     not_interested: &[
         r"\bdeja equipe\w*\b",
@@ -761,6 +766,7 @@ pub const ES: Phrases = Phrases {
         r"\bno (?:quiero|deseo|necesito) darme de baja\b",
         r"\bno (?:hace falta|es necesario) (?:que me (?:den|de) de baja|darme de baja)\b",
         r"\bme (?:doy|dare) de baja (?:yo mismo|yo misma|solo|sola)\b",
+        r"\b(?:pueden|puede|podeis) mantenerme en (?:la|su|vuestra) lista\b|\bmantenedme en (?:la|vuestra) lista\b",
     ],
     not_interested: &[
         r"\bgracias,? pero no\b",
@@ -917,6 +923,7 @@ pub const PT: Phrases = Phrases {
         r"\bnao (?:quero|preciso|precisa) (?:me )?(?:descadastr\w*|sair da lista|remov\w*)\b",
         r"\beu mesm[oa] me descadastr\w*\b",
         r"\bme descadastro (?:sozinh[oa]|pelo link)\b",
+        r"\b(?:podem|pode|podes) (?:me )?manter(?:[- ]me)? na (?:lista|newsletter)\b|\bme mantenham? na lista\b",
     ],
     not_interested: &[
         r"\bnao (?:temos|tenho) interesse\b",
@@ -1106,7 +1113,10 @@ pub const IT: Phrases = Phrases {
         "unsubscribe",
         "rimuovi",
     ],
-    not_stop: &[r"\bnon (?:voglio|serve|c'e bisogno di) (?:cancellarmi|disiscrivermi)\b"],
+    not_stop: &[
+        r"\bnon (?:voglio|serve|c'e bisogno di) (?:cancellarmi|disiscrivermi)\b",
+        r"\b(?:potete|puo|puoi) (?:tenermi|lasciarmi) (?:nella|in) (?:lista|newsletter)\b|\b(?:tenetemi|lasciatemi) (?:nella|in) (?:lista|newsletter)\b",
+    ],
     not_interested: &[
         r"\bnon (?:siamo|sono) interessat[ioe]\b",
         r"\bnon (?:mi|ci) interessa\b",
@@ -1246,6 +1256,7 @@ pub const NL: Phrases = Phrases {
     not_stop: &[
         r"\b(?:wil|hoef|hoeft) (?:me |mij |je |u )?(?:niet|geen) (?:af te melden|uit te schrijven|afmelden|uitschrijven)\b",
         r"\bmeld (?:me|mij) (?:zelf|straks zelf) af\b",
+        r"\b(?:houd|laat) (?:me|mij) (?:maar |gerust )?(?:op|in) (?:de|uw|jullie) (?:lijst|mailinglijst|nieuwsbrief)\b",
     ],
     not_interested: &[
         r"\bgeen behoefte\b",
@@ -1390,6 +1401,7 @@ pub const RU: Phrases = Phrases {
         r"\bотписываться не (?:буду|надо|нужно|стану)\b",
         r"\bне (?:надо|нужно|хочу|буду) (?:меня )?отпис\w*\b",
         r"\bсам(?:а)? отпишусь\b",
+        r"\bоставьте меня в (?:рассылке|списке)\b|\bможете (?:оставить|не удалять) меня\b",
     ],
     not_interested: &[
         // "так что переходить смысла нет".
