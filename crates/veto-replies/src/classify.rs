@@ -240,7 +240,9 @@ impl RulesReading {
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
             mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
             refusal_anchor: compose::refusal_anchor(&self.text.folded),
-            invites_contact: compose::invites_contact(&self.text.folded),
+            // Or a deferral: "not now, try me again in Q3" asks to be contacted later.
+            invites_contact: compose::invites_contact(&self.text.folded)
+                || !r.find(Category::Deferral, &self.text.folded).is_empty(),
             declined: !compose::declined_stop_parts(&self.text.folded).is_empty(),
         }
     }
@@ -291,6 +293,30 @@ impl RulesReading {
     }
 }
 
+/// The word a reply made only of one kind of emoji says: a stop sign or no-entry sign is
+/// "stop", a thumbs-down "no". (In a longer text such signs decorate — "⛔ Please think
+/// before printing" — and are read as nothing.)
+pub(crate) fn emoji_word(text: &str) -> Option<&'static str> {
+    let mut signs = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{FE0F}')
+        .peekable();
+    signs.peek()?;
+    let mut word = None;
+    for c in signs {
+        let w = match c {
+            '\u{1F6D1}' | '\u{26D4}' => "stop",
+            '\u{1F44E}' => "no",
+            _ => return None,
+        };
+        if word.is_some_and(|x| x != w) {
+            return None;
+        }
+        word = Some(w);
+    }
+    word
+}
+
 /// Classifies a parsed reply with the rules alone, and says who wrote it.
 pub fn classify_rules(reply: &Reply) -> RulesReading {
     let r = rules();
@@ -300,7 +326,7 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         Some((_, domain)) => crate::strip::without_own_footer(&new, domain),
         None => new,
     };
-    let text = FoldedText::new(&new);
+    let text = FoldedText::new(emoji_word(&new).unwrap_or(&new));
     let subject = fold(&reply.subject);
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();
     let language = language::detect_weighted(&[(&text.folded, 3), (&subject_core, 1)]);

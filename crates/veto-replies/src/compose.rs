@@ -103,12 +103,22 @@ pub fn sentences(folded: &str) -> Vec<Vec<Token>> {
     out
 }
 
+/// Clause breaks that are also modal particles inside a clause: German "aber" and "jedoch"
+/// start a clause only at the start of a sentence or of a comma-separated part ("Abmelden
+/// möchte ich mich aber nicht" is one clause).
+const PARTICLE_BREAKS: &[&str] = &["aber", "jedoch"];
+
 fn clauses(folded: &str) -> Vec<Vec<Token>> {
     let mut out = Vec::new();
     for s in raw_sentences(folded) {
-        let mut clause = Vec::new();
+        let mut clause: Vec<Token> = Vec::new();
+        let mut prev_sub: Option<usize> = None;
         for t in s {
-            if CLAUSE_BREAKS.contains(&t.text.as_str()) {
+            let part_start = prev_sub != Some(t.sub);
+            prev_sub = Some(t.sub);
+            let breaks = CLAUSE_BREAKS.contains(&t.text.as_str())
+                && (part_start || !PARTICLE_BREAKS.contains(&t.text.as_str()));
+            if breaks {
                 if !clause.is_empty() {
                     out.push(std::mem::take(&mut clause));
                 }

@@ -415,7 +415,7 @@ pub const DE: Cues = Cues {
     block_before: &[
         "mich nicht",
         // "möchte mich nicht abmelden"; after the verb, "abmelden möchte ich mich nicht".
-        "will|mochte|muss ~2 nicht",
+        "will|mochte|muss ~3 nicht",
         "nicht ~1 notig ~1 mich|zu",
         "muss|mussen|brauche|brauchen ~3 nicht",
         "ich ~1 kann|werde ~2 mich ~2 selbst|selber",
@@ -701,7 +701,9 @@ pub const ES: Cues = Cues {
     ],
     cease: &[
         "dej* ~1 de",
-        "para|paren|pare|parar ~1 de",
+        "paren|pare|parar ~1 de",
+        // Adjacent only: "para" is also "for" ("Para temas de investigación … contactar").
+        "para de",
         "basta|stop",
         "cancel*|interrump*|suspend*",
         "cese|cesen|cesar|cesad|cesar",
@@ -859,7 +861,9 @@ pub const PT: Cues = Cues {
         "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade",
     ],
     cease: &[
-        "pare|parem|parar|para ~1 de|com",
+        "pare|parem|parar ~1 de|com",
+        // Adjacent only: "para" is also "for".
+        "para de|com",
         "chega ~1 de",
         "stop",
         "cancel*|interromp*|suspend*",
@@ -1036,6 +1040,8 @@ pub const IT: Cues = Cues {
         "non ~1 serve|occorre|necessario|bisogno ~1 che",
         "non ~1 voglio|vorrei|devo ~1 essere",
         "non ~1 voglio|vorrei|devo",
+        // "non ho intenzione di disiscrivermi".
+        "non ~1 ho|abbiamo ~1 intenzione ~1 di",
         "posso ~1 farlo",
         "non",
     ],

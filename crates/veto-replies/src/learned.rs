@@ -662,7 +662,8 @@ impl Policy {
     /// ([`crate::classify::classify_rules`]). When the model changes the class, the evidence
     /// is the line the model scores highest for it.
     pub fn apply(&self, model: &Model, reply: &Reply, reading: RulesReading) -> Classification {
-        let text = fold(&reading.classification.new_text);
+        let new_text = &reading.classification.new_text;
+        let text = fold(crate::classify::emoji_word(new_text).unwrap_or(new_text));
         let scores = model.scores(&features(&text, &reading.subject_core));
         let clause_stop = || {
             model.best_clause(

@@ -122,6 +122,11 @@ pub const EN: Phrases = Phrases {
         r"\b(?:not going to|won'?t|will not|not gonna) (?:un-?subscribe|opt out)\b",
         // "You can keep me on the list": the opposite of a request.
         r"\b(?:keep|leave) (?:me|us) (?:on|in) (?:the|your|this) (?:\w+ )?(?:list|newsletter|mailing list|distribution)\b",
+        // A subject access request asks what is held, not to stop: the stop rules still read
+        // an erasure or objection beside it.
+        r"\bsubject access request\b|\barticle 15\b",
+        // The seller's question echoed and answered: "remove? no, keep me".
+        r"\b(?:remove|unsubscribe|stop|opt out)\s?\?+\s*(?:no|nope|nah)\b",
         // "please don't stop sending these", "stop by our booth", "stop over"
         r"\b(?:don'?t|do not|never) stop (?:sending|emailing|writing)\b",
         r"\bstop (?:by|over|in at|at our|in to)\b",
@@ -398,6 +403,10 @@ pub const DE: Phrases = Phrases {
         r"\bnicht (?:abmelden|austragen)\b",
         r"\bmelde mich (?:selbst|selber) ab\b",
         r"\bhoren sie (?:bitte )?nicht auf\b",
+        // "bitte nicht von der Liste nehmen".
+        r"\bnicht (?:von|aus) (?:der|dem|ihrer|ihrem|eurer|eurem) (?:\S+ )?(?:liste|verteiler|newsletter)\s(?:zu )?(?:nehmen|streichen|entfernen|loschen|austragen)\b",
+        r"\bauskunft (?:nach|gemass|gem\.) (?:art\.?|artikel) 15\b|\bauskunftsersuchen\b",
+        r"\b(?:abmelden|austragen|stopp?)\s?\?+\s*nein\b",
         r"\b(?:lassen|behalten) sie mich (?:gerne |ruhig )?(?:auf|in) (?:der|ihrer|dem|ihrem) (?:liste|verteiler|newsletter)\b",
     ],
     not_interested: &[
@@ -622,6 +631,10 @@ pub const FR: Phrases = Phrases {
         r"\b(?:ne (?:veux|souhaite|desire|vais) pas|pas besoin de|inutile de) (?:me |vous )?(?:desinscri\w*|desabonn\w*|retirer)\b",
         r"\bje (?:vais|peux) me (?:desinscri\w*|desabonn\w*)(?: moi-meme| tout seul| seule?)?\b",
         r"\bme desinscri\w* moi-meme\b",
+        // "Ne retirez pas mon adresse", "ne me désinscrivez pas".
+        r"\bne (?:me |nous )?(?:retirez|supprimez|desinscrivez|desabonnez|enlevez|effacez|rayez) pas\b",
+        r"\bdroit d'acces\b",
+        r"\b(?:desinscri\w*|retirer|arreter|stop)\s?\?+\s*non\b",
         r"\b(?:gardez|laissez)[- ]moi (?:sur|dans) (?:la|votre|vos) (?:liste|newsletter|fichier)\b",
         r"\bvous pouvez me (?:garder|laisser) (?:sur|dans) (?:la|votre|vos) (?:liste|newsletter|fichier)\b",
     ],
@@ -767,6 +780,7 @@ pub const ES: Phrases = Phrases {
         r"\bno (?:hace falta|es necesario) (?:que me (?:den|de) de baja|darme de baja)\b",
         r"\bme (?:doy|dare) de baja (?:yo mismo|yo misma|solo|sola)\b",
         r"\b(?:pueden|puede|podeis) mantenerme en (?:la|su|vuestra) lista\b|\bmantenedme en (?:la|vuestra) lista\b",
+        r"\b(?:baja|borrar(?:te)?|parar|stop)\s?\?+\s*no\b",
     ],
     not_interested: &[
         r"\bgracias,? pero no\b",
@@ -924,6 +938,7 @@ pub const PT: Phrases = Phrases {
         r"\beu mesm[oa] me descadastr\w*\b",
         r"\bme descadastro (?:sozinh[oa]|pelo link)\b",
         r"\b(?:podem|pode|podes) (?:me )?manter(?:[- ]me)? na (?:lista|newsletter)\b|\bme mantenham? na lista\b",
+        r"\b(?:descadastr\w*|remover|parar|stop)\s?\?+\s*nao\b",
     ],
     not_interested: &[
         r"\bnao (?:temos|tenho) interesse\b",
@@ -989,6 +1004,8 @@ pub const PT: Phrases = Phrases {
         r"\bretorn\w*\b",
         r"\bvolto\b",
         r"\bvoltarei\b",
+        // "retomo funções no dia 2 de agosto".
+        r"\bretom\w* (?:as )?(?:minhas )?(?:funcoes|trabalho|atividades?)\b",
     ],
     return_after: &[],
     until_before: &[
@@ -1116,6 +1133,7 @@ pub const IT: Phrases = Phrases {
     not_stop: &[
         r"\bnon (?:voglio|serve|c'e bisogno di) (?:cancellarmi|disiscrivermi)\b",
         r"\b(?:potete|puo|puoi) (?:tenermi|lasciarmi) (?:nella|in) (?:lista|newsletter)\b|\b(?:tenetemi|lasciatemi) (?:nella|in) (?:lista|newsletter)\b",
+        r"\b(?:disiscri\w*|cancellar\w*|stop)\s?\?+\s*no\b",
     ],
     not_interested: &[
         r"\bnon (?:siamo|sono) interessat[ioe]\b",
@@ -1144,7 +1162,7 @@ pub const IT: Phrases = Phrases {
     ],
     deferral: &[
         // "Ricontattami a settembre", "mi riscriva dopo l'estate".
-        r"\b(?:ricontattami|ricontattatemi|mi ricontatti|mi ricontattate|scrivimi|mi scriva|riscrivimi|mi riscriva|risentiamoci|sentiamoci|richiamami|mi richiami|fatti sentire|si faccia sentire)\s(?:\S+\s){0,3}(?:a|in|da|dopo|verso|a partire da|a inizio|a fine|a meta) (?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|l'anno prossimo|l'estate|l'autunno|la primavera|l'inverno|\S+ trimestre)\b",
+        r"\b(?:ricontattami|ricontattatemi|mi ricontatti|mi ricontattate|scrivimi|scrivetemi|mi scriva|riscrivimi|riscrivetemi|mi riscriva|risentiamoci|sentiamoci|richiamami|mi richiami|fatti sentire|si faccia sentire)\s(?:\S+\s){0,3}(?:a|in|da|dopo|verso|a partire da|a inizio|a fine|a meta) (?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|l'anno prossimo|l'estate|l'autunno|la primavera|l'inverno|\S+ trimestre|trimestre)\b",
     ],
     interested: &[
         r"\bmi (?:chiami|chiamate|chiama|telefoni)\b",
@@ -1257,6 +1275,7 @@ pub const NL: Phrases = Phrases {
         r"\b(?:wil|hoef|hoeft) (?:me |mij |je |u )?(?:niet|geen) (?:af te melden|uit te schrijven|afmelden|uitschrijven)\b",
         r"\bmeld (?:me|mij) (?:zelf|straks zelf) af\b",
         r"\b(?:houd|laat) (?:me|mij) (?:maar |gerust )?(?:op|in) (?:de|uw|jullie) (?:lijst|mailinglijst|nieuwsbrief)\b",
+        r"\b(?:afmelden|uitschrijven|stoppen|stop)\s?\?+\s*nee\b",
     ],
     not_interested: &[
         r"\bgeen behoefte\b",
@@ -1281,6 +1300,8 @@ pub const NL: Phrases = Phrases {
     deferral: &[
         // "Mail me gerust in september nog eens", "neem begin juli weer contact op".
         r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4])\b",
+        // "Probeer het in het vierde kwartaal nog eens".
+        r"\bprobeer (?:het|me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:\S+ ){0,2}(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|zomer|najaar|volgend jaar|q[1-4]|kwartaal)\b",
         r"\bneem (?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4]) (?:\S+\s){0,2}contact op\b",
     ],
     interested: &[
@@ -1402,6 +1423,7 @@ pub const RU: Phrases = Phrases {
         r"\bне (?:надо|нужно|хочу|буду) (?:меня )?отпис\w*\b",
         r"\bсам(?:а)? отпишусь\b",
         r"\bоставьте меня в (?:рассылке|списке)\b|\bможете (?:оставить|не удалять) меня\b",
+        r"(?:отписать\w*|удалить|стоп)\s?\?+\s*нет\b",
     ],
     not_interested: &[
         // "так что переходить смысла нет".
@@ -1424,7 +1446,7 @@ pub const RU: Phrases = Phrases {
     ],
     deferral: &[
         // "Напишите мне, пожалуйста, в марте".
-        r"\b(?:напишите|пишите|свяжитесь|позвоните|вернитесь)(?: мне| нам| со мной)?,?(?: пожалуйста,?)?\s(?:\S+\s){0,2}(?:в|после|через|ближе к) (?:январ\w*|феврал\w*|март\w*|апрел\w*|ма[ея]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|\S+ квартал\w*|следующем году)",
+        r"\b(?:напишите|пишите|свяжитесь|позвоните|вернитесь)(?: мне| нам| со мной)?,?(?: пожалуйста,?)?\s(?:\S+\s){0,2}(?:в|после|через|ближе к) (?:(?:начале|конце|середине) )?(?:январ\w*|феврал\w*|март\w*|апрел\w*|ма[ея]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*|\S+ квартал\w*|следующем году)",
     ],
     interested: &[
         r"\bинтересно\b",
@@ -1464,6 +1486,7 @@ pub const RU: Phrases = Phrases {
         r"\bбуду на связи (?:с|со)\b",
         r"\bбуду в офисе (?:с|со)?\b",
         r"\bвыйду на работу\b",
+        r"\bбуду на рабочем месте\b",
         r"\bна работе (?:с|со)\b",
         r"\bвернемся\b",
     ],
