@@ -631,6 +631,10 @@ fn bare(l: &LangCues, tokens: &[Token]) -> bool {
             .any(|&(a, b)| a == 0 && b == rest.len())
 }
 
+/// How far after a removal verb a list named after its preposition may stand ("aus Ihrem
+/// Verteiler", "from your list").
+const FROM_LIST_WINDOW: usize = 12;
+
 /// Prepositions before a list a person is removed from ("from your contacts", "dai vostri
 /// contatti", "aus Ihren Kontakten", "uit uw contacten", "из контактов").
 const LIST_PREPOSITIONS: &[&str] = &[
@@ -718,6 +722,15 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
                 .get(b)
                 .is_some_and(|t| t.text == "ne" || t.text == "n")
     };
+    // "Merci de retirer mon collègue Paul de vos listes", "Could you please take my colleague
+    // Tim off your list?": a polite request to remove someone from a list stops that address.
+    let polite = find(|l| &l.politeness);
+    let requested = find(|l| &l.remove_verb)
+        .iter()
+        .any(|&(a, b)| near(&polite, a, b, 3, 0) && near(&lists, a, b, 0, FROM_LIST_WINDOW));
+    if requested {
+        return false;
+    }
     let personal = find(|l| &l.me_object)
         .iter()
         .any(|h| !our(h) && !subject(h))
@@ -957,7 +970,20 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             let not_objects = l.not_remove_object.find(tokens);
             let documents = l.document.find(tokens);
             for (s, e) in l.remove_verb.find(tokens) {
+                // "nehmen Sie sämtliche Adressen unserer Domain @x.de aus Ihrem Verteiler": a
+                // list after its preposition may stand further off, in the verb's part.
+                let from_list = objects.iter().any(|&(a, _)| {
+                    a >= e
+                        && a <= e + FROM_LIST_WINDOW
+                        && tokens.get(a).map(|t| t.sub) == tokens.get(s).map(|t| t.sub)
+                        && (a.saturating_sub(2)..a).any(|i| {
+                            tokens
+                                .get(i)
+                                .is_some_and(|t| LIST_PREPOSITIONS.contains(&t.text.as_str()))
+                        })
+                });
                 let object = near(&objects, s, e, WINDOW, WINDOW)
+                    || from_list
                     || me
                         .iter()
                         .any(|&(a, b)| a + 2 >= s && b <= e + 2 && a < e + 2)

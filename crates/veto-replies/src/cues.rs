@@ -374,7 +374,7 @@ pub const DE: Cues = Cues {
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
-        "nehm* ~5 aus|raus|heraus",
+        "nehm* ~9 aus|raus|heraus",
         "nehm*|nimm ~4 von ~3 liste|listen|*verteiler|verteiler*|*liste|mailing|mailings|newsletter|datenbank|kartei",
     ],
     remove_object: &[
@@ -382,7 +382,7 @@ pub const DE: Cues = Cues {
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
     ],
     me_object: &["mich|uns"],
-    not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|kollegen|kollegin|pdf|pdfs"],
+    not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|pdf|pdfs"],
     document: &["angebot|vertrag|entwurf|prasentation|dokument|seite|rechnung|protokoll|signatur"],
     not_unsubscribe_object: &[
         "webinar|demo|termin|meeting|besprechung|veranstaltung|schulung|seminar|kurs|workshop|messe|konferenz|vortrag|telefonat|gesprach|gewerbe|gewerbeamt|betrieb|finanzamt|handelsregister|wohnsitz|krankenkasse|einwohnermeldeamt",
@@ -392,6 +392,8 @@ pub const DE: Cues = Cues {
         "hor*|hort ~3 auf",
         "stopp*|stop",
         "schluss ~1 mit",
+        // "Ich untersage Ihnen jede weitere Kontaktaufnahme", "Ich verbitte mir weitere Mails".
+        "untersag*|verbiete|verbieten|verbitte",
     ],
     contact_verb: &[
         "schreib*|kontaktier*|kontaktiert|mailen|anmailen|angemailt|zumailen|gemailt|anschreib*|angeschrieben|zusend*|zugesandt|zuschick*|zugeschickt|schick*|send*|anruf*|angerufen|belastig*|zuzusenden|anzuschreiben|nerv*",
@@ -534,18 +536,25 @@ pub const FR: Cues = Cues {
     ],
     remove_verb: &[
         "retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter|suppression|retrait",
+        // "Oubliez mon adresse".
+        "oubliez|oublier",
     ],
     remove_object: &[
         "liste|listes|fichier|fichiers|base|bases|mailing*|diffusion|crm|newsletter*|envois|contacts",
         "mon|mes ~2 adresse|coordonnees|donnees|mail|email|e|contact|nom|courriel",
     ],
     me_object: &["moi|me|m|nous"],
-    not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|collegue|pdf|pdfs"],
+    not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|pdf|pdfs"],
     document: &["proposition|devis|contrat|brouillon|presentation|page|facture|signature|offre"],
     not_unsubscribe_object: &[
         "webinaire|webinar|demo|demonstration|reunion|rendez|formation|seminaire|cours|atelier|salon|conference|evenement|session|visite|registre|rcs|urssaf|greffe|societe|microentreprise|entrepreneur",
     ],
-    cease: &["arret*|cess*|stop|assez", "absten*|abstien*"],
+    // "Lâchez-moi avec vos mails".
+    cease: &[
+        "arret*|cess*|stop|assez",
+        "absten*|abstien*",
+        "lachez|lache ~1 moi|nous",
+    ],
     contact_verb: &[
         "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*|adresser|adressez|adressiez",
     ],
@@ -580,6 +589,7 @@ pub const FR: Cues = Cues {
         "passer ~2 chez vous",
         "ancienne|ancien|vieille|precedente|personnelle ~1 adresse|mail|email|courriel|boite",
         "ancien|vieux|precedent ~2 numero|portable|telephone",
+        "oubli* ~2 dernier|derniere|precedent|precedente",
         "si je ~2 reponds|renvoie|envoie|clique|tape",
         "nouvelle ~1 adresse",
         "notre|nos|leur|leurs ~3 desinscription*|desabonnement*",
@@ -690,9 +700,7 @@ pub const ES: Cues = Cues {
         "mi|mis ~1 correo|direccion|email|mail|e|datos|contacto|nombre",
     ],
     me_object: &["me|nos"],
-    not_remove_object: &[
-        "adjunto|archivo|copia|cc|reunion|invitacion|companero|documento|pdf|pdfs",
-    ],
+    not_remove_object: &["adjunto|archivo|copia|cc|reunion|invitacion|documento|pdf|pdfs"],
     document: &[
         "propuesta|presupuesto|contrato|borrador|presentacion|pagina|factura|firma|oferta|pdf",
     ],
@@ -855,7 +863,7 @@ pub const PT: Cues = Cues {
         "contactos",
     ],
     me_object: &["me|nos|mim"],
-    not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|colega|documento|pdf|pdfs"],
+    not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|documento|pdf|pdfs"],
     document: &["proposta|orcamento|contrato|rascunho|apresentacao|pagina|fatura|assinatura|pdf"],
     not_unsubscribe_object: &[
         "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade",
@@ -1006,9 +1014,7 @@ pub const IT: Cues = Cues {
         "mio|miei|mia|il|i ~2 indirizzo|contatto|dati|email|mail|e|nominativo",
     ],
     me_object: &["mi|me|ci"],
-    not_remove_object: &[
-        "allegato|file|copia|cc|riunione|invito|collega|documento|appuntamento|pdf|pdfs",
-    ],
+    not_remove_object: &["allegato|file|copia|cc|riunione|invito|documento|appuntamento|pdf|pdfs"],
     document: &[
         "proposta|preventivo|contratto|bozza|presentazione|pagina|fattura|firma|offerta|pdf",
     ],
@@ -1152,7 +1158,7 @@ pub const NL: Cues = Cues {
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
     ],
     me_object: &["mij|me|ons"],
-    not_remove_object: &["bijlage|bestandje|cc|afspraak|uitnodiging|collega|document|pdf|pdfs"],
+    not_remove_object: &["bijlage|bestandje|cc|afspraak|uitnodiging|document|pdf|pdfs"],
     document: &["offerte|voorstel|contract|concept|presentatie|pagina|factuur|handtekening|pdf"],
     not_unsubscribe_object: &[
         "webinar|demo|afspraak|vergadering|meeting|training|cursus|workshop|evenement|beurs|sessie|presentatie|kvk|kamer|gemeente|belastingdienst",
@@ -1170,7 +1176,8 @@ pub const NL: Cues = Cues {
         "uitnodigingen|mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes|herinneringen|follow|followups",
     ],
     no_more: &["geen ~4 meer", "niet ~2 meer"],
-    negation: &["niet|geen|nooit", "niks|niets"],
+    // "niemand van Jacobs Bouw meer te mailen": nobody, the writer included.
+    negation: &["niet|geen|nooit", "niks|niets", "niemand"],
     again: &["meer|nooit|weer|voortaan|blijven|blijf|blijft"],
     receive: &["ontvang*|krijg*|krijgen"],
     desire: &["wil|wens*|willen|wilt"],
@@ -1297,7 +1304,7 @@ pub const RU: Cues = Cues {
         "адрес",
     ],
     me_object: &["меня|нас|menya|menia|nas"],
-    not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*|коллег*"],
+    not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*"],
     document: &["предложени*|договор*|контракт*|презентаци*|страниц*|подпис*"],
     not_unsubscribe_object: &[
         "вебинар|вебинара|вебинаре|демо|встреча|встречи|встречу|звонок|звонка|курс|курса|курсы|тренинг|тренинга|семинар|семинара|мероприятие|мероприятия|выставку|выставки|конференцию|конференции|учет|учета|налоговои|ип|больничныи|больничном",
