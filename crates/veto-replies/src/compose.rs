@@ -642,6 +642,15 @@ const LIST_PREPOSITIONS: &[&str] = &[
     "dos", "das", "uit", "van", "из",
 ];
 
+/// Whether the cue ending at `e` ends its sentence or comma-separated part.
+fn clause_final(tokens: &[Token], e: usize) -> bool {
+    match (tokens.get(e.wrapping_sub(1)), tokens.get(e)) {
+        (Some(last), Some(next)) => next.sub != last.sub,
+        (_, None) => true,
+        (None, Some(_)) => false,
+    }
+}
+
 /// Whether a removal ending at `e` takes something out of a document rather than a list: a
 /// list preposition within the intent's window (the first one), then a document noun within
 /// three words
@@ -967,8 +976,16 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             // (b)
             let objects = l.remove_object.find(tokens);
             let me = l.me_object.find(tokens);
-            let not_objects = l.not_remove_object.find(tokens);
-            let documents = l.document.find(tokens);
+            // Every table's non-objects: "Merci de me retirer de la copie" read by a table whose
+            // own word for a copy is another.
+            let not_objects: Vec<(usize, usize)> = cues()
+                .iter()
+                .flat_map(|c| c.not_remove_object.find(tokens))
+                .collect();
+            let documents: Vec<(usize, usize)> = cues()
+                .iter()
+                .flat_map(|c| c.document.find(tokens))
+                .collect();
             for (s, e) in l.remove_verb.find(tokens) {
                 // "nehmen Sie sämtliche Adressen unserer Domain @x.de aus Ihrem Verteiler": a
                 // list after its preposition may stand further off, in the verb's part.
@@ -990,7 +1007,12 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     || objects
                         .iter()
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
-                let other = near(&not_objects, s, e, 0, 3) || from_document(tokens, &documents, e);
+                // The thing removed may also stand before a verb that ends its clause ("Kunt u
+                // de typfout in mijn naam verwijderen?"); not before one that goes on ("Vi
+                // invito a rimuovere il mio indirizzo").
+                let before = if clause_final(tokens, e) { 3 } else { 0 };
+                let other =
+                    near(&not_objects, s, e, before, 3) || from_document(tokens, &documents, e);
                 if object && !other && !elsewhere(tokens, s, e) {
                     push(s, e, false, &mut hits);
                 }
@@ -1313,7 +1335,10 @@ pub fn refused_stop(folded: &str) -> bool {
             if cands.is_empty() && contacts.is_empty() {
                 continue;
             }
-            let not_objects = l.not_remove_object.find(tokens);
+            let not_objects: Vec<(usize, usize)> = cues()
+                .iter()
+                .flat_map(|c| c.not_remove_object.find(tokens))
+                .collect();
             if cands
                 .iter()
                 .chain(&contacts)
@@ -1321,9 +1346,10 @@ pub fn refused_stop(folded: &str) -> bool {
                 // An opt-out, removal or cease word about an event, a registration or a
                 // leave ("cancelar mi inscripción al webinar").
                 || cands.iter().any(|&(s, e)| elsewhere(tokens, s, e))
-                || removals
-                    .iter()
-                    .any(|&(s, e)| near(&not_objects, s, e, 0, 3))
+                || removals.iter().any(|&(s, e)| {
+                    let before = if clause_final(tokens, e) { 3 } else { 0 };
+                    near(&not_objects, s, e, before, 3)
+                })
             {
                 return true;
             }

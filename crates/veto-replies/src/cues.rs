@@ -150,7 +150,7 @@ pub const EN: Cues = Cues {
     ],
     me_object: &["me|us|myself"],
     not_remove_object: &[
-        "attachment|attachments|file|files|cc|thread|loop|invite|meeting|calendar|him|her|them|slide|slides|doc|docs|document|documents|pdf|pdfs",
+        "attachment|attachments|file|files|cc|thread|loop|invite|meeting|calendar|slide|slides|doc|docs|document|documents|pdf|pdfs|typo|typos",
     ],
     document: &[
         "proposal|quote|deck|contract|draft|agenda|invoice|page|brochure|presentation|signature",
@@ -382,7 +382,9 @@ pub const DE: Cues = Cues {
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
     ],
     me_object: &["mich|uns"],
-    not_remove_object: &["anhang|datei|cc|termin|einladung|kalender|pdf|pdfs"],
+    not_remove_object: &[
+        "anhang|datei|cc|termin|einladung|kalender|pdf|pdfs|tippfehler|schreibfehler",
+    ],
     document: &["angebot|vertrag|entwurf|prasentation|dokument|seite|rechnung|protokoll|signatur"],
     not_unsubscribe_object: &[
         "webinar|demo|termin|meeting|besprechung|veranstaltung|schulung|seminar|kurs|workshop|messe|konferenz|vortrag|telefonat|gesprach|gewerbe|gewerbeamt|betrieb|finanzamt|handelsregister|wohnsitz|krankenkasse|einwohnermeldeamt",
@@ -544,7 +546,9 @@ pub const FR: Cues = Cues {
         "mon|mes ~2 adresse|coordonnees|donnees|mail|email|e|contact|nom|courriel",
     ],
     me_object: &["moi|me|m|nous"],
-    not_remove_object: &["piece|jointe|pj|document|cc|copie|reunion|invitation|pdf|pdfs"],
+    not_remove_object: &[
+        "piece|jointe|pj|document|cc|copie|reunion|invitation|pdf|pdfs|coquille|faute",
+    ],
     document: &["proposition|devis|contrat|brouillon|presentation|page|facture|signature|offre"],
     not_unsubscribe_object: &[
         "webinaire|webinar|demo|demonstration|reunion|rendez|formation|seminaire|cours|atelier|salon|conference|evenement|session|visite|registre|rcs|urssaf|greffe|societe|microentreprise|entrepreneur",
@@ -1158,7 +1162,9 @@ pub const NL: Cues = Cues {
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
     ],
     me_object: &["mij|me|ons"],
-    not_remove_object: &["bijlage|bestandje|cc|afspraak|uitnodiging|document|pdf|pdfs"],
+    not_remove_object: &[
+        "bijlage|bestandje|cc|afspraak|uitnodiging|document|pdf|pdfs|typfout|spelfout",
+    ],
     document: &["offerte|voorstel|contract|concept|presentatie|pagina|factuur|handtekening|pdf"],
     not_unsubscribe_object: &[
         "webinar|demo|afspraak|vergadering|meeting|training|cursus|workshop|evenement|beurs|sessie|presentatie|kvk|kamer|gemeente|belastingdienst",
