@@ -967,10 +967,25 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     hits.push((h, mention));
                 }
             };
-            // (a)
+            // (a) A mention, unless a politeness word of any table asks for it right before
+            // with the writer as its object after it, in its comma-separated part: "Please
+            // unsubscribe me", "Please unsubscribe my colleague Dan (cc'd) and me".
+            let polite: Vec<(usize, usize)> = cues()
+                .iter()
+                .flat_map(|c| c.politeness.find(tokens))
+                .collect();
+            let me_any: Vec<(usize, usize)> = cues()
+                .iter()
+                .flat_map(|c| c.me_object.find(tokens))
+                .collect();
             for (s, e) in l.unsubscribe.find(tokens) {
                 if !elsewhere(tokens, s, e) {
-                    push(s, e, true, &mut hits);
+                    let part = tokens.get(s).map(|t| t.sub);
+                    let asked = near(&polite, s, e, 2, 0)
+                        && me_any
+                            .iter()
+                            .any(|&(a, _)| a >= e && tokens.get(a).map(|t| t.sub) == part);
+                    push(s, e, !asked, &mut hits);
                 }
             }
             // (b)

@@ -209,6 +209,8 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "I don't mind getting these": receiving is welcome.
+        "not ~1 mind ~2 getting|receiving|reading",
         "hesitate",
         "feel free",
         // "Drop me a line in March": an invitation to write.
@@ -220,6 +222,10 @@ pub const EN: Cues = Cues {
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
         "if i ~2 reply|replied|send|answer|respond|click|type|hit",
+        // "Please don't stop following up".
+        "don|do ~1 not ~1 stop|quit",
+        // "If one of our employees asks to be removed, …?": a question about the process.
+        "if ~5 ask|asks|asked|request|requests|want|wants ~3 removed|unsubscribed|deleted|opted",
         "use|send|write ~4 work|new|business|other|different|correct ~1 address|email|inbox|account|mailbox",
         "accidentally|mistakenly|inadvertently|accident ~3 un*scri*|unsub*|opted|removed",
         "add|put ~2 me|us ~1 back",
@@ -427,6 +433,8 @@ pub const DE: Cues = Cues {
     ],
     block_after: &["selbst|selber"],
     veto: &[
+        // "Es stört mich nicht, Ihre Mails zu bekommen".
+        "stort|storen ~2 mich|uns ~1 nicht",
         "zogern|zogert",
         "gerne ~3 melden|kontaktieren|schreiben ~1 sie",
         "versehentlich ~4 abgemeldet|ausgetragen|abbestellt|entfernt",
@@ -586,6 +594,8 @@ pub const FR: Cues = Cues {
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
+        // "Ça ne me dérange pas de recevoir vos mails".
+        "ne ~2 derange|gene ~1 pas",
         "hesit*",
         "par erreur|megarde|inadvertance ~4 desinscri*|desabonn*",
         "desinscri*|desabonn* ~4 par erreur|megarde",
@@ -743,6 +753,8 @@ pub const ES: Cues = Cues {
         // "No hace falta que me des de baja": the block ends where "de baja" starts.
         "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan",
         "no quiero|deseo ~1 darme",
+        // "No es que yo me quiera dar de baja".
+        "no ~1 es ~1 que ~2 quiera|quisiera|queramos ~1 dar",
         // "No me quiero dar de baja".
         "no ~1 me|nos ~1 quiero|queremos|deseo|deseamos ~1 dar",
         "no",
@@ -750,6 +762,8 @@ pub const ES: Cues = Cues {
     ],
     block_after: &["yo mismo|misma", "yo ~1 desde|mismo|misma|sola|solo"],
     veto: &[
+        // "No me molesta recibir sus correos".
+        "no ~1 me|nos ~1 molesta|molestan|importa|importan",
         "dud*",
         "por error|equivocacion|accidente ~4 baja|desuscri*|dado",
         "sin querer ~4 baja|desuscri*|dado",
@@ -903,6 +917,8 @@ pub const PT: Cues = Cues {
     politeness: &["por|favor|obrigad*|pf|pfv|grato|grata|ja"],
     block_before: &[
         "nao ~1 precisa ~1 de|me",
+        // "não é preciso retirar-me da lista".
+        "nao ~1 e ~1 preciso|necessario",
         "nao ~1 quero|preciso ~1 me|sair",
         // "Não me quero descadastrar", "Eu não quero sair da lista".
         "nao ~1 me|nos ~1 quero|queremos",
@@ -913,6 +929,8 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
+        // "Não me incomoda receber as vossas novidades".
+        "nao ~1 me|nos ~1 incomoda|incomodam|importa|chateia",
         "hesit*",
         "por engano|erro|acidente ~4 descadastr*|cancel*|inscri*",
         "sem querer ~4 descadastr*|cancel*",
@@ -1057,6 +1075,10 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // "non mi dà fastidio", "Non ricordo di avervi mai contattato".
+        "non ~1 mi|ci ~1 da|danno ~1 fastidio",
+        "non ~1 mi|ci ~1 disturba|disturbano",
+        "avervi|averti|averla|avere ~2 contattat*|scritto",
         "esit*",
         "per sbaglio|errore ~4 disiscri*|cancellat*",
         "reiscriv*|riaggiung*|rimetter*",
@@ -1204,6 +1226,9 @@ pub const NL: Cues = Cues {
     ],
     block_after: &["zelf"],
     veto: &[
+        // "Het stoort me niet", "vind ik niet erg".
+        "stoort|storen ~2 me|mij|ons ~1 niet",
+        "vind|vinden ~3 niet ~1 erg",
         "aarzel*",
         "schroom",
         "per ongeluk|abuis|vergissing ~4 afgemeld|uitgeschreven",
@@ -1353,6 +1378,9 @@ pub const RU: Cues = Cues {
         "стар*|прежн*|личн* ~1 адрес*|почт*|email|ящик*",
         "стар*|прежн* ~2 номер*|телефон*",
         "если ~1 я ~2 отвечу|отправлю|нажму",
+        "если ~2 ответить|написать|нажать|отправить",
+        // "не надо останавливаться": don't stop.
+        "не ~2 останавлива*",
         "нов* ~1 адрес*",
         "наш*|их ~1 отписк*",
     ],

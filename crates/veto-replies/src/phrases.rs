@@ -124,7 +124,9 @@ pub const EN: Phrases = Phrases {
         r"\b(?:keep|leave) (?:me|us) (?:on|in) (?:the|your|this) (?:\w+ )?(?:list|newsletter|mailing list|distribution)\b",
         // A subject access request asks what is held, not to stop: the stop rules still read
         // an erasure or objection beside it.
-        r"\bsubject access request\b|\barticle 15\b",
+        r"\bsubject access request\b",
+        // Where the address came from is a question, not a request.
+        r"\bwhere did you (?:get|find|obtain) my\b|\bhow did you get my (?:e-?mail|address|details|contact)",
         // The seller's question echoed and answered: "remove? no, keep me".
         r"\b(?:remove|unsubscribe|stop|opt out)\s?\?+\s*(?:no|nope|nah)\b",
         // "please don't stop sending these", "stop by our booth", "stop over"
@@ -406,6 +408,7 @@ pub const DE: Phrases = Phrases {
         // "bitte nicht von der Liste nehmen".
         r"\bnicht (?:von|aus) (?:der|dem|ihrer|ihrem|eurer|eurem) (?:\S+ )?(?:liste|verteiler|newsletter)\s(?:zu )?(?:nehmen|streichen|entfernen|loschen|austragen)\b",
         r"\bauskunft (?:nach|gemass|gem\.) (?:art\.?|artikel) 15\b|\bauskunftsersuchen\b",
+        r"\bwoher haben sie (?:meine|unsere)\b",
         r"\b(?:abmelden|austragen|stopp?)\s?\?+\s*nein\b",
         r"\b(?:lassen|behalten) sie mich (?:gerne |ruhig )?(?:auf|in) (?:der|ihrer|dem|ihrem) (?:liste|verteiler|newsletter)\b",
     ],
@@ -634,6 +637,7 @@ pub const FR: Phrases = Phrases {
         // "Ne retirez pas mon adresse", "ne me désinscrivez pas".
         r"\bne (?:me |nous )?(?:retirez|supprimez|desinscrivez|desabonnez|enlevez|effacez|rayez) pas\b",
         r"\bdroit d'acces\b",
+        r"\bou avez-vous (?:eu|trouve|obtenu|recupere) mon\b|\bcomment avez-vous (?:eu|obtenu|trouve) mon\b",
         r"\b(?:desinscri\w*|retirer|arreter|stop)\s?\?+\s*non\b",
         r"\b(?:gardez|laissez)[- ]moi (?:sur|dans) (?:la|votre|vos) (?:liste|newsletter|fichier)\b",
         r"\bvous pouvez me (?:garder|laisser) (?:sur|dans) (?:la|votre|vos) (?:liste|newsletter|fichier)\b",
@@ -780,6 +784,7 @@ pub const ES: Phrases = Phrases {
         r"\bno (?:hace falta|es necesario) (?:que me (?:den|de) de baja|darme de baja)\b",
         r"\bme (?:doy|dare) de baja (?:yo mismo|yo misma|solo|sola)\b",
         r"\b(?:pueden|puede|podeis) mantenerme en (?:la|su|vuestra) lista\b|\bmantenedme en (?:la|vuestra) lista\b",
+        r"\bde donde (?:han|habeis|has) (?:obtenido|sacado|conseguido)\b|\bderecho de acceso\b",
         r"\b(?:baja|borrar(?:te)?|parar|stop)\s?\?+\s*no\b",
     ],
     not_interested: &[
@@ -938,6 +943,7 @@ pub const PT: Phrases = Phrases {
         r"\beu mesm[oa] me descadastr\w*\b",
         r"\bme descadastro (?:sozinh[oa]|pelo link)\b",
         r"\b(?:podem|pode|podes) (?:me )?manter(?:[- ]me)? na (?:lista|newsletter)\b|\bme mantenham? na lista\b",
+        r"\bonde (?:voces|voce|vcs) (?:conseguiram|obtiveram|pegaram|arranjaram) (?:o )?meu\b|\bcomo (?:e que )?(?:obtiveram|conseguiram) o meu\b|\bdireito de acesso\b",
         r"\b(?:descadastr\w*|remover|parar|stop)\s?\?+\s*nao\b",
     ],
     not_interested: &[
@@ -1133,6 +1139,7 @@ pub const IT: Phrases = Phrases {
     not_stop: &[
         r"\bnon (?:voglio|serve|c'e bisogno di) (?:cancellarmi|disiscrivermi)\b",
         r"\b(?:potete|puo|puoi) (?:tenermi|lasciarmi) (?:nella|in) (?:lista|newsletter)\b|\b(?:tenetemi|lasciatemi) (?:nella|in) (?:lista|newsletter)\b",
+        r"\bda dove avete (?:preso|avuto|ottenuto) il mio\b|\bnon ricordo di avervi mai\b|\bdiritto di accesso\b",
         r"\b(?:disiscri\w*|cancellar\w*|stop)\s?\?+\s*no\b",
     ],
     not_interested: &[
@@ -1275,6 +1282,7 @@ pub const NL: Phrases = Phrases {
         r"\b(?:wil|hoef|hoeft) (?:me |mij |je |u )?(?:niet|geen) (?:af te melden|uit te schrijven|afmelden|uitschrijven)\b",
         r"\bmeld (?:me|mij) (?:zelf|straks zelf) af\b",
         r"\b(?:houd|laat) (?:me|mij) (?:maar |gerust )?(?:op|in) (?:de|uw|jullie) (?:lijst|mailinglijst|nieuwsbrief)\b",
+        r"\bhoe komen (?:jullie|u) aan mijn\b|\bwaar hebben (?:jullie|u) mijn\b|\binzageverzoek\b",
         r"\b(?:afmelden|uitschrijven|stoppen|stop)\s?\?+\s*nee\b",
     ],
     not_interested: &[
@@ -1423,6 +1431,7 @@ pub const RU: Phrases = Phrases {
         r"\bне (?:надо|нужно|хочу|буду) (?:меня )?отпис\w*\b",
         r"\bсам(?:а)? отпишусь\b",
         r"\bоставьте меня в (?:рассылке|списке)\b|\bможете (?:оставить|не удалять) меня\b",
+        r"\bоткуда у вас мо[йия]\b",
         r"(?:отписать\w*|удалить|стоп)\s?\?+\s*нет\b",
     ],
     not_interested: &[
