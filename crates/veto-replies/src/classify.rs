@@ -235,7 +235,8 @@ impl RulesReading {
             // A cue the tables refused, or a phrase that declines the opt-out ("you can keep
             // me on the list").
             refused: learned::refused_stop(&self.text.folded)
-                || !r.find(Category::NotStop, &self.text.folded).is_empty(),
+                || !r.find(Category::NotStop, &self.text.folded).is_empty()
+                || quotes_a_stop(&self.text.folded),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
             subject_stop: subject_stop(r, &self.text, &self.subject_core),
             mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
@@ -619,8 +620,46 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
         words.contains(&s)
     });
     let short = text.folded.split_whitespace().count() < SHORT_BODY_WORDS;
-    subject_stop || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))
+    // "CANCELLAMI DALLA LISTA - R: Esportare …": words the writer put before the reply
+    // prefix are theirs, whatever the body says.
+    let own = core.split_once(':').and_then(|(head, _)| {
+        let (before, last) = head
+            .trim_end()
+            .rsplit_once(|c: char| c.is_whitespace() || c == '-' || c == '|')?;
+        let before = before.trim_matches(|c: char| !c.is_alphanumeric());
+        (REPLY_PREFIX_WORDS.contains(&last) && !before.is_empty()).then_some(before)
+    });
+    let own_stop = own.is_some_and(|o| {
+        words.contains(&o) || r.bare_stop.is_match(o) || !unnegated_stop(r, o).is_empty()
+    });
+    subject_stop
+        || own_stop
+        || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))
 }
+
+/// The reply and forward prefixes of mail clients, as words (`REPLY_PREFIX` in the phrase
+/// tables anchors them at the start of a subject).
+const REPLY_PREFIX_WORDS: &[&str] = &[
+    "re",
+    "aw",
+    "sv",
+    "vs",
+    "antw",
+    "antwort",
+    "r",
+    "rif",
+    "res",
+    "rv",
+    "ref",
+    "odp",
+    "ответ",
+    "отв",
+    "fw",
+    "fwd",
+    "wg",
+    "tr",
+    "enc",
+];
 
 /// Stop matches that no negation or non-stop phrase covers.
 fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
@@ -635,11 +674,47 @@ fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {
 fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
     let mut negations = r.find(Category::NotStop, folded);
     negations.retain(|n| !compose::unable_before(folded, n.start));
+    let quoted = quoted_sentences(folded);
     compose::stop_hits_marked(folded)
         .into_iter()
         .filter(|(h, _)| !negations.iter().any(|n| n.overlaps(h.start, h.end)))
+        .filter(|(h, _)| !quoted.iter().any(|&(a, b)| a <= h.start && h.end <= b))
         .collect()
 }
+
+/// Words in quotation marks that make up a sentence of someone else's — the seller's footer
+/// quoted back ("\"P.S. Not the right fit? Just reply STOP and I won't follow up.\"",
+/// «Чтобы больше не получать наши письма, ответьте «СТОП».»): byte spans of quotations of
+/// at least [`QUOTED_SENTENCE_WORDS`] words. (Folding has made every quotation mark `"`.) A
+/// quoted word or two ("I replied \"STOP\" twice") stays the writer's.
+fn quoted_sentences(folded: &str) -> Vec<(usize, usize)> {
+    let marks: Vec<usize> = folded.match_indices('"').map(|(i, _)| i).collect();
+    marks
+        .chunks_exact(2)
+        .filter_map(|p| match p {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .filter(|&(a, b)| {
+            folded
+                .get(a + 1..b)
+                .is_some_and(|q| q.split_whitespace().count() >= QUOTED_SENTENCE_WORDS)
+        })
+        .collect()
+}
+
+/// Whether a stop cue of the text stands inside a quoted sentence ([`quoted_sentences`]): the
+/// quotation explains the stop words, as a refused cue does.
+fn quotes_a_stop(folded: &str) -> bool {
+    let quoted = quoted_sentences(folded);
+    !quoted.is_empty()
+        && compose::stop_hits_marked(folded)
+            .iter()
+            .any(|(h, _)| quoted.iter().any(|&(a, b)| a <= h.start && h.end <= b))
+}
+
+/// The fewest words a quotation needs to be someone else's sentence.
+const QUOTED_SENTENCE_WORDS: usize = 5;
 
 /// Whether the rules' stop request in a text rests only on mentions of opting out: no bare
 /// stop text, no subject asking to stop, and every stop match (`hits`, read with or without

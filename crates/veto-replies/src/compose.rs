@@ -133,6 +133,12 @@ fn clauses(folded: &str) -> Vec<Vec<Token>> {
     out
 }
 
+/// Abbreviated titles a full stop follows without ending the sentence.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "hr", "fr", "mme", "mlle", "sr", "sra", "srta", "dott", "ssa",
+    "sig", "dhr", "mevr", "drs", "ir", "ing",
+];
+
 /// The sentences of a folded text, each a list of tokens.
 fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
     let mut out: Vec<Vec<Token>> = Vec::new();
@@ -190,9 +196,19 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
                 .get(i + 1..)
                 .and_then(|rest| rest.chars().next())
                 .is_some_and(char::is_alphanumeric);
+        // Nor does one after a title ("Please remove Mr. Patel and Ms. Greene from …").
+        let after_title = c == '.'
+            && sentence
+                .last()
+                .is_some_and(|t| t.end == i && TITLES.contains(&t.text.as_str()))
+            && folded.get(i + 1..).is_some_and(|rest| {
+                let mut cs = rest.chars();
+                cs.next() == Some(' ') && cs.next().is_some_and(char::is_alphanumeric)
+            });
         if matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '¿' | '¡' | '|')
             && !sentence.is_empty()
             && !inside_word
+            && !after_title
         {
             out.push(std::mem::take(&mut sentence));
         }
@@ -1008,7 +1024,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     a >= e
                         && a <= e + FROM_LIST_WINDOW
                         && tokens.get(a).map(|t| t.sub) == tokens.get(s).map(|t| t.sub)
-                        && (a.saturating_sub(2)..a).any(|i| {
+                        && (a.saturating_sub(3)..a).any(|i| {
                             tokens
                                 .get(i)
                                 .is_some_and(|t| LIST_PREPOSITIONS.contains(&t.text.as_str()))

@@ -604,6 +604,8 @@ pub const FR: Cues = Cues {
         "ancienne|ancien|vieille|precedente|personnelle ~1 adresse|mail|email|courriel|boite",
         "ancien|vieux|precedent ~2 numero|portable|telephone",
         "oubli* ~2 dernier|derniere|precedent|precedente",
+        "desabonn*|desinscri* ~8 par erreur|megarde|inadvertance",
+        "reinscri*",
         "si je ~2 reponds|renvoie|envoie|clique|tape",
         "nouvelle ~1 adresse",
         "notre|nos|leur|leurs ~3 desinscription*|desabonnement*",
@@ -766,7 +768,7 @@ pub const ES: Cues = Cues {
         "no ~1 me|nos ~1 molesta|molestan|importa|importan",
         "dud*",
         "por error|equivocacion|accidente ~4 baja|desuscri*|dado",
-        "sin querer ~4 baja|desuscri*|dado",
+        "sin querer ~12 baja|desuscri*|dado",
         "volver ~2 suscribir*|anadir*|agregar*",
         "cambiar|pasarnos ~2 a ~1 ustedes|vosotros",
         "baja|desuscri*|desuscrito ~4 por error|equivocacion",
@@ -919,6 +921,8 @@ pub const PT: Cues = Cues {
         "nao ~1 precisa ~1 de|me",
         // "não é preciso retirar-me da lista".
         "nao ~1 e ~1 preciso|necessario",
+        // "Não estou pedindo para sair da lista".
+        "nao ~1 estou|estamos ~1 pedindo|solicitando ~1 para|que",
         "nao ~1 quero|preciso ~1 me|sair",
         // "Não me quero descadastrar", "Eu não quero sair da lista".
         "nao ~1 me|nos ~1 quero|queremos",
@@ -1070,6 +1074,8 @@ pub const IT: Cues = Cues {
         "non ~1 voglio|vorrei|devo",
         // "non ho intenzione di disiscrivermi".
         "non ~1 ho|abbiamo ~1 intenzione ~1 di",
+        // "non vi sto chiedendo di cancellarmi".
+        "non ~1 vi|ti|le ~1 sto|stiamo ~1 chiedendo ~1 di",
         "posso ~1 farlo",
         "non",
     ],
@@ -1381,6 +1387,8 @@ pub const RU: Cues = Cues {
         "если ~2 ответить|написать|нажать|отправить",
         // "не надо останавливаться": don't stop.
         "не ~2 останавлива*",
+        // A restaurant's "стоп-лист" (dishes out of stock).
+        "стоп лист*",
         "нов* ~1 адрес*",
         "наш*|их ~1 отписк*",
     ],

@@ -409,6 +409,8 @@ pub const DE: Phrases = Phrases {
         r"\bnicht (?:von|aus) (?:der|dem|ihrer|ihrem|eurer|eurem) (?:\S+ )?(?:liste|verteiler|newsletter)\s(?:zu )?(?:nehmen|streichen|entfernen|loschen|austragen)\b",
         r"\bauskunft (?:nach|gemass|gem\.) (?:art\.?|artikel) 15\b|\bauskunftsersuchen\b",
         r"\bwoher haben sie (?:meine|unsere)\b",
+        // "Dies ist ausdrücklich (noch) kein Widerspruch und kein Löschersuchen".
+        r"\bkein(?:en)? (?:widerspruch|loschersuchen|loschantrag|loschungsantrag)\b",
         r"\b(?:abmelden|austragen|stopp?)\s?\?+\s*nein\b",
         r"\b(?:lassen|behalten) sie mich (?:gerne |ruhig )?(?:auf|in) (?:der|ihrer|dem|ihrem) (?:liste|verteiler|newsletter)\b",
     ],
@@ -965,7 +967,7 @@ pub const PT: Phrases = Phrases {
     ],
     deferral: &[
         // "Me procure em setembro", "volte a falar comigo a partir de março".
-        r"\b(?:me escreva|escreva-me|me procure|me procura|me procurem|procure-me|me chama|me chame|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,3}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
+        r"\b(?:me escreva|escreva-me|me procure|me procura|me procurem|procure-me|me chama|me chame|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,8}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de|semana de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
     ],
     interested: &[
         // "Topamos o teste!", "Quando vocês conseguem instalar?"
@@ -1281,6 +1283,8 @@ pub const NL: Phrases = Phrases {
     not_stop: &[
         r"\b(?:wil|hoef|hoeft) (?:me |mij |je |u )?(?:niet|geen) (?:af te melden|uit te schrijven|afmelden|uitschrijven)\b",
         r"\bmeld (?:me|mij) (?:zelf|straks zelf) af\b",
+        // "Je hoeft me trouwens niet uit je bestand te halen".
+        r"\b(?:hoeft|hoef|hoeven) (?:\S+ ){0,3}niet (?:\S+ ){0,4}(?:te )?(?:halen|verwijderen|afmelden|uitschrijven|schrappen)\b",
         r"\b(?:houd|laat) (?:me|mij) (?:maar |gerust )?(?:op|in) (?:de|uw|jullie) (?:lijst|mailinglijst|nieuwsbrief)\b",
         r"\bhoe komen (?:jullie|u) aan mijn\b|\bwaar hebben (?:jullie|u) mijn\b|\binzageverzoek\b",
         r"\b(?:afmelden|uitschrijven|stoppen|stop)\s?\?+\s*nee\b",
@@ -1307,7 +1311,9 @@ pub const NL: Phrases = Phrases {
     ],
     deferral: &[
         // "Mail me gerust in september nog eens", "neem begin juli weer contact op".
-        r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4])\b",
+        // "Bel me over drie maanden".
+        r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons) (?:\S+ ){0,2}over (?:twee|drie|vier|vijf|zes|een paar|\d+) (?:weken|maanden)\b",
+        r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:half |begin |eind |midden )?(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4])\b",
         // "Probeer het in het vierde kwartaal nog eens".
         r"\bprobeer (?:het|me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:\S+ ){0,2}(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|zomer|najaar|volgend jaar|q[1-4]|kwartaal)\b",
         r"\bneem (?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4]) (?:\S+\s){0,2}contact op\b",
