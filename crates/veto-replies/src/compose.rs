@@ -133,6 +133,106 @@ fn clauses(folded: &str) -> Vec<Vec<Token>> {
     out
 }
 
+/// Words that open a condition ("if you email me again …").
+const CONDITIONALS: &[&str] = &["if", "si", "als", "wenn", "falls", "se", "если"];
+
+/// "Why" in the table languages.
+const WHY: &[&str] = &[
+    "why",
+    "warum",
+    "wieso",
+    "weshalb",
+    "pourquoi",
+    "perche",
+    "waarom",
+    "зачем",
+    "почему",
+];
+
+/// Words that say a message came again ("the third time", "уже третий раз").
+const REPEATS: &[&str] = &[
+    "again",
+    "times",
+    "third",
+    "fourth",
+    "fifth",
+    "mal",
+    "wieder",
+    "fois",
+    "encore",
+    "veces",
+    "vez",
+    "vezes",
+    "volte",
+    "ancora",
+    "keer",
+    "weer",
+    "раз",
+    "снова",
+    "опять",
+];
+
+/// "How many times" and the verbs of asking that follow it, in the table languages.
+const HOW_MANY_TIMES: &[(&[&str], &[&str])] = &[
+    (
+        &["how", "many", "times"],
+        &["ask", "tell", "say", "write", "request"],
+    ),
+    (
+        &["cuantas", "veces"],
+        &[
+            "pedir", "pedirlo", "decir", "decirlo", "repetir", "escribir",
+        ],
+    ),
+    (
+        &["quantas", "vezes"],
+        &["pedir", "dizer", "repetir", "escrever"],
+    ),
+    (
+        &["combien", "de", "fois"],
+        &["demander", "dire", "repeter", "ecrire"],
+    ),
+    (
+        &["wie", "oft"],
+        &["bitten", "sagen", "schreiben", "wiederholen"],
+    ),
+    (
+        &["quante", "volte"],
+        &[
+            "chiedere",
+            "chiederlo",
+            "dire",
+            "dirlo",
+            "ripetere",
+            "scrivere",
+        ],
+    ),
+    (
+        &["hoe", "vaak"],
+        &["vragen", "zeggen", "herhalen", "schrijven"],
+    ),
+    (
+        &["сколько", "раз"],
+        &["просить", "повторять", "говорить", "писать"],
+    ),
+];
+
+/// The span from "how many times" to its verb of asking, when the sentence holds one.
+fn repeated_ask(tokens: &[Token]) -> Option<(usize, usize)> {
+    HOW_MANY_TIMES.iter().find_map(|(opener, verbs)| {
+        let start = tokens
+            .windows(opener.len())
+            .position(|w| w.iter().zip(opener.iter()).all(|(t, o)| t.text == *o))?;
+        let after = start + opener.len();
+        let verb = (after..(after + 6).min(tokens.len())).find(|&i| {
+            tokens
+                .get(i)
+                .is_some_and(|t| verbs.contains(&t.text.as_str()))
+        })?;
+        Some((start, verb + 1))
+    })
+}
+
 /// Abbreviated titles a full stop follows without ending the sentence.
 const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "hr", "fr", "mme", "mlle", "sr", "sra", "srta", "dott", "ssa",
@@ -1063,6 +1163,54 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     && !near(&attachment_sending, s, e, 0, WINDOW);
                 if verb || near(&contact_nouns, s, e, 0, 4) {
                     push(s, e, !verb, &mut hits);
+                }
+            }
+            // (d) A threat on the next message ("Si vous m'écrivez encore une fois, je vous
+            // signale à la CNIL", "if you email me again I'll report you"): a conditional
+            // opening the sentence, a contacting verb with the writer as its object, and
+            // "again" after it.
+            if tokens
+                .first()
+                .is_some_and(|t| CONDITIONALS.contains(&t.text.as_str()))
+            {
+                let mut again = l.again.find(tokens);
+                again.extend(
+                    tokens
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| REPEATS.contains(&t.text.as_str()))
+                        .map(|(i, _)| (i, i + 1)),
+                );
+                let writer = l.writer.find(tokens);
+                for &(s, e) in &contact_verbs {
+                    if s <= 5
+                        && (near(&me, s, e, 2, 2) || near(&writer, s, e, 2, 2))
+                        && near(&again, s, e, 0, WINDOW)
+                    {
+                        push(s, e, false, &mut hits);
+                    }
+                }
+            }
+            // (e) A question that asks how often the writer must ask, or why the mail keeps
+            // coming ("How many times do I have to ask?", "Зачем вы мне пишете уже третий раз
+            // за неделю?").
+            if is_question(folded, tokens) {
+                if let Some((s, e)) = repeated_ask(tokens) {
+                    push(s, e, false, &mut hits);
+                }
+                let again = l.again.find(tokens);
+                let why = tokens.iter().position(|t| WHY.contains(&t.text.as_str()));
+                let repeated =
+                    !again.is_empty() || tokens.iter().any(|t| REPEATS.contains(&t.text.as_str()));
+                let writer = l.writer.find(tokens);
+                if let Some(w) = why
+                    && repeated
+                {
+                    for &(s, e) in &contact_verbs {
+                        if s > w && s <= w + 4 && near(&writer, s, e, 3, 2) {
+                            push(s, e, false, &mut hits);
+                        }
+                    }
                 }
             }
             // The negated rules: the negation and the wish are read only in the verb's

@@ -402,6 +402,8 @@ pub const DE: Cues = Cues {
         "schluss ~1 mit",
         // "Ich untersage Ihnen jede weitere Kontaktaufnahme", "Ich verbitte mir weitere Mails".
         "untersag*|verbiete|verbieten|verbitte",
+        // "könnten Sie bitte davon absehen, mir weiterhin zu schreiben?"
+        "absehen",
     ],
     contact_verb: &[
         "schreib*|kontaktier*|kontaktiert|mailen|anmailen|angemailt|zumailen|gemailt|anschreib*|angeschrieben|zusend*|zugesandt|zuschick*|zugeschickt|schick*|send*|anruf*|angerufen|belastig*|zuzusenden|anzuschreiben|nerv*",
@@ -1050,6 +1052,8 @@ pub const IT: Cues = Cues {
     cease: &[
         "smett*|basta|piantatela|finitela|stop|interromp*|sospend*",
         "astener*|astenet*|asteng*|cessa*|cessi|cessino",
+        // "potrebbe evitare di scrivermi in futuro?"
+        "evitare|evitate|eviti ~1 di",
     ],
     contact_verb: &[
         "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
@@ -1244,6 +1248,7 @@ pub const NL: Cues = Cues {
         "niet ~1 stoppen|stop|ophouden",
         "oude|vorige|prive ~1 adres|mailadres|emailadres|email",
         "oude|vorige ~2 nummer|telefoonnummer|mobiel|mobiele|gsm",
+        "per ongeluk|abuis|vergissing ~6 afmeld*|uitschrijv*",
         "als ik ~3 terugstuur|stuur|terugmail|antwoord|beantwoord|klik|reageer|typ",
         "nieuwe ~1 adres|mailadres|emailadres",
         "onze|ons ~1 afmeld*|uitschrijf*",
@@ -1368,6 +1373,8 @@ pub const RU: Cues = Cues {
         // "Отписываться не буду" (after the cue).
         "не ~1 буду|будем|стану|станем",
         "не ~1 нужно|надо|обязательно ~1 меня|нас",
+        // "Удалять меня никуда не нужно".
+        "никуда ~1 не ~1 нужно|надо",
         "не ~1 хочу ~1 отпис*",
         "сам|сама ~2 могу|смогу",
         "не",
