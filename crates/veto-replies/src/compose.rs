@@ -758,6 +758,20 @@ const LIST_PREPOSITIONS: &[&str] = &[
     "dos", "das", "uit", "van", "из",
 ];
 
+/// Whether a clause-final removal starting at `s` takes something out of a document named
+/// before it ("Kunt u mijn naam uit de offerte halen?"): the nearest list preposition before
+/// the verb, then a document noun between it and the verb.
+fn document_before(tokens: &[Token], documents: &[(usize, usize)], s: usize) -> bool {
+    (s.saturating_sub(WINDOW)..s)
+        .rev()
+        .find(|&p| {
+            tokens
+                .get(p)
+                .is_some_and(|t| LIST_PREPOSITIONS.contains(&t.text.as_str()))
+        })
+        .is_some_and(|p| documents.iter().any(|&(a, _)| a > p && a < s))
+}
+
 /// Whether the cue ending at `e` ends its sentence or comma-separated part.
 fn clause_final(tokens: &[Token], e: usize) -> bool {
     match (tokens.get(e.wrapping_sub(1)), tokens.get(e)) {
@@ -1142,8 +1156,9 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                 // de typfout in mijn naam verwijderen?"); not before one that goes on ("Vi
                 // invito a rimuovere il mio indirizzo").
                 let before = if clause_final(tokens, e) { 3 } else { 0 };
-                let other =
-                    near(&not_objects, s, e, before, 3) || from_document(tokens, &documents, e);
+                let other = near(&not_objects, s, e, before, 3)
+                    || from_document(tokens, &documents, e)
+                    || (before > 0 && document_before(tokens, &documents, s));
                 if object && !other && !elsewhere(tokens, s, e) {
                     push(s, e, false, &mut hits);
                 }
@@ -1518,6 +1533,10 @@ pub fn refused_stop(folded: &str) -> bool {
                 .iter()
                 .flat_map(|c| c.not_remove_object.find(tokens))
                 .collect();
+            let documents: Vec<(usize, usize)> = cues()
+                .iter()
+                .flat_map(|c| c.document.find(tokens))
+                .collect();
             if cands
                 .iter()
                 .chain(&contacts)
@@ -1528,6 +1547,8 @@ pub fn refused_stop(folded: &str) -> bool {
                 || removals.iter().any(|&(s, e)| {
                     let before = if clause_final(tokens, e) { 3 } else { 0 };
                     near(&not_objects, s, e, before, 3)
+                        || from_document(tokens, &documents, e)
+                        || (before > 0 && document_before(tokens, &documents, s))
                 })
             {
                 return true;

@@ -779,6 +779,8 @@ pub const ES: Cues = Cues {
         "antiguo|viejo|anterior ~2 numero|movil|celular|telefono",
         "numero|movil|celular|telefono ~1 antiguo|viejo|anterior",
         "si ~1 respondo|contesto|envio|mando|pulso|clico",
+        // "si un familiar pide darse de baja de los SMS, ¿…?": someone else's request.
+        "si ~5 pide|piden|pidiera|quiere|quisiera ~3 baja|darse|borrar*",
         "nueva|nuevo ~1 direccion|correo|email",
         "nuestra|nuestro|nuestras|nuestros ~2 baja|bajas|desuscripcion*",
     ],

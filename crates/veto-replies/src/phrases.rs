@@ -967,7 +967,7 @@ pub const PT: Phrases = Phrases {
     ],
     deferral: &[
         // "Me procure em setembro", "volte a falar comigo a partir de março".
-        r"\b(?:me escreva|escreva-me|me procure|me procura|me procurem|procure-me|me chama|me chame|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,8}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de|semana de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
+        r"\b(?:me escreva|escreva-me|me procure|me procura|me procurem|procure-me|me chama|me chame|me contate|contate-me|me ligue|ligue-me|volte a (?:falar comigo|me procurar|me contatar|entrar em contato)|entre em contato|retome o contato|fale comigo)\s(?:\S+\s){0,8}(?:em|a partir de|depois de|apos|no inicio de|no fim de|no final de|em meados de|semana de|no|ate o) (?:\S+ semestre|janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro|o proximo ano|o ano que vem|\S+ trimestre)\b",
     ],
     interested: &[
         // "Topamos o teste!", "Quando vocês conseguem instalar?"
@@ -1313,7 +1313,7 @@ pub const NL: Phrases = Phrases {
         // "Mail me gerust in september nog eens", "neem begin juli weer contact op".
         // "Bel me over drie maanden".
         r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons) (?:\S+ ){0,2}over (?:twee|drie|vier|vijf|zes|een paar|\d+) (?:weken|maanden)\b",
-        r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:half |begin |eind |midden )?(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4])\b",
+        r"\b(?:mail|bel|benader|contacteer) (?:me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:half |begin |eind |midden |het )?(?:(?:eerste|tweede|derde|vierde) kwartaal|januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4])\b",
         // "Probeer het in het vierde kwartaal nog eens".
         r"\bprobeer (?:het|me|mij|ons)\s(?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:\S+ ){0,2}(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|voorjaar|zomer|najaar|volgend jaar|q[1-4]|kwartaal)\b",
         r"\bneem (?:\S+\s){0,3}(?:in|na|rond|begin|eind|half|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|het voorjaar|de zomer|het najaar|volgend jaar|q[1-4]) (?:\S+\s){0,2}contact op\b",
