@@ -622,13 +622,17 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     let short = text.folded.split_whitespace().count() < SHORT_BODY_WORDS;
     // "CANCELLAMI DALLA LISTA - R: Esportare …": words the writer put before the reply
     // prefix are theirs, whatever the body says.
-    let own = core.split_once(':').and_then(|(head, _)| {
-        let (before, last) = head
-            .trim_end()
-            .rsplit_once(|c: char| c.is_whitespace() || c == '-' || c == '|')?;
-        let before = before.trim_matches(|c: char| !c.is_alphanumeric());
-        (REPLY_PREFIX_WORDS.contains(&last) && !before.is_empty()).then_some(before)
-    });
+    let own = core
+        .char_indices()
+        .filter(|&(_, c)| c.is_whitespace() || c == '-' || c == '|')
+        .map(|(i, c)| i + c.len_utf8())
+        .find(|&p| {
+            core.get(p..)
+                .is_some_and(|rest| r.reply_prefix.is_match(rest))
+        })
+        .and_then(|p| core.get(..p))
+        .map(|before| before.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|before| !before.is_empty());
     let own_stop = own.is_some_and(|o| {
         words.contains(&o) || r.bare_stop.is_match(o) || !unnegated_stop(r, o).is_empty()
     });
@@ -636,30 +640,6 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
         || own_stop
         || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))
 }
-
-/// The reply and forward prefixes of mail clients, as words (`REPLY_PREFIX` in the phrase
-/// tables anchors them at the start of a subject).
-const REPLY_PREFIX_WORDS: &[&str] = &[
-    "re",
-    "aw",
-    "sv",
-    "vs",
-    "antw",
-    "antwort",
-    "r",
-    "rif",
-    "res",
-    "rv",
-    "ref",
-    "odp",
-    "ответ",
-    "отв",
-    "fw",
-    "fwd",
-    "wg",
-    "tr",
-    "enc",
-];
 
 /// Stop matches that no negation or non-stop phrase covers.
 fn unnegated_stop(r: &Rules, folded: &str) -> Vec<Hit> {

@@ -172,6 +172,19 @@ const REPEATS: &[&str] = &[
     "опять",
 ];
 
+/// The "again" cues of a table and the words that say a message came again, as hits.
+fn again_or_repeat(l: &LangCues, tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut hits = l.again.find(tokens);
+    hits.extend(
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| REPEATS.contains(&t.text.as_str()))
+            .map(|(i, _)| (i, i + 1)),
+    );
+    hits
+}
+
 /// "How many times" and the verbs of asking that follow it, in the table languages.
 const HOW_MANY_TIMES: &[(&[&str], &[&str])] = &[
     (
@@ -758,6 +771,29 @@ const LIST_PREPOSITIONS: &[&str] = &[
     "dos", "das", "uit", "van", "из",
 ];
 
+/// The hits of one cue family of every table ("Merci de me retirer de la copie" read by a
+/// table whose own word for a copy is another).
+fn find_all(tokens: &[Token], family: fn(&LangCues) -> &CueSet) -> Vec<(usize, usize)> {
+    cues().iter().flat_map(|l| family(l).find(tokens)).collect()
+}
+
+/// Whether the removal at `s..e` takes out something that is no opt-out's object: a thing
+/// named right after it, or before a verb that ends its clause ("Kunt u de typfout in mijn
+/// naam verwijderen?"; not before one that goes on: "Vi invito a rimuovere il mio
+/// indirizzo"), or a document it names as the source.
+fn removes_something_else(
+    tokens: &[Token],
+    not_objects: &[(usize, usize)],
+    documents: &[(usize, usize)],
+    s: usize,
+    e: usize,
+) -> bool {
+    let before = if clause_final(tokens, e) { 3 } else { 0 };
+    near(not_objects, s, e, before, 3)
+        || from_document(tokens, documents, e)
+        || (before > 0 && document_before(tokens, documents, s))
+}
+
 /// Whether a clause-final removal starting at `s` takes something out of a document named
 /// before it ("Kunt u mijn naam uit de offerte halen?"): the nearest list preposition before
 /// the verb, then a document noun between it and the verb.
@@ -804,9 +840,7 @@ fn from_document(tokens: &[Token], documents: &[(usize, usize)], e: usize) -> bo
 /// ("me", "mich", "меня") anywhere in the sentence, or a question about a product feature
 /// (tool, function, option, one click) with no first-person object or possessive.
 fn about_others(folded: &str, tokens: &[Token]) -> bool {
-    let find = |f: fn(&LangCues) -> &CueSet| -> Vec<(usize, usize)> {
-        cues().iter().flat_map(|l| f(l).find(tokens)).collect()
-    };
+    let find = |f: fn(&LangCues) -> &CueSet| find_all(tokens, f);
     let lists = find(|l| &l.remove_object);
     // The opt-out words themselves: who they are about is read next to them.
     let opt_outs: Vec<(usize, usize)> = cues()
@@ -1100,15 +1134,16 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             // (a) A mention, unless a politeness word of any table asks for it right before
             // with the writer as its object after it, in its comma-separated part: "Please
             // unsubscribe me", "Please unsubscribe my colleague Dan (cc'd) and me".
-            let polite: Vec<(usize, usize)> = cues()
-                .iter()
-                .flat_map(|c| c.politeness.find(tokens))
-                .collect();
-            let me_any: Vec<(usize, usize)> = cues()
-                .iter()
-                .flat_map(|c| c.me_object.find(tokens))
-                .collect();
-            for (s, e) in l.unsubscribe.find(tokens) {
+            let unsubscribes = l.unsubscribe.find(tokens);
+            let (polite, me_any) = if unsubscribes.is_empty() {
+                (Vec::new(), Vec::new())
+            } else {
+                (
+                    find_all(tokens, |c| &c.politeness),
+                    find_all(tokens, |c| &c.me_object),
+                )
+            };
+            for (s, e) in unsubscribes {
                 if !elsewhere(tokens, s, e) {
                     let part = tokens.get(s).map(|t| t.sub);
                     let asked = near(&polite, s, e, 2, 0)
@@ -1121,17 +1156,21 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             // (b)
             let objects = l.remove_object.find(tokens);
             let me = l.me_object.find(tokens);
+            let removals = l.remove_verb.find(tokens);
+            let ceases = l.cease.find(tokens);
             // Every table's non-objects: "Merci de me retirer de la copie" read by a table whose
-            // own word for a copy is another.
-            let not_objects: Vec<(usize, usize)> = cues()
-                .iter()
-                .flat_map(|c| c.not_remove_object.find(tokens))
-                .collect();
-            let documents: Vec<(usize, usize)> = cues()
-                .iter()
-                .flat_map(|c| c.document.find(tokens))
-                .collect();
-            for (s, e) in l.remove_verb.find(tokens) {
+            // own word for a copy is another. Read only when a removal or cease needs them.
+            let not_objects = if removals.is_empty() && ceases.is_empty() {
+                Vec::new()
+            } else {
+                find_all(tokens, |c| &c.not_remove_object)
+            };
+            let documents = if removals.is_empty() {
+                Vec::new()
+            } else {
+                find_all(tokens, |c| &c.document)
+            };
+            for (s, e) in removals {
                 // "nehmen Sie sämtliche Adressen unserer Domain @x.de aus Ihrem Verteiler": a
                 // list after its preposition may stand further off, in the verb's part.
                 let from_list = objects.iter().any(|&(a, _)| {
@@ -1152,13 +1191,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     || objects
                         .iter()
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
-                // The thing removed may also stand before a verb that ends its clause ("Kunt u
-                // de typfout in mijn naam verwijderen?"); not before one that goes on ("Vi
-                // invito a rimuovere il mio indirizzo").
-                let before = if clause_final(tokens, e) { 3 } else { 0 };
-                let other = near(&not_objects, s, e, before, 3)
-                    || from_document(tokens, &documents, e)
-                    || (before > 0 && document_before(tokens, &documents, s));
+                let other = removes_something_else(tokens, &not_objects, &documents, s, e);
                 if object && !other && !elsewhere(tokens, s, e) {
                     push(s, e, false, &mut hits);
                 }
@@ -1172,7 +1205,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                 .copied()
                 .filter(|&(_, b)| not_objects.iter().any(|&(a, _)| a >= b && a <= b + 2))
                 .collect();
-            for (s, e) in l.cease.find(tokens) {
+            for (s, e) in ceases {
                 let verb = (near(&contact_verbs, s, e, 0, WINDOW)
                     || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e))
                     && !near(&attachment_sending, s, e, 0, WINDOW);
@@ -1183,49 +1216,34 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             // (d) A threat on the next message ("Si vous m'écrivez encore une fois, je vous
             // signale à la CNIL", "if you email me again I'll report you"): a conditional
             // opening the sentence, a contacting verb with the writer as its object, and
-            // "again" after it.
-            if tokens
+            // "again" after it. (e) A question that asks how often the writer must ask, or why
+            // the mail keeps coming ("How many times do I have to ask?", "Зачем вы мне пишете
+            // уже третий раз за неделю?").
+            let conditional = tokens
                 .first()
-                .is_some_and(|t| CONDITIONALS.contains(&t.text.as_str()))
-            {
-                let mut again = l.again.find(tokens);
-                again.extend(
-                    tokens
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, t)| REPEATS.contains(&t.text.as_str()))
-                        .map(|(i, _)| (i, i + 1)),
-                );
+                .is_some_and(|t| CONDITIONALS.contains(&t.text.as_str()));
+            let question = is_question(folded, tokens);
+            if conditional || question {
+                let again = again_or_repeat(l, tokens);
                 let writer = l.writer.find(tokens);
                 for &(s, e) in &contact_verbs {
-                    if s <= 5
+                    let threat = conditional
+                        && s <= 5
                         && (near(&me, s, e, 2, 2) || near(&writer, s, e, 2, 2))
-                        && near(&again, s, e, 0, WINDOW)
-                    {
+                        && near(&again, s, e, 0, WINDOW);
+                    let why = question
+                        && !again.is_empty()
+                        && tokens
+                            .iter()
+                            .position(|t| WHY.contains(&t.text.as_str()))
+                            .is_some_and(|w| s > w && s <= w + 4)
+                        && near(&writer, s, e, 3, 2);
+                    if threat || why {
                         push(s, e, false, &mut hits);
                     }
                 }
-            }
-            // (e) A question that asks how often the writer must ask, or why the mail keeps
-            // coming ("How many times do I have to ask?", "Зачем вы мне пишете уже третий раз
-            // за неделю?").
-            if is_question(folded, tokens) {
-                if let Some((s, e)) = repeated_ask(tokens) {
+                if question && let Some((s, e)) = repeated_ask(tokens) {
                     push(s, e, false, &mut hits);
-                }
-                let again = l.again.find(tokens);
-                let why = tokens.iter().position(|t| WHY.contains(&t.text.as_str()));
-                let repeated =
-                    !again.is_empty() || tokens.iter().any(|t| REPEATS.contains(&t.text.as_str()));
-                let writer = l.writer.find(tokens);
-                if let Some(w) = why
-                    && repeated
-                {
-                    for &(s, e) in &contact_verbs {
-                        if s > w && s <= w + 4 && near(&writer, s, e, 3, 2) {
-                            push(s, e, false, &mut hits);
-                        }
-                    }
                 }
             }
             // The negated rules: the negation and the wish are read only in the verb's
@@ -1529,14 +1547,14 @@ pub fn refused_stop(folded: &str) -> bool {
             if cands.is_empty() && contacts.is_empty() {
                 continue;
             }
-            let not_objects: Vec<(usize, usize)> = cues()
-                .iter()
-                .flat_map(|c| c.not_remove_object.find(tokens))
-                .collect();
-            let documents: Vec<(usize, usize)> = cues()
-                .iter()
-                .flat_map(|c| c.document.find(tokens))
-                .collect();
+            let (not_objects, documents) = if removals.is_empty() {
+                (Vec::new(), Vec::new())
+            } else {
+                (
+                    find_all(tokens, |c| &c.not_remove_object),
+                    find_all(tokens, |c| &c.document),
+                )
+            };
             if cands
                 .iter()
                 .chain(&contacts)
@@ -1544,12 +1562,9 @@ pub fn refused_stop(folded: &str) -> bool {
                 // An opt-out, removal or cease word about an event, a registration or a
                 // leave ("cancelar mi inscripción al webinar").
                 || cands.iter().any(|&(s, e)| elsewhere(tokens, s, e))
-                || removals.iter().any(|&(s, e)| {
-                    let before = if clause_final(tokens, e) { 3 } else { 0 };
-                    near(&not_objects, s, e, before, 3)
-                        || from_document(tokens, &documents, e)
-                        || (before > 0 && document_before(tokens, &documents, s))
-                })
+                || removals
+                    .iter()
+                    .any(|&(s, e)| removes_something_else(tokens, &not_objects, &documents, s, e))
             {
                 return true;
             }
