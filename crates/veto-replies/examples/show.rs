@@ -3,17 +3,17 @@
 //!
 //! `cargo run -p veto-replies --example show -- [FILE …] [--text TEXT …]`
 
+use std::io::{self, Write};
+
 use veto_replies::classify::classify_rules;
 use veto_replies::learned::{self, Model};
 use veto_replies::{ReplyClass, fold, mention, message};
 
-fn show(name: &str, raw: &[u8]) {
+/// Writes one reading; an error only when the output is gone (a closed pipe ends the run).
+fn show(out: &mut impl Write, name: &str, raw: &[u8]) -> io::Result<()> {
     let reply = match message::parse(raw) {
         Ok(r) => r,
-        Err(e) => {
-            println!("{name}: error {e}");
-            return;
-        }
+        Err(e) => return writeln!(out, "{name}: error {e}"),
     };
     let c = veto_replies::classify_reply(&reply);
     let reading = classify_rules(&reply);
@@ -24,7 +24,8 @@ fn show(name: &str, raw: &[u8]) {
         ReplyClass::Unsubscribe,
     );
     let request = mention::request_probability(mention::builtin(), &reading.mention_features());
-    println!(
+    writeln!(
+        out,
         "{name}: {} (rules {}) {:?} {:?} | p(stop) {:.2} clause {:.2} request {:.2} | {:?}",
         c.class,
         reading.classification.class,
@@ -34,7 +35,7 @@ fn show(name: &str, raw: &[u8]) {
         clause,
         request,
         c.new_text
-    );
+    )?;
     let all: Vec<String> = [
         ReplyClass::Unsubscribe,
         ReplyClass::NotInterested,
@@ -45,20 +46,25 @@ fn show(name: &str, raw: &[u8]) {
     .iter()
     .map(|&k| format!("{k} {:.2}", scores.of(k)))
     .collect();
-    println!("    model: {}", all.join(", "));
+    writeln!(out, "    model: {}", all.join(", "))
 }
 
 fn main() {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--text" {
+        let shown = if a == "--text" {
             let body = args.next().unwrap_or_default();
             let raw = format!(
                 "From: A <a@example.com>\r\nTo: B <b@example.net>\r\nSubject: Re: Quick question\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
             );
-            show(&body, raw.as_bytes());
+            show(&mut out, &body, raw.as_bytes())
         } else {
-            show(&a, &std::fs::read(&a).unwrap_or_default());
+            show(&mut out, &a, &std::fs::read(&a).unwrap_or_default())
+        };
+        if shown.is_err() {
+            return;
         }
     }
 }

@@ -1150,7 +1150,17 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                         && me_any
                             .iter()
                             .any(|&(a, _)| a >= e && tokens.get(a).map(|t| t.sub) == part);
-                    push(s, e, !asked, &mut hits);
+                    // An imperative: the word opens its comma-separated part (after politeness
+                    // words at most) with the writer right after it ("bitte: unsubscribe me,
+                    // we are not interested"); "why did you unsubscribe me?" is no imperative.
+                    let opens_part = tokens[..s]
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .take_while(|(_, t)| Some(t.sub) == part)
+                        .all(|(i, _)| polite.iter().any(|&(a, b)| a <= i && i < b));
+                    let imperative = opens_part && me_any.iter().any(|&(a, _)| a == e);
+                    push(s, e, !(asked || imperative), &mut hits);
                 }
             }
             // (b)

@@ -129,7 +129,10 @@ pub const EN: Cues = Cues {
         "never|not ~2 subscribed|subscribe|consented|consent|opted|opt ~1 in|to|for",
         "never ~2 gave|given ~2 permission|consent",
         "without ~2 my ~1 consent|permission",
-        "lose|forget|bin|trash ~2 my ~2 email|address|details|number|contact",
+        "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
+        // "Count me out of your mailings", "Spare me the follow-ups".
+        "count ~1 me|us ~1 out",
+        "spare ~1 me|us ~4 email|emails|mail|mails|messages|pitch|pitches|follow|followups|spam|outreach",
         "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
         "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
         "want|wish|like|prefer ~3 not|never ~2 be ~1 on|in ~4 list|lists|database|mailing|sequence|sequences",
@@ -377,15 +380,23 @@ pub const DE: Cues = Cues {
         "von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~2 abzusehen|absehen",
         "austrag*",
         "lass*|lasst ~2 mich|uns ~6 in ruhe",
+        // "Bitte verschonen Sie mich künftig mit solchen Nachrichten", "ich verzichte auf
+        // weitere Post von Ihnen", "keine weiteren „kurzen Ideen“ mehr an mich".
+        "verschon* ~3 mich|uns",
+        "verzicht* ~2 auf ~3 post|*mail*|mails|nachrichten|zusendung*|kontakt*|anschreiben|werbung|angebote",
+        "keine ~1 weiteren|weitere ~4 mehr ~1 an ~1 mich|uns",
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
+        // "Vergessen Sie diese Adresse".
+        "vergessen|vergesst|vergiss",
         "nehm* ~9 aus|raus|heraus",
         "nehm*|nimm ~4 von ~3 liste|listen|*verteiler|verteiler*|*liste|mailing|mailings|newsletter|datenbank|kartei",
     ],
     remove_object: &[
         "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei",
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
+        "diese|dieses ~1 *adresse|adresse|*mail*",
     ],
     me_object: &["mich|uns"],
     not_remove_object: &[
@@ -545,6 +556,8 @@ pub const FR: Cues = Cues {
         "etre|soit ~1 retire*|supprime*|efface*|radie*|desinscrit*|desabonne*",
         "lachez|lache|lachiez ~2 grappe|basket|baskets",
         "fichez|foutez ~2 paix",
+        // "Épargnez-moi vos relances".
+        "epargnez|epargne|epargner ~1 moi|nous ~4 relances|mails|messages|courriels|sollicitations|emails|e|prospection",
     ],
     remove_verb: &[
         "retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter|suppression|retrait",
@@ -554,6 +567,7 @@ pub const FR: Cues = Cues {
     remove_object: &[
         "liste|listes|fichier|fichiers|base|bases|mailing*|diffusion|crm|newsletter*|envois|contacts",
         "mon|mes ~2 adresse|coordonnees|donnees|mail|email|e|contact|nom|courriel",
+        "cette ~1 adresse",
     ],
     me_object: &["moi|me|m|nous"],
     not_remove_object: &[
@@ -711,11 +725,18 @@ pub const ES: Cues = Cues {
         "sin ~2 mi ~1 consentimiento|autorizacion|permiso",
         "dej* ~2 en paz",
         "revoco|retiro ~3 consentimiento|autorizacion",
+        // "Ahórrense los correos".
+        "ahorr*me|ahorr*nos|ahorrense|ahorrese ~4 correos|mensajes|emails|mails|seguimientos",
     ],
-    remove_verb: &["elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*"],
+    remove_verb: &[
+        "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*",
+        // "Olvídense de mi correo".
+        "olvid*",
+    ],
     remove_object: &[
         "lista|listas|base|bases|mailing*|registros|bbdd|crm|difusion|envios|newsletter*|agenda|contactos",
         "mi|mis ~1 correo|direccion|email|mail|e|datos|contacto|nombre",
+        "esta|este ~1 direccion|correo|email|mail",
     ],
     me_object: &["me|nos"],
     not_remove_object: &["adjunto|archivo|copia|cc|reunion|invitacion|documento|pdf|pdfs"],
@@ -879,11 +900,19 @@ pub const PT: Cues = Cues {
         "sem ~2 meu|minha ~1 consentimento|autorizacao|permissao",
         "deix* ~2 em paz",
         "revogo|retiro ~3 consentimento|autorizacao",
+        // "Me poupe dos seus e-mails".
+        "poup* ~1 me ~4 emails|e|mails|mensagens|contatos",
+        "me ~1 poupe|poupem",
     ],
-    remove_verb: &["remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*|remocao"],
+    remove_verb: &[
+        "remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*|remocao",
+        // "Esquece meu e-mail".
+        "esquec*|esqueca|esquecam",
+    ],
     remove_object: &[
         "lista|listas|base|bases|mailing*|cadastro|cadastros|contatos|crm|envios|newsletter*",
         "meu|meus|minha|minhas ~2 email|e|contato|endereco|dados|nome|mail|informacoes",
+        "este|esse ~1 email|e|endereco|contato",
         "contactos",
     ],
     me_object: &["me|nos|mim"],
@@ -1037,11 +1066,19 @@ pub const IT: Cues = Cues {
         "lasciat*|lascia* ~2 in pace",
         "revoco|ritiro ~3 consenso",
         "diffida|diffidiamo|diffidano|diffidate|diffidato|diffidata",
+        // "Non fatevi più sentire", "risparmiatemi le vostre mail".
+        "non ~1 fatevi|fatti|si ~1 piu ~1 sentire|vivi",
+        "risparmiatemi|risparmiami|risparmiateci ~4 mail|email|messaggi|solleciti|proposte",
     ],
-    remove_verb: &["cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*"],
+    remove_verb: &[
+        "cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*",
+        // "Dimenticatevi di questo indirizzo".
+        "dimentica*|scordat*|scordarvi",
+    ],
     remove_object: &[
         "lista|liste|elenc*|mailing*|database|archivi*|newsletter*|indirizzari*|anagrafic*|contatti|crm",
         "mio|miei|mia|il|i ~2 indirizzo|contatto|dati|email|mail|e|nominativo",
+        "questo|questa ~1 indirizzo|email|mail|casella",
     ],
     me_object: &["mi|me|ci"],
     not_remove_object: &["allegato|file|copia|cc|riunione|invito|documento|appuntamento|pdf|pdfs"],
@@ -1189,11 +1226,19 @@ pub const NL: Cues = Cues {
         "af ~2 zien|zie|ziet ~2 van ~4 *mail*|mails|contact*|berichten|benadering*|toezending*",
         "af ~2 te zien ~2 van ~4 *mail*|mails|contact*|berichten|benadering*|toezending*",
         "van ~3 lijst|lijsten|mailinglijst|verzendlijst|mailing|mailings|nieuwsbrief ~2 af",
+        // "Hier heb ik geen behoefte meer aan, ook niet aan verdere mails".
+        "niet ~2 aan ~1 verdere|meer ~1 mails|*mail*|berichten|contact*",
+        "bespaar ~1 me|mij|ons ~4 mails|*mail*|berichten|follow*",
     ],
-    remove_verb: &["verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen"],
+    remove_verb: &[
+        "verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen",
+        // "Streep mijn naam door op jullie lijstje", "Vergeet dit adres".
+        "streep|streept|doorstrep*|doorgestreept|vergeet|vergeten",
+    ],
     remove_object: &[
-        "lijst|lijsten|*lijst|mailinglijst|bestand|bestanden|*bestand|database|systeem|crm|verzendlijst|nieuwsbrief",
+        "lijst|lijsten|*lijst|mailinglijst|bestand|bestanden|*bestand|database|systeem|crm|verzendlijst|nieuwsbrief|lijstje",
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
+        "dit ~1 adres|*adres",
     ],
     me_object: &["mij|me|ons"],
     not_remove_object: &[
@@ -1337,9 +1382,14 @@ pub const RU: Cues = Cues {
         "оставьте|оставь ~2 в покое",
         "отзываю ~3 согласи*",
         "отстаньте|отстань|отвяжитесь|отвяжись|отвалите",
+        // "Давайте без дальнейших писем", "избавьте меня от ваших рассылок".
+        "без ~1 дальнейших|лишних|последующих|новых|ваших ~1 писем|рассылок|сообщений|предложений",
+        "избавьте|избавь ~2 меня|нас ~3 от",
     ],
     remove_verb: &[
         "удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*",
+        // "Забудьте этот адрес".
+        "забуд*|забыть",
         "udal*|uberite|ubrat|isklyuch*|iskluch*",
     ],
     remove_object: &[

@@ -136,17 +136,45 @@ fn content(r: &Rules, lines: &[&str], folded: &[String], idx: &[usize]) -> Strin
             break;
         }
     }
-    let kept: Vec<&str> = idx
+    let mut kept: Vec<&str> = idx
         .iter()
         .take_while(|&&i| i < end)
         .map(|&i| lines[i])
         .collect();
+    // A postscript below the signature is still the writer's ("Cordiali saluti, Matteo …
+    // P.S. Per favore rimuovete questo indirizzo"): its paragraph is kept, up to a blank line.
+    if let Some(ps) = idx
+        .iter()
+        .position(|&i| i >= end && is_postscript(&folded[i]))
+    {
+        while kept.last().is_some_and(|l| l.trim().is_empty()) {
+            kept.pop();
+        }
+        kept.push("");
+        kept.extend(
+            idx[ps..]
+                .iter()
+                .take_while(|&&i| !folded[i].is_empty())
+                .map(|&i| lines[i]),
+        );
+    }
     let first = kept.iter().position(|l| !l.trim().is_empty());
     let last = kept.iter().rposition(|l| !l.trim().is_empty());
     match (first, last) {
         (Some(a), Some(b)) => kept[a..=b].join("\n"),
         _ => String::new(),
     }
+}
+
+/// Whether a (folded) line opens a postscript: "P.S.", "PS:", "P.P.S.", "PS -".
+fn is_postscript(folded: &str) -> bool {
+    let t = folded.trim_start();
+    let rest = t
+        .strip_prefix("p.p.s")
+        .or_else(|| t.strip_prefix("pps"))
+        .or_else(|| t.strip_prefix("p.s"))
+        .or_else(|| t.strip_prefix("ps"));
+    rest.is_some_and(|r| r.is_empty() || r.starts_with(['.', ':', ' ', '-', ',']))
 }
 
 /// Whether the first non-blank line after line `at` is `>`-quoted.
@@ -263,9 +291,15 @@ pub fn without_own_footer(text: &str, domain: &str) -> String {
     }
     let lines: Vec<&str> = text.split('\n').collect();
     let first = lines.iter().position(|l| !l.trim().is_empty());
+    // The footer line links to the domain, or stands right under the company line that does
+    // ("АО «Технопарк-Казань» | technopark-kazan.ru" / "Чтобы отписаться от новостной
+    // рассылки технопарка, ответьте …").
     let cut = lines.iter().enumerate().position(|(i, l)| {
         Some(i) > first
-            && links_to(l, &domain)
+            && (links_to(l, &domain)
+                || i.checked_sub(1)
+                    .and_then(|j| lines.get(j))
+                    .is_some_and(|p| Some(i - 1) > first && company_line(p, &domain)))
             && !crate::compose::stop_hits_read(&fold(l), false).is_empty()
     });
     match cut {
@@ -280,11 +314,47 @@ pub fn without_own_footer(text: &str, domain: &str) -> String {
     }
 }
 
-/// Whether a line holds a link (`http://`, `https://`, `www.`) to `domain` or a sub-domain
-/// of it.
+/// Where a line names `domain` (or a sub-domain of it) as a host: the byte offsets just
+/// after each mention. Not inside an e-mail address or a longer host name.
+fn host_mentions(lower: &str, domain: &str) -> Vec<usize> {
+    lower
+        .match_indices(domain)
+        .filter(|&(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let rest = &lower[i + domain.len()..];
+            // A sub-domain's dot may stand before it; a letter, digit, hyphen or `@` may not.
+            let starts_host = before
+                .is_none_or(|c| c == '.' || !(c.is_ascii_alphanumeric() || c == '-' || c == '@'));
+            // Nor may more of a host name follow it (a letter, or a dot and a label).
+            let more_host = rest
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-' || c == '@')
+                || (rest.starts_with('.')
+                    && rest[1..].starts_with(|c: char| c.is_ascii_alphanumeric()));
+            starts_host && !more_host
+        })
+        .map(|(i, _)| i + domain.len())
+        .collect()
+}
+
+/// Whether a line is a short company line of a signature naming the writer's domain
+/// ("АО «Технопарк-Казань» | technopark-kazan.ru").
+fn company_line(line: &str, domain: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    line.split_whitespace().count() <= 8
+        && !host_mentions(&lower, domain).is_empty()
+        && crate::compose::stop_hits_read(&fold(line), false).is_empty()
+}
+
+/// Whether a line holds a link to `domain` or a sub-domain of it: with a scheme (`http://`,
+/// `https://`, `www.`), or a bare host with a path ("fretefacil.com.br/descadastrar"). A bare
+/// host alone is left out: people name their domain in a request ("any other address at
+/// hollisterdane.com").
 fn links_to(line: &str, domain: &str) -> bool {
     let lower = line.to_ascii_lowercase();
-    ["https://", "http://", "www."].iter().any(|scheme| {
+    let bare = host_mentions(&lower, domain)
+        .into_iter()
+        .any(|end| lower[end..].starts_with('/'));
+    bare || ["https://", "http://", "www."].iter().any(|scheme| {
         lower.match_indices(scheme).any(|(i, m)| {
             let host: String = lower
                 .get(i + m.len()..)
@@ -319,6 +389,25 @@ mod tests {
         assert_eq!(without_own_footer(ours, "acme.com"), ours);
         let first = "Unsubscribe me: https://acme.com/x";
         assert_eq!(without_own_footer(first, "acme.com"), first);
+        // A bare host, or a company line right above the footer.
+        let bare = "Send me a proposal.\n\nLucas\nFreteFácil Ltda.\nNão quer mais receber a nossa newsletter? Clique em fretefacil.com.br/descadastrar.";
+        assert_eq!(
+            without_own_footer(bare, "fretefacil.com.br"),
+            "Send me a proposal.\n\nLucas\nFreteFácil Ltda."
+        );
+        let below = "Я перешлю письмо коллеге.\n\nАО «Технопарк» | technopark-kazan.ru\nЧтобы отписаться от рассылки технопарка, ответьте «Отписаться».";
+        assert_eq!(
+            without_own_footer(below, "technopark-kazan.ru"),
+            "Я перешлю письмо коллеге.\n\nАО «Технопарк» | technopark-kazan.ru"
+        );
+        // Inside an address or a longer host name the domain is not named.
+        for other in [
+            "Thanks.\nPlease remove me, write to me at jo@acme.com instead",
+            "Thanks.\nPlease remove me, see notacme.com/x",
+            "Thanks.\nPlease remove me, see acme.com.evil.example/x",
+        ] {
+            assert_eq!(without_own_footer(other, "acme.com"), other);
+        }
     }
 
     fn check(body: &str, expected: &str) {
@@ -423,6 +512,23 @@ mod tests {
             "Call me.",
         );
         check("Thanks!\nJane", "Thanks!");
+    }
+
+    #[test]
+    fn a_postscript_below_the_signature_is_kept() {
+        check(
+            "Grazie, ma no.\n\nCordiali saluti,\nMatteo Colombo\n\nP.S. Per favore rimuovete questo indirizzo.\n\nAi sensi del GDPR, le informazioni sono riservate.",
+            "Grazie, ma no.\n\nP.S. Per favore rimuovete questo indirizzo.",
+        );
+        check(
+            "Geen ruimte.\n\nGroet,\nJoost\n\nPS: wil je me voortaan niet meer mailen?\n\nOp 23-05-2027 om 08:39 schreef Floor:\n> Hi",
+            "Geen ruimte.\n\nPS: wil je me voortaan niet meer mailen?",
+        );
+        // "Psst" and "PSA" open no postscript.
+        check(
+            "No thanks.\n\nBest,\nJane\n\nPSA: our office moves",
+            "No thanks.",
+        );
     }
 
     #[test]
