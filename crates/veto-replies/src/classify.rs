@@ -694,7 +694,7 @@ fn quotes_a_stop(folded: &str) -> bool {
 }
 
 /// The fewest words a quotation needs to be someone else's sentence.
-const QUOTED_SENTENCE_WORDS: usize = 5;
+const QUOTED_SENTENCE_WORDS: usize = 4;
 
 /// Whether the rules' stop request in a text rests only on mentions of opting out: no bare
 /// stop text, no subject asking to stop, and every stop match (`hits`, read with or without

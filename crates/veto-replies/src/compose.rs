@@ -722,7 +722,13 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
         // The cue's own object may stand between it and a phrase after it: "Отписывать
         // меня не нужно" (no need to unsubscribe me).
         let me = l.me_object.find(tokens);
-        let after_cue = |a: usize| a == e || (a == e + 1 && me.iter().any(|&(m, _)| m == e));
+        // So may a removal's object: "Eine Löschung meiner Daten verlangen wir nicht".
+        let objects = l.remove_object.find(tokens);
+        let after_cue = |a: usize| {
+            a == e
+                || (a == e + 1 && me.iter().any(|&(m, _)| m == e))
+                || objects.iter().any(|&(o, p)| o == e && p == a)
+        };
         // Before the cue, its object may also stand between: "non mi cancelli dalla lista".
         let before_cue = |b: usize| b == s || (b + 1 == s && me.iter().any(|&(m, _)| m == b));
         before.iter().any(|&(a, b)| {
@@ -1236,10 +1242,21 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             if conditional || question {
                 let again = again_or_repeat(l, tokens);
                 let writer = l.writer.find(tokens);
-                for &(s, e) in &contact_verbs {
+                // "Se mandarem mais um e-mail, denuncio …": a message named right after
+                // "again" / "one more" makes the threat without the writer beside the verb.
+                let one_more_message = again
+                    .iter()
+                    .any(|&(_, b)| contact_nouns.iter().any(|&(a, _)| a >= b && a <= b + 2));
+                // "Si je reçois encore un seul message de votre part, je le signale": receiving.
+                let receives = if conditional {
+                    l.receive.find(tokens)
+                } else {
+                    Vec::new()
+                };
+                for &(s, e) in contact_verbs.iter().chain(&receives) {
                     let threat = conditional
                         && s <= 5
-                        && (near(&me, s, e, 2, 2) || near(&writer, s, e, 2, 2))
+                        && (near(&me, s, e, 2, 2) || near(&writer, s, e, 2, 2) || one_more_message)
                         && near(&again, s, e, 0, WINDOW);
                     let why = question
                         && !again.is_empty()

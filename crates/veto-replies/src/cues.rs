@@ -132,6 +132,8 @@ pub const EN: Cues = Cues {
         "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
         // "Count me out of your mailings", "Spare me the follow-ups".
         "count ~1 me|us ~1 out",
+        // "One more email and I report you" (a threat on the next message).
+        "one ~1 more ~2 email|emails|mail|message|follow ~2 and",
         "spare ~1 me|us ~4 email|emails|mail|mails|messages|pitch|pitches|follow|followups|spam|outreach",
         "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
         "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
@@ -200,6 +202,9 @@ pub const EN: Cues = Cues {
         "i ~1 ll|will|can|could|may|might",
         "i ~1 ll|will|can|could ~1 just|simply",
         "i m going to",
+        // "I was about to hit unsubscribe, but …", "I almost unsubscribed".
+        "about ~1 to ~1 hit|click|press|use",
+        "almost|nearly",
         // "Don't take me off the list": the block ends where "off … list" starts.
         "don|do ~1 not ~1 take|get|keep|leave ~1 me|us",
         "don|do ~1 not ~1 take|get|keep ~1 me|us ~1 off|out",
@@ -234,6 +239,8 @@ pub const EN: Cues = Cues {
         "add|put ~2 me|us ~1 back",
         "resubscri*|re subscribe",
         "switch|switching|move|moving ~2 to ~1 you|your|brightline",
+        // "Leave me alone until after the holidays, then call me": a deferral.
+        "alone ~1 until|till|after",
         "un*scri*|unsub*|opted|removed ~8 by ~1 mistake|accident|error",
         "our|their ~1 un*scri*|unsub*|opt|optout|opt*out ~2 flow|flows|process|page|link|links|rate|rates|button|handling|setup|system|logic|feature|mechanism|option|footer|management",
     ],
@@ -385,6 +392,7 @@ pub const DE: Cues = Cues {
         "verschon* ~3 mich|uns",
         "verzicht* ~2 auf ~3 post|*mail*|mails|nachrichten|zusendung*|kontakt*|anschreiben|werbung|angebote",
         "keine ~1 weiteren|weitere ~4 mehr ~1 an ~1 mich|uns",
+        "noch ~1 eine ~3 *mail*|mails|nachricht ~2 und",
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
@@ -440,7 +448,10 @@ pub const DE: Cues = Cues {
         // "möchte mich nicht abmelden"; after the verb, "abmelden möchte ich mich nicht".
         "will|mochte|muss ~3 nicht",
         "nicht ~1 notig ~1 mich|zu",
-        "muss|mussen|brauche|brauchen ~3 nicht",
+        "muss|mussen|brauche|brauchen ~4 nicht",
+        // "Abmelden werde ich mich nicht", "Eine Abmeldung verlangen wir ausdrücklich nicht".
+        "werde|werden ~3 nicht",
+        "verlang*|fordern|fordere|beantrag*|wunschen|wunsche ~6 nicht",
         "ich ~1 kann|werde ~2 mich ~2 selbst|selber",
         "bloss|ja|bitte ~1 nicht",
     ],
@@ -558,6 +569,7 @@ pub const FR: Cues = Cues {
         "fichez|foutez ~2 paix",
         // "Épargnez-moi vos relances".
         "epargnez|epargne|epargner ~1 moi|nous ~4 relances|mails|messages|courriels|sollicitations|emails|e|prospection",
+        "encore ~1 un ~2 mail|message|courriel|email ~2 et",
     ],
     remove_verb: &[
         "retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter|suppression|retrait",
@@ -587,12 +599,12 @@ pub const FR: Cues = Cues {
         "envoy*|ecri*|contact*|sollicit*|relanc*|spam*|harcel*|mail*|import*|deranger|derangez|recontact*|adresser|adressez|adressiez",
     ],
     contact_noun: &[
-        "invitations|mail*|e|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications|rappels|suivis",
+        "invitations|mail*|e|message|messages|relances|sollicitations|envoi|envois|prospection|spam|newsletters|courriel*|emails|communications|rappels|suivis",
     ],
     no_more: &["plus ~1 de|d|aucun|aucune", "assez de|d"],
     negation: &["ne|n|jamais", "rien"],
     again: &["plus|jamais|nouveau|dorenavant|desormais|avenir|continu*"],
-    receive: &["recevoir|recevez|recoive"],
+    receive: &["recevoir|recevez|recoive|recois|recoit|recevons"],
     desire: &["veux|voulons|souhait*|desir*|voudrais|aimerais"],
     bare: &[
         "stop|desinscription|desinscrire|retirer|supprimer|desabonnement|desabonner|unsubscribe",
@@ -727,6 +739,7 @@ pub const ES: Cues = Cues {
         "revoco|retiro ~3 consentimiento|autorizacion",
         // "Ahórrense los correos".
         "ahorr*me|ahorr*nos|ahorrense|ahorrese ~4 correos|mensajes|emails|mails|seguimientos",
+        "un|otro ~1 correo|mail|email|mensaje ~1 mas ~1 y",
     ],
     remove_verb: &[
         "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*",
@@ -903,6 +916,7 @@ pub const PT: Cues = Cues {
         // "Me poupe dos seus e-mails".
         "poup* ~1 me ~4 emails|e|mails|mensagens|contatos",
         "me ~1 poupe|poupem",
+        "mais ~1 um ~2 mail|email|mensagem ~1 e",
     ],
     remove_verb: &[
         "remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*|remocao",
@@ -1069,6 +1083,7 @@ pub const IT: Cues = Cues {
         // "Non fatevi più sentire", "risparmiatemi le vostre mail".
         "non ~1 fatevi|fatti|si ~1 piu ~1 sentire|vivi",
         "risparmiatemi|risparmiami|risparmiateci ~4 mail|email|messaggi|solleciti|proposte",
+        "ancora ~1 una|un ~2 mail|email|messaggio ~1 e",
     ],
     remove_verb: &[
         "cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*",
@@ -1102,7 +1117,7 @@ pub const IT: Cues = Cues {
     ],
     no_more: &["nessun|nessuna|niente|non ~3 piu", "basta"],
     negation: &["non|mai|ne", "niente|nulla"],
-    again: &["piu|mai|nuovo|futuro|ancora|continu*"],
+    again: &["piu|mai|nuovo|futuro|ancora|continu*|ulterior*"],
     receive: &["ricev*"],
     desire: &["voglio|vogliamo|desidero|desideriamo|vorrei|vorremmo|gradirei"],
     bare: &[
@@ -1229,6 +1244,7 @@ pub const NL: Cues = Cues {
         // "Hier heb ik geen behoefte meer aan, ook niet aan verdere mails".
         "niet ~2 aan ~1 verdere|meer ~1 mails|*mail*|berichten|contact*",
         "bespaar ~1 me|mij|ons ~4 mails|*mail*|berichten|follow*",
+        "nog ~1 een ~3 *mail*|mails|bericht ~1 en",
     ],
     remove_verb: &[
         "verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen",
@@ -1385,6 +1401,7 @@ pub const RU: Cues = Cues {
         // "Давайте без дальнейших писем", "избавьте меня от ваших рассылок".
         "без ~1 дальнейших|лишних|последующих|новых|ваших ~1 писем|рассылок|сообщений|предложений",
         "избавьте|избавь ~2 меня|нас ~3 от",
+        "еще ~1 одно|один ~2 письмо|сообщение ~2 и",
     ],
     remove_verb: &[
         "удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*",

@@ -946,6 +946,9 @@ pub const PT: Phrases = Phrases {
         r"\bme descadastro (?:sozinh[oa]|pelo link)\b",
         r"\b(?:podem|pode|podes) (?:me )?manter(?:[- ]me)? na (?:lista|newsletter)\b|\bme mantenham? na lista\b",
         r"\bonde (?:voces|voce|vcs) (?:conseguiram|obtiveram|pegaram|arranjaram) (?:o )?meu\b|\bcomo (?:e que )?(?:obtiveram|conseguiram) o meu\b|\bdireito de acesso\b",
+        // A data subject's access request under the LGPD: "quais dados pessoais dele vocês
+        // tratam, qual a origem desses dados e qual a base legal".
+        r"\bquais (?:os )?dados (?:pessoais )?(?:\w+ )?(?:voces |vcs )?(?:tratam|possuem|tem|armazenam|guardam)\b|\b(?:a )?origem (?:desses|dos|destes) dados\b",
         r"\b(?:descadastr\w*|remover|parar|stop)\s?\?+\s*nao\b",
     ],
     not_interested: &[
@@ -1142,6 +1145,8 @@ pub const IT: Phrases = Phrases {
         r"\bnon (?:voglio|serve|c'e bisogno di) (?:cancellarmi|disiscrivermi)\b",
         r"\b(?:potete|puo|puoi) (?:tenermi|lasciarmi) (?:nella|in) (?:lista|newsletter)\b|\b(?:tenetemi|lasciatemi) (?:nella|in) (?:lista|newsletter)\b",
         r"\bda dove avete (?:preso|avuto|ottenuto) il mio\b|\bnon ricordo di avervi mai\b|\bdiritto di accesso\b",
+        // "Con quale base giuridica trattate i miei dati? E da quale fonte li avete ottenuti?"
+        r"\b(?:quale|che) base giuridica\b|\bda quale fonte\b",
         r"\b(?:disiscri\w*|cancellar\w*|stop)\s?\?+\s*no\b",
     ],
     not_interested: &[
