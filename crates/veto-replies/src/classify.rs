@@ -294,6 +294,14 @@ impl RulesReading {
     }
 }
 
+/// Whether a text holds a refusal cue outside its declined opt-outs.
+fn refuses(r: &Rules, folded: &str, declined: &[Hit]) -> bool {
+    let mut hits = r.find(Category::NotInterested, folded);
+    hits.extend(compose::class_hits(CueClass::NotInterested, folded));
+    hits.iter()
+        .any(|h| !declined.iter().any(|d| d.overlaps(h.start, h.end)))
+}
+
 /// The word a reply made only of one kind of emoji says: a stop sign or no-entry sign is
 /// "stop", a thumbs-down "no". (In a longer text such signs decorate — "⛔ Please think
 /// before printing" — and are read as nothing.)
@@ -457,8 +465,23 @@ fn person_class(
                 if interested(r, &text.folded) {
                     hits.clear();
                 } else {
-                    hits.extend(copied);
+                    hits.extend(copied.iter().cloned());
                     hits.sort_by_key(|h| (h.start, h.end));
+                }
+            }
+            // "I forwarded your mail to my boss, he says not for now", "I checked with Daniel
+            // (cc) - we'll pass": a referral that only reports passing the message on or
+            // copying someone in, beside a refusal, reports the decision: not interested.
+            if !hits.is_empty() {
+                let mut passed_on = compose::class_hits(CueClass::Forwarded, &text.folded);
+                passed_on.extend(copied);
+                if hits
+                    .iter()
+                    .all(|h| passed_on.iter().any(|p| p.overlaps(h.start, h.end)))
+                    && deferrals.is_empty()
+                    && refuses(r, &text.folded, &declined)
+                {
+                    hits.clear();
                 }
             }
         }

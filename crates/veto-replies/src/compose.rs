@@ -136,6 +136,22 @@ fn clauses(folded: &str) -> Vec<Vec<Token>> {
 /// Words that open a condition ("if you email me again …").
 const CONDITIONALS: &[&str] = &["if", "si", "als", "wenn", "falls", "se", "если"];
 
+/// Verbs that ask for a message to be sent again, in the table languages.
+const RESEND: &[&str] = &[
+    "resend",
+    "renvoyer",
+    "renvoyez",
+    "reenviar",
+    "reenviarme",
+    "reenvie",
+    "reenviem",
+    "rimandare",
+    "rimandarmi",
+    "rimandatemi",
+    "rinviare",
+    "reinviare",
+];
+
 /// "Why" in the table languages.
 const WHY: &[&str] = &[
     "why",
@@ -535,6 +551,7 @@ pub struct LangCues {
     not_interested: CueSet,
     wrong_person: CueSet,
     copy_in: CueSet,
+    forwarded: CueSet,
     interested: CueSet,
 }
 
@@ -569,6 +586,7 @@ fn compile(c: &Cues) -> LangCues {
         not_interested: CueSet::new(c.not_interested),
         wrong_person: CueSet::new(c.wrong_person),
         copy_in: CueSet::new(c.copy_in),
+        forwarded: CueSet::new(c.forwarded),
         interested: CueSet::new(c.interested),
     }
 }
@@ -1256,7 +1274,9 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                 for &(s, e) in contact_verbs.iter().chain(&receives) {
                     let threat = conditional
                         && s <= 5
-                        && (near(&me, s, e, 2, 2) || near(&writer, s, e, 2, 2) || one_more_message)
+                        // Dutch and German put the object well before a final verb: "Als
+                        // jullie me nog één keer mailen, …".
+                        && (near(&me, s, e, 5, 2) || near(&writer, s, e, 2, 2) || one_more_message)
                         && near(&again, s, e, 0, WINDOW);
                     let why = question
                         && !again.is_empty()
@@ -1527,27 +1547,34 @@ pub fn invites_contact(folded: &str) -> bool {
             }
         }
     }
-    cues().iter().any(|l| {
-        let glued: &[&str] = match l.language {
-            Language::Es => &["me", "nos"],
-            Language::It => &["mi", "ci"],
-            _ => &[],
-        };
-        let variants = spelling_variants(l.language, &sents);
-        readings(&sents, &variants).any(|(i, tokens)| {
-            let me = l.me_object.find(tokens);
-            l.contact_verb.find(tokens).into_iter().any(|(s, e)| {
-                let Some(verb) = tokens.get(s) else {
-                    return false;
-                };
-                let object = near(&me, s, e, 1, 2)
-                    || glued
-                        .iter()
-                        .any(|g| verb.text.len() > g.len() + 3 && verb.text.ends_with(g));
-                object && !closed.contains(&(i, verb.sub))
+    // "I didn't get your last email, can you resend?": asking for a message again.
+    let resend = sents.iter().enumerate().any(|(i, tokens)| {
+        tokens
+            .iter()
+            .any(|t| RESEND.contains(&t.text.as_str()) && !closed.contains(&(i, t.sub)))
+    });
+    resend
+        || cues().iter().any(|l| {
+            let glued: &[&str] = match l.language {
+                Language::Es => &["me", "nos"],
+                Language::It => &["mi", "ci"],
+                _ => &[],
+            };
+            let variants = spelling_variants(l.language, &sents);
+            readings(&sents, &variants).any(|(i, tokens)| {
+                let me = l.me_object.find(tokens);
+                l.contact_verb.find(tokens).into_iter().any(|(s, e)| {
+                    let Some(verb) = tokens.get(s) else {
+                        return false;
+                    };
+                    let object = near(&me, s, e, 1, 2)
+                        || glued
+                            .iter()
+                            .any(|g| verb.text.len() > g.len() + 3 && verb.text.ends_with(g));
+                    object && !closed.contains(&(i, verb.sub))
+                })
             })
         })
-    })
 }
 
 /// Whether the text holds a stop cue the rules *refused*: an unsubscribe, removal, cease or
@@ -1662,6 +1689,8 @@ pub enum CueClass {
     WrongPerson,
     /// Copying someone in: a referral only when the reply is not interested.
     CopyIn,
+    /// Having passed the message on: a referral only when no refusal follows.
+    Forwarded,
     Interested,
 }
 
@@ -1676,6 +1705,7 @@ pub fn class_hits(class: CueClass, folded: &str) -> Vec<Hit> {
                 CueClass::NotInterested => &l.not_interested,
                 CueClass::WrongPerson => &l.wrong_person,
                 CueClass::CopyIn => &l.copy_in,
+                CueClass::Forwarded => &l.forwarded,
                 CueClass::Interested => &l.interested,
             };
             for (s, e) in set.find(tokens) {

@@ -97,6 +97,11 @@ pub struct Cues {
     /// Copying someone in ("looping in my colleague", "en copie"): a referral when it is all
     /// the reply says, but only an addition to the meeting when the reply is interested.
     pub copy_in: &'static [&'static str],
+    /// Having passed the message on or asked someone about it ("I forwarded your mail to my
+    /// boss", "ho girato la Sua mail al mio responsabile"): a referral when it is all the reply
+    /// says, but the report of a decision when a refusal follows ("… he says not for now").
+    /// Not a feature of the learned model.
+    pub forwarded: &'static [&'static str],
     pub interested: &'static [&'static str],
 }
 
@@ -132,6 +137,8 @@ pub const EN: Cues = Cues {
         "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
         // "Count me out of your mailings", "Spare me the follow-ups".
         "count ~1 me|us ~1 out",
+        // "… required to honor opt-out requests. Consider this mine".
+        "consider ~1 this|it ~1 mine|my|our|ours",
         // "One more email and I report you" (a threat on the next message).
         "one ~1 more ~2 email|emails|mail|message|follow ~2 and",
         "spare ~1 me|us ~4 email|emails|mail|mails|messages|pitch|pitches|follow|followups|spam|outreach",
@@ -337,6 +344,12 @@ pub const EN: Cues = Cues {
         "must have ~1 meant",
     ],
     copy_in: &["cc|cced|copied|copying|looping|looped|loop ~3 her|him|them|colleague|in"],
+    forwarded: &[
+        "forwarded|passed|sent|showed ~4 to|along|on",
+        "checked|talked|spoke ~2 with",
+        "ran ~2 by|past",
+        "asked ~2 my|our ~1 boss|manager|director|team|owner|ceo|cfo|cto",
+    ],
     interested: &[
         "monday|tuesday|wednesday|thursday|friday|tomorrow|mon|tue|tues|wed|thu|thurs|fri ~4 1am|1pm|2am|2pm|3am|3pm|4am|4pm|5am|5pm|6am|6pm|7am|7pm|8am|8pm|9am|9pm|10am|10pm|11am|11pm|12am|12pm|noon",
         "what ~3 cost|costs|price|pricing",
@@ -533,6 +546,11 @@ pub const DE: Cues = Cues {
         "neue|neuer|neuen ~1 inhaber*|eigentumer*|besitzer",
     ],
     copy_in: &["in kopie|cc", "kopie|cc ~3 gesetzt|genommen"],
+    forwarded: &[
+        "weitergeleitet|weitergegeben|weitergereicht|vorgelegt|gezeigt",
+        "leite|leitete|gebe|gab|reiche|reichte ~5 weiter",
+        "rucksprache|abgesprochen|abgestimmt|gefragt",
+    ],
     interested: &[
         "was ~2 kostet|kosten|kostete",
         "bin ~3 neugierig|gespannt",
@@ -697,6 +715,11 @@ pub const FR: Cues = Cues {
         "transmets|transmis|transfere|transferee|transmettre|relaye ~4 a|au|aux",
     ],
     copy_in: &["en copie|cc", "mets|mis|met ~3 en copie"],
+    forwarded: &[
+        "transmis|transmise|transfere|transferee|montre|soumis|soumise",
+        "fait ~1 suivre|passer",
+        "demande|parle|vu ~2 avec|a",
+    ],
     interested: &[
         "lundi|mardi|mercredi|jeudi|vendredi|demain ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|midi",
         "d ~1 accord ~3 echange|echanger|appel|rdv|rendez|call|point|demo|visio|discuter|parler",
@@ -740,6 +763,8 @@ pub const ES: Cues = Cues {
         // "Ahórrense los correos".
         "ahorr*me|ahorr*nos|ahorrense|ahorrese ~4 correos|mensajes|emails|mails|seguimientos",
         "un|otro ~1 correo|mail|email|mensaje ~1 mas ~1 y",
+        // "No quiero saber más de ustedes".
+        "no ~2 quiero|queremos ~1 saber ~2 mas|nada ~2 de ~1 ustedes|vosotros|usted|su|vuestra",
     ],
     remove_verb: &[
         "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*",
@@ -847,6 +872,7 @@ pub const ES: Cues = Cues {
         "sin ~1 presupuesto",
         "no ~2 presupuesto",
         "de momento no|nada",
+        "por ~1 ahora|momento ~1 no",
         "no ~3 necesario|vemos|encaja|aplica",
         "satisfechos|contentos",
         "competidor|competencia",
@@ -879,6 +905,9 @@ pub const ES: Cues = Cues {
         "reenviado|reenvie|reenviare|reenvio|trasladado|traslade|remitido ~4 a|al",
     ],
     copy_in: &["en copia|cc", "copio|copiado ~3 a"],
+    forwarded: &[
+        "reenviado|reenvie|reenviado|pasado|pase|trasladado|traslade|comentado|comente|consultado|consulte|mostrado|ensenado",
+    ],
     interested: &[
         "lunes|martes|miercoles|jueves|viernes|manana ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|las",
         "cuanto ~2 cuesta|cuestan|cobran|costaria|vale",
@@ -1048,6 +1077,10 @@ pub const PT: Cues = Cues {
         "reencaminh*|encaminh*|repassei|repassado ~4 a|ao|para",
     ],
     copy_in: &["em copia|cc", "copio|copiei|copiado ~3 a|o"],
+    forwarded: &[
+        "repassei|repassado|encaminhei|encaminhado|passei|mostrei|consultei",
+        "falei|conversei ~2 com",
+    ],
     interested: &[
         "segunda|terca|quarta|quinta|sexta|amanha ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 custa|custam|custaria|cobram|fica",
@@ -1206,6 +1239,9 @@ pub const IT: Cues = Cues {
         "nuovo|nuovi|nuova ~1 proprietari*|titolar*",
     ],
     copy_in: &["in copia|cc", "metto|messo ~3 in copia"],
+    forwarded: &[
+        "girato|girata|inoltrato|inoltrata|passato|passata|mostrato|sottoposto|sentito|chiesto",
+    ],
     interested: &[
         "lunedi|martedi|mercoledi|giovedi|venerdi|domani ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 costa|costano|costerebbe|viene",
@@ -1365,6 +1401,10 @@ pub const NL: Cues = Cues {
         "nieuwe ~1 eigenaar*",
     ],
     copy_in: &["in de cc|in cc|cc"],
+    forwarded: &[
+        "doorgestuurd|doorgegeven|voorgelegd|nagevraagd|overlegd|getoond",
+        "stuur|stuurde|geef|gaf ~4 door",
+    ],
     interested: &[
         "bel|bellen ~2 me|mij|ons ~3 morgen|maandag|dinsdag|woensdag|donderdag|vrijdag|om",
         "wat ~2 kost|kosten",
@@ -1402,6 +1442,8 @@ pub const RU: Cues = Cues {
         "без ~1 дальнейших|лишних|последующих|новых|ваших ~1 писем|рассылок|сообщений|предложений",
         "избавьте|избавь ~2 меня|нас ~3 от",
         "еще ~1 одно|один ~2 письмо|сообщение ~2 и",
+        // "Требую прекратить их обработку" (my data).
+        "прекратить|прекратите|прекратили ~3 обработк*",
     ],
     remove_verb: &[
         "удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*",
@@ -1511,6 +1553,7 @@ pub const RU: Cues = Cues {
         "нов* ~1 владел*|собственник*",
     ],
     copy_in: &["в ~1 копии|копию|копия", "поставил*|ставлю ~3 копи*"],
+    forwarded: &["переслал*|передал*|переправил*|показал*|спросил*|уточнил*|посоветовал*|обсудил*"],
     interested: &[
         "сколько ~2 стоит|стоят|стоить|будет",
         "какая|какие|какова ~2 цена|цены|стоимость",
