@@ -112,72 +112,6 @@ fn forwarded_to_writer(folded: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// A "break-up" e-mail, the last of a sequence, asks whether to close the reader's file
-/// ("Should I close your file?", "Soll ich Ihre Akte schließen?", "Je ferme votre dossier ?"):
-/// a short answer that says to close it ("Yes, close it.", "Ja, bitte schließen.", "Pode
-/// encerrar.") asks to hear no more. Read only when the quoted message (folded body) asks it
-/// and the answer holds no negation ("Akte bitte nicht schließen!", "Agora não. Acabamos de
-/// fechar com outro sistema.").
-static BREAKUP_QUESTION: LazyLock<Vec<regex::Regex>> = LazyLock::new(|| {
-    [
-        r"\bclose (?:out )?(?:your|the) (?:file|record|account)\b",
-        r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
-        r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
-        r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
-        r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
-        r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
-        r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
-        r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку)",
-    ]
-    .iter()
-    .filter_map(|p| regex::Regex::new(p).ok())
-    .collect()
-});
-static BREAKUP_CLOSE: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
-    )
-    .ok()
-});
-
-/// Words of the sentence that answers a break-up e-mail ([`BREAKUP_QUESTION`]), and of the whole
-/// new text (a greeting and a signature around it).
-const BREAKUP_ANSWER_WORDS: usize = 12;
-const BREAKUP_TEXT_WORDS: usize = 40;
-
-fn breakup_close(body: &str, text: &FoldedText) -> Option<String> {
-    if text.folded.split_whitespace().count() > BREAKUP_TEXT_WORDS {
-        return None;
-    }
-    let close_re = BREAKUP_CLOSE.as_ref()?;
-    // A negation anywhere ("Agora não. Acabamos de fechar com outro sistema.") is no yes.
-    if compose::negated(&text.folded) {
-        return None;
-    }
-    let mut at = 0;
-    let mut found = None;
-    // Sentence by sentence (the folded text may hold its lines as one).
-    for line in text.folded.split(['\n', '.', '!', '?', ';']) {
-        if let Some(m) = close_re.find(line)
-            && line.split_whitespace().count() <= BREAKUP_ANSWER_WORDS
-        {
-            found = Some((at + m.start(), at + m.end()));
-            break;
-        }
-        at += line.len() + 1;
-    }
-    let (start, end) = found?;
-    let quoted = fold(body);
-    if !BREAKUP_QUESTION.iter().any(|re| re.is_match(&quoted)) {
-        return None;
-    }
-    text.evidence(Some(&Hit {
-        language: Language::En,
-        start,
-        end,
-    }))
-}
-
 /// New texts shorter than this many words also have their subject read for stop phrases
 /// ("Subject: Please remove me" with an empty body).
 const SHORT_BODY_WORDS: usize = 4;
@@ -397,8 +331,16 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     }
 
     let hits = unnegated_stop_marked(r, &text.folded);
-    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject)
-        .or_else(|| breakup_close(&reply.body, &text))
+    if let Some(evidence) =
+        stop_request(r, &text, &hits, &subject_core, &reply.subject).or_else(|| {
+            let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &new)?;
+            text.evidence(Some(&Hit {
+                language: Language::En,
+                start,
+                end,
+            }))
+            .or_else(|| Some(new.trim().to_string()))
+        })
     {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);

@@ -137,6 +137,14 @@ pub const EN: Cues = Cues {
         "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
         // "Count me out of your mailings", "Spare me the follow-ups".
         "count ~1 me|us ~1 out",
+        // The vocabulary of outbound tooling: "unenroll me", "kill this sequence", "add me to
+        // your DNC", "blacklist our domain", "mark me do-not-contact".
+        "unenroll*|unenrol*",
+        "kill|end ~2 this|the|your|that ~1 sequence|cadence|campaign|workflow|sequences|cadences|campaigns",
+        "blacklist|blocklist|denylist|suppress ~2 me|us|our|my|this",
+        "me|us|domain|address|email|this ~4 on|in|to|into ~2 dnc|blacklist|blocklist|denylist|suppression|exclusion|donotcontact",
+        "mark|flag|set|tag ~2 me|us|this|it ~2 as ~1 dnc|donotcontact|unsubscribed|bounced",
+        "mark|flag|set|tag ~2 me|us|this|it ~2 as ~1 do ~1 not ~1 contact",
         // "… required to honor opt-out requests. Consider this mine".
         "consider ~1 this|it ~1 mine|my|our|ours",
         // "One more email and I report you" (a threat on the next message).
@@ -224,6 +232,8 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "We keep a DNC list too - how do you sync yours?": the writer's own list.
+        "we ~1 keep|use|have|run|maintain|sync ~2 dnc|suppression|blacklist|blocklist|exclusion ~1 list|lists",
         // "I don't mind getting these": receiving is welcome.
         "not ~1 mind ~2 getting|receiving|reading",
         "hesitate",
@@ -406,6 +416,9 @@ pub const DE: Cues = Cues {
         "verzicht* ~2 auf ~3 post|*mail*|mails|nachrichten|zusendung*|kontakt*|anschreiben|werbung|angebote",
         "keine ~1 weiteren|weitere ~4 mehr ~1 an ~1 mich|uns",
         "noch ~1 eine ~3 *mail*|mails|nachricht ~2 und",
+        // "Bitte auf die Sperrliste setzen".
+        "auf ~3 sperrliste|sperrlisten|blacklist|blocklist|robinsonliste|negativliste",
+        "werbesperre",
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
@@ -470,6 +483,8 @@ pub const DE: Cues = Cues {
     ],
     block_after: &["selbst|selber"],
     veto: &[
+        // A newsletter footer's instruction to its readers: "Um sich abzumelden, …".
+        "um ~1 sich ~3 abzumelden|auszutragen",
         // "Es stört mich nicht, Ihre Mails zu bekommen".
         "stort|storen ~2 mich|uns ~1 nicht",
         "zogern|zogert",
@@ -588,6 +603,10 @@ pub const FR: Cues = Cues {
         // "Épargnez-moi vos relances".
         "epargnez|epargne|epargner ~1 moi|nous ~4 relances|mails|messages|courriels|sollicitations|emails|e|prospection",
         "encore ~1 un ~2 mail|message|courriel|email ~2 et",
+        // "Mettez tout le domaine en liste rouge", "liste d'exclusion", "liste repoussoir".
+        "en|sur|dans ~2 liste ~1 rouge|noire|repoussoir|bloctel",
+        "en|sur|dans ~2 liste ~2 exclusion|opposition|suppression",
+        "en|sur|dans ~2 blacklist*",
     ],
     remove_verb: &[
         "retir*|supprim*|enlev*|effac*|rayer|rayez|sortir|sortez|otez|oter|suppression|retrait",
@@ -632,14 +651,17 @@ pub const FR: Cues = Cues {
     block_before: &[
         "pas ~1 besoin ~1 de|d",
         "pas me|m",
-        // "Je ne cherche pas à me désabonner".
+        // "Je ne cherche pas à me désabonner", "Je ne demande pas à être désinscrite".
         "pas ~1 a ~1 me|m",
+        "ne ~1 demande|demandons|cherche|cherchons ~1 pas ~1 a",
         "vais|peux|peut|pourrai* ~1 me",
         "inutile ~1 de",
         "ne me|m|nous",
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
+        // A newsletter footer's instruction to its readers: "Pour vous désinscrire de notre lettre …".
+        "pour ~1 vous|se ~1 desinscrire|desabonner",
         // "Ça ne me dérange pas de recevoir vos mails".
         "ne ~2 derange|gene ~1 pas",
         "hesit*",
@@ -763,6 +785,9 @@ pub const ES: Cues = Cues {
         // "Ahórrense los correos".
         "ahorr*me|ahorr*nos|ahorrense|ahorrese ~4 correos|mensajes|emails|mails|seguimientos",
         "un|otro ~1 correo|mail|email|mensaje ~1 mas ~1 y",
+        // "Ponedme en la lista de exclusión", "lista negra", "lista Robinson".
+        "en ~2 lista ~2 exclusion|negra|supresion|robinson|bloqueo",
+        "en ~2 blacklist*",
         // "No quiero saber más de ustedes".
         "no ~2 quiero|queremos ~1 saber ~2 mas|nada ~2 de ~1 ustedes|vosotros|usted|su|vuestra",
     ],
@@ -814,7 +839,7 @@ pub const ES: Cues = Cues {
         "no ~1 hace ~1 falta",
         "no ~1 es ~1 necesario",
         // "No hace falta que me des de baja": the block ends where "de baja" starts.
-        "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan",
+        "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan|deis",
         "no quiero|deseo ~1 darme",
         // "No es que yo me quiera dar de baja".
         "no ~1 es ~1 que ~2 quiera|quisiera|queramos ~1 dar",
@@ -825,6 +850,11 @@ pub const ES: Cues = Cues {
     ],
     block_after: &["yo mismo|misma", "yo ~1 desde|mismo|misma|sola|solo"],
     veto: &[
+        // "Sáquenme de este hilo": the thread, not a list.
+        "de ~1 este|esta|la|el ~1 hilo|conversacion|cadena|copia",
+        // A newsletter footer's instruction to its readers: "Para darse de baja, …".
+        "para ~1 darse ~1 de ~1 baja",
+        "para ~1 desuscribirse|desinscribirse",
         // "No me molesta recibir sus correos".
         "no ~1 me|nos ~1 molesta|molestan|importa|importan",
         "dud*",
@@ -946,6 +976,10 @@ pub const PT: Cues = Cues {
         "poup* ~1 me ~4 emails|e|mails|mensagens|contatos",
         "me ~1 poupe|poupem",
         "mais ~1 um ~2 mail|email|mensagem ~1 e",
+        // "Coloquem-me na lista de supressão", "Marca como não contatar".
+        "na|em|para ~2 lista ~2 supressao|exclusao|negra|bloqueio",
+        "como ~1 nao ~1 contatar|contactar|contato|contacto|perturbe",
+        "na|em ~2 blacklist*",
     ],
     remove_verb: &[
         "remov*|exclu*|tir*|retir*|apag*|elimin*|delet*|descart*|remocao",
@@ -1009,6 +1043,9 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
+        // A newsletter footer's instruction to its readers: "Para se descadastrar, …".
+        "para ~1 se ~1 descadastrar|desinscrever",
+        "para ~1 descadastrar|desinscrever ~1 se",
         // "Não me incomoda receber as vossas novidades".
         "nao ~1 me|nos ~1 incomoda|incomodam|importa|chateia",
         "hesit*",
@@ -1117,6 +1154,9 @@ pub const IT: Cues = Cues {
         "non ~1 fatevi|fatti|si ~1 piu ~1 sentire|vivi",
         "risparmiatemi|risparmiami|risparmiateci ~4 mail|email|messaggi|solleciti|proposte",
         "ancora ~1 una|un ~2 mail|email|messaggio ~1 e",
+        // "Mettetemi in blacklist", "lista di esclusione".
+        "in|nella|sulla ~2 lista ~2 esclusione|nera|soppressione|blocco",
+        "in|nella ~1 blacklist*|blocklist*",
     ],
     remove_verb: &[
         "cancell*|rimuov*|rimozione|elimin*|togli*|tolga|tolto|levat*|levar*|stralc*",
@@ -1172,6 +1212,8 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // A newsletter footer's instruction to its readers: "Per cancellarsi dalla newsletter …".
+        "per ~1 cancellarsi|disiscriversi",
         // "non mi dà fastidio", "Non ricordo di avervi mai contattato".
         "non ~1 mi|ci ~1 da|danno ~1 fastidio",
         "non ~1 mi|ci ~1 disturba|disturbano",
@@ -1281,6 +1323,10 @@ pub const NL: Cues = Cues {
         "niet ~2 aan ~1 verdere|meer ~1 mails|*mail*|berichten|contact*",
         "bespaar ~1 me|mij|ons ~4 mails|*mail*|berichten|follow*",
         "nog ~1 een ~3 *mail*|mails|bericht ~1 en",
+        // "Zet me op jullie blacklist".
+        "op ~3 blacklist|uitsluitingslijst|blokkeerlijst",
+        "op ~3 zwarte ~1 lijst",
+        "blacklist|blokkeer ~2 me|mij|ons|onze|mijn",
     ],
     remove_verb: &[
         "verwijder*|haal|halen|haalt|schrap*|wis|wissen|uithalen",
@@ -1335,6 +1381,9 @@ pub const NL: Cues = Cues {
     ],
     block_after: &["zelf"],
     veto: &[
+        // A newsletter footer's instruction to its readers: "Om je af te melden, …".
+        "om ~1 je|u|zich ~2 af ~1 te ~1 melden",
+        "om ~1 je|u|zich ~1 uit ~1 te ~1 schrijven",
         // "Het stoort me niet", "vind ik niet erg".
         "stoort|storen ~2 me|mij|ons ~1 niet",
         "vind|vinden ~3 niet ~1 erg",
@@ -1442,6 +1491,9 @@ pub const RU: Cues = Cues {
         "без ~1 дальнейших|лишних|последующих|новых|ваших ~1 писем|рассылок|сообщений|предложений",
         "избавьте|избавь ~2 меня|нас ~3 от",
         "еще ~1 одно|один ~2 письмо|сообщение ~2 и",
+        // "Внесите в стоп-лист", "в чёрный список".
+        "в ~2 стоп ~1 лист|листе|листа|листы",
+        "в ~1 черный|черные ~1 список|списки",
         // "Требую прекратить их обработку" (my data).
         "прекратить|прекратите|прекратили ~3 обработк*",
     ],
@@ -1505,8 +1557,9 @@ pub const RU: Cues = Cues {
         "если ~2 ответить|написать|нажать|отправить",
         // "не надо останавливаться": don't stop.
         "не ~2 останавлива*",
-        // A restaurant's "стоп-лист" (dishes out of stock).
-        "стоп лист*",
+        // A restaurant's "стоп-лист" (dishes out of stock); "внесите в стоп-лист" asks.
+        "стоп лист* ~4 блюд*|кухн*|меню|позици*|товар*|ресторан*|бар*|доск*|склад*|ингредиент*",
+        "блюд*|кухн*|меню|позици*|товар*|ресторан*|бар*|повар*|официант*|склад* ~4 стоп лист*",
         "нов* ~1 адрес*",
         "наш*|их ~1 отписк*",
     ],

@@ -40,6 +40,7 @@
 //!   replies.
 #![forbid(unsafe_code)]
 
+mod answer;
 pub mod classify;
 mod compose;
 pub mod crossval;

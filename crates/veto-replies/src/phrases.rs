@@ -215,7 +215,7 @@ pub const EN: Phrases = Phrases {
     ],
     deferral: &[
         // "Drop me a line in early March", "reach back out after Q2", "try me again in Q3".
-        r"\b(?:drop me a (?:line|note)|get back to me|reach (?:back )?out|circle back|follow up|check back|ping me|email me|write (?:to )?me|contact me|try me|try us|touch base|come back to (?:me|us))(?: again)?,?\s(?:\S+\s){0,3}(?:in|after|around|from|toward|towards|next) (?:early |mid-?|late |the (?:start|beginning|end) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|fall|winter|the new year|next (?:year|quarter|month)|the (?:next|second|third|fourth) quarter)\b",
+        r"\b(?:drop me a (?:line|note)|flick me a (?:line|note|message|email)|get back to me|reach (?:back )?out|circle back|follow up|check back|ping me|email me|write (?:to )?me|contact me|try me|try us|touch base|come back to (?:me|us))(?: again)?,?\s(?:\S+\s){0,3}(?:in|after|around|from|toward|towards|next) (?:early |mid-?|late |the (?:start|beginning|end) of )?(?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|spring|summer|autumn|fall|winter|the new year|next (?:year|quarter|month)|the (?:next|second|third|fourth) quarter)\b",
     ],
     interested: &[
         // Terse phone replies: "price?", "how much", "can i stop by tues".
@@ -509,7 +509,8 @@ pub const DE: Phrases = Phrases {
     ],
     return_after: &[r"^\W*(?:\S+ ){0,4}(?:wieder|zuruck)\b"],
     until_before: &[
-        r"\bbis(?: zum| zur| am| einschliesslich| inklusive)?$",
+        // Swiss "bis und mit Freitag, 23. April" (up to and including).
+        r"\bbis(?: zum| zur| am| einschliesslich| inklusive| und mit)?$",
         r"\b(?:vom|von|ab) \S+(?: \S+){0,3} (?:bis|-)(?: zum)?$",
         r"\bzwischen (?:dem )?\S+(?: \S+){0,3} und(?: dem)?$",
     ],

@@ -111,6 +111,10 @@ pub fn new_text(body: &str) -> String {
     kept
 }
 
+/// A sign-off on the first line is a greeting when the next line has at least this many
+/// words (a sentence, not a name and a title).
+const GREETING_FOLLOWS: usize = 6;
+
 /// Lines `idx` of a body without the signature (rule 3), joined, without leading or trailing
 /// blank lines.
 fn content(r: &Rules, lines: &[&str], folded: &[String], idx: &[usize]) -> String {
@@ -132,6 +136,15 @@ fn content(r: &Rules, lines: &[&str], folded: &[String], idx: &[usize]) -> Strin
             break;
         }
         if any_lang(r, f, |l| l.sign_off.as_ref()) {
+            // "Cordial saludo." opening a letter is a greeting: a sentence follows it, not a
+            // name.
+            let next = idx
+                .iter()
+                .find(|&&j| j > i && !folded[j].is_empty())
+                .map(|&j| folded[j].split_whitespace().count());
+            if first && next.is_some_and(|n| n >= GREETING_FOLLOWS) {
+                continue;
+            }
             end = if first { i + 1 } else { i };
             break;
         }
@@ -512,6 +525,11 @@ mod tests {
             "Call me.",
         );
         check("Thanks!\nJane", "Thanks!");
+        // A sign-off word opening a letter is its greeting.
+        check(
+            "Cordial saludo.\n\nDe manera atenta solicito que mi correo sea eliminado de sus bases.\n\nAndrés",
+            "Cordial saludo.\n\nDe manera atenta solicito que mi correo sea eliminado de sus bases.\n\nAndrés",
+        );
     }
 
     #[test]

@@ -1,0 +1,229 @@
+//! Short answers to the seller's own question. The last steps of a sequence ask one: "Should
+//! I close your file?", "Want me to stop reaching out?", "Reply 1 for a call, 2 for later, 3
+//! to never hear from us again". A terse answer ("Yes, close it.", "please do", "Correct.",
+//! "👍", "3") says nothing on its own; read against the question quoted under it, it asks to
+//! hear no more. The question is looked for in the whole body (the quoted message is there);
+//! only a short answer with no negation counts ("Akte bitte nicht schließen!", "no, keep me
+//! on"), and a bare "yes" only when nothing in the reply reads as interest (a break-up e-mail
+//! often offers a call beside the file: "Yes, Tuesday works").
+//!
+//! The questions and answer words are regular expressions written here rather than cue
+//! families: they are read over the seller's quoted text and over one-word answers, not over
+//! the writer's clauses.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::compose::{self, CueClass};
+use crate::fold::fold;
+
+/// Words of the sentence that answers, and of the whole new text (a greeting and a signature
+/// around it).
+const ANSWER_WORDS: usize = 12;
+const TEXT_WORDS: usize = 40;
+/// A bare yes stands in a sentence of at most this many words ("Yes please.", "Correct.").
+const YES_WORDS: usize = 4;
+
+fn compile(patterns: &[&str]) -> Vec<Regex> {
+    patterns.iter().filter_map(|p| Regex::new(p).ok()).collect()
+}
+
+/// "Should I close your file?" in the table languages (folded).
+static CLOSE_QUESTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    compile(&[
+        r"\bclose (?:out )?(?:your|the) (?:file|record|account)\b",
+        r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
+        r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
+        r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
+        r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
+        r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
+        r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
+        r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку)",
+    ])
+});
+
+/// "Want me to stop reaching out?" in the table languages (folded).
+static STOP_QUESTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    compile(&[
+        r"\b(?:want|like|prefer) me to stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
+        r"\bsoll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|einstellen)\b",
+        r"\b(?:voulez|souhaitez|preferez)[- ]vous que (?:j'|je |nous )(?:\S+ ){0,1}(?:arrete|cesse)",
+        r"\bque (?:deje|dejemos|pare|paremos) de (?:escribir|contactar|enviar|insistir)",
+        r"\bque (?:eu )?(?:pare|paremos|deixe|deixemos) de (?:escrever|contatar|contactar|enviar|insistir)",
+        r"\bche (?:la )?smett(?:a|iamo) di\b|\bdevo smettere\b",
+        r"\b(?:wil je|wilt u) dat (?:ik|we) (?:\S+ ){0,3}(?:stop|stoppen|ophoud)",
+        r"\bчтобы (?:я|мы) (?:\S+ ){0,2}(?:перестал|перестали|больше не)",
+    ])
+});
+
+/// A word that says to close the file (break-up questions).
+static CLOSE_WORD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
+    )
+    .ok()
+});
+
+/// A word that says to stop (stop questions).
+static CEASE_WORD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|arretez|arrete|arreter|pare|paren|parem|para|basta|smettete|smetti|stopt|стоп|хватит|прекратите|перестаньте)\b",
+    )
+    .ok()
+});
+
+/// A bare yes opening its sentence.
+static YES: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+    )
+    .ok()
+});
+
+/// Words of a menu item that offers to stop.
+static STOP_OPTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:never hear|no more|stop|unsubscribe|remove|opt out|nie wieder|nichts mehr|nicht mehr|abmelden|austragen|plus jamais|ne plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
+    )
+    .ok()
+});
+
+/// The standalone digits 1–9 of a text ("3", "3.", "Option 3,"; not "10", "3d", "92906"),
+/// with their byte offsets.
+fn lone_digits(text: &str) -> Vec<(usize, char)> {
+    text.char_indices()
+        .filter(|&(i, c)| {
+            ('1'..='9').contains(&c)
+                && !text[..i].ends_with(|p: char| p.is_alphanumeric())
+                && !text[i + 1..].starts_with(|p: char| p.is_alphanumeric())
+        })
+        .collect()
+}
+
+/// The number of the quoted menu's item that offers to stop ("Reply 1 for a call, 2 for
+/// later, 3 to never hear from us again"), when the body holds such a menu: items 1 and 2,
+/// each item running to the next number or the end of its line.
+fn stop_option(body: &str) -> Option<char> {
+    let stop = STOP_OPTION.as_ref()?;
+    let mut numbers = Vec::new();
+    let mut found = None;
+    for line in body.lines() {
+        let line = fold(line);
+        let line = line.as_str();
+        let marks = lone_digits(line);
+        for (k, &(i, n)) in marks.iter().enumerate() {
+            numbers.push(n);
+            let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
+            let item = line.get(i + 1..end).unwrap_or_default();
+            if found.is_none() && item.len() <= 80 && stop.is_match(item) {
+                found = Some(n);
+            }
+        }
+    }
+    let menu = numbers.contains(&'1') && numbers.contains(&'2');
+    found.filter(|_| menu)
+}
+
+/// Where (byte span in `folded`, the folded new text) a short answer asks to hear no more,
+/// given the whole body (with the quoted question) and the unfolded new text.
+pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(usize, usize)> {
+    if folded.split_whitespace().count() > TEXT_WORDS || compose::negated(folded) {
+        return None;
+    }
+    let quoted = fold(body);
+    let close = CLOSE_QUESTION.iter().any(|re| re.is_match(&quoted));
+    let stop = STOP_QUESTION.iter().any(|re| re.is_match(&quoted));
+    let interested = || !compose::class_hits(CueClass::Interested, folded).is_empty();
+    if close || stop {
+        let mut at = 0;
+        for sentence in folded.split(['\n', '.', '!', '?', ';']) {
+            let words = sentence.split_whitespace().count();
+            if words > 0 && words <= ANSWER_WORDS {
+                let said = |re: &Option<Regex>| re.as_ref().and_then(|re| re.find(sentence));
+                let word = if close { said(&CLOSE_WORD) } else { None }
+                    .or_else(|| if stop { said(&CEASE_WORD) } else { None });
+                if let Some(m) = word {
+                    return Some((at + m.start(), at + m.end()));
+                }
+                if words <= YES_WORDS
+                    && let Some(m) = said(&YES)
+                    && !interested()
+                {
+                    return Some((at + m.start(), at + sentence.trim_end().len()));
+                }
+            }
+            at += sentence.len() + 1;
+        }
+        // "👍" alone (with a skin tone or a variation selector at most).
+        let thumbs = new_text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .all(|c| c == '👍' || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c) || c == '\u{FE0F}');
+        if thumbs && new_text.contains('👍') {
+            return Some((0, folded.len()));
+        }
+    }
+    // "3", "Option 3, merci.", "3 – danke." under a menu whose third item stops.
+    let n = stop_option(body)?;
+    let mut digits = lone_digits(folded);
+    digits.dedup_by_key(|&mut (_, c)| c);
+    match digits.as_slice() {
+        [(i, c)] if *c == n && !interested() => Some((*i, *i + 1)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{stop_answer, stop_option};
+    use crate::fold::fold;
+
+    fn answers(new: &str, quoted: &str) -> bool {
+        let body = format!("{new}\n\nOn Tue, Jul 6, 2027, Maria wrote:\n{quoted}");
+        stop_answer(&body, &fold(new), new).is_some()
+    }
+
+    #[test]
+    fn a_yes_to_a_stop_or_close_question_asks_to_stop() {
+        let stop_q = "> Want me to stop reaching out?";
+        let close_q = "> Should I close your file?";
+        assert!(answers("please do", stop_q));
+        assert!(answers("Yes, stop.", stop_q));
+        assert!(answers("👍", stop_q));
+        assert!(answers("Correct.", close_q));
+        assert!(answers("Yes, close it.", close_q));
+        assert!(answers(
+            "Oui, arrêtez.",
+            "> Voulez-vous que j'arrête de vous écrire ?"
+        ));
+        assert!(answers("Да, закрывайте.", "> Закрыть ваше досье?"));
+        // Not a yes, a negation, interest, or another question.
+        assert!(!answers("no, keep me on", stop_q));
+        assert!(!answers("Yes, Tuesday at 10 works for a call.", close_q));
+        assert!(!answers("Yes, that's me.", "> Is this the right person?"));
+        assert!(!answers(
+            "Akte bitte nicht schließen!",
+            "> Soll ich Ihre Akte schließen?"
+        ));
+    }
+
+    #[test]
+    fn the_number_of_the_menu_item_that_stops() {
+        let menu = "> Reply 1 for a call, 2 for later, 3 to never hear from us again.";
+        assert_eq!(stop_option(menu), Some('3'));
+        let lines = "> ganz kurz:\n>\n> 1 - Termin vereinbaren\n> 2 - interessant, aber später\n> 3 - nie wieder von uns hören\n>\n> Reply STOP to unsubscribe.";
+        assert_eq!(stop_option(lines), Some('3'));
+        assert!(answers("3 – danke.", lines));
+        assert!(answers("3", menu));
+        assert!(answers("Option 3, merci.", menu));
+        assert!(answers("3 – danke.", menu));
+        assert!(!answers("2 - try me in March", menu));
+        assert!(!answers("1 or 3, not sure", menu));
+        assert!(!answers("3", "> We have 3 plans for teams of 10."));
+        let es = "> 1 - agendamos una llamada\n> 2 - me interesa, pero más adelante\n> 3 - no volver a saber de nosotros";
+        assert!(answers("3, por favor.", es));
+        let ru = "> 1 — созвониться, 2 — позже, 3 — больше никогда о нас не слышать";
+        assert!(answers("3. Спасибо.", ru));
+    }
+}
