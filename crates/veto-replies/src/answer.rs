@@ -178,6 +178,23 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
 mod tests {
     use super::{stop_answer, stop_option};
     use crate::fold::fold;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any body and answer: no panic, and a span inside the folded answer.
+        #[test]
+        fn never_panics_and_spans_the_answer(
+            new in "[0-9a-zA-Zäöüéàñçßы👍 .,!?;:>\n-]{0,60}",
+            quoted in "[0-9a-zA-Zäöüéàñçßы .,!?;:>\n=-]{0,200}",
+        ) {
+            let folded = fold(&new);
+            let body = format!("{new}\n{quoted}\n> Reply 1 for a call, 2 for later, 3 to stop.\n> Should I close your file?");
+            if let Some((a, b)) = stop_answer(&body, &folded, &new) {
+                prop_assert!(a <= b && b <= folded.len());
+            }
+            let _ = stop_option(&quoted);
+        }
+    }
 
     fn answers(new: &str, quoted: &str) -> bool {
         let body = format!("{new}\n\nOn Tue, Jul 6, 2027, Maria wrote:\n{quoted}");
