@@ -558,8 +558,31 @@ fn stop_request(
             end: text.folded.len(),
         }));
     }
+    // A stop word on the first line over a signature block ("STOP" / "Nicolas Dupuis" /
+    // "Office manager" / "Clairmont Santé"): a few short lines, each opening with a capital.
+    if let Some(((start, end, _), rest)) = text.lines.split_first()
+        && (1..=SIGNATURE_LINES).contains(&rest.len())
+        && rest.iter().all(|(_, _, line)| {
+            line.split_whitespace().count() <= SIGNATURE_WORDS
+                && line.chars().next().is_some_and(char::is_uppercase)
+        })
+        && let Some(first) = text.folded.get(*start..*end)
+        && (r.bare_stop.is_match(first)
+            || stop_words(r).contains(&first.trim_matches(|c: char| !c.is_alphanumeric())))
+    {
+        return text.evidence(Some(&Hit {
+            language: Language::En,
+            start: *start,
+            end: *end,
+        }));
+    }
     subject_stop(r, text, subject_core).then(|| format!("Subject: {subject}"))
 }
+
+/// A signature block under a one-word answer: at most this many lines of at most this many
+/// words.
+const SIGNATURE_LINES: usize = 4;
+const SIGNATURE_WORDS: usize = 8;
 
 /// The stop words of every language ("unsubscribe", "Abmelden", "baja", "отписка").
 fn stop_words(r: &Rules) -> Vec<&str> {

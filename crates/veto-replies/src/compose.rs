@@ -924,7 +924,12 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
     let polite = find(|l| &l.politeness);
     let requested = find(|l| &l.remove_verb)
         .iter()
-        .any(|&(a, b)| near(&polite, a, b, 3, 0) && near(&lists, a, b, 0, FROM_LIST_WINDOW));
+        // Dutch and German put the verb last: "Kun je mijn collega … uit jullie bestand
+        // verwijderen?" (the polite opener anywhere before it, the list on either side).
+        .any(|&(a, b)| {
+            polite.iter().any(|&(p, _)| p < a)
+                && near(&lists, a, b, FROM_LIST_WINDOW, FROM_LIST_WINDOW)
+        });
     if requested {
         return false;
     }

@@ -137,6 +137,8 @@ pub const EN: Cues = Cues {
         "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
         // "Count me out of your mailings", "Spare me the follow-ups".
         "count ~1 me|us ~1 out",
+        // Autocorrect's "Un subscribe", "un-subscribe".
+        "un subscribe|subscribed",
         // The vocabulary of outbound tooling: "unenroll me", "kill this sequence", "add me to
         // your DNC", "blacklist our domain", "mark me do-not-contact".
         "unenroll*|unenrol*",
@@ -428,7 +430,7 @@ pub const DE: Cues = Cues {
         "nehm*|nimm ~4 von ~3 liste|listen|*verteiler|verteiler*|*liste|mailing|mailings|newsletter|datenbank|kartei",
     ],
     remove_object: &[
-        "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei",
+        "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei|sequenz|sequenzen|kampagne|kampagnen",
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
         "diese|dieses ~1 *adresse|adresse|*mail*",
     ],
@@ -1196,7 +1198,7 @@ pub const IT: Cues = Cues {
     bare: &[
         "stop|basta|cancellami|disiscrivimi|rimuovimi|cancellatemi|cancellare|disiscrivere|unsubscribe",
     ],
-    politeness: &["grazie|per|favore|cortesia|prego|subito"],
+    politeness: &["grazie|per|favore|cortesia|prego|subito|chiedo|chiediamo|potete|potreste"],
     block_before: &[
         "non ~1 serve|occorre|necessario",
         // "non serve che mi cancellate dalla lista".
@@ -1369,7 +1371,9 @@ pub const NL: Cues = Cues {
         "uitschrijven|afmelden ~1 graag",
         "stop ~1 hiermee|ermee|daarmee",
     ],
-    politeness: &["graag|alsjeblieft|alstublieft|aub|bedankt|dank|svp|a|u|b|je|wel"],
+    politeness: &[
+        "graag|alsjeblieft|alstublieft|aub|bedankt|dank|svp|a|u|b|je|wel|kun|kunt|kunnen|zou|zoudt|wilt",
+    ],
     block_before: &[
         "niet ~1 nodig ~1 om",
         "hoeft|hoef ~3 niet",

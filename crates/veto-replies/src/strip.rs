@@ -26,6 +26,10 @@
 //! The output is a subsequence of the input's lines (unchanged), so the function is
 //! idempotent and never invents text.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::fold::fold;
 use crate::rules::{Rules, rules};
 
@@ -80,7 +84,8 @@ pub fn new_text(body: &str) -> String {
 
     let cut_k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k));
     let cut = cut_k.map_or(lines.len(), |k| visible[k]);
-    let top: Vec<usize> = visible.iter().copied().take_while(|&i| i < cut).collect();
+    let mut top: Vec<usize> = visible.iter().copied().take_while(|&i| i < cut).collect();
+    top.drain(..external_banner_len(&folded, &top));
     let kept = content(r, &lines, &folded, &top);
     if let Some(k) = cut_k
         && quote_follows(&lines, cut)
@@ -188,6 +193,52 @@ fn is_postscript(folded: &str) -> bool {
         .or_else(|| t.strip_prefix("p.s"))
         .or_else(|| t.strip_prefix("ps"));
     rest.is_some_and(|r| r.is_empty() || r.starts_with(['.', ':', ' ', '-', ',']))
+}
+
+/// The warning a mail gateway puts above a message from outside the organisation ("CAUTION:
+/// This email originated from outside the organization", "[Extern] Diese E-Mail stammt von
+/// außerhalb der Organisation", "PRECAUCIÓN: Este correo electrónico se originó fuera de la
+/// organización"), with the rule lines around it.
+static EXTERNAL_BANNER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"external (?:sender|email|e-mail|message|mail)|outside (?:of )?(?:the|your|our) (?:organi[sz]ation|company)|^\s*\[?(?:external|extern|externe|externo|esterno|externa)\]|externe (?:e-mail|mail|nachricht|afzender)|ausserhalb (?:der|ihrer|unserer) organisation|expediteur externe|fuera de la organizacion|remitente externo|fora da organizacao|remetente externo|mittente esterno|esterna (?:all'|alla )organizzazione|buiten (?:de|onze|uw) organisatie|внешн\S* (?:отправител|адресат)|вне (?:организации|компании)",
+    )
+    .ok()
+});
+
+/// A line that continues such a warning ("Be cautious, especially with links and
+/// attachments. | Report Suspicious").
+static BANNER_CONTINUED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:links?|attachments?|report suspicious|phishing|anhangen|anhange|liens|pieces jointes|enlaces|adjuntos|anexos|allegati|bijlagen|ссылк\S*|вложени\S*)\b",
+    )
+    .ok()
+});
+
+/// How many of the first lines `idx` are an external-sender warning, its continuation lines
+/// and rule lines (`****`, `----`); 0 when the text does not open with one.
+fn external_banner_len(folded: &[String], idx: &[usize]) -> usize {
+    let (Some(banner), Some(continued)) = (EXTERNAL_BANNER.as_ref(), BANNER_CONTINUED.as_ref())
+    else {
+        return 0;
+    };
+    let rule = |f: &str| !f.is_empty() && f.chars().all(|c| "*-=_~#".contains(c) || c == ' ');
+    let mut seen = false;
+    let mut len = 0;
+    for (k, &i) in idx.iter().enumerate() {
+        let f = folded[i].as_str();
+        if f.is_empty() || rule(f) {
+            len = k + 1;
+            continue;
+        }
+        if banner.is_match(f) || (seen && continued.is_match(f)) {
+            seen = true;
+            len = k + 1;
+            continue;
+        }
+        break;
+    }
+    if seen { len } else { 0 }
 }
 
 /// Whether the first non-blank line after line `at` is `>`-quoted.
@@ -529,6 +580,31 @@ mod tests {
         check(
             "Cordial saludo.\n\nDe manera atenta solicito que mi correo sea eliminado de sus bases.\n\nAndrés",
             "Cordial saludo.\n\nDe manera atenta solicito que mi correo sea eliminado de sus bases.\n\nAndrés",
+        );
+    }
+
+    #[test]
+    fn an_external_sender_warning_above_the_reply_is_cut() {
+        check(
+            "CAUTION: This email originated from outside the organization. Do not click links.\n\nRemove me please.\n\nNeil",
+            "Remove me please.\n\nNeil",
+        );
+        check(
+            "********************\nThis message is from an external sender. Be cautious.\n| Report Suspicious\n********************\n\nRemove",
+            "Remove",
+        );
+        check(
+            "PRECAUCIÓN: Este correo electrónico se originó fuera de la organización.\nBAJA\nAndrés Sánchez",
+            "BAJA\nAndrés Sánchez",
+        );
+        check(
+            "[Extern] Diese E-Mail stammt von außerhalb der Organisation.\nSeien Sie vorsichtig bei Links und Anhängen.\n\nKein Bedarf, danke.",
+            "Kein Bedarf, danke.",
+        );
+        // Only at the top: a writer's sentence about links stays.
+        check(
+            "Your links are broken, please fix them.",
+            "Your links are broken, please fix them.",
         );
     }
 

@@ -224,3 +224,50 @@ fn the_writers_own_newsletter_footer_is_not_a_stop() {
     assert_eq!(c.class, ReplyClass::Interested);
     assert!(!c.new_text.contains("unsubscribe"), "{}", c.new_text);
 }
+
+#[test]
+fn a_stop_word_over_a_signature_block_is_a_stop_request() {
+    assert_eq!(
+        class_of("STOP\r\n\r\nNicolas Dupuis\r\nOffice manager\r\nClairmont Santé"),
+        ReplyClass::Unsubscribe
+    );
+    assert_eq!(
+        class_of("Baja\r\n\r\nLucía Pérez\r\nCompras"),
+        ReplyClass::Unsubscribe
+    );
+    // Not a signature: the lines below are a sentence.
+    assert_ne!(
+        class_of("Stop\r\nby our booth at 3 tomorrow, we have coffee"),
+        ReplyClass::Unsubscribe
+    );
+}
+
+#[test]
+fn answers_read_against_the_quoted_question() {
+    let asked = |answer: &str, question: &str| {
+        classify(&msg(
+            "Re: Quick question",
+            "",
+            &format!(
+                "{answer}\r\n\r\nOn Mon, Dec 7, 2026 at 10:02 AM Anna <anna@brightlinehq.com> wrote:\r\n{question}\r\n> Reply STOP to unsubscribe.\r\n"
+            ),
+        ))
+        .unwrap()
+        .class
+    };
+    let menu = "> Reply with a number:\r\n> 1 - book a call\r\n> 2 - later\r\n> 3 - never hear from us again";
+    assert_eq!(asked("3", menu), ReplyClass::Unsubscribe);
+    assert_ne!(asked("2", menu), ReplyClass::Unsubscribe);
+    assert_eq!(
+        asked("please do", "> Want me to stop reaching out?"),
+        ReplyClass::Unsubscribe
+    );
+    assert_ne!(
+        asked("no, keep me on", "> Want me to stop reaching out?"),
+        ReplyClass::Unsubscribe
+    );
+    assert_eq!(
+        asked("Correct.", "> Should I close your file?"),
+        ReplyClass::Unsubscribe
+    );
+}
