@@ -25,68 +25,64 @@ const TEXT_WORDS: usize = 40;
 /// A bare yes stands in a sentence of at most this many words ("Yes please.", "Correct.").
 const YES_WORDS: usize = 4;
 
-fn compile(patterns: &[&str]) -> Vec<Regex> {
-    patterns.iter().filter_map(|p| Regex::new(p).ok()).collect()
+/// The compiled questions and answer words (one set, compiled on first use).
+struct Patterns {
+    /// "Should I close your file?" in the table languages (folded).
+    close_question: Vec<Regex>,
+    /// "Want me to stop reaching out?" in the table languages (folded).
+    stop_question: Vec<Regex>,
+    /// A word that says to close the file (break-up questions).
+    close_word: Regex,
+    /// A word that says to stop (stop questions).
+    cease_word: Regex,
+    /// A bare yes opening its sentence.
+    yes: Regex,
+    /// Words of a menu item that offers to stop.
+    stop_option: Regex,
 }
 
-/// "Should I close your file?" in the table languages (folded).
-static CLOSE_QUESTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    compile(&[
-        r"\bclose (?:out )?(?:your|the) (?:file|record|account)\b",
-        r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
-        r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
-        r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
-        r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
-        r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
-        r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
-        r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку)",
-    ])
-});
-
-/// "Want me to stop reaching out?" in the table languages (folded).
-static STOP_QUESTION: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    compile(&[
-        r"\b(?:want|like|prefer) me to stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
-        r"\bsoll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|einstellen)\b",
-        r"\b(?:voulez|souhaitez|preferez)[- ]vous que (?:j'|je |nous )(?:\S+ ){0,1}(?:arrete|cesse)",
-        r"\bque (?:deje|dejemos|pare|paremos) de (?:escribir|contactar|enviar|insistir)",
-        r"\bque (?:eu )?(?:pare|paremos|deixe|deixemos) de (?:escrever|contatar|contactar|enviar|insistir)",
-        r"\bche (?:la )?smett(?:a|iamo) di\b|\bdevo smettere\b",
-        r"\b(?:wil je|wilt u) dat (?:ik|we) (?:\S+ ){0,3}(?:stop|stoppen|ophoud)",
-        r"\bчтобы (?:я|мы) (?:\S+ ){0,2}(?:перестал|перестали|больше не)",
-    ])
-});
-
-/// A word that says to close the file (break-up questions).
-static CLOSE_WORD: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
-    )
-    .ok()
-});
-
-/// A word that says to stop (stop questions).
-static CEASE_WORD: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|arretez|arrete|arreter|pare|paren|parem|para|basta|smettete|smetti|stopt|стоп|хватит|прекратите|перестаньте)\b",
-    )
-    .ok()
-});
-
-/// A bare yes opening its sentence.
-static YES: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
-    )
-    .ok()
-});
-
-/// Words of a menu item that offers to stop.
-static STOP_OPTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"\b(?:never hear|no more|stop|unsubscribe|remove|opt out|nie wieder|nichts mehr|nicht mehr|abmelden|austragen|plus jamais|ne plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
-    )
-    .ok()
+static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
+    let all = |patterns: &[&str]| -> Option<Vec<Regex>> {
+        patterns.iter().map(|p| Regex::new(p).ok()).collect()
+    };
+    Some(Patterns {
+        close_question: all(&[
+            r"\bclose (?:out )?(?:your|the) (?:file|record|account)\b",
+            r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
+            r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
+            r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
+            r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
+            r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
+            r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
+            r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку)",
+        ])?,
+        stop_question: all(&[
+            r"\b(?:want|like|prefer) me to stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
+            r"\bsoll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|einstellen)\b",
+            r"\b(?:voulez|souhaitez|preferez)[- ]vous que (?:j'|je |nous )(?:\S+ ){0,1}(?:arrete|cesse)",
+            r"\bque (?:deje|dejemos|pare|paremos) de (?:escribir|contactar|enviar|insistir)",
+            r"\bque (?:eu )?(?:pare|paremos|deixe|deixemos) de (?:escrever|contatar|contactar|enviar|insistir)",
+            r"\bche (?:la )?smett(?:a|iamo) di\b|\bdevo smettere\b",
+            r"\b(?:wil je|wilt u) dat (?:ik|we) (?:\S+ ){0,3}(?:stop|stoppen|ophoud)",
+            r"\bчтобы (?:я|мы) (?:\S+ ){0,2}(?:перестал|перестали|больше не)",
+        ])?,
+        close_word: Regex::new(
+            r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
+        )
+        .ok()?,
+        cease_word: Regex::new(
+            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|arretez|arrete|arreter|pare|paren|parem|para|basta|smettete|smetti|stopt|стоп|хватит|прекратите|перестаньте)\b",
+        )
+        .ok()?,
+        yes: Regex::new(
+            r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+        )
+        .ok()?,
+        stop_option: Regex::new(
+            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt out|nie wieder|nichts mehr|nicht mehr|abmelden|austragen|plus jamais|ne plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
+        )
+        .ok()?,
+    })
 });
 
 /// The standalone digits 1–9 of a text ("3", "3.", "Option 3,"; not "10", "3d", "92906"),
@@ -102,21 +98,18 @@ fn lone_digits(text: &str) -> Vec<(usize, char)> {
 }
 
 /// The number of the quoted menu's item that offers to stop ("Reply 1 for a call, 2 for
-/// later, 3 to never hear from us again"), when the body holds such a menu: items 1 and 2,
-/// each item running to the next number or the end of its line.
-fn stop_option(body: &str) -> Option<char> {
-    let stop = STOP_OPTION.as_ref()?;
+/// later, 3 to never hear from us again"), when the body (its folded lines) holds such a
+/// menu: items 1 and 2, each item running to the next number or the end of its line.
+fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
     let mut numbers = Vec::new();
     let mut found = None;
-    for line in body.lines() {
-        let line = fold(line);
-        let line = line.as_str();
+    for line in lines {
         let marks = lone_digits(line);
         for (k, &(i, n)) in marks.iter().enumerate() {
             numbers.push(n);
             let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
             let item = line.get(i + 1..end).unwrap_or_default();
-            if found.is_none() && item.len() <= 80 && stop.is_match(item) {
+            if found.is_none() && item.len() <= 80 && p.stop_option.is_match(item) {
                 found = Some(n);
             }
         }
@@ -131,23 +124,32 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
     if folded.split_whitespace().count() > TEXT_WORDS || compose::negated(folded) {
         return None;
     }
-    let quoted = fold(body);
-    let close = CLOSE_QUESTION.iter().any(|re| re.is_match(&quoted));
-    let stop = STOP_QUESTION.iter().any(|re| re.is_match(&quoted));
+    let p = PATTERNS.as_ref()?;
+    // The body folded once, line by line (menus are read per line, questions across them).
+    let lines: Vec<String> = body.lines().map(fold).collect();
+    let quoted = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let close = p.close_question.iter().any(|re| re.is_match(&quoted));
+    let stop = p.stop_question.iter().any(|re| re.is_match(&quoted));
     let interested = || !compose::class_hits(CueClass::Interested, folded).is_empty();
     if close || stop {
         let mut at = 0;
         for sentence in folded.split(['\n', '.', '!', '?', ';']) {
             let words = sentence.split_whitespace().count();
             if words > 0 && words <= ANSWER_WORDS {
-                let said = |re: &Option<Regex>| re.as_ref().and_then(|re| re.find(sentence));
-                let word = if close { said(&CLOSE_WORD) } else { None }
-                    .or_else(|| if stop { said(&CEASE_WORD) } else { None });
+                let word = close
+                    .then(|| p.close_word.find(sentence))
+                    .flatten()
+                    .or_else(|| stop.then(|| p.cease_word.find(sentence)).flatten());
                 if let Some(m) = word {
                     return Some((at + m.start(), at + m.end()));
                 }
                 if words <= YES_WORDS
-                    && let Some(m) = said(&YES)
+                    && let Some(m) = p.yes.find(sentence)
                     && !interested()
                 {
                     return Some((at + m.start(), at + sentence.trim_end().len()));
@@ -165,7 +167,7 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
         }
     }
     // "3", "Option 3, merci.", "3 – danke." under a menu whose third item stops.
-    let n = stop_option(body)?;
+    let n = stop_option(p, &lines)?;
     let mut digits = lone_digits(folded);
     digits.dedup_by_key(|&mut (_, c)| c);
     match digits.as_slice() {
@@ -176,7 +178,13 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
 
 #[cfg(test)]
 mod tests {
-    use super::{stop_answer, stop_option};
+    use super::{PATTERNS, stop_answer, stop_option};
+
+    /// The stopping item's number of a body's menu.
+    fn option(body: &str) -> Option<char> {
+        let lines: Vec<String> = body.lines().map(fold).collect();
+        PATTERNS.as_ref().and_then(|p| stop_option(p, &lines))
+    }
     use crate::fold::fold;
     use proptest::prelude::*;
 
@@ -192,7 +200,7 @@ mod tests {
             if let Some((a, b)) = stop_answer(&body, &folded, &new) {
                 prop_assert!(a <= b && b <= folded.len());
             }
-            let _ = stop_option(&quoted);
+            let _ = option(&quoted);
         }
     }
 
@@ -228,9 +236,9 @@ mod tests {
     #[test]
     fn the_number_of_the_menu_item_that_stops() {
         let menu = "> Reply 1 for a call, 2 for later, 3 to never hear from us again.";
-        assert_eq!(stop_option(menu), Some('3'));
+        assert_eq!(option(menu), Some('3'));
         let lines = "> ganz kurz:\n>\n> 1 - Termin vereinbaren\n> 2 - interessant, aber später\n> 3 - nie wieder von uns hören\n>\n> Reply STOP to unsubscribe.";
-        assert_eq!(stop_option(lines), Some('3'));
+        assert_eq!(option(lines), Some('3'));
         assert!(answers("3 – danke.", lines));
         assert!(answers("3", menu));
         assert!(answers("Option 3, merci.", menu));

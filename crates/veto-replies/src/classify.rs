@@ -228,11 +228,26 @@ impl RulesReading {
     }
 }
 
+/// The phrases of a class category and, for the classes the cue tables also read, their cue
+/// matches.
+fn class_hits(r: &Rules, category: Category, folded: &str) -> Vec<Hit> {
+    let mut hits = r.find(category, folded);
+    let cue = match category {
+        Category::WrongPerson => Some(CueClass::WrongPerson),
+        Category::NotInterested => Some(CueClass::NotInterested),
+        Category::Interested => Some(CueClass::Interested),
+        _ => None,
+    };
+    if let Some(c) = cue {
+        hits.extend(compose::class_hits(c, folded));
+    }
+    hits
+}
+
 /// Whether a text holds a refusal cue outside its declined opt-outs.
 fn refuses(r: &Rules, folded: &str, declined: &[Hit]) -> bool {
-    let mut hits = r.find(Category::NotInterested, folded);
-    hits.extend(compose::class_hits(CueClass::NotInterested, folded));
-    hits.iter()
+    class_hits(r, Category::NotInterested, folded)
+        .iter()
         .any(|h| !declined.iter().any(|d| d.overlaps(h.start, h.end)))
 }
 
@@ -380,16 +395,7 @@ fn person_class(
         (Category::OutOfOffice, ReplyClass::OutOfOffice),
         (Category::AutoReply, ReplyClass::AutoReply),
     ] {
-        let mut hits = r.find(category, &text.folded);
-        let cue = match category {
-            Category::WrongPerson => Some(CueClass::WrongPerson),
-            Category::NotInterested => Some(CueClass::NotInterested),
-            Category::Interested => Some(CueClass::Interested),
-            _ => None,
-        };
-        if let Some(c) = cue {
-            hits.extend(compose::class_hits(c, &text.folded));
-        }
+        let mut hits = class_hits(r, category, &text.folded);
         if class == ReplyClass::Interested {
             hits.extend(deferrals.iter().cloned());
             hits.sort_by_key(|h| (h.start, h.end));

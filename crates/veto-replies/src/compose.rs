@@ -738,10 +738,13 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
             .filter(|&(a, _)| !unable(a))
             .collect();
         // The cue's own object may stand between it and a phrase after it: "Отписывать
-        // меня не нужно" (no need to unsubscribe me).
-        let me = l.me_object.find(tokens);
-        // So may a removal's object: "Eine Löschung meiner Daten verlangen wir nicht".
-        let objects = l.remove_object.find(tokens);
+        // меня не нужно" (no need to unsubscribe me); so may a removal's object: "Eine
+        // Löschung meiner Daten verlangen wir nicht". Read only when a block phrase is there.
+        let (me, objects) = if before.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            (l.me_object.find(tokens), l.remove_object.find(tokens))
+        };
         let after_cue = |a: usize| {
             a == e
                 || (a == e + 1 && me.iter().any(|&(m, _)| m == e))

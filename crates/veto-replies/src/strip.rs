@@ -198,28 +198,22 @@ fn is_postscript(folded: &str) -> bool {
 /// The warning a mail gateway puts above a message from outside the organisation ("CAUTION:
 /// This email originated from outside the organization", "[Extern] Diese E-Mail stammt von
 /// außerhalb der Organisation", "PRECAUCIÓN: Este correo electrónico se originó fuera de la
-/// organización"), with the rule lines around it.
-static EXTERNAL_BANNER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"external (?:sender|email|e-mail|message|mail)|outside (?:of )?(?:the|your|our) (?:organi[sz]ation|company)|^\s*\[?(?:external|extern|externe|externo|esterno|externa)\]|externe (?:e-mail|mail|nachricht|afzender)|ausserhalb (?:der|ihrer|unserer) organisation|expediteur externe|fuera de la organizacion|remitente externo|fora da organizacao|remetente externo|mittente esterno|esterna (?:all'|alla )organizzazione|buiten (?:de|onze|uw) organisatie|внешн\S* (?:отправител|адресат)|вне (?:организации|компании)",
-    )
-    .ok()
-});
-
-/// A line that continues such a warning ("Be cautious, especially with links and
+/// organización"), and a line that continues one ("Be cautious, especially with links and
 /// attachments. | Report Suspicious").
-static BANNER_CONTINUED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
+static EXTERNAL_BANNER: LazyLock<Option<(Regex, Regex)>> = LazyLock::new(|| {
+    let banner = Regex::new(
+        r"external (?:sender|email|e-mail|message|mail)|outside (?:of )?(?:the|your|our) (?:organi[sz]ation|company)|^\s*\[?(?:external|extern|externe|externo|esterno|externa)\]|externe (?:e-mail|mail|nachricht|afzender)|ausserhalb (?:der|ihrer|unserer) organisation|expediteur externe|fuera de la organizacion|remitente externo|fora da organizacao|remetente externo|mittente esterno|esterna (?:all'|alla )organizzazione|buiten (?:de|onze|uw) organisatie|внешн\S* (?:отправител|адресат)|вне (?:организации|компании)",
+    );
+    let continued = Regex::new(
         r"\b(?:links?|attachments?|report suspicious|phishing|anhangen|anhange|liens|pieces jointes|enlaces|adjuntos|anexos|allegati|bijlagen|ссылк\S*|вложени\S*)\b",
-    )
-    .ok()
+    );
+    Some((banner.ok()?, continued.ok()?))
 });
 
 /// How many of the first lines `idx` are an external-sender warning, its continuation lines
 /// and rule lines (`****`, `----`); 0 when the text does not open with one.
 fn external_banner_len(folded: &[String], idx: &[usize]) -> usize {
-    let (Some(banner), Some(continued)) = (EXTERNAL_BANNER.as_ref(), BANNER_CONTINUED.as_ref())
-    else {
+    let Some((banner, continued)) = EXTERNAL_BANNER.as_ref() else {
         return 0;
     };
     let rule = |f: &str| !f.is_empty() && f.chars().all(|c| "*-=_~#".contains(c) || c == ' ');
