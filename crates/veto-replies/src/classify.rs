@@ -325,7 +325,22 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
 
     let automatic =
         strong_auto || auto_subject || (weak_auto && (!ooo.is_empty() || !auto.is_empty()));
-    if automatic {
+    // Auto-reply headers on a message a person wrote (a client or gateway that stamps every
+    // message, a support inbox's rules): a body with no away notice, no automatic-answer
+    // phrase, a first-person writer and a stop directive of their own ("Please stop emailing
+    // this address, every message opens a ticket my team closes by hand") is read as the
+    // person's reply. A notice that only mentions opting out stays automatic.
+    let written_by_person = automatic
+        && !auto_subject
+        && ooo.is_empty()
+        && ooo_subject.is_empty()
+        && auto.is_empty()
+        && return_date::extract(&new, reply.date, language).is_none()
+        && compose::names_writer(&text.folded, language)
+        && unnegated_stop_marked(r, &text.folded)
+            .iter()
+            .any(|(_, mention)| !mention);
+    if automatic && !written_by_person {
         // An automatic answer that says when its writer is back (or until when they are
         // away) is an away message, whatever words it uses for the absence ("at a customer
         // site until 21/12", "vom 23.12. bis 02.01. ist unser Betrieb geschlossen").
@@ -346,6 +361,11 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     }
 
     let hits = unnegated_stop_marked(r, &text.folded);
+    let hits = if reported_only(r, &text.folded, &hits) {
+        Vec::new()
+    } else {
+        hits
+    };
     if let Some(evidence) =
         stop_request(r, &text, &hits, &subject_core, &reply.subject).or_else(|| {
             let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &new)?;
@@ -468,6 +488,53 @@ fn interested(r: &Rules, folded: &str) -> bool {
 }
 
 /// The interested cues and phrases of a text, deferrals included.
+/// Whether every stop match passes on someone else's instruction ("my boss told me to tell
+/// every vendor to stop emailing us") and the writer shows interest of their own outside
+/// those sentences ("But I'm curious about this one"): interest, not a stop request.
+fn reported_only(r: &Rules, folded: &str, hits: &[(Hit, bool)]) -> bool {
+    if hits.is_empty() {
+        return false;
+    }
+    let reported = compose::class_hits(CueClass::Reported, folded);
+    if reported.is_empty() {
+        return false;
+    }
+    // A reported instruction's sentence: from the reporting verb to the sentence's end.
+    let spans: Vec<(usize, usize)> = reported
+        .iter()
+        .map(|p| {
+            let end = folded
+                .get(p.end..)
+                .and_then(|rest| rest.find(['.', '!', '?', '\n']))
+                .map_or(folded.len(), |i| p.end + i);
+            (p.start, end)
+        })
+        .collect();
+    let inside = |start: usize, end: usize| spans.iter().any(|&(a, b)| a <= start && end <= b);
+    if !hits.iter().all(|(h, _)| inside(h.start, h.end)) {
+        return false;
+    }
+    // The instruction runs from the reporting verb to its last stop match; interest after it,
+    // in the same sentence or another ("…, но мне самому интересно"), is the writer's own.
+    let instructions: Vec<(usize, usize)> = spans
+        .iter()
+        .map(|&(a, b)| {
+            let last = hits
+                .iter()
+                .filter(|(h, _)| a <= h.start && h.end <= b)
+                .map(|(h, _)| h.end)
+                .max()
+                .unwrap_or(a);
+            (a, last)
+        })
+        .collect();
+    interested_hits(r, folded).iter().any(|i| {
+        !instructions
+            .iter()
+            .any(|&(a, b)| a <= i.start && i.start < b)
+    })
+}
+
 fn interested_hits(r: &Rules, folded: &str) -> Vec<Hit> {
     let mut hits = r.find(Category::Interested, folded);
     hits.extend(r.find(Category::Deferral, folded));
@@ -582,6 +649,24 @@ fn stop_request(
             end: *end,
         }));
     }
+    // A stop word in capitals alone on a line, whatever is around it ("STOP" / "(Your footer
+    // says this works, so I assume it does.)"; answers written between the quoted questions,
+    // "No." / "STOP"): the answer the seller's footer asks for.
+    for (start, end, line) in &text.lines {
+        if line.chars().any(char::is_alphabetic)
+            && !line.chars().any(char::is_lowercase)
+            && let Some(folded_line) = text.folded.get(*start..*end)
+            && (r.bare_stop.is_match(folded_line)
+                || stop_words(r)
+                    .contains(&folded_line.trim_matches(|c: char| !c.is_alphanumeric())))
+        {
+            return text.evidence(Some(&Hit {
+                language: Language::En,
+                start: *start,
+                end: *end,
+            }));
+        }
+    }
     subject_stop(r, text, subject_core).then(|| format!("Subject: {subject}"))
 }
 
@@ -589,6 +674,9 @@ fn stop_request(
 /// words.
 const SIGNATURE_LINES: usize = 4;
 const SIGNATURE_WORDS: usize = 8;
+/// A line of a body that is a signature block alone: at most this many words (an address line,
+/// "Via dell'Industria 22 – 36061 Bassano del Grappa (VI)").
+const SIGNATURE_BLOCK_WORDS: usize = 10;
 
 /// The stop words of every language ("unsubscribe", "Abmelden", "baja", "отписка").
 fn stop_words(r: &Rules) -> Vec<&str> {
@@ -613,7 +701,18 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
         let s = s.trim_matches(|c: char| !c.is_alphanumeric());
         words.contains(&s)
     });
-    let short = text.folded.split_whitespace().count() < SHORT_BODY_WORDS;
+    // A body of a few words, or of a signature block alone ("Francesca Moretti" / "Ufficio
+    // Amministrazione" / "Moretti Arredamenti S.r.l." under "R: rimuovetemi dalla mailing
+    // list").
+    let short = text.folded.split_whitespace().count() < SHORT_BODY_WORDS
+        || ((1..=SIGNATURE_LINES + 1).contains(&text.lines.len())
+            && text.lines.iter().all(|(_, _, line)| {
+                line.split_whitespace().count() <= SIGNATURE_BLOCK_WORDS
+                    && line
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            }));
     // "CANCELLAMI DALLA LISTA - R: Esportare …": words the writer put before the reply
     // prefix are theirs, whatever the body says.
     let own = core

@@ -552,6 +552,7 @@ pub struct LangCues {
     wrong_person: CueSet,
     copy_in: CueSet,
     forwarded: CueSet,
+    reported: CueSet,
     interested: CueSet,
 }
 
@@ -587,6 +588,7 @@ fn compile(c: &Cues) -> LangCues {
         wrong_person: CueSet::new(c.wrong_person),
         copy_in: CueSet::new(c.copy_in),
         forwarded: CueSet::new(c.forwarded),
+        reported: CueSet::new(c.reported),
         interested: CueSet::new(c.interested),
     }
 }
@@ -808,6 +810,20 @@ fn find_all(tokens: &[Token], family: fn(&LangCues) -> &CueSet) -> Vec<(usize, u
 /// named right after it, or before a verb that ends its clause ("Kunt u de typfout in mijn
 /// naam verwijderen?"; not before one that goes on: "Vi invito a rimuovere il mio
 /// indirizzo"), or a document it names as the source.
+/// Whether the token at `a` is a copy word after "in" ("in cc", "en copie", "in copia", "em
+/// cópia", "в копии"): it says who is copied in.
+fn copied_in(tokens: &[Token], a: usize) -> bool {
+    const IN: &[&str] = &["in", "en", "em", "im", "в", "на"];
+    const COPY: &[&str] = &["cc", "copie", "copia", "copy", "kopie", "копии", "копию"];
+    a > 0
+        && tokens
+            .get(a)
+            .is_some_and(|t| COPY.contains(&t.text.as_str()))
+        && tokens
+            .get(a - 1)
+            .is_some_and(|t| IN.contains(&t.text.as_str()))
+}
+
 fn removes_something_else(
     tokens: &[Token],
     not_objects: &[(usize, usize)],
@@ -1205,7 +1221,11 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             let not_objects = if removals.is_empty() && ceases.is_empty() {
                 Vec::new()
             } else {
-                find_all(tokens, |c| &c.not_remove_object)
+                let mut found = find_all(tokens, |c| &c.not_remove_object);
+                // "mijn collega Ilse (in cc)", "la dott.ssa Bianchi, in copia": who is copied
+                // in, not a cc line to take someone off.
+                found.retain(|&(a, _)| !copied_in(tokens, a));
+                found
             };
             let documents = if removals.is_empty() {
                 Vec::new()
@@ -1699,6 +1719,9 @@ pub enum CueClass {
     CopyIn,
     /// Having passed the message on: a referral only when no refusal follows.
     Forwarded,
+    /// Passing on someone else's instruction: the writer's own request unless they show
+    /// interest of their own.
+    Reported,
     Interested,
 }
 
@@ -1714,6 +1737,7 @@ pub fn class_hits(class: CueClass, folded: &str) -> Vec<Hit> {
                 CueClass::WrongPerson => &l.wrong_person,
                 CueClass::CopyIn => &l.copy_in,
                 CueClass::Forwarded => &l.forwarded,
+                CueClass::Reported => &l.reported,
                 CueClass::Interested => &l.interested,
             };
             for (s, e) in set.find(tokens) {

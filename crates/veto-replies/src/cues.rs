@@ -102,6 +102,11 @@ pub struct Cues {
     /// says, but the report of a decision when a refusal follows ("… he says not for now").
     /// Not a feature of the learned model.
     pub forwarded: &'static [&'static str],
+    /// Passing on someone else's instruction ("my boss told me to tell every vendor to stop",
+    /// "meine Chefin hat gesagt, ich soll allen Anbietern schreiben, dass …"): a stop request
+    /// it introduces is the writer's own unless the writer then shows interest of their own
+    /// ("… but I'm curious about this one"). Not a feature of the learned model.
+    pub reported: &'static [&'static str],
     pub interested: &'static [&'static str],
 }
 
@@ -109,6 +114,13 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "I'd appreciate it if this were the last one", "make this your last email".
+        "if|hope|make|let ~2 this|that|it ~2 the ~1 last ~2 one|email|emails|message|mail|note|follow",
+        "make|let ~2 this|it ~1 your ~1 last",
+        // "No fifth email, please".
+        "no|without ~2 third|fourth|fifth|sixth|seventh ~1 one|email|message|mail|follow|nudge",
+        // "I'd like my address out of it".
+        "my|our ~1 address|email|details|data ~1 out ~1 of",
         "un*scri*b*|unsub*|unsus*cri*",
         "opt|opted|opting ~1 out",
         "optout|opt*out",
@@ -137,8 +149,10 @@ pub const EN: Cues = Cues {
         "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
         // "Count me out of your mailings", "Spare me the follow-ups".
         "count ~1 me|us ~1 out",
-        // Autocorrect's "Un subscribe", "un-subscribe".
+        // Autocorrect's "Un subscribe", "un-subscribe"; dictation's "please on subscribe me".
         "un subscribe|subscribed",
+        "on subscribe ~1 me|us",
+        "please|pls|plz ~1 on subscribe",
         // The vocabulary of outbound tooling: "unenroll me", "kill this sequence", "add me to
         // your DNC", "blacklist our domain", "mark me do-not-contact".
         "unenroll*|unenrol*",
@@ -211,6 +225,8 @@ pub const EN: Cues = Cues {
     ],
     politeness: &["please|pls|plz|kindly|thanks|thank|you|thx|now|immediately|asap|ty"],
     block_before: &[
+        // "You don't have to take me off".
+        "don|do ~1 not ~1 have|need ~1 to",
         "not|never ~2 want|wish|need|mean|plan|intend|going|trying|asking|asked ~1 to ~1 be",
         "not|never ~2 want|wish|need|mean|plan|intend|going|trying|asking|asked ~1 to",
         // "I'm not going to click unsubscribe either".
@@ -234,6 +250,13 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "When someone replies STOP to one of your campaigns, do you suppress …?": a question
+        // about the process.
+        "when|if ~1 someone|somebody|anyone|a|the|one|people|they|customers|prospects|leads|contacts|recipients ~2 reply|replies|replied|respond|responds|type|types|say|says|write|writes|text|texts|answer|answers|click|clicks|hit|hits",
+        // "You can stop apologizing for the follow-ups".
+        "stop ~1 apologizing|apologising|apologising|worrying|feeling",
+        // "Could you stop the other vendor from spamming me?": someone else's mail.
+        "stop|stopping ~3 other|another ~1 vendor|vendors|company|party|sender|agency|firm|outfit|spammer",
         // "We keep a DNC list too - how do you sync yours?": the writer's own list.
         "we ~1 keep|use|have|run|maintain|sync ~2 dnc|suppression|blacklist|blocklist|exclusion ~1 list|lists",
         // "I don't mind getting these": receiving is welcome.
@@ -244,7 +267,12 @@ pub const EN: Cues = Cues {
         "drop|shoot ~1 me|us ~1 a ~1 line|note|email|mail",
         "stop by|over",
         "stop ~2 presses",
-        "old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",
+        // "Can't stop laughing": another sense of stop.
+        "stop|stopped ~1 laughing|smiling|grinning|giggling|thinking|wondering|reading|scrolling",
+        // "Remove my old address, use this one": a correction, not an opt-out. Someone else's
+        // old address ("take him off your list, he still gets these on his old address") is
+        // the address to stop.
+        "my|our|the|that|this ~1 old|previous|former|personal ~1 address|email|inbox|account|gmail|hotmail|yahoo|outlook|mailbox",
         // "Remove my old cell number from your CRM": a correction, not an opt-out.
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
@@ -362,6 +390,9 @@ pub const EN: Cues = Cues {
         "ran ~2 by|past",
         "asked ~2 my|our ~1 boss|manager|director|team|owner|ceo|cfo|cto",
     ],
+    reported: &[
+        "told|asked|instructed|wants|want|said ~3 me|us|everyone|everybody|me ~2 to ~1 tell|ask|reply|write|answer|respond|email|let",
+    ],
     interested: &[
         "monday|tuesday|wednesday|thursday|friday|tomorrow|mon|tue|tues|wed|thu|thurs|fri ~4 1am|1pm|2am|2pm|3am|3pm|4am|4pm|5am|5pm|6am|6pm|7am|7pm|8am|8pm|9am|9pm|10am|10pm|11am|11pm|12am|12pm|noon",
         "what ~3 cost|costs|price|pricing",
@@ -393,8 +424,12 @@ pub const EN: Cues = Cues {
 pub const DE: Cues = Cues {
     language: Language::De,
     unsubscribe: &[
+        // "… wenn dies die letzte Nachricht dieser Art an mich wäre".
+        "wenn|falls|dass|hoffe ~2 dies|das|diese|es ~3 letzte ~2 nachricht|mail|email|e|zuschrift|ihrer|ihre",
         "abmeld*|abgemeldet|austragen|ausgetragen|austragung|abbestell*|abzumelden|auszutragen",
         "melde|melden|meldet ~6 ab",
+        // Dictation's "bitte ab melden".
+        "bitte|mich|uns ~1 ab melden",
         "trag*|tragt ~5 aus",
         "mich in ruhe",
         "unsubscribe",
@@ -483,8 +518,14 @@ pub const DE: Cues = Cues {
         "ich ~1 kann|werde ~2 mich ~2 selbst|selber",
         "bloss|ja|bitte ~1 nicht",
     ],
-    block_after: &["selbst|selber"],
+    // "Den Abmeldelink find ich selber".
+    block_after: &[
+        "selbst|selber",
+        "find|finde|such|suche|klick|klicke|mach|mache ~1 ich ~1 selbst|selber",
+    ],
     veto: &[
+        // "… melde ich mich selbst über den Link ab".
+        "melde|melden|trage|tragen ~3 selbst|selber",
         // A newsletter footer's instruction to its readers: "Um sich abzumelden, …".
         "um ~1 sich ~3 abzumelden|auszutragen",
         // "Es stört mich nicht, Ihre Mails zu bekommen".
@@ -568,6 +609,7 @@ pub const DE: Cues = Cues {
         "leite|leitete|gebe|gab|reiche|reichte ~5 weiter",
         "rucksprache|abgesprochen|abgestimmt|gefragt",
     ],
+    reported: &["gesagt|gebeten|angewiesen|aufgetragen|verlangt ~4 soll|solle|sollen|sollte|zu"],
     interested: &[
         "was ~2 kostet|kosten|kostete",
         "bin ~3 neugierig|gespannt",
@@ -591,6 +633,9 @@ pub const DE: Cues = Cues {
 pub const FR: Cues = Cues {
     language: Language::Fr,
     unsubscribe: &[
+        // "J'apprécierais que ce message soit le dernier", "sans sixième message".
+        "que|si|espere ~2 ce|cet|ceci|cette ~4 dernier|derniere",
+        "sans|pas ~2 quatrieme|cinquieme|sixieme|septieme|troisieme ~2 message|mail|relance|courriel|e|envoi",
         "desinscri*|desabonn*|desincri*|desinscrive*|radier|radiez|radiation|desinscription",
         "unsubscribe",
         "paix",
@@ -651,6 +696,8 @@ pub const FR: Cues = Cues {
     ],
     politeness: &["svp|merci|s|il|vous|plait|stp|bien|cordialement"],
     block_before: &[
+        // "Inutile de me désinscrire".
+        "inutile ~1 de|d ~1 me|m|nous",
         "pas ~1 besoin ~1 de|d",
         "pas me|m",
         // "Je ne cherche pas à me désabonner", "Je ne demande pas à être désinscrite".
@@ -665,7 +712,7 @@ pub const FR: Cues = Cues {
         // A newsletter footer's instruction to its readers: "Pour vous désinscrire de notre lettre …".
         "pour ~1 vous|se ~1 desinscrire|desabonner",
         // "Ça ne me dérange pas de recevoir vos mails".
-        "ne ~2 derange|gene ~1 pas",
+        "ne ~2 derange|derangent|gene|genent|ennuie|ennuient ~1 pas",
         "hesit*",
         "par erreur|megarde|inadvertance ~4 desinscri*|desabonn*",
         "desinscri*|desabonn* ~4 par erreur|megarde",
@@ -744,6 +791,7 @@ pub const FR: Cues = Cues {
         "fait ~1 suivre|passer",
         "demande|parle|vu ~2 avec|a",
     ],
+    reported: &["demande|dit|prie|charge ~3 de ~2 dire|repondre|ecrire|signaler|prevenir|demander"],
     interested: &[
         "lundi|mardi|mercredi|jeudi|vendredi|demain ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|midi",
         "d ~1 accord ~3 echange|echanger|appel|rdv|rendez|call|point|demo|visio|discuter|parler",
@@ -769,6 +817,9 @@ pub const FR: Cues = Cues {
 pub const ES: Cues = Cues {
     language: Language::Es,
     unsubscribe: &[
+        // "Le agradecería que este fuera el último correo", "que no haya un quinto".
+        "que|si|espero ~2 este|esta|ese|esa|esto ~3 ultimo|ultima ~2 correo|mensaje|email|e|mail|envio",
+        "no ~2 haya|mande|manden|envie|envien ~2 un|una ~1 quinto|quinta|sexto|sexta|cuarto|cuarta|tercer|tercero|tercera|otro|otra",
         "de baja",
         "darme|darse|denme|dame|darnos|deme|dar ~2 baja",
         "desuscrib*|desinscrib*|desuscripcion|desinscripcion|desapunt*",
@@ -794,7 +845,7 @@ pub const ES: Cues = Cues {
         "no ~2 quiero|queremos ~1 saber ~2 mas|nada ~2 de ~1 ustedes|vosotros|usted|su|vuestra",
     ],
     remove_verb: &[
-        "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*",
+        "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*|saqu*|sacar|saca|sacad|sacadme|sacarme|sacarnos",
         // "Olvídense de mi correo".
         "olvid*",
     ],
@@ -940,6 +991,9 @@ pub const ES: Cues = Cues {
     forwarded: &[
         "reenviado|reenvie|reenviado|pasado|pase|trasladado|traslade|comentado|comente|consultado|consulte|mostrado|ensenado",
     ],
+    reported: &[
+        "pidio|dijo|ordeno|encargo|pedido|dicho ~3 que ~3 diga|dijera|escriba|escribiera|responda|respondiera|conteste|avise|pida|pidiera",
+    ],
     interested: &[
         "lunes|martes|miercoles|jueves|viernes|manana ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45|las",
         "cuanto ~2 cuesta|cuestan|cobran|costaria|vale",
@@ -963,6 +1017,8 @@ pub const ES: Cues = Cues {
 pub const PT: Cues = Cues {
     language: Language::Pt,
     unsubscribe: &[
+        // "Agradecia que esta fosse a última mensagem que recebo".
+        "que|se|espero ~2 esta|este|essa|esse|isto ~3 ultima|ultimo ~2 mensagem|email|e|mail|contacto|contato|envio",
         "descadastr*|desinscrev*|descredenci*|desinscricao|descadastramento",
         "oponho|opomos|oposicao ~6 tratamento|marketing|prospeccao|publicidade",
         "cancelar|cancele|cancela ~2 inscricao|assinatura|cadastro",
@@ -1017,11 +1073,13 @@ pub const PT: Cues = Cues {
         "contact*|recontact*",
     ],
     contact_noun: &[
-        "convites|e|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*|follow|followups|lembretes|cobrancas",
+        // "e" alone is "and": only "e-mail" (folded to "e mail") names a message.
+        "convites|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*|follow|followups|lembretes|cobrancas",
+        "e mail",
     ],
     no_more: &["nao|nenhum|nenhuma ~2 mais", "chega de"],
     negation: &["nao|nunca|jamais|nem", "nada"],
-    again: &["mais|nunca|novamente|jamais|futuro|continu*"],
+    again: &["mais|nunca|novamente|jamais|futuro|continu*|volt*"],
     receive: &["receb*"],
     desire: &["quero|queremos|desejo|desejamos|gostaria|gostariamos"],
     bare: &[
@@ -1120,6 +1178,9 @@ pub const PT: Cues = Cues {
         "repassei|repassado|encaminhei|encaminhado|passei|mostrei|consultei",
         "falei|conversei ~2 com",
     ],
+    reported: &[
+        "pediu|disse|mandou|pedido|dito ~3 para|que ~2 dizer|diga|dissesse|responder|responda|escrever|escreva|avisar|avise",
+    ],
     interested: &[
         "segunda|terca|quarta|quinta|sexta|amanha ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 custa|custam|custaria|cobram|fica",
@@ -1141,6 +1202,8 @@ pub const PT: Cues = Cues {
 pub const IT: Cues = Cues {
     language: Language::It,
     unsubscribe: &[
+        // "Le sarei grato se questa fosse l'ultima email".
+        "se|che|spero ~2 questo|questa|questa ~4 ultimo|ultima ~2 messaggio|mail|email|e|comunicazione|invio",
         "disiscriv*|disiscrizion*|deiscriv*|desiscriv*|cancellami|cancellatemi|cancellarmi|rimuovetemi|rimuovermi|toglietemi|togliermi|eliminatemi|disiscrivetemi",
         "disiscritt*",
         "cancellazione ~3 lista|mailing|newsletter|indirizzo|dati",
@@ -1167,7 +1230,8 @@ pub const IT: Cues = Cues {
     ],
     remove_object: &[
         "lista|liste|elenc*|mailing*|database|archivi*|newsletter*|indirizzari*|anagrafic*|contatti|crm",
-        "mio|miei|mia|il|i ~2 indirizzo|contatto|dati|email|mail|e|nominativo",
+        "mio|miei|mia|mie|il|i|nostro|nostri|nostra|nostre ~2 indirizz*|contatto|contatti|dati|email|mail|e|nominativo|nominativi",
+        "vostri|vostre|vostro ~1 invii|spedizioni|comunicazioni",
         "questo|questa ~1 indirizzo|email|mail|casella",
     ],
     me_object: &["mi|me|ci"],
@@ -1188,7 +1252,9 @@ pub const IT: Cues = Cues {
         "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
     ],
     contact_noun: &[
-        "inviti|email|mail|e|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte|solleciti|promemoria|follow",
+        // "e" alone is "and": only "e-mail" (folded to "e mail") names a message.
+        "inviti|email|mail|messaggi|comunicazion*|newsletter|spam|pubblicita|mails|proposte|solleciti|promemoria|follow",
+        "e mail",
     ],
     no_more: &["nessun|nessuna|niente|non ~3 piu", "basta"],
     negation: &["non|mai|ne", "niente|nulla"],
@@ -1214,6 +1280,10 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // "Togliete pure Giulia da questo thread": the thread, not a list.
+        "da ~1 questo|questa|il|la ~1 thread|discussione|conversazione|catena",
+        // "Non riesco a smettere di ridere".
+        "smettere|smetto|smettiamo ~1 di ~1 ridere|sorridere|pensare|leggere",
         // A newsletter footer's instruction to its readers: "Per cancellarsi dalla newsletter …".
         "per ~1 cancellarsi|disiscriversi",
         // "non mi dà fastidio", "Non ricordo di avervi mai contattato".
@@ -1286,6 +1356,9 @@ pub const IT: Cues = Cues {
     forwarded: &[
         "girato|girata|inoltrato|inoltrata|passato|passata|mostrato|sottoposto|sentito|chiesto",
     ],
+    reported: &[
+        "chiesto|detto|ordinato|incaricato ~4 di ~2 dire|rispondere|scrivere|avvisare|chiedere",
+    ],
     interested: &[
         "lunedi|martedi|mercoledi|giovedi|venerdi|domani ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 costa|costano|costerebbe|viene",
@@ -1308,6 +1381,11 @@ pub const IT: Cues = Cues {
 pub const NL: Cues = Cues {
     language: Language::Nl,
     unsubscribe: &[
+        // Dictation's "graag af melden".
+        "graag|mij|me|ons ~1 af melden",
+        "af melden ~1 graag|aub|alsjeblieft|alstublieft",
+        // "Ik zou het op prijs stellen als dit de laatste mail was".
+        "als|dat|hoop|laat ~2 dit|deze|het ~3 laatste ~2 mail|bericht|e|email|berichtje|mailtje",
         "uitschrijv*|afmeld*|uitgeschreven|afgemeld|uitschrijf*",
         "schrijf|schrijft|schrijven ~4 uit",
         "meld|meldt|melden ~4 af",
@@ -1338,6 +1416,9 @@ pub const NL: Cues = Cues {
     remove_object: &[
         "lijst|lijsten|*lijst|mailinglijst|bestand|bestanden|*bestand|database|systeem|crm|verzendlijst|nieuwsbrief|lijstje",
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
+        // "Henk werkt hier niet meer, haal zijn adres uit jullie mailing".
+        "zijn|haar|hun ~1 adres|*adres|gegevens|naam|contactgegevens",
+        "mailing|mailings",
         "dit ~1 adres|*adres",
     ],
     me_object: &["mij|me|ons"],
@@ -1363,7 +1444,7 @@ pub const NL: Cues = Cues {
     no_more: &["geen ~4 meer", "niet ~2 meer"],
     // "niemand van Jacobs Bouw meer te mailen": nobody, the writer included.
     negation: &["niet|geen|nooit", "niks|niets", "niemand"],
-    again: &["meer|nooit|weer|voortaan|blijven|blijf|blijft"],
+    again: &["meer|nooit|weer|voortaan|blijven|blijf|blijft|langer"],
     receive: &["ontvang*|krijg*|krijgen"],
     desire: &["wil|wens*|willen|wilt"],
     bare: &[
@@ -1385,6 +1466,8 @@ pub const NL: Cues = Cues {
     ],
     block_after: &["zelf"],
     veto: &[
+        // "Kunnen jullie die andere partij laten stoppen met mailen?": someone else's mail.
+        "andere ~1 partij|partijen|bedrijf|leverancier|bureau|afzender ~4 stoppen|stopt",
         // A newsletter footer's instruction to its readers: "Om je af te melden, …".
         "om ~1 je|u|zich ~2 af ~1 te ~1 melden",
         "om ~1 je|u|zich ~1 uit ~1 te ~1 schrijven",
@@ -1458,6 +1541,9 @@ pub const NL: Cues = Cues {
         "doorgestuurd|doorgegeven|voorgelegd|nagevraagd|overlegd|getoond",
         "stuur|stuurde|geef|gaf ~4 door",
     ],
+    reported: &[
+        "gevraagd|gezegd|opgedragen ~5 te ~1 zeggen|laten|antwoorden|schrijven|mailen|melden|vragen",
+    ],
     interested: &[
         "bel|bellen ~2 me|mij|ons ~3 morgen|maandag|dinsdag|woensdag|donderdag|vrijdag|om",
         "wat ~2 kost|kosten",
@@ -1480,6 +1566,8 @@ pub const NL: Cues = Cues {
 pub const RU: Cues = Cues {
     language: Language::Ru,
     unsubscribe: &[
+        // "Буду признателен, если это письмо станет последним".
+        "если|чтобы|пусть ~2 это|этот|оно ~3 последн*",
         "отпис*|отпиш*",
         // Russian typed in Latin letters: "otpishite menya".
         "otpis*|otpish*",
@@ -1532,7 +1620,7 @@ pub const RU: Cues = Cues {
     negation: &["не|никогда|ни", "ne|nikogda", "ничего|nichego"],
     again: &["больше|более|впредь|снова|никогда|продолжа*", "bolshe"],
     receive: &["получ*"],
-    desire: &["хочу|хотим|желаю|желаем|хотел*|хотелось"],
+    desire: &["хочу|хотим|желаю|желаем|хотел*|хотелось|лучше"],
     bare: &["стоп|отписка|отписаться|отпишите|удалите|хватит|stop|отписываюсь"],
     politeness: &["пожалуиста|спасибо|срочно|прошу"],
     block_before: &[
@@ -1548,6 +1636,8 @@ pub const RU: Cues = Cues {
     ],
     block_after: &["сам|сама"],
     veto: &[
+        // "Удалять меня из рассылки не нужно".
+        "удал*|отпис*|исключ* ~4 не ~1 нужно|надо|стоит|требуется",
         "стесня*",
         "на ~1 рабоч*|нов*|друг*|личн*|другои",
         "случаино ~4 отписал*|удалил*",
@@ -1611,6 +1701,9 @@ pub const RU: Cues = Cues {
     ],
     copy_in: &["в ~1 копии|копию|копия", "поставил*|ставлю ~3 копи*"],
     forwarded: &["переслал*|передал*|переправил*|показал*|спросил*|уточнил*|посоветовал*|обсудил*"],
+    reported: &[
+        "попросил*|велел*|сказал*|поручил*|просил* ~3 отвечать|ответить|написать|писать|сообщить|передать|сообщать",
+    ],
     interested: &[
         "сколько ~2 стоит|стоят|стоить|будет",
         "какая|какие|какова ~2 цена|цены|стоимость",

@@ -130,7 +130,7 @@ fn the_model_adds_stop_requests_the_tables_miss() {
     for body in [
         "Könnten Sie uns aus Ihrem Verteiler nehmen?",
         "Bitte unsere Kontaktdaten löschen.",
-        "Wij willen hier niet langer berichten over krijgen.",
+        "Ons adres mag uit jullie bestand.",
     ] {
         assert_eq!(class_of(body), ReplyClass::Unsubscribe, "{body}");
     }
