@@ -208,6 +208,103 @@ async fn every_row_gets_one_outcome_and_blocked_rows_never_become_leads() {
     }
 }
 
+/// A file of several batches (the import decides 10,000 rows at a time, and verifies and
+/// matches the next batch while the store writes the current one): a DNC row, a repeat of it
+/// and a repeat of a created contact in later batches are decided against what the earlier
+/// batches did.
+#[tokio::test]
+async fn decisions_carry_across_batches() {
+    const ROWS: usize = 25_000;
+    let mut csv = String::from("email,name,dnc\n");
+    for line in 2..=ROWS + 1 {
+        let row = match line {
+            2 => "dnc@acme.io,Dee,yes".to_string(),
+            3 => "early@acme.io,Early,".to_string(),
+            15_002 => " DNC@acme.io ,Dee again,".to_string(),
+            22_000 => "Early@ACME.io,Early again,".to_string(),
+            _ => format!("lead{line}@acme.io,Lead {line},"),
+        };
+        csv.push_str(&row);
+        csv.push('\n');
+    }
+    for b in backends().await {
+        let srv = start(b.store.clone()).await;
+        let t = srv.tenant("batches").await;
+        let (s, imp) = srv
+            .upload(
+                &t.admin,
+                "/v1/imports/leads?file_name=big.csv",
+                csv.as_bytes(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{}: {imp}", b.name);
+        let c = &imp["counts"];
+        assert_eq!(
+            (
+                c["rows"].as_u64(),
+                c["created"].as_u64(),
+                c["blocked"].as_u64(),
+                c["duplicate_in_file"].as_u64(),
+                c["suppressions_added"].as_u64()
+            ),
+            (
+                Some(ROWS as u64),
+                Some(ROWS as u64 - 3),
+                Some(1),
+                Some(2),
+                Some(1)
+            ),
+            "{}: {imp}",
+            b.name
+        );
+        let id = imp["id"].as_str().unwrap();
+        let (_, report) = srv
+            .get(&t.admin, &format!("/v1/imports/{id}/report?format=json"))
+            .await;
+        let rows = outcomes(&report);
+        assert_eq!(rows.len(), ROWS, "{}", b.name);
+        assert!(
+            rows.windows(2).all(|w| w[0].0 < w[1].0),
+            "report in file order"
+        );
+        for (line, outcome) in [
+            (2, "blocked"),
+            (3, "created"),
+            (15_002, "duplicate_in_file"),
+            (22_000, "duplicate_in_file"),
+            (ROWS as u64 + 1, "created"),
+        ] {
+            let got = rows.iter().find(|r| r.0 == line).map(|r| r.1.as_str());
+            assert_eq!(got, Some(outcome), "{}: line {line}", b.name);
+        }
+        let (_, early) = srv.get(&t.admin, "/v1/contacts?email=early@acme.io").await;
+        assert_eq!(early["items"].as_array().unwrap().len(), 1, "{early}");
+        assert_eq!(early["items"][0]["name"], "Early", "{early}");
+        let (_, dee) = srv.get(&t.admin, "/v1/contacts?email=dnc@acme.io").await;
+        assert!(dee["items"].as_array().unwrap().is_empty(), "{dee}");
+
+        // The same file again: nothing created, the DNC address still blocked.
+        let (s, again) = srv
+            .upload(
+                &t.admin,
+                "/v1/imports/leads?file_name=big.csv",
+                csv.as_bytes(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{again}");
+        let c2 = &again["counts"];
+        assert_eq!(c2["created"], 0, "{}: {again}", b.name);
+        assert_eq!(
+            c2["updated"].as_u64(),
+            Some(ROWS as u64 - 3),
+            "{}: {again}",
+            b.name
+        );
+        assert_eq!(c2["blocked"], 1, "{}: {again}", b.name);
+        assert_eq!(c2["suppressions_added"], 0, "{}: {again}", b.name);
+    }
+}
+
 #[tokio::test]
 async fn a_fatal_problem_names_itself_and_commits_nothing() {
     for b in backends().await {

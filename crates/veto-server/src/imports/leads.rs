@@ -90,7 +90,6 @@ pub async fn run(
     let policy = ctx.tenant.policy.clone();
     let verifier = state.verifier(&policy);
     let mut run = Run {
-        state,
         ctx: ctx.clone(),
         actor: actor.clone(),
         import_id,
@@ -105,11 +104,35 @@ pub async fn run(
         stages: Stages::default(),
     };
     let mut tx = state.store().begin_lead_import(ctx.tenant.id).await?;
-    let mut waited = std::time::Instant::now();
-    while let Some(batch) = batch_rx.recv().await {
-        run.stages.reading += waited.elapsed();
-        run.batch(tx.as_mut(), batch).await?;
-        waited = std::time::Instant::now();
+    // Two stages overlap: while the store reads and writes the contacts of one batch, the
+    // next batch is received, verified and matched against the index (CPU work of this
+    // process; the store's work runs in its own threads or server).
+    let stage = Prepare {
+        state,
+        ctx: ctx.clone(),
+        verifier: run.verifier.clone(),
+    };
+    let waited = std::time::Instant::now();
+    let mut prepared = match batch_rx.recv().await {
+        Some(batch) => Some(stage.run(batch).await?),
+        None => None,
+    };
+    run.stages.reading += waited.elapsed();
+    while let Some(current) = prepared.take() {
+        let next = async {
+            let waited = std::time::Instant::now();
+            let batch = batch_rx.recv().await;
+            let read = waited.elapsed();
+            match batch {
+                Some(b) => stage.run(b).await.map(|p| (Some(p), read)),
+                None => Ok((None, read)),
+            }
+        };
+        let (done, next) = tokio::join!(run.batch(tx.as_mut(), current), next);
+        done?;
+        let (next, read) = next?;
+        run.stages.reading += read;
+        prepared = next;
         if let Some(p) = &progress {
             let _ = p.try_send(Progress {
                 rows: run.counts.rows,
@@ -239,8 +262,7 @@ fn read_file(
     }
 }
 
-struct Run<'a> {
-    state: &'a AppState,
+struct Run {
     ctx: Arc<TenantCtx>,
     actor: Actor,
     import_id: ImportId,
@@ -280,19 +302,28 @@ struct Candidate {
     blocked_by: Vec<Match>,
 }
 
-impl Run<'_> {
-    async fn batch(
-        &mut self,
-        tx: &mut dyn LeadImportTx,
-        batch: Vec<RowResult>,
-    ) -> Result<(), ApiError> {
+/// A batch verified and matched against the index, on its way to the store.
+struct Prepared {
+    now: Timestamp,
+    candidates: Vec<Candidate>,
+    decided: Vec<(u64, ReportRow)>,
+    verifying: std::time::Duration,
+    matching: std::time::Duration,
+}
+
+/// The first stage of a batch: verification (each distinct domain looked up once) and
+/// matching against the live index. It reads no store and writes nothing, so it runs while
+/// the previous batch is in the store.
+struct Prepare<'a> {
+    state: &'a AppState,
+    ctx: Arc<TenantCtx>,
+    verifier: Arc<Verifier>,
+}
+
+impl Prepare<'_> {
+    async fn run(&self, batch: Vec<RowResult>) -> Result<Prepared, ApiError> {
         let now = veto_domain::now();
-        let mut t = std::time::Instant::now();
-        let mut lap = |slot: &mut std::time::Duration| {
-            let n = std::time::Instant::now();
-            *slot += n - t;
-            t = n;
-        };
+        let started = std::time::Instant::now();
         // 1. Reading problems and verification (each distinct domain looked up once).
         let mut candidates: Vec<Candidate> = Vec::with_capacity(batch.len());
         let mut decided: Vec<(u64, ReportRow)> = Vec::new();
@@ -339,8 +370,7 @@ impl Run<'_> {
                 }
             }
         }
-
-        lap(&mut self.stages.verifying);
+        let verifying = started.elapsed();
         // 2. Matching against the registry: every address, the phone and the company id.
         let opts = CheckOptions {
             purpose: Purpose::Sales,
@@ -365,6 +395,39 @@ impl Run<'_> {
                     .collect();
             }
         }
+        Ok(Prepared {
+            now,
+            candidates,
+            decided,
+            verifying,
+            matching: started.elapsed() - verifying,
+        })
+    }
+}
+
+impl Run {
+    async fn batch(
+        &mut self,
+        tx: &mut dyn LeadImportTx,
+        prepared: Prepared,
+    ) -> Result<(), ApiError> {
+        let Prepared {
+            now,
+            mut candidates,
+            mut decided,
+            verifying,
+            matching,
+        } = prepared;
+        self.stages.verifying += verifying;
+        self.stages.matching += matching;
+        let mut t = std::time::Instant::now();
+        let mut lap = |slot: &mut std::time::Duration| {
+            let n = std::time::Instant::now();
+            *slot += n - t;
+            t = n;
+        };
+        // Suppressions this import's DNC column added earlier (the index sees them only after
+        // commit).
         for c in &mut candidates {
             for h in &c.hashes {
                 if let Some((entry_id, since)) = self.dnc_added.get(h)
