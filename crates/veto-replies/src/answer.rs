@@ -3,9 +3,11 @@
 //! to never hear from us again". A terse answer ("Yes, close it.", "please do", "Correct.",
 //! "👍", "3") says nothing on its own; read against the question quoted under it, it asks to
 //! hear no more. The question is looked for in the whole body (the quoted message is there);
-//! only a short answer with no negation counts ("Akte bitte nicht schließen!", "no, keep me
-//! on"), and a bare "yes" only when nothing in the reply reads as interest (a break-up e-mail
-//! often offers a call beside the file: "Yes, Tuesday works").
+//! only a short answer whose answering sentence holds no negation counts ("Akte bitte nicht
+//! schließen!", "no, keep me on"; a reason given in another sentence may hold one: "sì, la
+//! chiuda pure. Non è un progetto che faremo"), and a bare "yes" only when nothing in the
+//! reply reads as interest (a break-up e-mail often offers a call beside the file: "Yes,
+//! Tuesday works").
 //!
 //! The questions and answer words are regular expressions written here rather than cue
 //! families: they are read over the seller's quoted text and over one-word answers, not over
@@ -121,9 +123,10 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
 /// Where (byte span in `folded`, the folded new text) a short answer asks to hear no more,
 /// given the whole body (with the quoted question) and the unfolded new text.
 pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(usize, usize)> {
-    if folded.split_whitespace().count() > TEXT_WORDS || compose::negated(folded) {
+    if folded.split_whitespace().count() > TEXT_WORDS {
         return None;
     }
+    let negated = compose::negated(folded);
     let p = PATTERNS.as_ref()?;
     // The body folded once, line by line (menus are read per line, questions across them).
     let lines: Vec<String> = body.lines().map(fold).collect();
@@ -138,9 +141,18 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
     let interested = || !compose::class_hits(CueClass::Interested, folded).is_empty();
     if close || stop {
         let mut at = 0;
+        let mut first = true;
         for sentence in folded.split(['\n', '.', '!', '?', ';']) {
             let words = sentence.split_whitespace().count();
-            if words > 0 && words <= ANSWER_WORDS {
+            // An answer that opens with a negation says no ("Agora não. Acabamos de fechar
+            // com outro sistema": the later "fechar" closes a deal, not the file).
+            if words > 0 && std::mem::take(&mut first) && compose::negated(sentence) {
+                break;
+            }
+            // The answering sentence holds no negation ("Akte bitte nicht schließen!"); one
+            // elsewhere explains the answer ("sì, la chiuda pure. Non è un progetto che
+            // faremo").
+            if words > 0 && words <= ANSWER_WORDS && !compose::negated(sentence) {
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
@@ -162,11 +174,14 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
             .chars()
             .filter(|c| !c.is_whitespace())
             .all(|c| c == '👍' || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c) || c == '\u{FE0F}');
-        if thumbs && new_text.contains('👍') {
+        if thumbs && new_text.contains('👍') && !negated {
             return Some((0, folded.len()));
         }
     }
     // "3", "Option 3, merci.", "3 – danke." under a menu whose third item stops.
+    if negated {
+        return None;
+    }
     let n = stop_option(p, &lines)?;
     let mut digits = lone_digits(folded);
     digits.dedup_by_key(|&mut (_, c)| c);

@@ -280,6 +280,13 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let r = rules();
     let (auto_headers, strong_auto, weak_auto) = auto_reply_headers(reply);
     let new = new_text(&reply.body);
+    // Nothing above the quoted copy: a reply written below it, signed by the sender.
+    let new = match new.trim().is_empty() {
+        true => crate::strip::written_below(&reply.body, &reply.from, reply.header("from"))
+            .unwrap_or(new),
+        // A note that forwards a colleague's instruction ("see the note below from Richard").
+        false => crate::strip::forwarded_instruction(&reply.body, &new, &reply.from).unwrap_or(new),
+    };
     let new = match reply.from.rsplit_once('@') {
         Some((_, domain)) => crate::strip::without_own_footer(&new, domain),
         None => new,

@@ -811,17 +811,22 @@ fn find_all(tokens: &[Token], family: fn(&LangCues) -> &CueSet) -> Vec<(usize, u
 /// naam verwijderen?"; not before one that goes on: "Vi invito a rimuovere il mio
 /// indirizzo"), or a document it names as the source.
 /// Whether the token at `a` is a copy word after "in" ("in cc", "en copie", "in copia", "em
-/// cópia", "в копии"): it says who is copied in.
+/// cópia", "в копии") or "cc'd": it says who is copied in.
 fn copied_in(tokens: &[Token], a: usize) -> bool {
     const IN: &[&str] = &["in", "en", "em", "im", "в", "на"];
     const COPY: &[&str] = &["cc", "copie", "copia", "copy", "kopie", "копии", "копию"];
-    a > 0
-        && tokens
-            .get(a)
-            .is_some_and(|t| COPY.contains(&t.text.as_str()))
-        && tokens
-            .get(a - 1)
+    let Some(word) = tokens.get(a) else {
+        return false;
+    };
+    COPY.contains(&word.text.as_str())
+        && (a
+            .checked_sub(1)
+            .and_then(|b| tokens.get(b))
             .is_some_and(|t| IN.contains(&t.text.as_str()))
+            || (word.text == "cc"
+                && tokens
+                    .get(a + 1)
+                    .is_some_and(|t| t.text == "d" || t.text == "ed")))
 }
 
 fn removes_something_else(
@@ -1272,7 +1277,19 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     || contact_verbs.iter().any(|&(a, b)| a <= s && b >= e))
                     && !near(&attachment_sending, s, e, 0, WINDOW);
                 if verb || near(&contact_nouns, s, e, 0, 4) {
-                    push(s, e, !verb, &mut hits);
+                    // "Please stop the automated follow-ups": a polite imperative is a
+                    // directive even with a noun for its object.
+                    // ("Could you stop the daily follow-ups? One a month is fine" asks a
+                    // question, and narrows the frequency.)
+                    let polite = s
+                        .checked_sub(1)
+                        .and_then(|b| tokens.get(b))
+                        .is_some_and(|t| {
+                            !matches!(t.text.as_str(), "you" | "thank" | "thanks" | "thx" | "ty")
+                                && tokens.get(s).map(|c| c.sub) == Some(t.sub)
+                                && l.politeness.any(std::slice::from_ref(t))
+                        });
+                    push(s, e, !verb && !polite, &mut hits);
                 }
             }
             // (d) A threat on the next message ("Si vous m'écrivez encore une fois, je vous

@@ -114,6 +114,10 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "This is the last time I want to hear from you".
+        "last ~1 time ~1 i|we ~3 want|wish|need|care ~1 to ~1 hear|see|get|receive",
+        // "Further emails aren't necessary".
+        "further|more ~1 emails|messages|mails|follow ~3 not ~1 necessary|needed|required|wanted",
         // "I'd appreciate it if this were the last one", "make this your last email".
         "if|hope|make|let ~2 this|that|it ~2 the ~1 last ~2 one|email|emails|message|mail|note|follow",
         "make|let ~2 this|it ~1 your ~1 last",
@@ -206,7 +210,11 @@ pub const EN: Cues = Cues {
         "invitations|invites|*mail*|messages|message|follow|followups|outreach|spam|contact|communication|communications|sequence|sequences|solicitation*|newsletter*|pitch|pitches|these|this",
     ],
     no_more: &["no more|further", "not ~1 any more|further"],
-    negation: &["not|never|dont|nor", "no longer", "none|nobody"],
+    negation: &[
+        "not|never|dont|nor|dinnae|dinna",
+        "no longer",
+        "none|nobody",
+    ],
     again: &[
         "again|anymore|more|further|else|ever|future|anything|keep|continue",
         "any more",
@@ -250,9 +258,11 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "Let's stop the email ping pong and get on a call".
+        "stop ~3 ping|tennis|forth",
         // "When someone replies STOP to one of your campaigns, do you suppress …?": a question
         // about the process.
-        "when|if ~1 someone|somebody|anyone|a|the|one|people|they|customers|prospects|leads|contacts|recipients ~2 reply|replies|replied|respond|responds|type|types|say|says|write|writes|text|texts|answer|answers|click|clicks|hit|hits",
+        "when|if ~1 someone|somebody|anyone|a|the|one|people|they|customers|prospects|leads|contacts|recipients|parent|parents|user|users|student|students|member|members ~2 reply|replies|replied|respond|responds|type|types|say|says|write|writes|text|texts|answer|answers|click|clicks|hit|hits|unsubscribes|unsubscribed|opts|opted",
         // "You can stop apologizing for the follow-ups".
         "stop ~1 apologizing|apologising|apologising|worrying|feeling",
         // "Could you stop the other vendor from spamming me?": someone else's mail.
@@ -293,6 +303,7 @@ pub const EN: Cues = Cues {
     ],
     others: &[
         "users|recipients|customers|clients|subscribers|contacts|prospects|leads|colleague|colleagues|someone|somebody|members|attendees|applicants|candidates|students|patients|guests",
+        "parent|parents|pupils",
     ],
     feature: &[
         "feature|features|function|functionality|option|tool|tools|platform|software|product|app|automatic*|automated|click|compliance|compliant|integration|workflow|setting|settings",
@@ -424,6 +435,8 @@ pub const EN: Cues = Cues {
 pub const DE: Cues = Cues {
     language: Language::De,
     unsubscribe: &[
+        // "Weitere Nachrichten sind nicht nötig".
+        "weitere|weiteren ~1 nachrichten|mails|e|emails|zusendungen|anfragen ~3 nicht ~1 notig|erforderlich|notwendig|gewunscht",
         // "… wenn dies die letzte Nachricht dieser Art an mich wäre".
         "wenn|falls|dass|hoffe ~2 dies|das|diese|es ~3 letzte ~2 nachricht|mail|email|e|zuschrift|ihrer|ihre",
         "abmeld*|abgemeldet|austragen|ausgetragen|austragung|abbestell*|abzumelden|auszutragen",
@@ -459,13 +472,15 @@ pub const DE: Cues = Cues {
     ],
     remove_verb: &[
         "entfern*|losch*|streich*|rausnehm*|herausnehm*|geloscht|gestrichen",
+        // Swiss German "us Ihrer Lischte striiche".
+        "striich*",
         // "Vergessen Sie diese Adresse".
         "vergessen|vergesst|vergiss",
         "nehm* ~9 aus|raus|heraus",
         "nehm*|nimm ~4 von ~3 liste|listen|*verteiler|verteiler*|*liste|mailing|mailings|newsletter|datenbank|kartei",
     ],
     remove_object: &[
-        "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei|sequenz|sequenzen|kampagne|kampagnen",
+        "liste|listen|*verteiler|verteiler*|newsletter|datenbank|system|crm|adressbuch|kartei|mailingliste|*liste|mailing|mailings|*kartei|sequenz|sequenzen|kampagne|kampagnen|lischte|lischt",
         "meine|meinen|meiner ~1 *adresse|adresse|daten|kontaktdaten|e|*mail*|kontakt|namen",
         "diese|dieses ~1 *adresse|adresse|*mail*",
     ],
@@ -497,8 +512,11 @@ pub const DE: Cues = Cues {
         "kein|keine|keinerlei ~4 mehr",
         "kein|keine weitere|weiteren|weiteres|weiterer",
     ],
-    negation: &["nicht|nichts|nie|niemals|keine|kein|keinerlei"],
-    again: &["mehr|wieder|weiter|weiterhin|kunftig|zukunftig|nie"],
+    negation: &[
+        "nicht|nichts|nie|niemals|keine|kein|keinerlei",
+        "nut|nuet|nod|noed|ned",
+    ],
+    again: &["mehr|wieder|weiter|weiterhin|kunftig|zukunftig|nie|meh"],
     receive: &["erhalt*|bekomm*|empfang*|zugeschickt|zugesandt"],
     desire: &["mocht*|will|wunsch*|wollen|mag|wunschen"],
     bare: &[
@@ -817,6 +835,8 @@ pub const FR: Cues = Cues {
 pub const ES: Cues = Cues {
     language: Language::Es,
     unsubscribe: &[
+        // "Ejercito el derecho de oposición previsto en el artículo 21 del RGPD".
+        "derecho ~2 oposicion|supresion|cancelacion|olvido",
         // "Le agradecería que este fuera el último correo", "que no haya un quinto".
         "que|si|espero ~2 este|esta|ese|esa|esto ~3 ultimo|ultima ~2 correo|mensaje|email|e|mail|envio",
         "no ~2 haya|mande|manden|envie|envien ~2 un|una ~1 quinto|quinta|sexto|sexta|cuarto|cuarta|tercer|tercero|tercera|otro|otra",
@@ -893,6 +913,7 @@ pub const ES: Cues = Cues {
         "no ~1 es ~1 necesario",
         // "No hace falta que me des de baja": the block ends where "de baja" starts.
         "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan|deis",
+        "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos ~1 saques|saquen|quites|quiten|borres|borren|elimines|eliminen",
         "no quiero|deseo ~1 darme",
         // "No es que yo me quiera dar de baja".
         "no ~1 es ~1 que ~2 quiera|quisiera|queramos ~1 dar",
@@ -903,6 +924,8 @@ pub const ES: Cues = Cues {
     ],
     block_after: &["yo mismo|misma", "yo ~1 desde|mismo|misma|sola|solo"],
     veto: &[
+        // "Si algún día me molesta, el STOP te lo mando yo".
+        "te|se|os ~1 lo ~1 mando|envio|escribo|digo|pido ~1 yo",
         // "Sáquenme de este hilo": the thread, not a list.
         "de ~1 este|esta|la|el ~1 hilo|conversacion|cadena|copia",
         // A newsletter footer's instruction to its readers: "Para darse de baja, …".
@@ -1229,7 +1252,7 @@ pub const IT: Cues = Cues {
         "dimentica*|scordat*|scordarvi",
     ],
     remove_object: &[
-        "lista|liste|elenc*|mailing*|database|archivi*|newsletter*|indirizzari*|anagrafic*|contatti|crm",
+        "lista|liste|elenc*|mailing*|database|archivi*|newsletter*|indirizzari*|anagrafic*|contatti|crm|campagn*",
         "mio|miei|mia|mie|il|i|nostro|nostri|nostra|nostre ~2 indirizz*|contatto|contatti|dati|email|mail|e|nominativo|nominativi",
         "vostri|vostre|vostro ~1 invii|spedizioni|comunicazioni",
         "questo|questa ~1 indirizzo|email|mail|casella",
@@ -1381,6 +1404,10 @@ pub const IT: Cues = Cues {
 pub const NL: Cues = Cues {
     language: Language::Nl,
     unsubscribe: &[
+        // "Dit was de laatste keer dat ik iets van Dataflux in mijn inbox wil zien".
+        "laatste ~1 keer ~1 dat ~1 ik|wij|we ~6 wil|willen|zie|zien|ontvang|ontvangen|krijg|krijgen",
+        // "Graag asap van de lijst".
+        "graag ~2 van|uit ~1 de|jullie|uw|die ~1 lijst|mailinglijst|verzendlijst|mailing|bestand",
         // Dictation's "graag af melden".
         "graag|mij|me|ons ~1 af melden",
         "af melden ~1 graag|aub|alsjeblieft|alstublieft",
@@ -1418,7 +1445,7 @@ pub const NL: Cues = Cues {
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
         // "Henk werkt hier niet meer, haal zijn adres uit jullie mailing".
         "zijn|haar|hun ~1 adres|*adres|gegevens|naam|contactgegevens",
-        "mailing|mailings",
+        "mailing|mailings|*campagne|*campagnes|campagne*|flow|flows|sequentie|sequenties",
         "dit ~1 adres|*adres",
     ],
     me_object: &["mij|me|ons"],
@@ -1466,6 +1493,8 @@ pub const NL: Cues = Cues {
     ],
     block_after: &["zelf"],
     veto: &[
+        // "Ik werk sinds 1 april niet meer bij Hofstede": a departure, not a request.
+        "werk|werkt|werken ~3 niet ~1 meer ~1 bij|voor",
         // "Kunnen jullie die andere partij laten stoppen met mailen?": someone else's mail.
         "andere ~1 partij|partijen|bedrijf|leverancier|bureau|afzender ~4 stoppen|stopt",
         // A newsletter footer's instruction to its readers: "Om je af te melden, …".
@@ -1596,7 +1625,8 @@ pub const RU: Cues = Cues {
         "udal*|uberite|ubrat|isklyuch*|iskluch*",
     ],
     remove_object: &[
-        "рассылк*|списк*|список|баз*|адресат*|crm",
+        "рассылк*|рассылок|списк*|список|баз*|адресат*|crm",
+        "нашу|мою ~1 компанию|организацию|фирму",
         "мои|моя|мою|мое ~1 адрес|почту|почта|email|данные|контакт*|e",
         "адрес",
     ],

@@ -22,6 +22,11 @@
 //!    with the signature cut as in 3: all of them when nothing stands above the header, only
 //!    when some stand *between* quoted lines otherwise ("Answers below." and inline answers;
 //!    a footer after the whole quote is not read).
+//! 5. Two readings the classifier adds with what it knows of the sender: with nothing above
+//!    an unquoted copy of the seller's message, the short text after the copy's last link
+//!    when the sender signed it ([`written_below`]); and under a short note that points below
+//!    ("see the note below from Richard"), the forwarded message of a colleague at the
+//!    sender's own domain ([`forwarded_instruction`]).
 //!
 //! The output is a subsequence of the input's lines (unchanged), so the function is
 //! idempotent and never invents text.
@@ -115,6 +120,134 @@ pub fn new_text(body: &str) -> String {
     }
     kept
 }
+
+/// The visible lines of the first quoted or forwarded message, whose history starts at visible
+/// line `k`: after its header block (field lines, a rule, blank lines), up to the next start
+/// of history.
+fn first_message(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> Vec<usize> {
+    let header_line = |f: &str| {
+        f.is_empty()
+            || is_field(r, f, true)
+            || is_field(r, f, false)
+            || (f.len() >= 8 && f.chars().all(|c| c == '_' || c == '-' || c == '='))
+    };
+    let first = (k + 1..visible.len())
+        .find(|&j| !header_line(&folded[visible[j]]))
+        .unwrap_or(visible.len());
+    (first..visible.len())
+        .take_while(|&j| !starts_history(r, folded, visible, j))
+        .map(|j| visible[j])
+        .collect()
+}
+
+/// The instruction a short note forwards (`kept`, the note's [`new_text`]): "Please see the
+/// note below from Richard" over a message from a colleague — the first quoted message's
+/// `From` field holds the sender's own domain (from `from`) — is the colleague's text
+/// appended to the note ("Linda - can you get me off this company's mailing list?"). `None`
+/// when the note points nowhere or the message below is not a colleague's (the seller's own
+/// message quoted under "see my comments below").
+pub fn forwarded_instruction(body: &str, kept: &str, from: &str) -> Option<String> {
+    if kept.trim().is_empty()
+        || kept.split_whitespace().count() > POINTER_WORDS
+        || !POINTS_BELOW.as_ref()?.is_match(&fold(kept))
+    {
+        return None;
+    }
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim().to_ascii_lowercase())?;
+    let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
+    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+    let r = rules();
+    let k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k))?;
+    let segment = first_message(r, &folded, &visible, k);
+    let header_end = segment.first().copied().unwrap_or(lines.len());
+    let colleague = (visible[k]..header_end)
+        .any(|i| is_field(r, &folded[i], true) && folded[i].contains(&format!("@{domain}")));
+    if !colleague {
+        return None;
+    }
+    let forwarded = content(r, &lines, &folded, &segment);
+    (!forwarded.is_empty()).then(|| format!("{kept}\n{forwarded}"))
+}
+
+/// A reply written below an unquoted copy of the seller's message (Outlook's "-----Original
+/// Message-----" with no `>` and nothing above it), for a body whose [`new_text`] is empty:
+/// the lines after the copy's last link (which ends its footer), when they are short and
+/// signed by the sender — a line among their last three holds a word of the sender's name,
+/// from the `From` header's display name (`from_header`) or the address's local part
+/// (`from`): "No vuelvan a escribirme … / F. Castaño" from fcastano@…. Unsigned lines there
+/// are the seller's own ("Reply STOP to unsubscribe.").
+pub fn written_below(body: &str, from: &str, from_header: Option<&str>) -> Option<String> {
+    let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
+    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+    let r = rules();
+    let k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k))?;
+    let segment = first_message(r, &folded, &visible, k);
+    let last_link = segment.iter().rposition(|&i| has_link(&folded[i]))?;
+    let after = segment.get(last_link + 1..)?;
+    let words: usize = after
+        .iter()
+        .map(|&i| folded[i].split_whitespace().count())
+        .sum();
+    if words == 0 || words > BOTTOM_POSTED_WORDS {
+        return None;
+    }
+    let local = fold(from.split('@').next().unwrap_or_default());
+    let display = fold(
+        from_header
+            .and_then(|h| h.split('<').next())
+            .unwrap_or_default(),
+    );
+    let names: Vec<&str> = display
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .collect();
+    let signed = after
+        .iter()
+        .rev()
+        .filter(|&&i| !folded[i].is_empty())
+        .take(3)
+        .any(|&i| {
+            folded[i]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 3)
+                .any(|w| names.contains(&w) || local.contains(w))
+        });
+    if !signed {
+        return None;
+    }
+    let text = content(r, &lines, &folded, after);
+    (!text.is_empty()).then_some(text)
+}
+
+/// At most this many words below the last link of an unquoted copy are read as a reply
+/// written under it (a few sentences and a name, not a second message).
+const BOTTOM_POSTED_WORDS: usize = 80;
+
+/// A short note (at most this many words) over a forwarded message may point to it.
+const POINTER_WORDS: usize = 40;
+
+/// A link or a web address in a folded line.
+fn has_link(folded: &str) -> bool {
+    folded.contains("http://") || folded.contains("https://") || folded.contains("www.")
+}
+
+/// A note that points to the message below it, in the table languages (folded): "see the note
+/// below", "anbei die Rückmeldung von …", "voir ci-dessous", "ver abajo", "vedi sotto", "zie
+/// hieronder", "см. ниже". Written here, not in the phrase tables: it decides which lines are
+/// the writer's, before any phrase is read.
+static POINTS_BELOW: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:see|read|find) (?:\S+ ){0,4}below\b|\b(?:note|message|request|email|mail|comment|reply|answer|feedback|response|instructions?) below\b|\bbelow from\b",
+        r"|\bsiehe unten\b|\bunten(?:stehend)?e? (?:nachricht|mail|ruckmeldung|anmerkung|bitte|notiz|antwort)\b|\banbei (?:\S+ ){0,2}(?:ruckmeldung|antwort|nachricht|notiz|anmerkung|bitte)\b",
+        r"|\bci ?dessous\b|\b(?:ver|mas|ver mas) abajo\b|\bdebajo\b|\b(?:veja|ver|segue) (?:\S+ ){0,3}abaixo\b",
+        r"|\b(?:vedi|leggi|qui) (?:\S+ ){0,3}sotto\b|\bdi seguito\b|\bhieronder\b|\bzie onder\b|\bниже\b",
+    ))
+    .ok()
+});
 
 /// A sign-off on the first line is a greeting when the next line has at least this many
 /// words (a sentence, not a name and a title).
@@ -428,7 +561,7 @@ fn links_to(line: &str, domain: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{new_text, without_own_footer};
+    use super::{forwarded_instruction, new_text, without_own_footer, written_below};
 
     #[test]
     fn the_writers_own_mailing_footer_is_cut() {
@@ -665,6 +798,45 @@ mod tests {
         check(
             "On Mon, Jan 4, 2027, A <a@x.com> wrote:\nHi, would a call help? Reply STOP to opt out.\n",
             "",
+        );
+    }
+
+    #[test]
+    fn a_reply_written_below_an_unquoted_copy_is_found_when_signed() {
+        let body = "-----Original Message-----\nFrom: Ann Seller <ann@vendor.example>\nSent: Monday, 4 October 2027 09:00\nTo: Fernando Castaño <fcastano@taller.example>\nSubject: Payroll\n\nHi Fernando,\nWorth a call?\nAnn\nUnsubscribe: https://vendor.example/u\n\nDon't write to me again.\n\nF. Castaño\n";
+        assert_eq!(new_text(body), "");
+        assert_eq!(
+            written_below(
+                body,
+                "fcastano@taller.example",
+                Some("Fernando Castaño <fcastano@taller.example>")
+            )
+            .as_deref(),
+            Some("Don't write to me again.\n\nF. Castaño")
+        );
+        // Unsigned lines after the copy's last link are the seller's.
+        let unsigned = body.replace("F. Castaño", "Reply STOP to unsubscribe.");
+        assert_eq!(
+            written_below(&unsigned, "fcastano@taller.example", None),
+            None
+        );
+    }
+
+    #[test]
+    fn a_note_forwarding_a_colleagues_instruction_carries_it() {
+        let body = "Hi Owen,\n\nPlease see the note below from Richard.\n\nLinda Park\n\n________________________________\nFrom: Richard Whitaker <richard@whitaker.example>\nSent: Tuesday, August 10, 2027 8:14 AM\nTo: Linda Park <linda@whitaker.example>\nSubject: FW: Pen test\n\nLinda - can you get me off this company's mailing list?\n\n________________________________\nFrom: Owen Hart <owen@vendor.example>\nSent: Friday, August 6, 2027 4:05 AM\nTo: Richard Whitaker <richard@whitaker.example>\nSubject: Pen test\n\nReply stop to unsubscribe.\n";
+        let kept = new_text(body);
+        assert!(kept.contains("note below from Richard."), "{kept}");
+        assert_eq!(
+            forwarded_instruction(body, &kept, "linda@whitaker.example"),
+            Some(format!(
+                "{kept}\nLinda - can you get me off this company's mailing list?"
+            ))
+        );
+        // The message below is the seller's own: nothing is carried.
+        assert_eq!(
+            forwarded_instruction(body, &kept, "linda@elsewhere.example"),
+            None
         );
     }
 }
