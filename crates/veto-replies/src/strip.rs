@@ -156,19 +156,15 @@ pub fn forwarded_instruction(body: &str, kept: &str, from: &str) -> Option<Strin
     let domain = from
         .rsplit_once('@')
         .map(|(_, d)| d.trim().to_ascii_lowercase())?;
-    let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
-    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
-    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
-    let r = rules();
-    let k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k))?;
-    let segment = first_message(r, &folded, &visible, k);
+    let q = FirstMessage::of(body)?;
+    let (r, lines, folded, segment) = (q.rules, &q.lines, &q.folded, &q.segment);
     let header_end = segment.first().copied().unwrap_or(lines.len());
-    let colleague = (visible[k]..header_end)
+    let colleague = (q.start..header_end)
         .any(|i| is_field(r, &folded[i], true) && folded[i].contains(&format!("@{domain}")));
     if !colleague {
         return None;
     }
-    let forwarded = content(r, &lines, &folded, &segment);
+    let forwarded = content(r, lines, folded, segment);
     (!forwarded.is_empty()).then(|| format!("{kept}\n{forwarded}"))
 }
 
@@ -180,12 +176,8 @@ pub fn forwarded_instruction(body: &str, kept: &str, from: &str) -> Option<Strin
 /// (`from`): "No vuelvan a escribirme … / F. Castaño" from fcastano@…. Unsigned lines there
 /// are the seller's own ("Reply STOP to unsubscribe.").
 pub fn written_below(body: &str, from: &str, from_header: Option<&str>) -> Option<String> {
-    let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
-    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
-    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
-    let r = rules();
-    let k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k))?;
-    let segment = first_message(r, &folded, &visible, k);
+    let q = FirstMessage::of(body)?;
+    let (r, lines, folded, segment) = (q.rules, &q.lines, &q.folded, &q.segment);
     let last_link = segment.iter().rposition(|&i| has_link(&folded[i]))?;
     let after = segment.get(last_link + 1..)?;
     let words: usize = after
@@ -219,8 +211,37 @@ pub fn written_below(body: &str, from: &str, from_header: Option<&str>) -> Optio
     if !signed {
         return None;
     }
-    let text = content(r, &lines, &folded, after);
+    let text = content(r, lines, folded, after);
     (!text.is_empty()).then_some(text)
+}
+
+/// A body's lines, their folded forms, and the visible lines of its first quoted or
+/// forwarded message ([`first_message`]); `None` when no history starts in it.
+struct FirstMessage<'a> {
+    rules: &'static Rules,
+    lines: Vec<&'a str>,
+    folded: Vec<String>,
+    /// The body line where the history starts.
+    start: usize,
+    segment: Vec<usize>,
+}
+
+impl<'a> FirstMessage<'a> {
+    fn of(body: &'a str) -> Option<Self> {
+        let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+        let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
+        let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+        let rules = rules();
+        let k = (0..visible.len()).find(|&k| starts_history(rules, &folded, &visible, k))?;
+        let segment = first_message(rules, &folded, &visible, k);
+        Some(Self {
+            rules,
+            lines,
+            folded,
+            start: visible[k],
+            segment,
+        })
+    }
 }
 
 /// At most this many words below the last link of an unquoted copy are read as a reply
