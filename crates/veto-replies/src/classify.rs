@@ -57,6 +57,7 @@ use crate::return_date;
 use crate::rules::{Category, Hit, Rules, rules};
 use crate::strip::new_text;
 use crate::{Classification, ReplyClass};
+use regex::Regex;
 use std::sync::LazyLock;
 
 /// Someone passed the message *to* the writer, who answers it: "Sam forwarded this to me",
@@ -674,7 +675,31 @@ fn stop_request(
             }));
         }
     }
+    if let Some((start, end)) = delete_it(&text.folded) {
+        return text.evidence(Some(&Hit {
+            language: Language::En,
+            start,
+            end,
+        }));
+    }
     subject_stop(r, text, subject_core).then(|| format!("Subject: {subject}"))
+}
+
+/// "How did you get this address? … Remove it. Today.": a sentence that names the writer's
+/// address or data, then a bare order to delete "it" in a later sentence. The cue tables read
+/// one sentence at a time, and "remove it" alone is no request ("the attachment is wrong,
+/// remove it"), so the pair is read here: English only, the byte span of the order.
+fn delete_it(folded: &str) -> Option<(usize, usize)> {
+    static PAIR: LazyLock<Option<(Regex, Regex)>> = LazyLock::new(|| {
+        Some((
+            Regex::new(r"\b(?:my|this|our) (?:e ?mail |email |personal )?(?:address|email|data|details|number|contact details)\b").ok()?,
+            Regex::new(r"(?:^|[.!?\n]\s*)(?:(?:please|pls|just|now) )?(?:delete|remove|erase|wipe|scrub|bin|purge) (?:it|them|that|this)\b(?:\s*(?:now|today|immediately|please|asap))?\s*[.!]").ok()?,
+        ))
+    });
+    let (data, order) = PAIR.as_ref()?;
+    let named = data.find(folded)?;
+    let m = order.find_at(folded, named.end())?;
+    Some((m.start(), m.end()))
 }
 
 /// A signature block under a one-word answer: at most this many lines of at most this many

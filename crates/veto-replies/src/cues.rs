@@ -114,6 +114,8 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "I'd like this one to be the last I receive from Pipewell".
+        "like|want|prefer|wish ~2 this|it ~3 the ~1 last ~2 i|one|email|message|mail",
         // "This is the last time I want to hear from you".
         "last ~1 time ~1 i|we ~3 want|wish|need|care ~1 to ~1 hear|see|get|receive",
         // "Further emails aren't necessary".
@@ -1558,7 +1560,10 @@ pub const NL: Cues = Cues {
         "niet|geen ~3 over ~1 ga",
         "gaat ~2 niet ~2 over",
         "probeer|neem|mail|bel|benader ~4 collega|afdeling|team|manager|bij",
-        "doorgestuurd|doorgezet|doorgegeven",
+        // "Ik heb je mail doorgestuurd naar …"; not an away notice's "Je mail wordt niet
+        // doorgestuurd".
+        "heb|hebben|is|zijn ~3 doorgestuurd|doorgezet|doorgegeven",
+        "doorgestuurd|doorgezet|doorgegeven ~1 naar|aan",
         "verkeerde ~2 persoon|adres",
         "ga ~3 niet ~1 over",
         "moet|moeten ~2 je|u ~2 bij",
