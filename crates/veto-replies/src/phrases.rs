@@ -1221,7 +1221,12 @@ pub const IT: Phrases = Phrases {
         r"\btorno\b",
         r"\bsaro in ufficio\b",
     ],
-    return_after: &[],
+    // "Dal 18 rientro in studio".
+    // Right after the date, in its sentence ("Risponderò al mio rientro" after "fino al 6
+    // gennaio." is no return date).
+    return_after: &[
+        r"^[\s,]*(?:\w+ )?(?:rientro|rientrero|rientriamo|rientra|torno|sono di ritorno)\b",
+    ],
     until_before: &[
         r"\bfino (?:al|a|all')$",
         r"\bfino$",
@@ -1511,7 +1516,10 @@ pub const RU: Phrases = Phrases {
         r"\bна работе (?:с|со)\b",
         r"\bвернемся\b",
     ],
-    return_after: &[],
+    // "С 12.08 снова на связи".
+    return_after: &[
+        r"^[\s,]*(?:\w+ ){0,2}(?:снова|опять|вновь) (?:на связи|в офисе|на работе|доступ\w*)",
+    ],
     until_before: &[r"\bдо$", r"\bпо$"],
     date_fillers: &[
         "понедельник",

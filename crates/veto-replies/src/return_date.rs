@@ -98,6 +98,8 @@ struct Patterns {
     /// prochain", "na próxima segunda", "lunedì prossimo", "aanstaande maandag", "в следующий
     /// понедельник"); the weekday is in one of the groups `wd_*`.
     next_weekday: Regex,
+    /// A German calendar week ("ab KW 34"): its Monday.
+    iso_week: Regex,
 }
 
 static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
@@ -115,10 +117,14 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r.month_alternation_en
         ))
         .ok()?,
-        bare_day: Regex::new(
-            r"\b(?:(?:the|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday) (\d{1,2})(?:st|nd|rd|th)|(?:el|al|au|zum|il|dia) (\d{1,2}))\b",
-        )
+        bare_day: Regex::new(concat!(
+            r"\b(?:(?:the|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday) (\d{1,2})(?:st|nd|rd|th)",
+            r"|(?:el|al|au|zum|il|dia|dem|den|dal|vom) (\d{1,2})",
+            // "à partir du lundi 5", "vanaf maandag de 9e", "ab Montag, 2.", "dal lunedì 18".
+            r"|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miercoles|jueves|viernes|sabado|domingo|lunedi|martedi|mercoledi|giovedi|venerdi|domenica|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|segunda|terca|quarta|quinta|sexta),? (?:(?:den |il )?(\d{1,2})(?:er|eme)?|de (\d{1,2})(?:e|ste|de)))\b",
+        ))
         .ok()?,
+        iso_week: Regex::new(r"\b(?:kw|kalenderwoche) ?(\d{1,2})\b").ok()?,
         next_weekday: Regex::new(concat!(
             r"\b(?:next (?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
             r"|proximo (?P<es>lunes|martes|miercoles|jueves|viernes|sabado|domingo)",
@@ -174,6 +180,9 @@ enum Kind {
     DayOnly,
     /// "next Monday", "el próximo lunes": the first such weekday after the message date.
     NextWeekday(Weekday),
+    /// An ISO calendar week (`day` holds its number): its Monday, this year's if it is still
+    /// ahead of the message date, else next year's.
+    Week,
 }
 
 /// A date found in the text, before its year is resolved.
@@ -235,12 +244,24 @@ pub fn extract(
     let mut until: Option<Date> = None;
     for f in &found {
         let left = left_context(&folded, f.start);
-        let right = right_context(&folded, f.end);
+        // A month name and a full stop end a sentence ("fino al 6 gennaio. Rientro previsto:
+        // …"); a dot after digits is German notation ("ab 2.8. wieder da").
+        let text = folded.get(f.start..f.end).unwrap_or_default();
+        let sentence_ends = text
+            .strip_suffix('.')
+            .is_some_and(|t| t.ends_with(char::is_alphabetic));
+        let right = if sentence_ends {
+            ""
+        } else {
+            right_context(&folded, f.end)
+        };
         let is_return = r.langs.iter().any(|l| {
             l.return_before.as_ref().is_some_and(|re| re.is_match(left))
                 || l.return_after.as_ref().is_some_and(|re| re.is_match(right))
         });
-        let is_until = !is_return && until_cue(r, left);
+        // "out of the office 14-28 Aug": the end of a day range is the last day away.
+        let range_end = RANGE_START.as_ref().is_some_and(|re| re.is_match(left));
+        let is_until = !is_return && (until_cue(r, left) || range_end);
         if !is_return && !is_until {
             continue;
         }
@@ -352,7 +373,7 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         });
     }
     for c in p.bare_day.captures_iter(folded) {
-        let Some(d) = c.get(1).or_else(|| c.get(2)) else {
+        let Some(d) = (1..=4).find_map(|g| c.get(g)) else {
             continue;
         };
         let Some(day) = num(Some(d)) else {
@@ -369,6 +390,15 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
         if next_word.starts_with('%') || DURATION_WORDS.iter().any(|w| next_word.starts_with(w)) {
             continue;
         }
+        // "de lunes a viernes de 8:00 a 14:00", "mardi 9h30": an hour, not a day.
+        let rest = folded.get(d.end()..).unwrap_or_default();
+        let mut after = rest.chars();
+        if matches!(
+            (after.next(), after.next()),
+            (Some(':' | 'h' | 'u' | '.'), Some('0'..='9'))
+        ) {
+            continue;
+        }
         // The date starts at its number, so "the 19th of March" (a day and month found
         // above, starting at the same place and longer) wins the overlap.
         out.push(Found {
@@ -376,6 +406,20 @@ fn find_dates(p: &Patterns, r: &Rules, folded: &str) -> Vec<Found> {
             end: c.get(0).map_or(d.end(), |m| m.end()),
             kind: Kind::DayOnly,
             day,
+            month: 0,
+            year: None,
+            ambiguous_numeric: None,
+        });
+    }
+    for c in p.iso_week.captures_iter(folded) {
+        let (Some(m), Some(week)) = (c.get(0), num(c.get(1))) else {
+            continue;
+        };
+        out.push(Found {
+            start: m.start(),
+            end: m.end(),
+            kind: Kind::Week,
+            day: week,
             month: 0,
             year: None,
             ambiguous_numeric: None,
@@ -456,6 +500,10 @@ fn right_context(folded: &str, end: usize) -> &str {
     }
 }
 
+/// The start of a day range right before a date ("14-28 aug", "14 – 28 august").
+static RANGE_START: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,2}\.?\s*[-–]\s*$").ok());
+
 /// Whether the clause before a date ends in an until cue, skipping trailing filler words.
 fn until_cue(r: &Rules, left: &str) -> bool {
     let mut s = left.trim_end_matches([' ', ',']);
@@ -486,6 +534,15 @@ fn resolve(f: &Found, message_date: Option<(Date, i32)>) -> Option<Date> {
             d = d.next_day()?;
         }
         return Some(d);
+    }
+    if f.kind == Kind::Week {
+        let (msg, _) = message_date?;
+        let week = u8::try_from(f.day).ok()?;
+        return [msg.year(), msg.year() + 1].into_iter().find_map(|y| {
+            Date::from_iso_week_date(y, week, Weekday::Monday)
+                .ok()
+                .filter(|d| *d >= msg)
+        });
     }
     if f.kind == Kind::DayOnly {
         // A day with no month: this month's if it is still ahead, else next month's.
@@ -621,6 +678,60 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn calendar_weeks_weekday_days_ranges_and_returns_after_the_date() {
+        // Tuesday 20 July 2027.
+        let m = date!(2027 - 07 - 20);
+        use Language::*;
+        for (text, lang, want) in [
+            (
+                "Wir sind im Betriebsurlaub, ich bin ab KW 34 wieder erreichbar.",
+                De,
+                Some(date!(2027 - 08 - 23)),
+            ),
+            (
+                "Ich bin im Urlaub und wieder ab dem 2. im Studio.",
+                De,
+                Some(date!(2027 - 08 - 02)),
+            ),
+            (
+                "Je serai de retour à partir du lundi 2.",
+                Fr,
+                Some(date!(2027 - 08 - 02)),
+            ),
+            (
+                "Vanaf maandag de 9e ben ik weer aanwezig.",
+                Nl,
+                Some(date!(2027 - 08 - 09)),
+            ),
+            (
+                "Sono in ferie. Dal 18 rientro in studio.",
+                It,
+                Some(date!(2027 - 08 - 18)),
+            ),
+            (
+                "Я в отпуске, с 12.08 снова на связи.",
+                Ru,
+                Some(date!(2027 - 08 - 12)),
+            ),
+            (
+                "I'm out of the office 14-28 Aug with patchy signal.",
+                En,
+                Some(date!(2027 - 08 - 29)),
+            ),
+            // The reply comes after a sentence end: the until date stands.
+            (
+                "Sono in ferie fino al 6 agosto. Risponderò al mio rientro.",
+                It,
+                Some(date!(2027 - 08 - 07)),
+            ),
+            // Opening hours are no day.
+            ("Llame de lunes a viernes de 8:00 a 14:00.", Es, None),
+        ] {
+            assert_eq!(at(text, m, 1, lang), want, "{text}");
+        }
     }
 
     #[test]
