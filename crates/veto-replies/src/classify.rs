@@ -377,12 +377,8 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     if let Some(evidence) =
         stop_request(r, &text, &hits, &subject_core, &reply.subject).or_else(|| {
             let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &new)?;
-            text.evidence(Some(&Hit {
-                language: Language::En,
-                start,
-                end,
-            }))
-            .or_else(|| Some(new.trim().to_string()))
+            text.span(start, end)
+                .or_else(|| Some(new.trim().to_string()))
         })
     {
         out.class = ReplyClass::Unsubscribe;
@@ -495,7 +491,6 @@ fn interested(r: &Rules, folded: &str) -> bool {
     !interested_hits(r, folded).is_empty()
 }
 
-/// The interested cues and phrases of a text, deferrals included.
 /// Whether every stop match passes on someone else's instruction ("my boss told me to tell
 /// every vendor to stop emailing us") and the writer shows interest of their own outside
 /// those sentences ("But I'm curious about this one"): interest, not a stop request.
@@ -543,6 +538,7 @@ fn reported_only(r: &Rules, folded: &str, hits: &[(Hit, bool)]) -> bool {
     })
 }
 
+/// The interested cues and phrases of a text, deferrals included.
 fn interested_hits(r: &Rules, folded: &str) -> Vec<Hit> {
     let mut hits = r.find(Category::Interested, folded);
     hits.extend(r.find(Category::Deferral, folded));
@@ -622,40 +618,24 @@ fn stop_request(
     subject: &str,
 ) -> Option<String> {
     if r.bare_stop.is_match(&text.folded) {
-        return text.evidence(Some(&Hit {
-            language: Language::En,
-            start: 0,
-            end: text.folded.len(),
-        }));
+        return text.span(0, text.folded.len());
     }
     if let Some((hit, _)) = hits.first() {
         return text.evidence(Some(hit));
     }
     // The whole new text is a stop word: "Baja", "Abmelden", "Remover", "Отписаться".
-    if stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric())) {
-        return text.evidence(Some(&Hit {
-            language: Language::En,
-            start: 0,
-            end: text.folded.len(),
-        }));
+    if is_stop_word(r, &text.folded) {
+        return text.span(0, text.folded.len());
     }
     // A stop word on the first line over a signature block ("STOP" / "Nicolas Dupuis" /
     // "Office manager" / "Clairmont Santé"): a few short lines, each opening with a capital.
     if let Some(((start, end, _), rest)) = text.lines.split_first()
         && (1..=SIGNATURE_LINES).contains(&rest.len())
-        && rest.iter().all(|(_, _, line)| {
-            line.split_whitespace().count() <= SIGNATURE_WORDS
-                && line.chars().next().is_some_and(char::is_uppercase)
-        })
+        && signature_lines(rest, SIGNATURE_WORDS, false)
         && let Some(first) = text.folded.get(*start..*end)
-        && (r.bare_stop.is_match(first)
-            || stop_words(r).contains(&first.trim_matches(|c: char| !c.is_alphanumeric())))
+        && stop_line(r, first)
     {
-        return text.evidence(Some(&Hit {
-            language: Language::En,
-            start: *start,
-            end: *end,
-        }));
+        return text.span(*start, *end);
     }
     // A stop word in capitals alone on a line, whatever is around it ("STOP" / "(Your footer
     // says this works, so I assume it does.)"; answers written between the quoted questions,
@@ -664,25 +644,37 @@ fn stop_request(
         if line.chars().any(char::is_alphabetic)
             && !line.chars().any(char::is_lowercase)
             && let Some(folded_line) = text.folded.get(*start..*end)
-            && (r.bare_stop.is_match(folded_line)
-                || stop_words(r)
-                    .contains(&folded_line.trim_matches(|c: char| !c.is_alphanumeric())))
+            && stop_line(r, folded_line)
         {
-            return text.evidence(Some(&Hit {
-                language: Language::En,
-                start: *start,
-                end: *end,
-            }));
+            return text.span(*start, *end);
         }
     }
     if let Some((start, end)) = delete_it(&text.folded) {
-        return text.evidence(Some(&Hit {
-            language: Language::En,
-            start,
-            end,
-        }));
+        return text.span(start, end);
     }
     subject_stop(r, text, subject_core).then(|| format!("Subject: {subject}"))
+}
+
+/// Whether a folded line is a bare stop ("stop", "STOP STOP", "Abmelden!") or one stop word.
+fn stop_line(r: &Rules, folded: &str) -> bool {
+    r.bare_stop.is_match(folded) || is_stop_word(r, folded)
+}
+
+/// Whether a folded text, punctuation around it aside, is one of the stop words.
+fn is_stop_word(r: &Rules, folded: &str) -> bool {
+    stop_words(r).contains(&folded.trim_matches(|c: char| !c.is_alphanumeric()))
+}
+
+/// Whether every line is a signature's: at most `max_words` words, opening with a capital
+/// (or, when `digits`, a digit: an address or phone line).
+fn signature_lines(lines: &[(usize, usize, String)], max_words: usize, digits: bool) -> bool {
+    lines.iter().all(|(_, _, line)| {
+        line.split_whitespace().count() <= max_words
+            && line
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || (digits && c.is_ascii_digit()))
+    })
 }
 
 /// "How did you get this address? … Remove it. Today.": a sentence that names the writer's
@@ -738,13 +730,7 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     // list").
     let short = text.folded.split_whitespace().count() < SHORT_BODY_WORDS
         || ((1..=SIGNATURE_LINES + 1).contains(&text.lines.len())
-            && text.lines.iter().all(|(_, _, line)| {
-                line.split_whitespace().count() <= SIGNATURE_BLOCK_WORDS
-                    && line
-                        .chars()
-                        .next()
-                        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            }));
+            && signature_lines(&text.lines, SIGNATURE_BLOCK_WORDS, true));
     // "CANCELLAMI DALLA LISTA - R: Esportare …": words the writer put before the reply
     // prefix are theirs, whatever the body says.
     let own = core
@@ -829,7 +815,7 @@ fn mentions_only(r: &Rules, text: &FoldedText, subject_core: &str, hits: &[(Hit,
     !hits.is_empty()
         && hits.iter().all(|(_, mention)| *mention)
         && !r.bare_stop.is_match(&text.folded)
-        && !stop_words(r).contains(&text.folded.trim_matches(|c: char| !c.is_alphanumeric()))
+        && !is_stop_word(r, &text.folded)
         && !subject_stop(r, text, subject_core)
 }
 
@@ -858,6 +844,15 @@ impl FoldedText {
             lines.push((start, folded.len(), line.trim().to_string()));
         }
         FoldedText { folded, lines }
+    }
+
+    /// The evidence of a byte span of the folded text (the lines it touches).
+    fn span(&self, start: usize, end: usize) -> Option<String> {
+        self.evidence(Some(&Hit {
+            language: Language::En,
+            start,
+            end,
+        }))
     }
 
     fn evidence(&self, hit: Option<&Hit>) -> Option<String> {

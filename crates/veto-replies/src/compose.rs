@@ -806,10 +806,6 @@ fn find_all(tokens: &[Token], family: fn(&LangCues) -> &CueSet) -> Vec<(usize, u
     cues().iter().flat_map(|l| family(l).find(tokens)).collect()
 }
 
-/// Whether the removal at `s..e` takes out something that is no opt-out's object: a thing
-/// named right after it, or before a verb that ends its clause ("Kunt u de typfout in mijn
-/// naam verwijderen?"; not before one that goes on: "Vi invito a rimuovere il mio
-/// indirizzo"), or a document it names as the source.
 /// Whether the token at `a` is a copy word after "in" ("in cc", "en copie", "in copia", "em
 /// cópia", "в копии") or "cc'd": it says who is copied in.
 fn copied_in(tokens: &[Token], a: usize) -> bool {
@@ -829,6 +825,10 @@ fn copied_in(tokens: &[Token], a: usize) -> bool {
                     .is_some_and(|t| t.text == "d" || t.text == "ed")))
 }
 
+/// Whether the removal at `s..e` takes out something that is no opt-out's object: a thing
+/// named right after it, or before a verb that ends its clause ("Kunt u de typfout in mijn
+/// naam verwijderen?"; not before one that goes on: "Vi invito a rimuovere il mio
+/// indirizzo"), or a document it names as the source.
 fn removes_something_else(
     tokens: &[Token],
     not_objects: &[(usize, usize)],

@@ -727,8 +727,9 @@ mod tests {
                 It,
                 Some(date!(2027 - 08 - 07)),
             ),
-            // Opening hours are no day.
-            ("Llame de lunes a viernes de 8:00 a 14:00.", Es, None),
+            // An hour after a weekday is no day of the month ("9" of "9:00" would be the
+            // 9th); the weekday alone is not read.
+            ("Vuelvo el lunes 9:00.", Es, None),
         ] {
             assert_eq!(at(text, m, 1, lang), want, "{text}");
         }

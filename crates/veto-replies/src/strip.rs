@@ -78,13 +78,7 @@ const HEADER_BLOCK_LOOKAHEAD: usize = 3;
 /// documentation). Lines are returned unchanged, joined by `\n`, without leading or trailing
 /// blank lines.
 pub fn new_text(body: &str) -> String {
-    let lines: Vec<&str> = body
-        .split('\n')
-        // Every trailing CR (`\r\r\n` occurs in re-encoded mail), so stripping is a fixed point.
-        .map(|l| l.trim_end_matches('\r'))
-        .collect();
-    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
-    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+    let (lines, visible, folded) = split_body(body);
     let r = rules();
 
     let cut_k = (0..visible.len()).find(|&k| starts_history(r, &folded, &visible, k));
@@ -125,12 +119,8 @@ pub fn new_text(body: &str) -> String {
 /// line `k`: after its header block (field lines, a rule, blank lines), up to the next start
 /// of history.
 fn first_message(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> Vec<usize> {
-    let header_line = |f: &str| {
-        f.is_empty()
-            || is_field(r, f, true)
-            || is_field(r, f, false)
-            || (f.len() >= 8 && f.chars().all(|c| c == '_' || c == '-' || c == '='))
-    };
+    let header_line =
+        |f: &str| f.is_empty() || is_field(r, f, true) || is_field(r, f, false) || is_rule_line(f);
     let first = (k + 1..visible.len())
         .find(|&j| !header_line(&folded[visible[j]]))
         .unwrap_or(visible.len());
@@ -159,8 +149,9 @@ pub fn forwarded_instruction(body: &str, kept: &str, from: &str) -> Option<Strin
     let q = FirstMessage::of(body)?;
     let (r, lines, folded, segment) = (q.rules, &q.lines, &q.folded, &q.segment);
     let header_end = segment.first().copied().unwrap_or(lines.len());
+    let at_domain = format!("@{domain}");
     let colleague = (q.start..header_end)
-        .any(|i| is_field(r, &folded[i], true) && folded[i].contains(&format!("@{domain}")));
+        .any(|i| is_field(r, &folded[i], true) && folded[i].contains(&at_domain));
     if !colleague {
         return None;
     }
@@ -228,9 +219,7 @@ struct FirstMessage<'a> {
 
 impl<'a> FirstMessage<'a> {
     fn of(body: &'a str) -> Option<Self> {
-        let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
-        let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
-        let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+        let (lines, visible, folded) = split_body(body);
         let rules = rules();
         let k = (0..visible.len()).find(|&k| starts_history(rules, &folded, &visible, k))?;
         let segment = first_message(rules, &folded, &visible, k);
@@ -269,6 +258,15 @@ static POINTS_BELOW: LazyLock<Option<Regex>> = LazyLock::new(|| {
     ))
     .ok()
 });
+
+/// A body's lines (every trailing CR removed: `\r\r\n` occurs in re-encoded mail, and stripping
+/// stays a fixed point), the indices of those not `>`-quoted, and every line folded.
+fn split_body(body: &str) -> (Vec<&str>, Vec<usize>, Vec<String>) {
+    let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let visible: Vec<usize> = (0..lines.len()).filter(|&i| !is_quoted(lines[i])).collect();
+    let folded: Vec<String> = lines.iter().map(|l| fold(l)).collect();
+    (lines, visible, folded)
+}
 
 /// A sign-off on the first line is a greeting when the next line has at least this many
 /// words (a sentence, not a name and a title).
@@ -459,6 +457,11 @@ fn header_block_at(r: &Rules, folded: &[String], visible: &[usize], k: usize) ->
         .any(|f| is_field(r, f, false))
 }
 
+/// A rule line (`________`, `--------`, `========`) of at least eight characters.
+fn is_rule_line(f: &str) -> bool {
+    f.len() >= 8 && f.chars().all(|c| c == '_' || c == '-' || c == '=')
+}
+
 fn starts_history(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> bool {
     let f = folded[visible[k]].as_str();
     if f.is_empty() {
@@ -468,8 +471,7 @@ fn starts_history(r: &Rules, folded: &[String], visible: &[usize], k: usize) -> 
         return true;
     }
     // A rule line (`_____`) right above an Outlook header block.
-    if f.len() >= 8
-        && f.chars().all(|c| c == '_' || c == '-' || c == '=')
+    if is_rule_line(f)
         && let Some(next) = (k + 1..visible.len()).find(|&j| !folded[visible[j]].is_empty())
     {
         return header_block_at(r, folded, visible, next);

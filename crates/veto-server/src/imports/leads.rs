@@ -100,7 +100,6 @@ pub async fn run(
         chunks: 0,
         blocked_seen: HashMap::new(),
         dnc_added: HashMap::new(),
-        verifier,
         stages: Stages::default(),
     };
     let mut tx = state.store().begin_lead_import(ctx.tenant.id).await?;
@@ -110,7 +109,7 @@ pub async fn run(
     let stage = Prepare {
         state,
         ctx: ctx.clone(),
-        verifier: run.verifier.clone(),
+        verifier,
     };
     let waited = std::time::Instant::now();
     let mut prepared = match batch_rx.recv().await {
@@ -276,7 +275,6 @@ struct Run {
     blocked_seen: HashMap<IdentHash, u64>,
     /// Suppressions this import's DNC column added (the index sees them only after commit).
     dnc_added: HashMap<IdentHash, (EntryId, Timestamp)>,
-    verifier: Arc<Verifier>,
     stages: Stages,
 }
 
