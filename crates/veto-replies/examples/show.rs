@@ -17,7 +17,7 @@ fn show(out: &mut impl Write, name: &str, raw: &[u8]) -> io::Result<()> {
     };
     let c = veto_replies::classify_reply(&reply);
     let reading = classify_rules(&reply);
-    let text = fold(&c.new_text);
+    let text = veto_replies::respell::respell(&fold(&c.new_text));
     let scores = Model::builtin().scores(&learned::features(&text, &reading.subject_core));
     let clause = Model::builtin().best_clause(
         &learned::stop_clauses(&text, &reading.subject_core),
@@ -46,7 +46,19 @@ fn show(out: &mut impl Write, name: &str, raw: &[u8]) -> io::Result<()> {
     .iter()
     .map(|&k| format!("{k} {:.2}", scores.of(k)))
     .collect();
-    writeln!(out, "    model: {}", all.join(", "))
+    writeln!(out, "    model: {}", all.join(", "))?;
+    // The rules' stop cues in the folded new text (marked when only a mention of opting out).
+    let hits: Vec<String> = veto_replies::compose_stop_hits(&text)
+        .into_iter()
+        .map(|(start, end, blocked)| {
+            format!(
+                "{}{:?}",
+                if blocked { "mention " } else { "" },
+                text.get(start..end)
+            )
+        })
+        .collect();
+    writeln!(out, "    stop cues: {}", hits.join(", "))
 }
 
 fn main() {

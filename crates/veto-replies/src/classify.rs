@@ -293,7 +293,7 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         None => new,
     };
     let text = FoldedText::new(emoji_word(&new).unwrap_or(&new));
-    let subject = fold(&reply.subject);
+    let subject = crate::respell::respell(&fold(&reply.subject));
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();
     let language = language::detect_weighted(&[(&text.folded, 3), (&subject_core, 1)]);
 
@@ -716,10 +716,13 @@ fn stop_words(r: &Rules) -> Vec<&str> {
 fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     let words = stop_words(r);
     let core = subject_core.trim_matches(|c: char| !c.is_alphanumeric());
+    // A dash with a space beside it parts the subject ("Quick question - REMOVE"); one inside
+    // a word does not ("Stop-loss automatici per il vostro desk").
+    let parted = core.replace(" -", " |").replace("- ", "| ");
     let segments = [
         Some(core),
-        core.rsplit([':', '|', '-', '[', '(']).next(),
-        core.split([':', '|', '-', '[', '(']).next(),
+        parted.rsplit([':', '|', '[', '(']).next(),
+        parted.split([':', '|', '[', '(']).next(),
     ];
     let subject_stop = segments.into_iter().flatten().any(|s| {
         let s = s.trim_matches(|c: char| !c.is_alphanumeric());
@@ -832,7 +835,7 @@ impl FoldedText {
         let mut folded = String::new();
         let mut lines = Vec::new();
         for line in text.lines() {
-            let f = fold(line);
+            let f = crate::respell::respell(&fold(line));
             if f.is_empty() {
                 continue;
             }

@@ -298,7 +298,27 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
             sub,
         });
     };
+    // The end of an e-mail address being read as one token.
+    let mut address_end = 0usize;
     for (i, c) in folded.char_indices() {
+        if i < address_end {
+            continue;
+        }
+        if c.is_alphanumeric() && current.is_empty() {
+            // An e-mail address is one token ("eliminare l'indirizzo luca.ferraro@galli.it
+            // dalle vostre liste"): its parts are no words of the sentence.
+            if let Some(len) = address_at(folded.get(i..).unwrap_or_default()) {
+                sentence.push(Token {
+                    text: folded.get(i..i + len).unwrap_or_default().to_string(),
+                    start: i,
+                    end: i + len,
+                    sub,
+                });
+                address_end = i + len;
+                sep_apostrophe = false;
+                continue;
+            }
+        }
         if c.is_alphanumeric() {
             if current.is_empty() {
                 start = i;
@@ -354,6 +374,22 @@ fn raw_sentences(folded: &str) -> Vec<Vec<Token>> {
         out.push(sentence);
     }
     out
+}
+
+/// The length in bytes of the e-mail address `text` starts with, if it starts with one: a
+/// local part and a dotted domain of letters, digits and `.`, `-`, `_`, `+` around one `@`.
+fn address_at(text: &str) -> Option<usize> {
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '+');
+    let local = text.find(|c: char| !word(c)).unwrap_or(text.len());
+    if local == 0 || !text.get(local..)?.starts_with('@') {
+        return None;
+    }
+    let rest = text.get(local + 1..)?;
+    let domain = rest.find(|c: char| !word(c)).unwrap_or(rest.len());
+    // A full stop after the domain ends the sentence, not the address.
+    let domain = rest.get(..domain)?.trim_end_matches(['.', '-']).len();
+    let name = rest.get(..domain)?;
+    (name.contains('.') && !name.starts_with('.')).then_some(local + 1 + domain)
 }
 
 /// One alternative of a cue element: a glob over a token.
@@ -919,7 +955,17 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
                 (Some(p), Some(t)) => t.sub > p,
                 _ => false,
             };
-            !(described_after || (listed && after_from))
+            // "… dat ook uw collega's zich daaraan houden", "make sure your colleagues know":
+            // the seller's colleagues, who are to respect the request, not the people it is about.
+            let sellers_colleagues = tokens.get(a).is_some_and(|t| {
+                ["colleg", "kolleg", "coleg", "коллег"]
+                    .iter()
+                    .any(|p| t.text.starts_with(p))
+            }) && a
+                .checked_sub(1)
+                .and_then(|i| tokens.get(i))
+                .is_some_and(|t| SECOND_PERSON_POSSESSIVES.contains(&t.text.as_str()));
+            !(described_after || (listed && after_from) || sellers_colleagues)
         })
         .collect();
     // "my data" is the writer's own; "my colleague" is someone else.
@@ -968,6 +1014,37 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         || (is_question(folded, tokens) && !find(|l| &l.feature).is_empty())
         || own_list(tokens)
 }
+
+/// "Your" in the eight languages: what follows belongs to the seller.
+const SECOND_PERSON_POSSESSIVES: &[&str] = &[
+    "your",
+    "uw",
+    "jullie",
+    "je",
+    "ihre",
+    "ihren",
+    "ihrer",
+    "eure",
+    "euren",
+    "vos",
+    "votre",
+    "tes",
+    "sus",
+    "tus",
+    "vuestros",
+    "vuestras",
+    "vostri",
+    "vostre",
+    "suoi",
+    "tuoi",
+    "seus",
+    "suas",
+    "teus",
+    "ваши",
+    "ваших",
+    "вашим",
+    "твои",
+];
 
 /// The writer's own mailing lists and audiences, after "our" ([`own_list`]).
 const OWN_LISTS: &[&str] = &[
@@ -1316,12 +1393,23 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                 } else {
                     Vec::new()
                 };
-                for &(s, e) in contact_verbs.iter().chain(&receives) {
+                for (&(s, e), receiving) in contact_verbs
+                    .iter()
+                    .map(|v| (v, false))
+                    .chain(receives.iter().map(|v| (v, true)))
+                {
+                    // The writer receives as the subject, before the verb ("if I get one more
+                    // email", "wenn ich noch eine Mail bekomme"); "if these ever get annoying,
+                    // I'll unsubscribe myself" names the writer only after it.
+                    let writer_near = match receiving {
+                        true => near(&writer, s, e, 5, 0) || near(&me, s, e, 5, 0),
+                        false => near(&me, s, e, 5, 2) || near(&writer, s, e, 2, 2),
+                    };
                     let threat = conditional
                         && s <= 5
                         // Dutch and German put the object well before a final verb: "Als
                         // jullie me nog één keer mailen, …".
-                        && (near(&me, s, e, 5, 2) || near(&writer, s, e, 2, 2) || one_more_message)
+                        && (writer_near || one_more_message)
                         && near(&again, s, e, 0, WINDOW);
                     let why = question
                         && !again.is_empty()

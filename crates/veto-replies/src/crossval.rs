@@ -14,6 +14,7 @@ use crate::classify::{Origin, classify_rules};
 use crate::eval::{EvalError, Label, PhraseLabel, read_labels, read_message, read_phrases};
 use crate::fold::fold;
 use crate::learned::{self, Decision, Example, Model, Policy, RuleView, Scores, TrainOptions};
+use crate::respell::respell;
 use crate::{ReplyClass, mention, message};
 
 /// One labelled message, read once.
@@ -119,8 +120,8 @@ fn item(set: &str, label: &Label, raw: &[u8]) -> Item {
                 origin: reading.origin,
                 rules: c.class,
                 rules_return: c.return_date,
-                features: learned::features(&fold(&c.new_text), &reading.subject_core),
-                clauses: learned::stop_clauses(&fold(&c.new_text), &reading.subject_core),
+                features: learned::features(&respell(&fold(&c.new_text)), &reading.subject_core),
+                clauses: learned::stop_clauses(&respell(&fold(&c.new_text)), &reading.subject_core),
                 view: reading.view(),
                 without_stop: without.class,
                 without_stop_return: without.return_date,

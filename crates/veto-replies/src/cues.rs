@@ -152,7 +152,7 @@ pub const EN: Cues = Cues {
         "never|not ~2 subscribed|subscribe|consented|consent|opted|opt ~1 in|to|for",
         "never ~2 gave|given ~2 permission|consent",
         "without ~2 my ~1 consent|permission",
-        "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact",
+        "lose|forget|bin|trash ~2 my|this|our ~2 email|address|details|number|contact|inbox|mailbox",
         // "Count me out of your mailings", "Spare me the follow-ups".
         "count ~1 me|us ~1 out",
         // Autocorrect's "Un subscribe", "un-subscribe"; dictation's "please on subscribe me".
@@ -288,7 +288,7 @@ pub const EN: Cues = Cues {
         // "Remove my old cell number from your CRM": a correction, not an opt-out.
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
-        "if i ~2 reply|replied|send|answer|respond|click|type|hit",
+        "if i ~2 reply|replied|send|answer|respond|click|type|hit|use|press|follow",
         // "Please don't stop following up".
         "don|do ~1 not ~1 stop|quit",
         // "If one of our employees asks to be removed, …?": a question about the process.
@@ -439,6 +439,8 @@ pub const DE: Cues = Cues {
     unsubscribe: &[
         // "Weitere Nachrichten sind nicht nötig".
         "weitere|weiteren ~1 nachrichten|mails|e|emails|zusendungen|anfragen ~3 nicht ~1 notig|erforderlich|notwendig|gewunscht",
+        // "Ersparen Sie sich und mir bitte weitere Nachrichten".
+        "ersparen|erspart|erspare ~6 weitere|weiteren|kunftige|kunftigen|zukunftige|zukunftigen ~1 nachrichten|mails|e|emails|zusendungen|anfragen|werbung",
         // "… wenn dies die letzte Nachricht dieser Art an mich wäre".
         "wenn|falls|dass|hoffe ~2 dies|das|diese|es ~3 letzte ~2 nachricht|mail|email|e|zuschrift|ihrer|ihre",
         "abmeld*|abgemeldet|austragen|ausgetragen|austragung|abbestell*|abzumelden|auszutragen",
@@ -1294,6 +1296,8 @@ pub const IT: Cues = Cues {
         "non ~1 serve|occorre|necessario",
         // "non serve che mi cancellate dalla lista".
         "non ~1 serve|occorre|necessario|bisogno ~1 che",
+        // "Non c'è bisogno di togliermi dalla lista".
+        "non ~3 bisogno ~1 di",
         "non ~1 voglio|vorrei|devo ~1 essere",
         "non ~1 voglio|vorrei|devo",
         // "non ho intenzione di disiscrivermi".

@@ -665,7 +665,9 @@ impl Policy {
     /// is the line the model scores highest for it.
     pub fn apply(&self, model: &Model, reply: &Reply, reading: RulesReading) -> Classification {
         let new_text = &reading.classification.new_text;
-        let text = fold(crate::classify::emoji_word(new_text).unwrap_or(new_text));
+        let text = crate::respell::respell(&fold(
+            crate::classify::emoji_word(new_text).unwrap_or(new_text),
+        ));
         let scores = model.scores(&features(&text, &reading.subject_core));
         let clause_stop = || {
             model.best_clause(
@@ -695,7 +697,14 @@ impl Policy {
                     .new_text
                     .lines()
                     .filter(|l| !l.trim().is_empty())
-                    .map(|l| (l, model.scores(&features(&fold(l), "")).of(class)))
+                    .map(|l| {
+                        (
+                            l,
+                            model
+                                .scores(&features(&crate::respell::respell(&fold(l)), ""))
+                                .of(class),
+                        )
+                    })
                     .max_by(|a, b| a.1.total_cmp(&b.1))
                     .map(|(l, _)| l.trim().to_string())
                     .or_else(|| Some(format!("Subject: {}", reading.subject_core)));

@@ -52,6 +52,7 @@ pub mod learned;
 pub mod mention;
 pub mod message;
 pub mod phrases;
+pub mod respell;
 pub mod return_date;
 mod rules;
 pub mod strip;
@@ -185,4 +186,13 @@ pub struct Classification {
 pub fn classify(raw: &[u8]) -> Result<Classification, ParseError> {
     let reply = message::parse(raw)?;
     Ok(classify_reply(&reply))
+}
+
+/// The stop cues the rules find in a folded text, as byte spans with whether a negation or
+/// self-service cue blocks each (development aid for the `show` example).
+pub fn compose_stop_hits(folded: &str) -> Vec<(usize, usize, bool)> {
+    compose::stop_hits_marked(folded)
+        .into_iter()
+        .map(|(h, blocked)| (h.start, h.end, blocked))
+        .collect()
 }

@@ -104,8 +104,18 @@ pub fn new_text(body: &str) -> String {
         let answers = tail
             .iter()
             .any(|&i| i < last_quote && !folded[i].is_empty());
+        // Nothing above the header but a greeting ("Здравствуйте, Антон Белов." over The Bat!'s
+        // quote, the reply written below it) counts as nothing.
         if kept.is_empty() {
             return content(r, &lines, &folded, &tail);
+        }
+        if kept
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .all(is_greeting)
+        {
+            let both: Vec<usize> = top.iter().chain(&tail).copied().collect();
+            return content(r, &lines, &folded, &both);
         }
         if answers {
             let both: Vec<usize> = top.iter().chain(&tail).copied().collect();
@@ -249,6 +259,30 @@ fn has_link(folded: &str) -> bool {
 /// below", "anbei die Rückmeldung von …", "voir ci-dessous", "ver abajo", "vedi sotto", "zie
 /// hieronder", "см. ниже". Written here, not in the phrase tables: it decides which lines are
 /// the writer's, before any phrase is read.
+/// A salutation line alone, in any of the eight languages ("Hi Anna,", "Sehr geehrter Herr
+/// Wolf,", "Здравствуйте, Антон Белов."): a greeting word, then at most four words of names.
+static GREETING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings",
+        r"|hallo|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?|moin|servus|gruezi|gruss gott",
+        r"|bonjour|bonsoir|salut|cher|chere|madame|monsieur",
+        r"|hola|buen(?:os|as) (?:dias|tardes|noches)|buenas|estimad[oa]s?",
+        r"|ola|bom dia|boa (?:tarde|noite)|prezad[oa]s?|car[oa]s?",
+        r"|ciao|buongiorno|buonasera|salve|gentile|egregi[oa]",
+        r"|beste|geachte|hoi|goedemorgen|goedemiddag|goedenavond|dag",
+        r"|здравствуите|добрыи (?:день|вечер)|доброе утро|привет|уважаем(?:ыи|ая|ые))",
+        r"(?:[ ,]+[^\s,.!:;]+){0,4}[ ,.!:;]*$",
+    ))
+    .ok()
+});
+
+/// Whether a line of a reply is a salutation alone ([`GREETING`]).
+fn is_greeting(line: &str) -> bool {
+    GREETING
+        .as_ref()
+        .is_some_and(|re| re.is_match(fold(line).trim()))
+}
+
 static POINTS_BELOW: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:see|read|find) (?:\S+ ){0,4}below\b|\b(?:note|message|request|email|mail|comment|reply|answer|feedback|response|instructions?) below\b|\bbelow from\b",

@@ -97,6 +97,29 @@ fn subject_only_stop() {
     ))
     .unwrap();
     assert_eq!(c.class, ReplyClass::Interested);
+    // A dash inside a word parts nothing: "Stop-loss" is no stop word.
+    let c = classify(&msg(
+        "R: Stop-loss automatici per il vostro desk",
+        "",
+        &format!("Adesso no, risentiamoci a settembre.{QUOTED_FOOTER}"),
+    ))
+    .unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg("Re: Stop-loss desk - STOP", "", QUOTED_FOOTER)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+}
+
+#[test]
+fn reply_below_the_quote_under_a_greeting() {
+    // The Bat!'s layout: a greeting, the quote, the reply below it.
+    let body = "Здравствуйте, Антон.\r\n\r\nВы писали 19.11.2027 18:24:\r\n\r\n> Удобно ли вам созвониться?\r\n> Чтобы отписаться, ответьте СТОП.\r\n\r\nПожалуйста, исключите меня из рассылки. Спасибо.\r\n";
+    let c = classify(&msg("Re: WMS", "", body)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    assert!(c.new_text.contains("исключите меня"), "{:?}", c.new_text);
+    // Text of its own above the quote: what follows the quote is not read.
+    let body = "Hi Anton, thanks, but we're set for this year.\r\n\r\nOn Mon, Dec 7, 2026 at 10:02 AM Anton <anton@brightlinehq.com> wrote:\r\n> Worth a chat?\r\n\r\nUnsubscribe: https://brightlinehq.com/u\r\n";
+    let c = classify(&msg("Re: WMS", "", body)).unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
 }
 
 #[test]
