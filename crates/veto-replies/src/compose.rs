@@ -958,13 +958,16 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
             // "… dat ook uw collega's zich daaraan houden", "make sure your colleagues know":
             // the seller's colleagues, who are to respect the request, not the people it is about.
             let sellers_colleagues = tokens.get(a).is_some_and(|t| {
-                ["colleg", "kolleg", "coleg", "коллег"]
+                ["colleag", "colleg", "kolleg", "coleg", "коллег"]
                     .iter()
                     .any(|p| t.text.starts_with(p))
             }) && a
                 .checked_sub(1)
                 .and_then(|i| tokens.get(i))
-                .is_some_and(|t| SECOND_PERSON_POSSESSIVES.contains(&t.text.as_str()));
+                .is_some_and(|t| {
+                    SECOND_PERSON_POSSESSIVES.contains(&t.text.as_str())
+                        || TELL.contains(&t.text.as_str())
+                });
             !(described_after || (listed && after_from) || sellers_colleagues)
         })
         .collect();
@@ -1014,6 +1017,52 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         || (is_question(folded, tokens) && !find(|l| &l.feature).is_empty())
         || own_list(tokens)
 }
+
+/// An answer or reply in the eight languages: what a writer may never get, unlike mail.
+const ANSWERS: &[&str] = &[
+    "answer",
+    "reply",
+    "response",
+    "antwort",
+    "ruckmeldung",
+    "reaktion",
+    "reponse",
+    "respuesta",
+    "contestacion",
+    "risposta",
+    "resposta",
+    "retorno",
+    "antwoord",
+    "reactie",
+    "ответ",
+    "ответа",
+];
+
+/// "Tell (your colleagues)" as an order to the seller, in the eight languages ("передайте
+/// коллегам, чтобы не звонили").
+const TELL: &[&str] = &[
+    "tell",
+    "inform",
+    "sagen",
+    "sag",
+    "informieren",
+    "zeg",
+    "vertel",
+    "laat",
+    "dites",
+    "informez",
+    "diga",
+    "digan",
+    "informe",
+    "dica",
+    "dite",
+    "informi",
+    "avvisate",
+    "avisem",
+    "передаите",
+    "скажите",
+    "сообщите",
+];
 
 /// "Your" in the eight languages: what follows belongs to the seller.
 const SECOND_PERSON_POSSESSIVES: &[&str] = &[
@@ -1194,7 +1243,8 @@ pub(crate) fn without_umlaut_digraphs(token: &str) -> Option<String> {
         out.push(c);
         let next = chars.get(i + 1).copied();
         let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
-        let after_consonant = prev.is_some_and(|p| p.is_alphabetic() && !"aeiouy".contains(p));
+        // "qu" is never an umlaut ("request", "Quelle").
+        let after_consonant = prev.is_some_and(|p| p.is_alphabetic() && !"aeiouyq".contains(p));
         if matches!(c, 'a' | 'o' | 'u') && next == Some('e') && after_consonant {
             changed = true;
             i += 2;
@@ -1477,13 +1527,22 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     push(s, e, false, &mut hits);
                 }
             }
+            let ceases = l.cease.find(tokens);
             for (s, e) in l.receive.find(tokens) {
                 let negations = same_part(&all_negations, s);
                 let desire = same_part(&all_desire, s);
                 let negated = near(&negations, s, e, 5, 2);
                 let wish = near(&desire, s, e, 4, 0);
                 let more = near(&again, s, e, 5, WINDOW);
-                if negated && (wish || more) {
+                // "Non voglio smettere di riceverle", "I don't want to stop receiving them":
+                // a cease verb between negation and receiving turns the wish around.
+                let stop_receiving = near(&ceases, s, e, 3, 0);
+                // "… wie frustrierend es ist, nie eine Antwort zu bekommen": an answer is no
+                // message of the seller's.
+                let answer = tokens
+                    .get(s.saturating_sub(3)..(e + 3).min(tokens.len()))
+                    .is_some_and(|w| w.iter().any(|t| ANSWERS.contains(&t.text.as_str())));
+                if negated && (wish || more) && !stop_receiving && !answer {
                     push_negated(s, e, &mut hits);
                 }
             }
@@ -1948,6 +2007,15 @@ mod tests {
         assert!(!vetoed("Can you delete my data from your platform?"));
         assert!(!vetoed("Your unsubscribe feature is broken, remove me."));
         assert!(!vetoed("The unsubscribe link in your tool does not work."));
+        // The seller's colleagues are to respect the request; it is not about them.
+        assert!(!vetoed("I don't want further emails from your colleagues."));
+        assert!(!vetoed(
+            "Ik wens geen berichten meer te ontvangen en verzoek u dat ook uw collega's zich daaraan houden."
+        ));
+        assert!(!stop_hits(&fold("I don't want further emails from your colleagues.")).is_empty());
+        assert!(!vetoed(
+            "Больше не пишите мне, пожалуйста, и передайте коллегам, чтобы не звонили."
+        ));
     }
 
     #[test]

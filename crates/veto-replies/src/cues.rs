@@ -123,6 +123,8 @@ pub const EN: Cues = Cues {
         // "I'd appreciate it if this were the last one", "make this your last email".
         "if|hope|make|let ~2 this|that|it ~2 the ~1 last ~2 one|email|emails|message|mail|note|follow",
         "make|let ~2 this|it ~1 your ~1 last",
+        // "What I'd really appreciate is for this to be the last message I get from you".
+        "appreciate|like|want|prefer|ask ~3 for ~1 this|that|it ~1 to ~1 be ~1 the ~1 last ~2 one|email|emails|message|mail|note|time",
         // "No fifth email, please".
         "no|without ~2 third|fourth|fifth|sixth|seventh ~1 one|email|message|mail|follow|nudge",
         // "I'd like my address out of it".
@@ -223,7 +225,7 @@ pub const EN: Cues = Cues {
         "going forward",
         "from now on",
     ],
-    receive: &["receive|receiving|get|getting|hear|hearing"],
+    receive: &["receive|receiving|receives|get|getting|gets|hear|hearing|hears"],
     desire: &["want|wish|like|care|prefer|need|rather"],
     bare: &[
         "stop|remove|unsubscribe|quit|enough|stahp",
@@ -242,6 +244,8 @@ pub const EN: Cues = Cues {
         // "I'm not going to click unsubscribe either".
         "not|never ~2 going|want|plan ~1 to ~1 click|hit|press|use",
         "no need ~1 to",
+        // "Please don't read this as a request to unsubscribe me".
+        "not ~1 read|take|see ~1 this|that|it ~1 as ~1 a|an ~1 request|plea|ask ~1 to",
         "i ~1 ll|will|can|could|may|might",
         "i ~1 ll|will|can|could ~1 just|simply",
         "i m going to",
@@ -289,6 +293,11 @@ pub const EN: Cues = Cues {
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
         "if i ~2 reply|replied|send|answer|respond|click|type|hit|use|press|follow",
+        // "… a setup where any reply containing \"unsubscribe\" suppresses the contact": the
+        // writer's own process.
+        "any|every|each ~1 reply|replies|response|responses|email|emails|message|messages ~1 containing|saying|with",
+        // "Your footer asks whether I'd prefer not to hear from you": a question reported.
+        "whether ~1 i|we ~2 prefer|want|wish|like|rather",
         // "Please don't stop following up".
         "don|do ~1 not ~1 stop|quit",
         // "If one of our employees asks to be removed, …?": a question about the process.
@@ -665,6 +674,9 @@ pub const FR: Cues = Cues {
         "jamais ~3 inscrit*|abonne*|consenti|accepte",
         "sans ~2 mon ~1 consentement|accord",
         "laissez|laisse|laissiez ~2 tranquille|tranquilles",
+        // "Notre office ne souhaite plus, à l'avenir, recevoir la moindre sollicitation":
+        // an adverbial between commas parts the negation from the verb.
+        "ne ~1 souhaite|souhaitons|souhaitent|veut|voulons|veulent|desire|desirons ~1 plus ~4 recevoir|etre ~1 contacte|contactes|contactee|sollicite|sollicites",
         "retire|revoque|revoquer ~3 consentement|accord",
         "etre|soit ~1 retire*|supprime*|efface*|radie*|desinscrit*|desabonne*",
         "lachez|lache|lachiez ~2 grappe|basket|baskets",
@@ -725,6 +737,8 @@ pub const FR: Cues = Cues {
         // "Je ne cherche pas à me désabonner", "Je ne demande pas à être désinscrite".
         "pas ~1 a ~1 me|m",
         "ne ~1 demande|demandons|cherche|cherchons ~1 pas ~1 a",
+        // "Je ne vous demande d'ailleurs pas de me retirer de votre liste".
+        "ne ~1 vous|te ~1 demande|demandons ~3 pas ~1 de|d ~1 me|m|nous",
         "vais|peux|peut|pourrai* ~1 me",
         "inutile ~1 de",
         "ne me|m|nous",
@@ -914,6 +928,11 @@ pub const ES: Cues = Cues {
     politeness: &["por|favor|gracias|porfa|ya|inmediatamente|pf"],
     block_before: &[
         "no ~1 hace ~1 falta",
+        // "No quiero que me deis de baja ni que dejéis de escribirme": the negation carries.
+        "no ~1 quiero|queremos|pido|pedimos ~6 ni ~1 que",
+        // "Y tampoco hace falta que me des de baja de nada".
+        "tampoco|ni ~1 hace ~1 falta ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan|deis",
+        "tampoco|ni ~1 hace ~1 falta",
         "no ~1 es ~1 necesario",
         // "No hace falta que me des de baja": the block ends where "de baja" starts.
         "no ~1 hace|es ~1 falta|necesario ~1 que ~1 me|nos|le|les ~1 den|de|des|da|dan|deis",
@@ -1091,6 +1110,8 @@ pub const PT: Cues = Cues {
         "stop",
         "cancel*|interromp*|suspend*",
         "deixar|deixem|deixe|deixa|deixarem ~1 de",
+        // "Agradecia que deixassem de me enviar e-mails".
+        "deixassem|deixasse|deixasseis ~1 de",
         "cess*",
         "abst*",
     ],
@@ -1108,7 +1129,9 @@ pub const PT: Cues = Cues {
     negation: &["nao|nunca|jamais|nem", "nada"],
     again: &["mais|nunca|novamente|jamais|futuro|continu*|volt*"],
     receive: &["receb*"],
-    desire: &["quero|queremos|desejo|desejamos|gostaria|gostariamos"],
+    desire: &[
+        "quero|queremos|desejo|desejamos|gostaria|gostariamos|deseja|desejam|pretendo|pretendemos|pretende",
+    ],
     bare: &[
         "sair|descadastrar|remover|parar|stop|pare|descadastre|remova|cancelar",
         "remov*|descadastr*|tir* ~1 me",
@@ -1287,7 +1310,7 @@ pub const IT: Cues = Cues {
     negation: &["non|mai|ne", "niente|nulla"],
     again: &["piu|mai|nuovo|futuro|ancora|continu*|ulterior*"],
     receive: &["ricev*"],
-    desire: &["voglio|vogliamo|desidero|desideriamo|vorrei|vorremmo|gradirei"],
+    desire: &["voglio|vogliamo|desidero|desideriamo|vorrei|vorremmo|gradirei|desidera|desiderano"],
     bare: &[
         "stop|basta|cancellami|disiscrivimi|rimuovimi|cancellatemi|cancellare|disiscrivere|unsubscribe",
     ],
@@ -1309,6 +1332,8 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // "Se no, mi basta sapere da dove viene il contatto": it is enough for me.
+        "mi|ci|ti|gli ~1 basta|basterebbe|bastano|bastava",
         // "Togliete pure Giulia da questo thread": the thread, not a list.
         "da ~1 questo|questa|il|la ~1 thread|discussione|conversazione|catena",
         // "Non riesco a smettere di ridere".
@@ -1659,7 +1684,7 @@ pub const RU: Cues = Cues {
     negation: &["не|никогда|ни", "ne|nikogda", "ничего|nichego"],
     again: &["больше|более|впредь|снова|никогда|продолжа*", "bolshe"],
     receive: &["получ*"],
-    desire: &["хочу|хотим|желаю|желаем|хотел*|хотелось|лучше"],
+    desire: &["хочу|хотим|желаю|желаем|хотел*|хотелось|лучше|желает|желают"],
     bare: &["стоп|отписка|отписаться|отпишите|удалите|хватит|stop|отписываюсь"],
     politeness: &["пожалуиста|спасибо|срочно|прошу"],
     block_before: &[

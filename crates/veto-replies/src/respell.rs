@@ -12,7 +12,7 @@
 //! - two tokens that together spell a word of that vocabulary ("от пишите", "cancella temi",
 //!   "af melden");
 //! - a handful of texting abbreviations the tables would otherwise need in every pattern
-//!   ("ur", Italian "nn", German "nix"; not "u", which is Dutch for "you") and swaps in short words ("otu", "stpo").
+//!   ("ur", "dont", Italian "nn", German "nix"; not "u", which is Dutch for "you") and swaps in short words ("otu", "stpo").
 //!
 //! Written here rather than taken from a spelling crate: the job is not general correction
 //! (which would "fix" names, brands and the other languages of a mixed reply) but a closed
@@ -58,6 +58,19 @@ fn vocabulary() -> &'static Vocabulary {
 /// Texting abbreviations and short swaps, read as the word (folded forms).
 const SHORT: &[(&str, &str)] = &[
     ("ur", "your"),
+    // Apostrophes a phone keyboard leaves out: "dont unsub me lol" is "don't".
+    ("dont", "don't"),
+    ("didnt", "didn't"),
+    ("doesnt", "doesn't"),
+    ("isnt", "isn't"),
+    ("arent", "aren't"),
+    ("wasnt", "wasn't"),
+    ("werent", "weren't"),
+    ("havent", "haven't"),
+    ("hasnt", "hasn't"),
+    ("wouldnt", "wouldn't"),
+    ("shouldnt", "shouldn't"),
+    ("couldnt", "couldn't"),
     ("nn", "non"),
     ("nix", "nichts"),
     ("otu", "out"),
@@ -185,6 +198,7 @@ mod tests {
         );
         assert_eq!(respell("nn scrivetemi piu"), "non scrivetemi piu");
         assert_eq!(respell("opt me otu pls"), "opt me out pls");
+        assert_eq!(respell("dont unsub me lol"), "don't unsub me lol");
     }
 
     #[test]
