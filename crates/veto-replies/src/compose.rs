@@ -1726,12 +1726,22 @@ pub fn invites_contact(folded: &str) -> bool {
     let sents = sentences(folded);
     // The parts (sentence, comma-separated part) holding a negation, cease or "again" cue of
     // any language: "don't email me again" is no invitation whichever table reads "mail me".
+    // French "plus de" without a negation is "more": "Pouvez-vous m'envoyer plus de détails ?".
     let mut closed: Vec<(usize, usize)> = Vec::new();
     for l in cues() {
         let variants = spelling_variants(l.language, &sents);
         for (i, tokens) in readings(&sents, &variants) {
             for set in [&l.negation, &l.cease, &l.again] {
-                for (a, _) in set.find(tokens) {
+                for (a, _) in set.find(tokens).into_iter().filter(|&(a, _)| {
+                    !(tokens.get(a).is_some_and(|t| t.text == "plus")
+                        && tokens
+                            .get(a + 1)
+                            .is_some_and(|t| t.text == "de" || t.text == "d")
+                        && !tokens.iter().any(|t| {
+                            (t.text == "ne" || t.text == "n" || t.text == "pas")
+                                && Some(t.sub) == tokens.get(a).map(|p| p.sub)
+                        }))
+                }) {
                     if let Some(t) = tokens.get(a) {
                         closed.push((i, t.sub));
                     }
@@ -1950,6 +1960,7 @@ mod tests {
             "No, scrivimi a febbraio.",
             "No thanks for now, email me in March.",
             "Pas maintenant, écrivez-moi en mars.",
+            "Pouvez-vous m'envoyer plus de détails ?",
         ] {
             assert!(invites_contact(&fold(yes)), "{yes}");
         }

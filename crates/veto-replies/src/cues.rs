@@ -123,6 +123,8 @@ pub const EN: Cues = Cues {
         // "I'd appreciate it if this were the last one", "make this your last email".
         "if|hope|make|let ~2 this|that|it ~2 the ~1 last ~2 one|email|emails|message|mail|note|follow",
         "make|let ~2 this|it ~1 your ~1 last",
+        // "Please let this be the end of it".
+        "let|make ~1 this|that|it ~1 be ~1 the ~1 end",
         // "What I'd really appreciate is for this to be the last message I get from you".
         "appreciate|like|want|prefer|ask ~3 for ~1 this|that|it ~1 to ~1 be ~1 the ~1 last ~2 one|email|emails|message|mail|note|time",
         // "No fifth email, please".
@@ -490,6 +492,9 @@ pub const DE: Cues = Cues {
         // "Vergessen Sie diese Adresse".
         "vergessen|vergesst|vergiss",
         "nehm* ~9 aus|raus|heraus",
+        // The verb last: "Ich bitte Sie, mich aus Ihrem Verteiler zu nehmen".
+        "aus ~5 nehmen|genommen|rauszunehmen|herauszunehmen",
+        "rauszunehmen|herauszunehmen",
         "nehm*|nimm ~4 von ~3 liste|listen|*verteiler|verteiler*|*liste|mailing|mailings|newsletter|datenbank|kartei",
     ],
     remove_object: &[
@@ -1694,6 +1699,8 @@ pub const RU: Cues = Cues {
         "не ~1 нужно|надо|обязательно ~1 меня|нас",
         // "Удалять меня никуда не нужно".
         "никуда ~1 не ~1 нужно|надо",
+        // "Не надо меня никуда отписывать".
+        "не ~1 нужно|надо ~1 меня|нас ~1 никуда",
         "не ~1 хочу ~1 отпис*",
         "сам|сама ~2 могу|смогу",
         "не",
