@@ -1018,6 +1018,13 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         || own_list(tokens)
 }
 
+/// Words after which a contacting word is a noun ("avuto contatti", "any contact", "keinen
+/// Kontakt"), in the eight languages.
+const NOUN_MARKERS: &[&str] = &[
+    "had", "any", "the", "avuto", "avere", "alcun", "alcuno", "nessun", "dei", "gehabt", "keinen",
+    "kein", "gehad", "geen", "het", "tido", "tenido", "ningun", "aucun", "des", "nenhum",
+];
+
 /// An answer or reply in the eight languages: what a writer may never get, unlike mail.
 const ANSWERS: &[&str] = &[
     "answer",
@@ -1495,6 +1502,14 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             let again = l.again.find(tokens);
             let all_desire = l.desire.find(tokens);
             for &(s, e) in &contact_verbs {
+                // "Non ricordo di aver mai avuto contatti con voi", "we never had any contact":
+                // after a determiner or "had", the word is a noun, not an order.
+                if s.checked_sub(1)
+                    .and_then(|i| tokens.get(i))
+                    .is_some_and(|t| NOUN_MARKERS.contains(&t.text.as_str()))
+                {
+                    continue;
+                }
                 let negations = same_part(&all_negations, s);
                 let desire = same_part(&all_desire, s);
                 let close = near(&negations, s, e, 1, 0);

@@ -744,7 +744,9 @@ pub const FR: Cues = Cues {
         "ne ~1 demande|demandons|cherche|cherchons ~1 pas ~1 a",
         // "Je ne vous demande d'ailleurs pas de me retirer de votre liste".
         "ne ~1 vous|te ~1 demande|demandons ~3 pas ~1 de|d ~1 me|m|nous",
-        "vais|peux|peut|pourrai* ~1 me",
+        // "Je peux me désinscrire moi-même"; not "Tu peux me retirer de ta liste ?".
+        "je|j|on ~1 vais|peux|peut|pourrai* ~1 me",
+        "vais ~1 me",
         "inutile ~1 de",
         "ne me|m|nous",
     ],

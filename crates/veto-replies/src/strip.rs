@@ -77,7 +77,29 @@ const HEADER_BLOCK_LOOKAHEAD: usize = 3;
 /// The new text of a reply body: quoted history and signature removed (see the module
 /// documentation). Lines are returned unchanged, joined by `\n`, without leading or trailing
 /// blank lines.
+///
+/// The output is a fixed point: reading it again gives it back. One reading can leave a
+/// header block whose lines the quote between them kept apart ("From: …", a quoted copy,
+/// then "Subject: …"); the text is read again until nothing more goes, which ends because
+/// every reading keeps a subsequence of the lines.
 pub fn new_text(body: &str) -> String {
+    let mut text = strip_once(body);
+    for _ in 0..MAX_READINGS {
+        let again = strip_once(&text);
+        if again == text {
+            break;
+        }
+        text = again;
+    }
+    text
+}
+
+/// How many times [`new_text`] reads its own output at most (two readings settle every text
+/// met so far; the bound keeps an adversarial body linear).
+const MAX_READINGS: usize = 8;
+
+/// One reading of [`new_text`].
+fn strip_once(body: &str) -> String {
     let (lines, visible, folded) = split_body(body);
     let r = rules();
 
