@@ -678,9 +678,32 @@ fn elsewhere(tokens: &[Token], s: usize, e: usize) -> bool {
     };
     // Inside the match too: a separable verb holds its object ("melde mich von der Schulung
     // ab").
+    // Only in the word's own comma-separated part: "Dame de baja, la demo no me interesa".
+    let own_part = tokens.get(s).map(|t| t.sub);
+    let near_words: Vec<Token> = near_words
+        .iter()
+        .filter(|t| Some(t.sub) == own_part)
+        .cloned()
+        .collect();
     let about = cues()
         .iter()
-        .any(|l| l.not_unsubscribe_object.any(near_words));
+        .any(|l| l.not_unsubscribe_object.any(&near_words));
+    // Right after the word it says what the opt-out is about, whatever follows: "estoy de baja
+    // médica y casi no miro el correo", "de baja por maternidad".
+    // In the word's own comma-separated part: "dame de baja, la demo no me interesa" is a stop.
+    let part = e.checked_sub(1).and_then(|i| tokens.get(i)).map(|t| t.sub);
+    let right_after = tokens.get(e..(e + 2).min(tokens.len())).is_some_and(|w| {
+        cues().iter().any(|l| {
+            l.not_unsubscribe_object.find(w).iter().any(|&(a, _)| {
+                a <= 1
+                    && w.get(..=a)
+                        .is_some_and(|p| p.iter().all(|t| Some(t.sub) == part))
+            })
+        })
+    });
+    if right_after {
+        return true;
+    }
     // A lone letter is the "e" of a split "e-mail" in the tables, and "and" in Italian and
     // Portuguese: it names no list.
     let names_list = |set: &CueSet| {

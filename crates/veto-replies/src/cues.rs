@@ -295,6 +295,10 @@ pub const EN: Cues = Cues {
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
         "if i ~2 reply|replied|send|answer|respond|click|type|hit|use|press|follow",
+        // "Does the unsubscribe link in your footer remove only my address, or everyone?": a
+        // question about what the link does.
+        "does|will|would ~4 link|button|option|form|footer ~4 remove|unsubscribe|take|delete|cover|apply",
+        "does|will|would ~1 that|this|it ~2 remove|unsubscribe|take|delete|cover|apply",
         // "… a setup where any reply containing \"unsubscribe\" suppresses the contact": the
         // writer's own process.
         "any|every|each ~1 reply|replies|response|responses|email|emails|message|messages ~1 containing|saying|with",
@@ -1660,7 +1664,8 @@ pub const RU: Cues = Cues {
         "прекратить|прекратите|прекратили ~3 обработк*",
     ],
     remove_verb: &[
-        "удал*|убер*|убрат*|исключ*|вычеркн*|сотр*|вычерк*",
+        // Not "исключительно" (exclusively).
+        "удал*|убер*|убрат*|исключите|исключить|исключи|исключил*|исключим|исключа*|исключен|исключена|исключены|исключено|вычеркн*|сотр*|вычерк*",
         // "Забудьте этот адрес".
         "забуд*|забыть",
         "udal*|uberite|ubrat|isklyuch*|iskluch*",
@@ -1710,7 +1715,7 @@ pub const RU: Cues = Cues {
     block_after: &["сам|сама"],
     veto: &[
         // "Удалять меня из рассылки не нужно".
-        "удал*|отпис*|исключ* ~4 не ~1 нужно|надо|стоит|требуется",
+        "удал*|отпис*|исключите|исключить|исключи|исключил*|исключим|исключа*|исключен|исключена|исключены|исключено ~4 не ~1 нужно|надо|стоит|требуется",
         "стесня*",
         "на ~1 рабоч*|нов*|друг*|личн*|другои",
         "случаино ~4 отписал*|удалил*",
