@@ -537,6 +537,12 @@ pub const DE: Phrases = Phrases {
         "inklusive",
         "inkl",
         "einschl",
+        // "bis voraussichtlich 31. Januar".
+        "voraussichtlich",
+        "vsl",
+        "ca",
+        "circa",
+        "etwa",
     ],
     months: [
         &["januar", "jan", "janner"],
@@ -1021,7 +1027,7 @@ pub const PT: Phrases = Phrases {
     ],
     return_after: &[],
     until_before: &[
-        r"\bate(?: o| dia| o dia)?$",
+        r"\bate(?: o| dia| o dia| ao| ao dia)?$",
         r"\bde \S+(?: \S+){0,3} (?:a|ate|-)$",
         // "entre 8 e 12 de março".
         r"\bentre \S+(?: \S+){0,3} (?:e|a)$",
@@ -1219,7 +1225,7 @@ pub const IT: Phrases = Phrases {
         r"\bdi ritorno\b",
         r"\btornero\b",
         r"\btorno\b",
-        r"\bsaro in ufficio\b",
+        r"\bsaro (?:di nuovo |nuovamente )?in (?:ufficio|sede|studio)\b",
     ],
     // "Dal 18 rientro in studio".
     // Right after the date, in its sentence ("Risponderò al mio rientro" after "fino al 6
@@ -1515,6 +1521,9 @@ pub const RU: Phrases = Phrases {
         r"\bбуду на рабочем месте\b",
         r"\bна работе (?:с|со)\b",
         r"\bвернемся\b",
+        // "Выйду в понедельник, 22 ноября", "В офисе буду с 16 августа".
+        r"\bвыйду\b",
+        r"\b(?:в офисе|на работе|на связи) буду\b",
     ],
     // "С 12.08 снова на связи".
     return_after: &[

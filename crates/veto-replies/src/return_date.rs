@@ -595,6 +595,45 @@ mod tests {
     }
 
     #[test]
+    fn return_cues_written_by_the_eighth_round() {
+        use Language::*;
+        for (text, msg, lang, want) in [
+            (
+                "Sarò di nuovo in ufficio da lunedì 30 agosto.",
+                date!(2027 - 08 - 16),
+                It,
+                date!(2027 - 08 - 30),
+            ),
+            (
+                "ich befinde mich bis voraussichtlich 31. Januar 2028 in Elternzeit.",
+                date!(2027 - 10 - 04),
+                De,
+                date!(2028 - 02 - 01),
+            ),
+            (
+                "Я сейчас на больничном. Выйду в понедельник, 22 ноября, тогда прочитаю ваше письмо.",
+                date!(2027 - 11 - 15),
+                Ru,
+                date!(2027 - 11 - 22),
+            ),
+            (
+                "Я на выставке в Казани, почту читаю нерегулярно. В офисе буду с 16 августа (понедельник).",
+                date!(2027 - 08 - 10),
+                Ru,
+                date!(2027 - 08 - 16),
+            ),
+            (
+                "Encontro-me ausente do escritório, em gozo de férias, até ao dia 6 de setembro, inclusive, sem acesso regular ao correio eletrónico.",
+                date!(2027 - 08 - 20),
+                Pt,
+                date!(2027 - 09 - 07),
+            ),
+        ] {
+            assert_eq!(at(text, msg, 2, lang), Some(want), "{text}");
+        }
+    }
+
+    #[test]
     fn return_cues_in_every_language() {
         let m = date!(2026 - 12 - 08);
         use Language::*;
