@@ -1221,6 +1221,41 @@ pub(crate) fn is_question(folded: &str, tokens: &[Token]) -> bool {
     })
 }
 
+/// Negative answers that open a sentence, in the eight languages.
+const NO_ANSWERS: &[&str] = &[
+    "never",
+    "no",
+    "nope",
+    "nah",
+    "nein",
+    "niemals",
+    "nie",
+    "jamais",
+    "non",
+    "nunca",
+    "mai",
+    "nooit",
+    "nee",
+    "никогда",
+    "нет",
+];
+
+/// Whether sentence `i` is one opt-out word asked back and the next sentence answers it no:
+/// "Unsubscribe? Never. I'm framing this one."
+fn answered_no(folded: &str, sents: &[Vec<Token>], i: usize) -> bool {
+    let (Some(tokens), Some(next)) = (sents.get(i), sents.get(i + 1)) else {
+        return false;
+    };
+    tokens.len() <= 2
+        && is_question(folded, tokens)
+        && next
+            .first()
+            .is_some_and(|t| NO_ANSWERS.contains(&t.text.as_str()))
+        && cues()
+            .iter()
+            .any(|l| l.unsubscribe.any(tokens) || l.bare.any(tokens))
+}
+
 /// Extra readings of sentences for a language's cues, each with the index of the sentence it
 /// re-spells: German typed without umlauts ("loeschen", "hoeren", "Gruesse") is also read with
 /// `ae`/`oe`/`ue` folded to `a`/`o`/`u`, as the tables spell it. Other languages have none.
@@ -1327,7 +1362,13 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
     let total_tokens: usize = sents.iter().map(Vec::len).sum();
     let vetoed: Vec<bool> = sents
         .iter()
-        .map(|t| vetoes && (cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t)))
+        .enumerate()
+        .map(|(i, t)| {
+            vetoes
+                && (cues().iter().any(|l| l.veto.any(t))
+                    || about_others(folded, t)
+                    || answered_no(folded, &sents, i))
+        })
         .collect();
     for l in cues() {
         let variants = spelling_variants(l.language, &sents);
@@ -1521,7 +1562,20 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                     hits.push((h, false));
                 }
             };
-            let all_negations = l.negation.find(tokens);
+            // "… an auditor who doesn't email me on Sundays", "he didn't contact me": a third
+            // person's habit or a past event, not the writer's request.
+            let all_negations: Vec<(usize, usize)> = l
+                .negation
+                .find(tokens)
+                .into_iter()
+                .filter(|&(a, _)| {
+                    !a.checked_sub(1)
+                        .and_then(|i| tokens.get(i))
+                        .is_some_and(|t| {
+                            matches!(t.text.as_str(), "doesn" | "does" | "didn" | "did")
+                        })
+                })
+                .collect();
             let again = l.again.find(tokens);
             let all_desire = l.desire.find(tokens);
             for &(s, e) in &contact_verbs {
@@ -1587,8 +1641,9 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
         }
         // (d): the whole text, or one sentence of a short text, is a bare stop word.
         if total_tokens <= SHORT_TEXT && !l.bare.is_empty() {
-            for tokens in &sents {
-                if bare(l, tokens)
+            for (i, tokens) in sents.iter().enumerate() {
+                if !vetoed.get(i).copied().unwrap_or(false)
+                    && bare(l, tokens)
                     && let Some(h) = hit(l.language, tokens, 0, tokens.len())
                 {
                     hits.push((h, false));
@@ -1871,7 +1926,9 @@ pub fn refused_stop(folded: &str) -> bool {
                 Some(v) => v,
                 None => {
                     let v = sents.get(i).is_some_and(|t| {
-                        cues().iter().any(|l| l.veto.any(t)) || about_others(folded, t)
+                        cues().iter().any(|l| l.veto.any(t))
+                            || about_others(folded, t)
+                            || answered_no(folded, &sents, i)
                     });
                     if let Some(slot) = vetoed.get_mut(i) {
                         *slot = Some(v);

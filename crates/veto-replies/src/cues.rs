@@ -148,7 +148,7 @@ pub const EN: Cues = Cues {
         "leave me alone",
         "right to erasure",
         "right to be forgotten",
-        "object|objects|objected|objecting|objection ~5 processing|marketing|profiling",
+        "object|objects|objected|objecting|objection ~8 processing|marketing|profiling",
         // "I never signed up", "didn't sign up"; not "we can't sign up for anything".
         "never|not ~2 signed ~1 up",
         "never ~2 sign ~1 up",
@@ -939,6 +939,9 @@ pub const ES: Cues = Cues {
     politeness: &["por|favor|gracias|porfa|ya|inmediatamente|pf"],
     block_before: &[
         "no ~1 hace ~1 falta",
+        // "… a esta cuenta mientras la dan de baja": they close the account.
+        "la|lo|las|los ~1 dan|dieron|daran|dara|van ~2 dar",
+        "la|lo|las|los ~1 dan|dieron|daran|dara",
         // "No quiero que me deis de baja ni que dejéis de escribirme": the negation carries.
         "no ~1 quiero|queremos|pido|pedimos ~6 ni ~1 que",
         // "Y tampoco hace falta que me des de baja de nada".
@@ -1077,7 +1080,9 @@ pub const PT: Cues = Cues {
         // "Agradecia que esta fosse a última mensagem que recebo".
         "que|se|espero ~2 esta|este|essa|esse|isto ~3 ultima|ultimo ~2 mensagem|email|e|mail|contacto|contato|envio",
         "descadastr*|desinscrev*|descredenci*|desinscricao|descadastramento",
-        "oponho|opomos|oposicao ~6 tratamento|marketing|prospeccao|publicidade",
+        // "venho opor-me ao tratamento dos dados pessoais".
+        "oponho|opomos|oposicao|opor|opoe ~6 tratamento|marketing|prospeccao|publicidade",
+        "apagamento|eliminacao ~3 dados",
         "cancelar|cancele|cancela ~2 inscricao|assinatura|cadastro",
         "sair ~3 lista|mailing|base",
         "unsubscribe",
@@ -1164,6 +1169,8 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
+        // "De onde vocês tiraram esse e-mail?": where the address came from.
+        "onde ~3 tiraram|tirou|tiraste|conseguiram|conseguiu|pegaram|pegou|arranjaram",
         // A newsletter footer's instruction to its readers: "Para se descadastrar, …".
         "para ~1 se ~1 descadastrar|desinscrever",
         "para ~1 descadastrar|desinscrever ~1 se",
@@ -1484,6 +1491,8 @@ pub const NL: Cues = Cues {
     ],
     remove_object: &[
         "lijst|lijsten|*lijst|mailinglijst|bestand|bestanden|*bestand|database|systeem|crm|verzendlijst|nieuwsbrief|lijstje",
+        // "… staat nog op jullie mailinglijst. Willen jullie hem eruit halen?": out of it.
+        "eruit",
         "mijn ~1 adres|*adres|gegevens|e|mail*|naam|contactgegevens",
         // "Henk werkt hier niet meer, haal zijn adres uit jullie mailing".
         "zijn|haar|hun ~1 adres|*adres|gegevens|naam|contactgegevens",
@@ -1665,7 +1674,7 @@ pub const RU: Cues = Cues {
     ],
     remove_verb: &[
         // Not "исключительно" (exclusively).
-        "удал*|убер*|убрат*|исключите|исключить|исключи|исключил*|исключим|исключа*|исключен|исключена|исключены|исключено|вычеркн*|сотр*|вычерк*",
+        "удал*|убер*|убрат*|исключите|исключить|исключи|исключил*|исключим|исключа*|исключен|исключена|исключены|исключено|вычеркн*|сотрите|стереть|сотрет|сотрут|сотри|вычерк*",
         // "Забудьте этот адрес".
         "забуд*|забыть",
         "udal*|uberite|ubrat|isklyuch*|iskluch*",
