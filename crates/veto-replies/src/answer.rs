@@ -37,8 +37,12 @@ struct Patterns {
     close_word: Regex,
     /// A word that says to stop (stop questions).
     cease_word: Regex,
+    /// "Want me to keep you on the list?" in the table languages: a no answers it with a stop.
+    keep_question: Vec<Regex>,
     /// A bare yes opening its sentence.
     yes: Regex,
+    /// A bare no opening its sentence.
+    no: Regex,
     /// Words of a menu item that offers to stop.
     stop_option: Regex,
 }
@@ -49,14 +53,14 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
     };
     Some(Patterns {
         close_question: all(&[
-            r"\bclose (?:out )?(?:your|the) (?:file|record|account)\b",
+            r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b",
             r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
             r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
             r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
             r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
-            r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку)",
+            r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
         ])?,
         stop_question: all(&[
             r"\b(?:want|like|prefer) me to stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
@@ -67,6 +71,26 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bche (?:la )?smett(?:a|iamo) di\b|\bdevo smettere\b",
             r"\b(?:wil je|wilt u) dat (?:ik|we) (?:\S+ ){0,3}(?:stop|stoppen|ophoud)",
             r"\bчтобы (?:я|мы) (?:\S+ ){0,2}(?:перестал|перестали|больше не)",
+            // Offers to take the reader off the list, and a stop announced for a "correct?".
+            r"\b(?:should|shall|can|may) i (?:\S+ ){0,2}(?:take|remove) you (?:off|from)\b|\bwant me to (?:take|remove) you\b",
+            r"\b(?:i'?ll|i will) (?:\S+ ){0,15}stop (?:reaching|emailing|writing|contacting|following|sending)\b",
+            r"\bsoll(?:en)? (?:ich|wir) (?:sie|dich|euch) (?:\S+ ){0,4}(?:nehmen|entfernen|austragen|streichen|loschen)\b",
+            r"\b(?:zal|moet) ik (?:\S+ ){0,3}(?:stoppen|ophouden)\b|\b(?:zal|moet) ik (?:je|u|jullie) (?:\S+ ){0,4}(?:verwijderen|afmelden|halen|uitschrijven)\b",
+            r"\b(?:devo|posso) (?:\S+ ){0,1}(?:parar|deixar) de\b|\b(?:devo|posso) (?:te |o |a |lhe )?(?:remover|retirar|tirar|descadastrar)\b",
+            r"\b(?:debo|puedo) (?:\S+ ){0,1}dejar de\b|\b(?:te|le|lo|la) (?:doy|damos) de baja\b|\b(?:te|le) (?:quito|saco|elimino)\b",
+            r"\bdois[- ]je (?:\S+ ){0,2}(?:arreter|cesser)\b|\b(?:dois[- ]je|puis[- ]je) vous (?:retirer|desinscrire|supprimer)\b",
+            r"\b(?:devo|posso) (?:\S+ ){0,1}(?:smettere|toglierla|toglierti|rimuoverla|rimuoverti|cancellarla|cancellarti)\b",
+            r"\b(?:удалить|исключить|отписать) вас\b|\b(?:перестать|прекратить) (?:вам )?(?:писать|присылать)\b",
+        ])?,
+        keep_question: all(&[
+            r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
+            r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen)\b",
+            r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b",
+            r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b",
+            r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b",
+            r"\b(?:mantenga|mantenere|restare|rimanere) (?:\S+ ){0,2}(?:nella|in) lista\b|\bcontinuare a ricevere\b",
+            r"\bop de lijst blijven\b|\bblijven ontvangen\b",
+            r"\bоставить вас\b|\bпродолжать получать\b",
         ])?,
         close_word: Regex::new(
             r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
@@ -77,11 +101,15 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         yes: Regex::new(
-            r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+            r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+        )
+        .ok()?,
+        no: Regex::new(
+            r"^\s*(?:no|nope|nah|nein|non|nee|nao|нет)\b",
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt out|nie wieder|nichts mehr|nicht mehr|abmelden|austragen|plus jamais|ne plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
+            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt out|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
         )
         .ok()?,
     })
@@ -138,7 +166,26 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
         .join(" ");
     let close = p.close_question.iter().any(|re| re.is_match(&quoted));
     let stop = p.stop_question.iter().any(|re| re.is_match(&quoted));
-    let interested = || !compose::class_hits(CueClass::Interested, folded).is_empty();
+    let keep = p.keep_question.iter().any(|re| re.is_match(&quoted));
+    let interest = compose::class_hits(CueClass::Interested, folded);
+    // Interest outside the answer itself ("Yes please" is a cue of interest on its own; "Yes,
+    // Tuesday works" holds interest beside the yes).
+    let interested_outside = |a: usize, b: usize| interest.iter().any(|h| h.start < a || h.end > b);
+    let interested = || !interest.is_empty();
+    if keep {
+        // "No thank you." under "want me to keep you on the list?": take me off.
+        let first = folded
+            .split(['\n', '.', '!', '?', ';'])
+            .find(|s| !s.trim().is_empty())
+            .unwrap_or_default();
+        let at = folded.find(first).unwrap_or(0);
+        if first.split_whitespace().count() <= YES_WORDS
+            && let Some(m) = p.no.find(first)
+            && !interested_outside(at, at + first.len())
+        {
+            return Some((at + m.start(), at + first.trim_end().len()));
+        }
+    }
     if close || stop {
         let mut at = 0;
         let mut first = true;
@@ -162,7 +209,7 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
                 }
                 if words <= YES_WORDS
                     && let Some(m) = p.yes.find(sentence)
-                    && !interested()
+                    && !interested_outside(at, at + sentence.len())
                 {
                     return Some((at + m.start(), at + sentence.trim_end().len()));
                 }
@@ -249,6 +296,43 @@ mod tests {
     }
 
     #[test]
+    fn offers_to_remove_and_questions_to_keep() {
+        // A yes to an offer to take the reader off, a "yes please" that is the yes itself.
+        assert!(answers("Please do.", "> Should I take you off my list?"));
+        assert!(answers("Yes please.", "> Should I close your file?"));
+        assert!(answers(
+            "Ja, bitte.",
+            "> Soll ich Sie aus dem Verteiler nehmen?"
+        ));
+        assert!(answers("Ja graag.", "> Zal ik stoppen met mailen?"));
+        assert!(answers("Deve sim.", "> Devo parar de enviar mensagens?"));
+        assert!(answers(
+            "Correct.",
+            "> I'll assume this isn't a priority and stop reaching out - correct?"
+        ));
+        assert!(answers("Да, закрывайте.", "> Закрыть вашу заявку?"));
+        // A no to keeping the reader on the list.
+        let keep = "> Last email from me - want me to keep you on the list?";
+        assert!(answers("No thank you.", keep));
+        assert!(answers("Nope.", keep));
+        assert!(answers(
+            "Non merci.",
+            "> Souhaitez-vous que je vous garde dans ma liste ?"
+        ));
+        assert!(answers(
+            "Нет, не надо.",
+            "> Оставить вас в списке рассылки?"
+        ));
+        // A yes to keeping, interest beside a no, a no to another question.
+        assert!(!answers("Yes please.", keep));
+        assert!(!answers("No, but call me in March about the pilot.", keep));
+        assert!(!answers(
+            "No thanks.",
+            "> Would a 15-minute call next week work?"
+        ));
+    }
+
+    #[test]
     fn the_number_of_the_menu_item_that_stops() {
         let menu = "> Reply 1 for a call, 2 for later, 3 to never hear from us again.";
         assert_eq!(option(menu), Some('3'));
@@ -265,5 +349,12 @@ mod tests {
         assert!(answers("3, por favor.", es));
         let ru = "> 1 — созвониться, 2 — позже, 3 — больше никогда о нас не слышать";
         assert!(answers("3. Спасибо.", ru));
+        let fr = "> Répondez 1, 2 ou 3 :\n> 1 – un appel de 15 minutes\n> 2 – recontactez-moi plus tard\n> 3 – je ne souhaite plus recevoir vos messages";
+        assert!(answers("3", fr));
+        let de = "> 1 – kurzes Telefonat\n> 2 – bitte später wieder melden\n> 3 – bitte keine weiteren E-Mails";
+        assert!(answers("Nummer 3 bitte.", de));
+        let pt = "> 1 – uma ligação\n> 2 – me procure mais para frente\n> 3 – não quero mais receber e-mails";
+        assert!(answers("3, por favor.", pt));
+        assert!(!answers("2, por favor.", pt));
     }
 }

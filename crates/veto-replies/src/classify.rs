@@ -685,7 +685,7 @@ fn delete_it(folded: &str) -> Option<(usize, usize)> {
     static PAIR: LazyLock<Option<(Regex, Regex)>> = LazyLock::new(|| {
         Some((
             Regex::new(r"\b(?:my|this|our) (?:e ?mail |email |personal )?(?:address|email|data|details|number|contact details)\b").ok()?,
-            Regex::new(r"(?:^|[.!?\n]\s*)(?:(?:please|pls|just|now) )?(?:delete|remove|erase|wipe|scrub|bin|purge) (?:it|them|that|this)\b(?:\s*(?:now|today|immediately|please|asap))?\s*[.!]").ok()?,
+            Regex::new(r"(?:^|[.!?\n]\s*)(?:(?:please|pls|just|now) )?(?:delete|remove|erase|wipe|scrub|bin|purge) (?:it|them|that|this)\b(?:\s*(?:now|today|immediately|please|asap))?\s*[.!,;]").ok()?,
         ))
     });
     let (data, order) = PAIR.as_ref()?;
@@ -769,12 +769,46 @@ fn unnegated_stop_marked(r: &Rules, folded: &str) -> Vec<(Hit, bool)> {
     let mut negations = r.find(Category::NotStop, folded);
     negations.retain(|n| !compose::unable_before(folded, n.start));
     let quoted = quoted_sentences(folded);
+    let asks_source = SOURCE_QUESTION
+        .as_ref()
+        .is_some_and(|re| re.is_match(folded));
     compose::stop_hits_marked(folded)
         .into_iter()
         .filter(|(h, _)| !negations.iter().any(|n| n.overlaps(h.start, h.end)))
         .filter(|(h, _)| !quoted.iter().any(|&(a, b)| a <= h.start && h.end <= b))
+        // "Where did you get my details? I've never signed up for anything from you.": a
+        // question about the data's source, its reason given, asks nothing to stop. An order
+        // beside it ("Remove me.", "Delete it.") still does.
+        .filter(|(h, mention)| {
+            !(asks_source
+                && *mention
+                && folded
+                    .get(h.start..h.end)
+                    .is_some_and(|t| CONSENT_DENIAL.as_ref().is_some_and(|re| re.is_match(t))))
+        })
         .collect()
 }
+
+/// A question where the writer's address or data came from, in the eight languages (folded).
+static SOURCE_QUESTION: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:where|how) did you (?:get|find|obtain|source)\b|\bwhich list\b|\bwhere (?:does|did) (?:this|my|the)\b",
+        r"|\bwoher (?:haben|stammt|stammen|kommt|kommen)\b|\bwie (?:sind|kommen) sie (?:an|zu) meine",
+        r"|\bd'ou (?:tenez|avez|vient|viennent|provient|proviennent)\b|\bcomment avez-vous (?:eu|obtenu|trouve)\b",
+        r"|\bde donde (?:ha|han|has|habeis|sacaron|saco|obtuvo|obtuvieron|tienen|tiene|salio)\b|\bcomo (?:obtuvo|obtuvieron|consiguio|consiguieron) mi",
+        r"|\bde onde (?:voces|vieram|veio|tiraram|conseguiram|obtiveram)\b|\bonde (?:conseguiram|obtiveram|tiraram|arranjaram)\b",
+        r"|\bdove (?:avete|ha) (?:preso|trovato|avuto|reperito|ottenuto)\b|\bcome (?:avete|ha) (?:avuto|ottenuto|trovato)\b|\bda quale fonte\b",
+        r"|\bwaar (?:heeft|hebben|heb) (?:u|jullie|je) (?:mijn|dit|deze)\b|\bhoe (?:komt|komen) (?:u|jullie|je) aan\b",
+        r"|\bоткуда (?:у вас|вы)\b",
+    ))
+    .ok()
+});
+
+/// Consent denied, the cue of a writer who says they never signed up ("never signed up",
+/// "nie angemeldet", "jamais inscrit", "nunca me suscribí", "не подписывался"), folded.
+static CONSENT_DENIAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:never|nie|niemals|jamais|nunca|mai|nooit|не|ни)\b|\bnot (?:signed|subscribed|opted)\b").ok()
+});
 
 /// Words in quotation marks that make up a sentence of someone else's — the seller's footer
 /// quoted back ("\"P.S. Not the right fit? Just reply STOP and I won't follow up.\"",

@@ -1410,7 +1410,14 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                         .rev()
                         .take_while(|(_, t)| Some(t.sub) == part)
                         .all(|(i, _)| polite.iter().any(|&(a, b)| a <= i && i < b));
-                    let imperative = opens_part && me_any.iter().any(|&(a, _)| a == e);
+                    // The object may be glued to the verb: "dadme de baja", "cancellatemi".
+                    let glued = tokens.get(s).is_some_and(|t| {
+                        t.text.chars().count() >= 5
+                            && ["me", "nos", "mi", "ci"]
+                                .iter()
+                                .any(|g| t.text.ends_with(g))
+                    });
+                    let imperative = opens_part && (glued || me_any.iter().any(|&(a, _)| a == e));
                     push(s, e, !(asked || imperative), &mut hits);
                 }
             }

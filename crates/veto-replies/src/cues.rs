@@ -173,6 +173,8 @@ pub const EN: Cues = Cues {
         "mark|flag|set|tag ~2 me|us|this|it ~2 as ~1 do ~1 not ~1 contact",
         // "… required to honor opt-out requests. Consider this mine".
         "consider ~1 this|it ~1 mine|my|our|ours",
+        // "Please treat this email as that objection and apply it to this address".
+        "treat|consider|take ~2 this|it ~2 as ~3 objection|optout|unsubscribe|removal|opt",
         // "One more email and I report you" (a threat on the next message).
         "one ~1 more ~2 email|emails|mail|message|follow ~2 and",
         "spare ~1 me|us ~4 email|emails|mail|mails|messages|pitch|pitches|follow|followups|spam|outreach",
@@ -295,6 +297,8 @@ pub const EN: Cues = Cues {
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
         "if i ~2 reply|replied|send|answer|respond|click|type|hit|use|press|follow",
+        // "Quick question about your opt-out: …".
+        "question ~2 about|on|regarding ~1 your ~1 unsubscribe|opt|optout|unsubscription|unsubscribing",
         // "Does the unsubscribe link in your footer remove only my address, or everyone?": a
         // question about what the link does.
         "does|will|would ~4 link|button|option|form|footer ~4 remove|unsubscribe|take|delete|cover|apply",
@@ -454,6 +458,8 @@ pub const DE: Cues = Cues {
     unsubscribe: &[
         // "Weitere Nachrichten sind nicht nötig".
         "weitere|weiteren ~1 nachrichten|mails|e|emails|zusendungen|anfragen ~3 nicht ~1 notig|erforderlich|notwendig|gewunscht",
+        // "… bitte ich Sie, von weiteren Zusendungen an meine Adresse abzusehen".
+        "von ~1 weiteren|weitere|kunftigen|zukunftigen ~5 abzusehen|absehen",
         // "Ersparen Sie sich und mir bitte weitere Nachrichten".
         "ersparen|erspart|erspare ~6 weitere|weiteren|kunftige|kunftigen|zukunftige|zukunftigen ~1 nachrichten|mails|e|emails|zusendungen|anfragen|werbung",
         // "… wenn dies die letzte Nachricht dieser Art an mich wäre".
@@ -564,6 +570,12 @@ pub const DE: Cues = Cues {
         "find|finde|such|suche|klick|klicke|mach|mache ~1 ich ~1 selbst|selber",
     ],
     veto: &[
+        // "Kurze Frage zu Ihrer Abmeldung: …": a question about the seller's opt-out.
+        "frage ~2 zu|zur ~1 ihrer|ihre|eurer ~1 abmeldung|abmeldefunktion|abmeldeprozess|abmeldelink",
+        // "Wenn ich den Link unten anklicke, gilt das dann nur für meine Adresse?".
+        "wenn ~1 ich ~4 anklicke|klicke|nutze|benutze",
+        // "Wie melde ich mich wieder ab?": a question how, not a request.
+        "wie ~1 melde|trage ~4 ab|aus",
         // "… melde ich mich selbst über den Link ab".
         "melde|melden|trage|tragen ~3 selbst|selber",
         // A newsletter footer's instruction to its readers: "Um sich abzumelden, …".
@@ -1116,7 +1128,7 @@ pub const PT: Cues = Cues {
     not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|documento|pdf|pdfs"],
     document: &["proposta|orcamento|contrato|rascunho|apresentacao|pagina|fatura|assinatura|pdf"],
     not_unsubscribe_object: &[
-        "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade",
+        "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade|jantar|almoco|encontro|congresso|reserva",
     ],
     cease: &[
         "pare|parem|parar ~1 de|com",
@@ -1542,8 +1554,10 @@ pub const NL: Cues = Cues {
         "wil|willen|wilt ~2 niet",
         "me|mij|ons ~1 niet",
     ],
-    block_after: &["zelf"],
+    block_after: &["zelf", "doe|doen ~2 zelf"],
     veto: &[
+        // "Geldt die afmeldlink alleen voor mijn adres, of ook voor info@?": what the link does.
+        "geldt|werkt ~3 afmeldlink|afmeldknop|afmelding|link",
         // "Ik werk sinds 1 april niet meer bij Hofstede": a departure, not a request.
         "werk|werkt|werken ~3 niet ~1 meer ~1 bij|voor",
         // "Kunnen jullie die andere partij laten stoppen met mailen?": someone else's mail.
@@ -1689,7 +1703,7 @@ pub const RU: Cues = Cues {
     not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*"],
     document: &["предложени*|договор*|контракт*|презентаци*|страниц*|подпис*"],
     not_unsubscribe_object: &[
-        "вебинар|вебинара|вебинаре|демо|встреча|встречи|встречу|звонок|звонка|курс|курса|курсы|тренинг|тренинга|семинар|семинара|мероприятие|мероприятия|выставку|выставки|конференцию|конференции|учет|учета|налоговои|ип|больничныи|больничном",
+        "вебинар|вебинара|вебинаре|демо|встреча|встречи|встречу|звонок|звонка|курс|курса|курсы|тренинг|тренинга|семинар|семинара|мероприятие|мероприятия|выставку|выставки|конференцию|конференции|учет|учета|налоговои|ип|больничныи|больничном|отчет|отчета|отчетов|отчеты|отчету|отчетности|сводки|сводку|журнала|журнал",
     ],
     cease: &[
         "прекрат*|перестан*|хватит|довольно|стоп",
