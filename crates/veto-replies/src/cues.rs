@@ -478,7 +478,7 @@ pub const DE: Cues = Cues {
         "keine|ohne ~2 einwilligung|zustimmung",
         "verbitte",
         "widerruf*",
-        "stellen|stellt ~5 zusendung*|versand|kontakt*|mails|werbung|anschreiben ~2 ein",
+        "stellen|stellt ~5 zusendung*|versand|kontakt*|mails|*mails|werbung|anschreiben|erinnerung*|nachricht*|newsletter|einladung* ~2 ein",
         "einstellen|einzustellen",
         "zusendung*|werbe*|kontaktaufnahme*|*mails|mails|anschreiben|kontaktversuche|nachrichten ~12 zu unterlassen|einzustellen",
         "seh*|sieh* ~3 von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~1 ab",
@@ -1150,7 +1150,7 @@ pub const PT: Cues = Cues {
     ],
     contact_noun: &[
         // "e" alone is "and": only "e-mail" (folded to "e mail") names a message.
-        "convites|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*|follow|followups|lembretes|cobrancas",
+        "convites|convite|email*|mail*|emails|mensage*|comunicac*|spam|newsletter*|propaganda*|contato*|contacto*|follow|followups|lembretes|cobrancas",
         "e mail",
     ],
     no_more: &["nao|nenhum|nenhuma ~2 mais", "chega de"],
