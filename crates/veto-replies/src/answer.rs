@@ -39,6 +39,10 @@ struct Patterns {
     cease_word: Regex,
     /// "Want me to keep you on the list?" in the table languages: a no answers it with a stop.
     keep_question: Vec<Regex>,
+    /// "Is this a bad time, or should I stop reaching out?": the stop is the second choice.
+    stop_second: Regex,
+    /// "The latter" opening its sentence.
+    latter: Regex,
     /// A bare yes opening its sentence.
     yes: Regex,
     /// A bare no opening its sentence.
@@ -102,6 +106,17 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         yes: Regex::new(
             r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+        )
+        .ok()?,
+        stop_second: Regex::new(concat!(
+            r"\bor (?:should|shall) i (?:just )?stop\b|\boder soll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr)\b",
+            r"|\bou (?:dois-je|je dois|faut-il) (?:\S+ ){0,2}arreter\b|\bo (?:debo|dejo) (?:de|dejar)\b",
+            r"|\bou (?:devo|paro) |\bo (?:devo )?smett|\bof (?:zal|moet) ik (?:\S+ ){0,2}(?:stoppen|ophouden)\b",
+            r"|\bили (?:мне )?(?:перестать|прекратить)",
+        ))
+        .ok()?,
+        latter: Regex::new(
+            r"^\s*(?:the latter|the second|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
         )
         .ok()?,
         no: Regex::new(
@@ -205,6 +220,13 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
                     .flatten()
                     .or_else(|| stop.then(|| p.cease_word.find(sentence)).flatten());
                 if let Some(m) = word {
+                    return Some((at + m.start(), at + m.end()));
+                }
+                // "The latter, thanks." under "… or should I stop reaching out?".
+                if words <= YES_WORDS
+                    && p.stop_second.is_match(&quoted)
+                    && let Some(m) = p.latter.find(sentence)
+                {
                     return Some((at + m.start(), at + m.end()));
                 }
                 if words <= YES_WORDS
@@ -322,6 +344,15 @@ mod tests {
         assert!(answers(
             "Нет, не надо.",
             "> Оставить вас в списке рассылки?"
+        ));
+        // The second of two choices, when the second is to stop.
+        assert!(answers(
+            "The latter, thanks.",
+            "> Is this a bad time, or should I stop reaching out?"
+        ));
+        assert!(!answers(
+            "The latter, thanks.",
+            "> Should I stop reaching out, or is this just a bad time?"
         ));
         // A yes to keeping, interest beside a no, a no to another question.
         assert!(!answers("Yes please.", keep));
