@@ -1023,7 +1023,9 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         // Dutch and German put the verb last: "Kun je mijn collega … uit jullie bestand
         // verwijderen?" (the polite opener anywhere before it, the list on either side).
         .any(|&(a, b)| {
-            polite.iter().any(|&(p, _)| p < a)
+            // An imperative opening the sentence asks as politely: "Retirez aussi mon collègue
+            // Julien Mercier (en copie) de vos envois".
+            (a == 0 || polite.iter().any(|&(p, _)| p < a))
                 && near(&lists, a, b, FROM_LIST_WINDOW, FROM_LIST_WINDOW)
         });
     if requested {
