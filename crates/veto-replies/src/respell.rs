@@ -150,7 +150,11 @@ pub fn respell(folded: &str) -> String {
             continue;
         }
         // A word split by dictation or a slipped space: "от пишите", "af melden".
-        if let (Some((false, " ")), Some((true, next))) = (parts.get(i + 1), parts.get(i + 2)) {
+        // Only pairs as long as a vocabulary word are joined (no allocation for the rest).
+        if let (Some((false, " ")), Some((true, next))) = (parts.get(i + 1), parts.get(i + 2))
+            && v.by_len
+                .contains_key(&(text.chars().count() + next.chars().count()))
+        {
             let joined = format!("{text}{next}");
             if v.words.contains(joined.as_str()) && !v.words.contains(*next) {
                 out.push_str(&joined);
