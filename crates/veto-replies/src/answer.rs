@@ -26,6 +26,14 @@ const ANSWER_WORDS: usize = 12;
 const TEXT_WORDS: usize = 40;
 /// A bare yes stands in a sentence of at most this many words ("Yes please.", "Correct.").
 const YES_WORDS: usize = 4;
+/// "The latter" stands in a sentence of at most this many words ("So the second option,
+/// please.").
+const LATTER_WORDS: usize = 6;
+/// A no to "keep you on the list?" stands in a sentence of at most this many words ("Nein
+/// danke, bitte nicht mehr.").
+const NO_WORDS: usize = 6;
+/// A yes in a sentence of at most this many words counts when the reply shows no interest.
+const LONG_YES_WORDS: usize = 6;
 
 /// The compiled questions and answer words (one set, compiled on first use).
 struct Patterns {
@@ -47,6 +55,14 @@ struct Patterns {
     yes: Regex,
     /// A bare no opening its sentence.
     no: Regex,
+    /// "Off" alone, the answer to "keep you on the list, or take you off?".
+    off: Regex,
+    /// A greeting opening the answer ("Hoi Sanne, ja, graag.").
+    greeting: Regex,
+    /// 'Reply "NO"': the word a reply should be (captured, quotes around it).
+    keyword: Regex,
+    /// "If you'd rather not": a reply that declines.
+    rather_not: Regex,
     /// Words of a menu item that offers to stop.
     stop_option: Regex,
 }
@@ -58,20 +74,20 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
     Some(Patterns {
         close_question: all(&[
             r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b",
-            r"\bakte (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}akte\b",
+            r"\b(?:akte|anfrage|vorgang|datensatz|eintrag) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
             r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
-            r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha)\b",
+            r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
             r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
             r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
         ])?,
         stop_question: all(&[
             r"\b(?:want|like|prefer) me to stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
-            r"\bsoll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|einstellen)\b",
+            r"\bsoll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|einstellen|ganz lassen|sein lassen)\b",
             r"\b(?:voulez|souhaitez|preferez)[- ]vous que (?:j'|je |nous )(?:\S+ ){0,1}(?:arrete|cesse)",
-            r"\bque (?:deje|dejemos|pare|paremos) de (?:escribir|contactar|enviar|insistir)",
-            r"\bque (?:eu )?(?:pare|paremos|deixe|deixemos) de (?:escrever|contatar|contactar|enviar|insistir)",
+            r"\bque (?:deje|dejemos|pare|paremos) de (?:escribir|contactar|enviar|insistir|molestar)",
+            r"\bque (?:eu )?(?:pare|paremos|deixe|deixemos) de (?:lhe |te |o |a |vos )?(?:escrever|contatar|contactar|enviar|insistir|incomodar)",
             r"\bche (?:la )?smett(?:a|iamo) di\b|\bdevo smettere\b",
             r"\b(?:wil je|wilt u) dat (?:ik|we) (?:\S+ ){0,3}(?:stop|stoppen|ophoud)",
             r"\bчтобы (?:я|мы) (?:\S+ ){0,2}(?:перестал|перестали|больше не)",
@@ -88,20 +104,23 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         ])?,
         keep_question: all(&[
             r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
+            // "Do you want me to keep sending these?": a no asks for no more.
+            r"\b(?:want|like) (?:me|us) to (?:keep|continue) (?:sending|emailing|writing|mailing|to send|to email)\b|\bshould i (?:keep|continue) (?:sending|emailing|to send)\b",
             r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen)\b",
-            r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b",
-            r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b",
-            r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b",
-            r"\b(?:mantenga|mantenere|restare|rimanere) (?:\S+ ){0,2}(?:nella|in) lista\b|\bcontinuare a ricevere\b",
-            r"\bop de lijst blijven\b|\bblijven ontvangen\b",
-            r"\bоставить вас\b|\bпродолжать получать\b",
+            r"\bsoll(?:en)? (?:ich|wir) (?:ihnen|dir|euch) (?:\S+ ){0,2}weiterhin (?:\S+ ){0,4}(?:schicken|senden|zusenden|schreiben|mailen)\b",
+            r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b|\bcontinue(?:r|s)? (?:a|de) vous (?:envoyer|ecrire)\b",
+            r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b|\b(?:siga|sigamos|seguir|continue|continuemos|continuar) (?:\S+ ){0,1}(?:enviando|escribiendo|mandando)\S*",
+            r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b|\b(?:continue|continuemos|continuar) (?:a )?(?:\S+ ){0,1}(?:enviar|mandar|escrever|enviando|mandando)\S*",
+            r"\b(?:mantenga|mantenere|restare|rimanere) (?:\S+ ){0,2}(?:nella|in) lista\b|\bcontinuare a ricevere\b|\bcontinu(?:i|are|iamo) a (?:mandar|inviar|scriver)\S*",
+            r"\bop de lijst blijven\b|\bblijven ontvangen\b|\bop de hoogte (?:\S+ ){0,2}houden\b|\b(?:blijven|blijf) (?:\S+ ){0,2}(?:mailen|sturen|toesturen)\b",
+            r"\bоставить вас\b|\bпродолжать (?:получать|присылать|писать|отправлять)\b",
         ])?,
         close_word: Regex::new(
             r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
-            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|arretez|arrete|arreter|pare|paren|parem|para|basta|smettete|smetti|stopt|стоп|хватит|прекратите|перестаньте)\b",
+            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
         )
         .ok()?,
         yes: Regex::new(
@@ -109,18 +128,38 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_second: Regex::new(concat!(
-            r"\bor (?:should|shall) i (?:just )?stop\b|\boder soll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr)\b",
-            r"|\bou (?:dois-je|je dois|faut-il) (?:\S+ ){0,2}arreter\b|\bo (?:debo|dejo) (?:de|dejar)\b",
-            r"|\bou (?:devo|paro) |\bo (?:devo )?smett|\bof (?:zal|moet) ik (?:\S+ ){0,2}(?:stoppen|ophouden)\b",
-            r"|\bили (?:мне )?(?:перестать|прекратить)",
+            r"\bor (?:should|shall) i (?:just )?stop\b|\bor (?:should|shall|can) i (?:\S+ ){0,2}(?:take|remove) you\b",
+            r"|\boder soll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|lassen|nehmen|entfernen|austragen)\b",
+            r"|\bou (?:dois-je|je dois|faut-il|preferez-vous que (?:j'|je )) ?(?:\S+ ){0,2}(?:arrete|cesse|retire)",
+            r"|\bo (?:\S+ ){0,3}(?:deje|dejemos|dejar|pare|paremos|parar) de\b|\bo (?:\S+ ){0,2}(?:te|le) (?:doy|damos) de baja\b",
+            r"|\bou (?:\S+ ){0,4}(?:pare|paremos|parar|deixe|deixemos|deixar) de\b|\bou (?:devo|paro) ",
+            r"|\bo (?:\S+ ){0,3}smett|\bo (?:\S+ ){0,3}(?:la |ti )?(?:tolga|tolgo|rimuova|rimuovo|cancelli|cancello)\b",
+            r"|\bof (?:zal|moet) ik (?:\S+ ){0,4}(?:stoppen|ophouden|eraf halen|verwijderen|afmelden)\b",
+            r"|\bили (?:\S+ ){0,3}(?:перестать|прекратить|перестал|перестала|удалить|исключить)",
         ))
         .ok()?,
         latter: Regex::new(
-            r"^\s*(?:the latter|the second|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
         )
         .ok()?,
         no: Regex::new(
             r"^\s*(?:no|nope|nah|nein|non|nee|nao|нет)\b",
+        )
+        .ok()?,
+        off: Regex::new(
+            r"^\s*(?:(?:so|then|just|please|dann|bitte|alors|donc|entonces|pues|quindi|allora|entao|dus|graag),? )?(?:off|take me off|eraf|haal me eraf|runter|fuera|fora|dehors)\b",
+        )
+        .ok()?,
+        keyword: Regex::new(
+            r#"\b(?:reply|respond|answer|write back|type|responder|responda|responde|contestar|conteste|antworten sie|antworte|antwortet|schreiben sie|repondez|reponds|repondre|rispondi|risponda|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b[^"'“”«»„]{0,30}?["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]"#,
+        )
+        .ok()?,
+        rather_not: Regex::new(
+            r"\b(?:rather not|prefer not|preferiria nao|prefiro nao|prefiere no|prefieres no|preferisce di no|preferisci di no|lieber nicht|preferez ne pas|preferes ne pas|liever niet|не хотите|не хочешь)\b",
+        )
+        .ok()?,
+        greeting: Regex::new(
+            r"^\s*(?:hi|hey|hello|dear|hoi|hallo|beste|dag|moin|servus|liebe|lieber|sehr geehrte|sehr geehrter|guten tag|bonjour|salut|hola|buenos dias|buenas|estimada|estimado|ciao|buongiorno|salve|gentile|ola|oi|bom dia|boa tarde|prezado|prezada|caro|cara|привет|здравствуйте|добрый день)\b[^,:;.!?]{0,30}[,:]\s*",
         )
         .ok()?,
         stop_option: Regex::new(
@@ -142,14 +181,27 @@ fn lone_digits(text: &str) -> Vec<(usize, char)> {
         .collect()
 }
 
-/// The number of the quoted menu's item that offers to stop ("Reply 1 for a call, 2 for
-/// later, 3 to never hear from us again"), when the body (its folded lines) holds such a
-/// menu: items 1 and 2, each item running to the next number or the end of its line.
+/// A letter opening a line as a menu item's mark ("a - let's talk", "c) stop"), with its
+/// offset.
+fn letter_mark(line: &str) -> Option<(usize, char)> {
+    let mut chars = line.char_indices();
+    let (i, c) = chars.next()?;
+    let rest = line[i + c.len_utf8()..].trim_start();
+    (('a'..='e').contains(&c) && rest.starts_with(['-', '–', '—', ')', '.', ':'])).then_some((i, c))
+}
+
+/// The number (or letter) of the quoted menu's item that offers to stop ("Reply 1 for a
+/// call, 2 for later, 3 to never hear from us again"; "A - let's talk, B - not now, C -
+/// please stop"), when the body (its folded lines) holds such a menu: items 1 and 2 (a and
+/// b), each item running to the next mark or the end of its line.
 fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
     let mut numbers = Vec::new();
     let mut found = None;
     for line in lines {
-        let marks = lone_digits(line);
+        let mut marks = lone_digits(line);
+        if marks.is_empty() {
+            marks.extend(letter_mark(line));
+        }
         for (k, &(i, n)) in marks.iter().enumerate() {
             numbers.push(n);
             let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
@@ -159,20 +211,36 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
             }
         }
     }
-    let menu = numbers.contains(&'1') && numbers.contains(&'2');
-    found.filter(|_| menu)
+    found.filter(|n| match n.is_ascii_digit() {
+        true => numbers.contains(&'1') && numbers.contains(&'2'),
+        false => numbers.contains(&'a') && numbers.contains(&'b'),
+    })
+}
+
+/// The body folded once, line by line (menus are read per line, questions across them),
+/// without the quote marks that open quoted lines: a question wrapped in the quote ("should
+/// I\n> stop reaching out?") reads as one sentence.
+fn body_lines(body: &str) -> Vec<String> {
+    body.lines()
+        .map(|l| fold(l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())))
+        .collect()
 }
 
 /// Where (byte span in `folded`, the folded new text) a short answer asks to hear no more,
-/// given the whole body (with the quoted question) and the unfolded new text.
-pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(usize, usize)> {
+/// given the whole body (with the quoted question), the spans of the new text's lines in
+/// `folded` and the unfolded new text.
+pub(crate) fn stop_answer(
+    body: &str,
+    folded: &str,
+    lines_at: &[(usize, usize)],
+    new_text: &str,
+) -> Option<(usize, usize)> {
     if folded.split_whitespace().count() > TEXT_WORDS {
         return None;
     }
     let negated = compose::negated(folded);
     let p = PATTERNS.as_ref()?;
-    // The body folded once, line by line (menus are read per line, questions across them).
-    let lines: Vec<String> = body.lines().map(fold).collect();
+    let lines = body_lines(body);
     let quoted = lines
         .iter()
         .filter(|l| !l.is_empty())
@@ -187,56 +255,106 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
     // Tuesday works" holds interest beside the yes).
     let interested_outside = |a: usize, b: usize| interest.iter().any(|h| h.start < a || h.end > b);
     let interested = || !interest.is_empty();
+    // The sentences of the answer, line by line ("Eraf graag" over an unstripped "Outlook
+    // voor Android downloaden"), with their byte offsets in `folded`, a greeting opening the
+    // first one left out ("Hoi Sanne, ja, graag.").
+    let mut sentences = Vec::new();
+    for &(start, end) in lines_at {
+        let Some(line) = folded.get(start..end) else {
+            continue;
+        };
+        let mut at = start;
+        for sentence in line.split(['.', '!', '?', ';']) {
+            let lead = match sentences.is_empty() {
+                true => p.greeting.find(sentence).map_or(0, |m| m.end()),
+                false => 0,
+            };
+            // A name alone opening the answer ("Rafael,") is no sentence of it.
+            let vocative = sentences.is_empty()
+                && sentence.trim_end().ends_with(',')
+                && sentence.split_whitespace().count() <= 2;
+            if !vocative && !sentence[lead..].trim().is_empty() {
+                sentences.push((at + lead, &sentence[lead..]));
+            }
+            at += sentence.len() + 1;
+        }
+    }
+    if keep || stop {
+        // "Off, thanks." / "I never asked to be on it, so: off." under "keep you on the list,
+        // or should I take you off?": a part of at most four words, opening or closing its
+        // sentence, that says off.
+        for &(at, sentence) in &sentences {
+            let parts = sentence.split([',', ':']).count();
+            let mut from = 0;
+            for (k, part) in sentence.split([',', ':']).enumerate() {
+                if (k == 0 || k + 1 == parts)
+                    && part.split_whitespace().count() <= YES_WORDS
+                    && !compose::negated(part)
+                    && let Some(m) = p.off.find(part)
+                    && !interested_outside(at + from, at + from + part.len())
+                {
+                    return Some((at + from + m.start(), at + from + m.end()));
+                }
+                from += part.len() + 1;
+            }
+        }
+    }
     if keep {
         // "No thank you." under "want me to keep you on the list?": take me off.
-        let first = folded
-            .split(['\n', '.', '!', '?', ';'])
-            .find(|s| !s.trim().is_empty())
-            .unwrap_or_default();
-        let at = folded.find(first).unwrap_or(0);
-        if first.split_whitespace().count() <= YES_WORDS
+        if let Some(&(at, first)) = sentences.first()
+            && first.split_whitespace().count() <= NO_WORDS
             && let Some(m) = p.no.find(first)
             && !interested_outside(at, at + first.len())
         {
             return Some((at + m.start(), at + first.trim_end().len()));
         }
     }
+    if (close || stop) && p.stop_second.is_match(&quoted) {
+        // "The latter, thanks." / "It's not a bad time. So the second option, please." under
+        // "… or should I stop reaching out?".
+        for &(at, sentence) in &sentences {
+            if sentence.split_whitespace().count() <= LATTER_WORDS
+                && !compose::negated(sentence)
+                && let Some(m) = p.latter.find(sentence)
+            {
+                return Some((at + m.start(), at + m.end()));
+            }
+        }
+    }
     if close || stop {
-        let mut at = 0;
-        let mut first = true;
-        for sentence in folded.split(['\n', '.', '!', '?', ';']) {
+        for (k, &(at, sentence)) in sentences.iter().enumerate() {
             let words = sentence.split_whitespace().count();
             // An answer that opens with a negation says no ("Agora não. Acabamos de fechar
             // com outro sistema": the later "fechar" closes a deal, not the file).
-            if words > 0 && std::mem::take(&mut first) && compose::negated(sentence) {
+            if k == 0 && compose::negated(sentence) {
                 break;
             }
             // The answering sentence holds no negation ("Akte bitte nicht schließen!"); one
             // elsewhere explains the answer ("sì, la chiuda pure. Non è un progetto che
             // faremo").
-            if words > 0 && words <= ANSWER_WORDS && !compose::negated(sentence) {
+            if words <= ANSWER_WORDS && !compose::negated(sentence) {
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
                     .or_else(|| stop.then(|| p.cease_word.find(sentence)).flatten());
-                if let Some(m) = word {
-                    return Some((at + m.start(), at + m.end()));
-                }
-                // "The latter, thanks." under "… or should I stop reaching out?".
-                if words <= YES_WORDS
-                    && p.stop_second.is_match(&quoted)
-                    && let Some(m) = p.latter.find(sentence)
+                // "Ha - stop worrying, we're interested!" stops nothing.
+                let keen = interest
+                    .iter()
+                    .any(|h| h.start < at + sentence.len() && h.end > at);
+                if let Some(m) = word
+                    && !keen
                 {
                     return Some((at + m.start(), at + m.end()));
                 }
-                if words <= YES_WORDS
+                // A bare yes, or a yes in a sentence of a few words with no interest
+                // anywhere ("Yeah, I think that's best.").
+                if (words <= YES_WORDS || (words <= LONG_YES_WORDS && !interested()))
                     && let Some(m) = p.yes.find(sentence)
                     && !interested_outside(at, at + sentence.len())
                 {
                     return Some((at + m.start(), at + sentence.trim_end().len()));
                 }
             }
-            at += sentence.len() + 1;
         }
         // "👍" alone (with a skin tone or a variation selector at most).
         let thumbs = new_text
@@ -247,17 +365,80 @@ pub(crate) fn stop_answer(body: &str, folded: &str, new_text: &str) -> Option<(u
             return Some((0, folded.len()));
         }
     }
-    // "3", "Option 3, merci.", "3 – danke." under a menu whose third item stops.
-    if negated {
+    // 'Just reply "no" if you\'d rather not.' / 'é só responder "NÃO"': the answer is the
+    // word the seller named for not hearing more.
+    if let Some(word) = keyword(p, &quoted)
+        && let Some(&(at, first)) = sentences.first()
+        && first.trim_matches(|c: char| !c.is_alphanumeric()) == word
+    {
+        return Some((at, at + first.trim_end().len()));
+    }
+    // "3", "Option 3, merci.", "3 – danke.", "C" under a menu whose third item stops: the
+    // first sentence holding a number (or, under a lettered menu, a letter) names that item
+    // alone; a negation counts in the number's own part ("3 - and please don't pass my details
+    // on" is a 3), and a signature's telephone number is no answer.
+    if interested() {
         return None;
     }
     let n = stop_option(p, &lines)?;
-    let mut digits = lone_digits(folded);
-    digits.dedup_by_key(|&mut (_, c)| c);
-    match digits.as_slice() {
-        [(i, c)] if *c == n && !interested() => Some((*i, *i + 1)),
+    let marks = |sentence: &str| -> Vec<(usize, char)> {
+        if n.is_ascii_digit() {
+            lone_digits(sentence)
+        } else {
+            sentence
+                .split_whitespace()
+                .filter_map(|w| {
+                    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                    let mut chars = w.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c @ 'a'..='e'), None) => {
+                            Some((w.as_ptr() as usize - sentence.as_ptr() as usize, c))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect()
+        }
+    };
+    let (at, sentence, mut found) = sentences.iter().find_map(|&(at, s)| {
+        let m = marks(s);
+        (!m.is_empty()).then_some((at, s, m))
+    })?;
+    found.dedup_by_key(|&mut (_, c)| c);
+    let words = sentence.split_whitespace().count();
+    let breaks = ['.', '!', '?', ';', ',', ':', '-', '–', '—'];
+    match found.as_slice() {
+        [(i, c)]
+            if *c == n
+                && match n.is_ascii_digit() {
+                    // "3 - and please pass that on to whoever else keeps emailing me."
+                    true => words <= LATTER_WORDS || sentence[..*i].trim().is_empty(),
+                    false => words <= 3,
+                } =>
+        {
+            let start = sentence[..*i]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| breaks.contains(c))
+                .map_or(0, |(b, c)| b + c.len_utf8());
+            let end = sentence[*i..]
+                .find(breaks)
+                .map_or(sentence.len(), |b| *i + b);
+            (!compose::negated(&sentence[start..end])).then_some((at + *i, at + *i + 1))
+        }
         _ => None,
     }
+}
+
+/// The word the quoted message asks to reply with to hear no more ('Just reply "no" if you\'d
+/// rather not', 'é só responder "NÃO" e eu encerro por aqui'), folded.
+fn keyword(p: &Patterns, quoted: &str) -> Option<String> {
+    quoted.split(['.', '!', '?']).find_map(|sentence| {
+        let c = p.keyword.captures(sentence)?;
+        let word = c.get(1)?.as_str().trim();
+        let hint = p.stop_option.is_match(sentence) || p.rather_not.is_match(sentence);
+        (hint && !word.is_empty()).then(|| word.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -266,8 +447,9 @@ mod tests {
 
     /// The stopping item's number of a body's menu.
     fn option(body: &str) -> Option<char> {
-        let lines: Vec<String> = body.lines().map(fold).collect();
-        PATTERNS.as_ref().and_then(|p| stop_option(p, &lines))
+        PATTERNS
+            .as_ref()
+            .and_then(|p| stop_option(p, &super::body_lines(body)))
     }
     use crate::fold::fold;
     use proptest::prelude::*;
@@ -281,8 +463,12 @@ mod tests {
         ) {
             let folded = fold(&new);
             let body = format!("{new}\n{quoted}\n> Reply 1 for a call, 2 for later, 3 to stop.\n> Should I close your file?");
-            if let Some((a, b)) = stop_answer(&body, &folded, &new) {
-                prop_assert!(a <= b && b <= folded.len());
+            // Line spans as the classifier gives them, and spans that do not fit the text.
+            for lines in [vec![(0, folded.len())], vec![(0, 3), (2, 9), (folded.len(), folded.len() + 4)]] {
+                if let Some((a, b)) = stop_answer(&body, &folded, &lines, &new) {
+                    prop_assert!(a <= b && b <= folded.len());
+                    prop_assert!(folded.is_char_boundary(a) && folded.is_char_boundary(b));
+                }
             }
             let _ = option(&quoted);
         }
@@ -290,7 +476,15 @@ mod tests {
 
     fn answers(new: &str, quoted: &str) -> bool {
         let body = format!("{new}\n\nOn Tue, Jul 6, 2027, Maria wrote:\n{quoted}");
-        stop_answer(&body, &fold(new), new).is_some()
+        let (mut folded, mut lines) = (String::new(), Vec::new());
+        for line in new.lines().map(fold).filter(|l| !l.is_empty()) {
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            lines.push((folded.len(), folded.len() + line.len()));
+            folded.push_str(&line);
+        }
+        stop_answer(&body, &folded, &lines, new).is_some()
     }
 
     #[test]
@@ -354,12 +548,94 @@ mod tests {
             "The latter, thanks.",
             "> Should I stop reaching out, or is this just a bad time?"
         ));
+        // The question wrapped over two quoted lines.
+        assert!(answers(
+            "The latter.",
+            "> I've reached out a few times. Is this a bad time, or should I\n> stop reaching out altogether?"
+        ));
         // A yes to keeping, interest beside a no, a no to another question.
         assert!(!answers("Yes please.", keep));
         assert!(!answers("No, but call me in March about the pilot.", keep));
         assert!(!answers(
             "No thanks.",
             "> Would a 15-minute call next week work?"
+        ));
+    }
+
+    #[test]
+    fn answers_read_against_their_question_whatever_its_wording() {
+        // A no to "keep sending?", in the languages' own wordings.
+        assert!(answers(
+            "Nope, please don't.",
+            "> Do you want me to keep sending these case studies?"
+        ));
+        assert!(answers(
+            "Нет, не надо.",
+            "> Продолжать присылать вам наши обновления?"
+        ));
+        assert!(answers(
+            "Nein danke, bitte nicht mehr.",
+            "> Soll ich Ihnen weiterhin Infos zu unseren Webinaren schicken?"
+        ));
+        assert!(answers(
+            "No, grazie.",
+            "> Vuole che continui a mandarle aggiornamenti?"
+        ));
+        assert!(answers(
+            "Nee, laat maar.",
+            "> Wil je dat ik je op de hoogte blijf houden?"
+        ));
+        // "Off" under "keep you on the list, or take you off?".
+        let off = "> Do you want me to keep you on the list, or should I take you off?";
+        assert!(answers("Off, thanks.", off));
+        assert!(answers(
+            "I never asked to be on it in the first place, so: off.",
+            off
+        ));
+        assert!(!answers("Off to a meeting now, I'll read it later.", off));
+        // The second of two choices after a negated first sentence, in other languages.
+        assert!(answers(
+            "It's not a bad time, it's that we have no use for this. So the second option, please.",
+            "> Is this a bad time, or should I\n> stop reaching out altogether?"
+        ));
+        assert!(answers(
+            "Lo segundo, gracias.",
+            "> ¿Es mal momento o prefieres que deje de escribirte?"
+        ));
+        assert!(answers(
+            "A segunda opção.",
+            "> É um mau momento, ou prefere que deixe de lhe escrever?"
+        ));
+        assert!(answers(
+            "Je préfère que vous arrêtiez.",
+            "> Est-ce un mauvais moment, ou préférez-vous que j'arrête de vous écrire ?"
+        ));
+        // A greeting or a name before the answer.
+        assert!(answers(
+            "Hoi Sanne,\n\nJa, graag.",
+            "> Zal ik je dossier sluiten? Dan hoor je niets meer van me."
+        ));
+        assert!(!answers(
+            "Rafael,\n\nNão, não feche ainda. Estamos fechando o orçamento de 2028.",
+            "> Posso fechar o seu processo?"
+        ));
+        // The word the seller asked for.
+        assert!(answers(
+            "NÃO",
+            "> Se preferir que eu não entre mais em contato, é só responder \"NÃO\" e eu encerro por aqui."
+        ));
+        assert!(answers(
+            "no",
+            "> Is it okay if I add you to that list? Just reply \"no\" if you'd rather not."
+        ));
+        assert!(!answers(
+            "no",
+            "> Just reply \"no\" if the time doesn't suit you and I'll suggest another."
+        ));
+        // A stop word that stops something else.
+        assert!(!answers(
+            "Ha - stop worrying, we're interested!",
+            "> Should I stop reaching out?"
         ));
     }
 
@@ -387,5 +663,16 @@ mod tests {
         let pt = "> 1 – uma ligação\n> 2 – me procure mais para frente\n> 3 – não quero mais receber e-mails";
         assert!(answers("3, por favor.", pt));
         assert!(!answers("2, por favor.", pt));
+        // A lettered menu, a telephone number in the signature, a reason beside the number.
+        let abc = "> Reply with A, B or C:\n> A - let's talk this month\n> B - not now, try me next quarter\n> C - please stop contacting me";
+        assert_eq!(option(abc), Some('c'));
+        assert!(answers("C\n\nConnor Walsh\n+1 555-0155", abc));
+        assert!(!answers("B", abc));
+        assert!(answers("3\n\nОльга\n+7 495 555-01-23", ru));
+        assert!(answers(
+            "3 - and please don't pass my details on to anyone else.",
+            menu
+        ));
+        assert!(!answers("We have 3 offices and no budget this year.", menu));
     }
 }

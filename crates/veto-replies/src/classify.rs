@@ -376,7 +376,8 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     };
     if let Some(evidence) =
         stop_request(r, &text, &hits, &subject_core, &reply.subject).or_else(|| {
-            let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &new)?;
+            let lines: Vec<(usize, usize)> = text.lines.iter().map(|l| (l.0, l.1)).collect();
+            let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &lines, &new)?;
             text.span(start, end)
                 .or_else(|| Some(new.trim().to_string()))
         })
