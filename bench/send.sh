@@ -15,6 +15,12 @@
 #   bash bench/send.sh                                  # 10M suppressions, 100k steps
 #   BENCH_SUPPRESSED=1000000 BENCH_STEPS=20000 bash bench/send.sh   # quick
 #   BENCH_DKIM=rsa bash bench/send.sh                   # RSA-2048 signatures (default ed25519)
+#   BENCH_SINK=aiosmtpd bash bench/send.sh              # upstream: aiosmtpd (default smtp-sink)
+#
+# The upstream is the peer: Postfix's smtp-sink (BENCH_SINK=smtp-sink, the default) answers
+# from C and discards, the fastest upstream there is; aiosmtpd (BENCH_SINK=aiosmtpd,
+# bench/aiosmtpd_sink.py, the upstream of the relay's tests) is an ordinary single-process
+# server that also discards. The gate's ratio is reported against whichever one ran.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,13 +34,17 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 SIZE=${BENCH_SIZE:-2048}
 REPEAT=${BENCH_REPEAT:-3}
 DKIM=${BENCH_DKIM:-ed25519}
+SINK=${BENCH_SINK:-smtp-sink}
 SEND_CONCURRENCY=${BENCH_SEND_CONCURRENCY:-}
 PORT=${BENCH_PORT:-18081}
 SMTP_PORT=${BENCH_SMTP_PORT:-12525}
 SINK_PORT=${BENCH_SINK_PORT:-12526}
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 DATA=${BENCH_DATA:-$ROOT/bench-data}
-SET=$DATA/send-s$SUPPRESSED
+# The loaded registry is kept once per size ($BASE); each upstream gets its own copy of it
+# ($SET), since the drain leaves its sequence and sends behind.
+BASE=$DATA/send-s$SUPPRESSED
+SET=$BASE/$SINK
 BIN=$ROOT/target/release
 URL=http://127.0.0.1:$PORT
 OUT=$SET/results-$(date -u +%Y%m%dT%H%M%SZ).json
@@ -48,30 +58,43 @@ if [ "$SKIP_BUILD" != 1 ]; then
   cargo build --release -p veto -p veto-bench >&2
 fi
 
-# Postfix's smtp-sink, without installing the MTA.
-SINK_BIN=$DATA/postfix/usr/sbin/smtp-sink
-if [ ! -x "$SINK_BIN" ]; then
-  log "fetching Postfix's smtp-sink"
-  mkdir -p "$DATA/postfix"
-  ( cd "$DATA/postfix" && apt-get download postfix >/dev/null 2>&1 || { apt-get update -qq && apt-get download postfix >/dev/null; } )
-  dpkg -x "$DATA"/postfix/postfix_*.deb "$DATA/postfix"
-fi
-export LD_LIBRARY_PATH=$DATA/postfix/usr/lib/postfix
-
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-"$SINK_BIN" -u nobody -m 512 "127.0.0.1:$SINK_PORT" 1024 &
-PIDS+=($!)
+case "$SINK" in
+  smtp-sink)
+    # Postfix's smtp-sink, without installing the MTA.
+    SINK_BIN=$DATA/postfix/usr/sbin/smtp-sink
+    if [ ! -x "$SINK_BIN" ]; then
+      log "fetching Postfix's smtp-sink"
+      mkdir -p "$DATA/postfix"
+      ( cd "$DATA/postfix" && apt-get download postfix >/dev/null 2>&1 || { apt-get update -qq && apt-get download postfix >/dev/null; } )
+      dpkg -x "$DATA"/postfix/postfix_*.deb "$DATA/postfix"
+    fi
+    LD_LIBRARY_PATH=$DATA/postfix/usr/lib/postfix "$SINK_BIN" -u nobody -m 512 "127.0.0.1:$SINK_PORT" 1024 &
+    PIDS+=($!)
+    ;;
+  aiosmtpd)
+    python3 -c 'import aiosmtpd' 2>/dev/null || die "aiosmtpd is not installed (python3 -m pip install aiosmtpd)"
+    python3 "$ROOT/bench/aiosmtpd_sink.py" "$SINK_PORT" > "$SET/sink.out" &
+    PIDS+=($!)
+    for _ in $(seq 1 50); do grep -q LISTENING "$SET/sink.out" 2>/dev/null && break; sleep 0.1; done
+    ;;
+  *) die "BENCH_SINK must be smtp-sink or aiosmtpd, not $SINK" ;;
+esac
 
 # The registry: BENCH_SUPPRESSED addresses, from the seeded workload of bench/check.sh.
 WORK=$DATA/s$SUPPRESSED-send
-DB=$SET/veto.db
-if [ ! -f "$DB" ]; then
+if [ ! -f "$BASE/veto.db" ]; then
   log "generating and loading $SUPPRESSED suppressions"
   "$BIN/veto-bench" generate --out "$WORK" --suppressed "$SUPPRESSED" --candidates 200000 >&2
-  "$BIN/veto-bench" load --db "sqlite://$DB" --file "$WORK/suppressed.txt" > "$SET/load.json"
+  "$BIN/veto-bench" load --db "sqlite://$BASE/veto.db" --file "$WORK/suppressed.txt" > "$BASE/load.json"
+fi
+DB=$SET/veto.db
+if [ ! -f "$DB" ]; then
+  for f in "$BASE"/veto.db "$BASE"/veto.db-wal; do [ -f "$f" ] && cp "$f" "$SET/"; done
+  cp "$BASE/load.json" "$SET/load.json"
 fi
 # `veto-bench load` prints the tenant (with its API key) on its first line, the load summary on
 # its second.
@@ -167,4 +190,4 @@ ORDER=$(sqlite3 "file:$DB?mode=ro" "
   WHERE prev > enrollment_id")
 log "peer at the drain's concurrency: the client straight to the sink"
 PEER=$(load --target "127.0.0.1:$SINK_PORT") || die "the peer run failed (is smtp-sink still up?)"
-echo "{\"relay\":[$(IFS=,; echo "${RESULTS[*]}")],\"drain\":{\"steps\":$STEPS,\"mailboxes\":$MAILBOXES,\"per_second\":$DRAIN,\"order_violations\":$ORDER},\"peer\":$PEER,\"dkim\":\"$DKIM\",\"suppressed\":$SUPPRESSED}" | tee "$OUT"
+echo "{\"relay\":[$(IFS=,; echo "${RESULTS[*]}")],\"drain\":{\"steps\":$STEPS,\"mailboxes\":$MAILBOXES,\"per_second\":$DRAIN,\"order_violations\":$ORDER},\"peer\":$PEER,\"dkim\":\"$DKIM\",\"suppressed\":$SUPPRESSED,\"sink\":\"$SINK\"}" | tee "$OUT"
