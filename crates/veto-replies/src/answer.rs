@@ -150,9 +150,12 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"^\s*(?:(?:so|then|just|please|dann|bitte|alors|donc|entonces|pues|quindi|allora|entao|dus|graag),? )?(?:off|take me off|eraf|haal me eraf|runter|fuera|fora|dehors)\b",
         )
         .ok()?,
-        keyword: Regex::new(
-            r#"\b(?:reply|respond|answer|write back|type|responder|responda|responde|contestar|conteste|antworten sie|antworte|antwortet|schreiben sie|repondez|reponds|repondre|rispondi|risponda|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b[^"'“”«»„]{0,30}?["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]"#,
-        )
+        keyword: Regex::new(concat!(
+            r#"(?i:\b(?:reply|respond|answer|write back|type|responder|responda|responde|contestar|conteste"#,
+            r#"|antworten sie|antworte|antwortet|schreiben sie|r[ée]pondez|r[ée]ponds|r[ée]pondre|rispondi|risponda"#,
+            r#"|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b)[^"'“”«»„.!?]{0,30}?"#,
+            r#"(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b)"#,
+        ))
         .ok()?,
         rather_not: Regex::new(
             r"\b(?:rather not|prefer not|preferiria nao|prefiro nao|prefiere no|prefieres no|preferisce di no|preferisci di no|lieber nicht|preferez ne pas|preferes ne pas|liever niet|не хотите|не хочешь)\b",
@@ -163,7 +166,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt out|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
+            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
         )
         .ok()?,
     })
@@ -367,11 +370,15 @@ pub(crate) fn stop_answer(
     }
     // 'Just reply "no" if you\'d rather not.' / 'é só responder "NÃO"': the answer is the
     // word the seller named for not hearing more.
-    if let Some(word) = keyword(p, &quoted)
-        && let Some(&(at, first)) = sentences.first()
+    // The whole first sentence, across lines: "Stop\nby our booth at 3" is no "STOP".
+    let first = folded
+        .split(['.', '!', '?', ';'])
+        .next()
+        .unwrap_or_default();
+    if let Some(word) = keyword(p, body)
         && first.trim_matches(|c: char| !c.is_alphanumeric()) == word
     {
-        return Some((at, at + first.trim_end().len()));
+        return Some((0, first.trim_end().len()));
     }
     // "3", "Option 3, merci.", "3 – danke.", "C" under a menu whose third item stops: the
     // first sentence holding a number (or, under a lettered menu, a letter) names that item
@@ -431,14 +438,36 @@ pub(crate) fn stop_answer(
 }
 
 /// The word the quoted message asks to reply with to hear no more ('Just reply "no" if you\'d
-/// rather not', 'é só responder "NÃO" e eu encerro por aqui'), folded.
-fn keyword(p: &Patterns, quoted: &str) -> Option<String> {
-    quoted.split(['.', '!', '?']).find_map(|sentence| {
-        let c = p.keyword.captures(sentence)?;
-        let word = c.get(1)?.as_str().trim();
-        let hint = p.stop_option.is_match(sentence) || p.rather_not.is_match(sentence);
-        (hint && !word.is_empty()).then(|| word.to_string())
-    })
+/// rather not', 'é só responder "NÃO" e eu encerro por aqui', "Se preferisci non ricevere più
+/// messaggi da me, rispondi semplicemente NO"), folded. The body is read unfolded (a word in
+/// capitals is a keyword); the wish not to hear more stands in the keyword's own part of the
+/// sentence or in the part just before it.
+fn keyword(p: &Patterns, body: &str) -> Option<String> {
+    let raw = body
+        .lines()
+        .map(|l| l.trim_start_matches(|c: char| c == '>' || c.is_whitespace()))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let hint = |t: &str| {
+        let t = fold(t);
+        p.stop_option.is_match(&t) || p.rather_not.is_match(&t)
+    };
+    for sentence in raw.split(['.', '!', '?']) {
+        let parts: Vec<&str> = sentence.split([',', ';']).collect();
+        for (k, part) in parts.iter().enumerate() {
+            for c in p.keyword.captures_iter(part) {
+                let (Some(all), Some(word)) = (c.get(0), c.get(1).or_else(|| c.get(2))) else {
+                    continue;
+                };
+                let opens = part[..all.start()].split_whitespace().count() <= 3;
+                if hint(part) || (opens && k > 0 && hint(parts[k - 1])) {
+                    return Some(fold(word.as_str().trim()));
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -631,6 +660,18 @@ mod tests {
         assert!(!answers(
             "no",
             "> Just reply \"no\" if the time doesn't suit you and I'll suggest another."
+        ));
+        assert!(answers(
+            "NO",
+            "> Se preferisci non ricevere più messaggi da me, rispondi semplicemente NO e non ti\n> scriverò più. Se invece ti interessa, basta una riga."
+        ));
+        assert!(!answers(
+            "YES",
+            "> Reply YES for a demo, or reply STOP to opt out."
+        ));
+        assert!(answers(
+            "STOP",
+            "> Reply YES for a demo, or reply STOP to opt out."
         ));
         // A stop word that stops something else.
         assert!(!answers(

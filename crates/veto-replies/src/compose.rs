@@ -898,12 +898,13 @@ fn removes_something_else(
     let before = if clause_final(tokens, e) { 3 } else { 0 };
     near(not_objects, s, e, before, 3)
         || from_document(tokens, documents, e)
-        || (before > 0 && document_before(tokens, documents, s))
+        || document_before(tokens, documents, s)
 }
 
-/// Whether a clause-final removal starting at `s` takes something out of a document named
-/// before it ("Kunt u mijn naam uit de offerte halen?"): the nearest list preposition before
-/// the verb, then a document noun between it and the verb.
+/// Whether a removal starting at `s` takes something out of a document named before it
+/// ("Kunt u mijn naam uit de offerte halen?", "Kun je mijn naam uit het rapport halen voordat
+/// je het deelt?"): the nearest list preposition before the verb, then a document noun
+/// between it and the verb.
 fn document_before(tokens: &[Token], documents: &[(usize, usize)], s: usize) -> bool {
     (s.saturating_sub(WINDOW)..s)
         .rev()
@@ -1420,7 +1421,26 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                                 .any(|g| t.text.ends_with(g))
                     });
                     let imperative = opens_part && (glued || me_any.iter().any(|&(a, _)| a == e));
-                    push(s, e, !(asked || imperative), &mut hits);
+                    // The writer's own wish in the cue's part: "Maar los daarvan wil ik zelf
+                    // graag van jullie lijst af" (a negation there is read by `blocked`).
+                    let wished = {
+                        let desire = l.desire.find(tokens);
+                        let writer = l.writer.find(tokens);
+                        desire.iter().any(|&(a, b)| {
+                            b <= s
+                                && s - b <= 4
+                                && tokens.get(a).map(|t| t.sub) == part
+                                && near(&writer, a, b, 1, 1)
+                        }) && !negated(
+                            &tokens[..s]
+                                .iter()
+                                .filter(|t| Some(t.sub) == part)
+                                .map(|t| t.text.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        )
+                    };
+                    push(s, e, !(asked || imperative || wished), &mut hits);
                 }
             }
             // (b)
@@ -1590,15 +1610,28 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
             for &(s, e) in &contact_verbs {
                 // "Non ricordo di aver mai avuto contatti con voi", "we never had any contact":
                 // after a determiner or "had", the word is a noun, not an order.
+                // English "a"/"an" too ("I just don't want a call"), which elsewhere is a
+                // preposition ("não me voltem a contactar").
                 if s.checked_sub(1)
                     .and_then(|i| tokens.get(i))
-                    .is_some_and(|t| NOUN_MARKERS.contains(&t.text.as_str()))
+                    .is_some_and(|t| {
+                        NOUN_MARKERS.contains(&t.text.as_str())
+                            || (l.language == Language::En && (t.text == "a" || t.text == "an"))
+                    })
                 {
                     continue;
                 }
                 let negations = same_part(&all_negations, s);
                 let desire = same_part(&all_desire, s);
-                let close = near(&negations, s, e, 1, 0);
+                // Spanish, Italian, Portuguese and Russian put a negation before its verb:
+                // "il file che mi ha mandato non si apre" negates the opening, not the sending
+                // (Dutch "mail me niet meer" and French "n'envoyez plus" have it after).
+                let close = match l.language {
+                    Language::Es | Language::It | Language::Pt | Language::Ru => {
+                        near(&negations, s, e, 1, 0) && negations.iter().any(|&(_, b)| b <= s)
+                    }
+                    _ => near(&negations, s, e, 1, 0),
+                };
                 let before = near(&negations, s, e, 4, 0);
                 let after = near(&negations, s, e, 0, 4);
                 let more = near(&again, s, e, 4, WINDOW);

@@ -201,7 +201,7 @@ pub const EN: Cues = Cues {
         "attachment|attachments|file|files|cc|thread|loop|invite|meeting|calendar|slide|slides|doc|docs|document|documents|pdf|pdfs|typo|typos",
     ],
     document: &[
-        "proposal|quote|deck|contract|draft|agenda|invoice|page|brochure|presentation|signature",
+        "proposal|quote|deck|contract|draft|agenda|invoice|page|brochure|presentation|signature|report|case|website|logo|testimonial",
     ],
     not_unsubscribe_object: &[
         "webinar|demo|meeting|call|event|course|training|workshop|session|conference|class|appointment|presentation|visit|tour|trial|seminar",
@@ -478,7 +478,7 @@ pub const DE: Cues = Cues {
         "keine|ohne ~2 einwilligung|zustimmung",
         "verbitte",
         "widerruf*",
-        "stellen|stellt ~5 zusendung*|versand|kontakt*|mails|*mails|werbung|anschreiben|erinnerung*|nachricht*|newsletter|einladung* ~2 ein",
+        "stellen|stellt ~5 zusendung*|versand|kontakt*|mails|*mails|werbung|anschreiben|erinnerung*|nachricht*|newsletter|einladung* ~5 ein",
         "einstellen|einzustellen",
         "zusendung*|werbe*|kontaktaufnahme*|*mails|mails|anschreiben|kontaktversuche|nachrichten ~12 zu unterlassen|einzustellen",
         "seh*|sieh* ~3 von ~5 kontakt*|zusendung*|*mail*|mails|anschreiben|werbung|nachrichten|anfragen|kontaktaufnahme* ~1 ab",
@@ -516,7 +516,9 @@ pub const DE: Cues = Cues {
     not_remove_object: &[
         "anhang|datei|cc|termin|einladung|kalender|pdf|pdfs|tippfehler|schreibfehler",
     ],
-    document: &["angebot|vertrag|entwurf|prasentation|dokument|seite|rechnung|protokoll|signatur"],
+    document: &[
+        "angebot|vertrag|entwurf|*prasentation|dokument|seite|rechnung|protokoll|signatur|bericht|report|fallstudie|website|webseite|logo|referenz*",
+    ],
     not_unsubscribe_object: &[
         "webinar|demo|termin|meeting|besprechung|veranstaltung|schulung|seminar|kurs|workshop|messe|konferenz|vortrag|telefonat|gesprach|gewerbe|gewerbeamt|betrieb|finanzamt|handelsregister|wohnsitz|krankenkasse|einwohnermeldeamt",
     ],
@@ -724,7 +726,9 @@ pub const FR: Cues = Cues {
     not_remove_object: &[
         "piece|jointe|pj|document|cc|copie|reunion|invitation|pdf|pdfs|coquille|faute",
     ],
-    document: &["proposition|devis|contrat|brouillon|presentation|page|facture|signature|offre"],
+    document: &[
+        "proposition|devis|contrat|brouillon|presentation|page|facture|signature|offre|rapport|etude|site|logo|temoignage",
+    ],
     not_unsubscribe_object: &[
         "webinaire|webinar|demo|demonstration|reunion|rendez|formation|seminaire|cours|atelier|salon|conference|evenement|session|visite|registre|rcs|urssaf|greffe|societe|microentreprise|entrepreneur",
     ],
@@ -791,7 +795,7 @@ pub const FR: Cues = Cues {
     ],
     feature: &[
         "outil|outils|fonction*|option|plateforme|logiciel|produit|automatique*|clic|conformite|integration|parametre*",
-        "politique|gestion|processus|offre|formule",
+        "politique|gestion|gere|gerer|gerez|processus|offre|formule|synchronisation",
     ],
     own: &["mon|ma|mes"],
     writer: &["je|j|me|m|moi|mon|ma|mes"],
@@ -918,7 +922,7 @@ pub const ES: Cues = Cues {
     me_object: &["me|nos"],
     not_remove_object: &["adjunto|archivo|copia|cc|reunion|invitacion|documento|pdf|pdfs"],
     document: &[
-        "propuesta|presupuesto|contrato|borrador|presentacion|pagina|factura|firma|oferta|pdf",
+        "propuesta|presupuesto|contrato|borrador|presentacion|pagina|factura|firma|oferta|pdf|informe|caso|web|logo|testimonio",
     ],
     not_unsubscribe_object: &[
         "webinar|seminario|demo|reunion|llamada|cita|curso|taller|formacion|evento|feria|jornada|sesion|conferencia|autonomo|autonoma|hacienda|seguridad|padron|actividad|medica|medico|maternidad|paternidad|enfermedad|laboral|incapacidad|convenio|contrato|seguro|poliza|gimnasio|membresia|abono|tarjeta",
@@ -1126,7 +1130,9 @@ pub const PT: Cues = Cues {
     ],
     me_object: &["me|nos|mim"],
     not_remove_object: &["anexo|arquivo|copia|cc|reuniao|convite|documento|pdf|pdfs"],
-    document: &["proposta|orcamento|contrato|rascunho|apresentacao|pagina|fatura|assinatura|pdf"],
+    document: &[
+        "proposta|orcamento|contrato|rascunho|apresentacao|pagina|fatura|assinatura|pdf|relatorio|caso|site|logo|depoimento",
+    ],
     not_unsubscribe_object: &[
         "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade|jantar|almoco|encontro|congresso|reserva",
     ],
@@ -1317,7 +1323,7 @@ pub const IT: Cues = Cues {
     me_object: &["mi|me|ci"],
     not_remove_object: &["allegato|file|copia|cc|riunione|invito|documento|appuntamento|pdf|pdfs"],
     document: &[
-        "proposta|preventivo|contratto|bozza|presentazione|pagina|fattura|firma|offerta|pdf",
+        "proposta|preventivo|contratto|bozza|presentazione|pagina|fattura|firma|offerta|pdf|report|rapporto|caso|sito|logo|testimonianza",
     ],
     not_unsubscribe_object: &[
         "webinar|demo|riunione|call|chiamata|corso|workshop|formazione|evento|fiera|sessione|appuntamento|registro|imprese|iva|inps|malattia|maternita",
@@ -1515,7 +1521,9 @@ pub const NL: Cues = Cues {
     not_remove_object: &[
         "bijlage|bestandje|cc|afspraak|uitnodiging|document|pdf|pdfs|typfout|spelfout",
     ],
-    document: &["offerte|voorstel|contract|concept|presentatie|pagina|factuur|handtekening|pdf"],
+    document: &[
+        "offerte|voorstel|contract|concept|*presentatie|pagina|factuur|handtekening|pdf|rapport|verslag|case|website|logo|referentie*",
+    ],
     not_unsubscribe_object: &[
         "webinar|demo|afspraak|vergadering|meeting|training|cursus|workshop|evenement|beurs|sessie|presentatie|kvk|kamer|gemeente|belastingdienst",
     ],
@@ -1553,6 +1561,8 @@ pub const NL: Cues = Cues {
         "zelf",
         "wil|willen|wilt ~2 niet",
         "me|mij|ons ~1 niet",
+        // "Niet afmelden hoor!": a negation right before the cue.
+        "niet",
     ],
     block_after: &["zelf", "doe|doen ~2 zelf"],
     veto: &[
@@ -1701,7 +1711,9 @@ pub const RU: Cues = Cues {
     ],
     me_object: &["меня|нас|menya|menia|nas"],
     not_remove_object: &["вложени*|файл*|копи*|встреч*|приглашени*"],
-    document: &["предложени*|договор*|контракт*|презентаци*|страниц*|подпис*"],
+    document: &[
+        "предложени*|договор*|контракт*|презентаци*|страниц*|подпис*|отчет*|кейс*|сайт*|логотип*",
+    ],
     not_unsubscribe_object: &[
         "вебинар|вебинара|вебинаре|демо|встреча|встречи|встречу|звонок|звонка|курс|курса|курсы|тренинг|тренинга|семинар|семинара|мероприятие|мероприятия|выставку|выставки|конференцию|конференции|учет|учета|налоговои|ип|больничныи|больничном|отчет|отчета|отчетов|отчеты|отчету|отчетности|сводки|сводку|журнала|журнал",
     ],

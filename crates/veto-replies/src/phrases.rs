@@ -571,6 +571,7 @@ pub const DE: Phrases = Phrases {
     mobile: &[r"^von meinem \S+ gesendet", r"^gesendet (?:von|mit|vom) "],
     disclaimer: &[
         r"^diese (?:e-?mail|nachricht) (?:enthalt|kann) vertrauliche",
+        r"^diese (?:e-?mail|nachricht)\b.{0,120}\b(?:vertraulich|ausschliesslich .{0,40}bestimmt)",
         r"^(?:wichtiger hinweis|hinweis|vertraulichkeitshinweis|rechtlicher hinweis)\s*:",
         r"^sitz der gesellschaft\b|^geschaftsfuhrer\s*:|^amtsgericht\b",
     ],
@@ -767,6 +768,7 @@ pub const FR: Phrases = Phrases {
     mobile: &[r"^envoye (?:de|depuis) (?:mon|ma)\b"],
     disclaimer: &[
         r"^ce (?:message|courriel|mail) (?:et ses pieces jointes |et toutes les pieces jointes )?(?:est|sont) (?:confidentiel|strictement)",
+        r"^ce (?:message|courriel|mail)\b.{0,120}\b(?:confidentiel|exclusivement destine)",
     ],
 };
 
@@ -925,6 +927,7 @@ pub const ES: Phrases = Phrases {
     disclaimer: &[
         r"^(?:aviso legal|aviso de confidencialidad|confidencialidad)\b",
         r"^este (?:mensaje|correo) (?:es confidencial|y sus anexos)",
+        r"^este (?:mensaje|correo)\b.{0,120}\b(?:confidencial|exclusivamente)",
     ],
 };
 
@@ -1085,6 +1088,7 @@ pub const PT: Phrases = Phrases {
     disclaimer: &[
         r"^(?:aviso de confidencialidade|aviso legal)\b",
         r"^esta (?:mensagem|e-?mail)(?: e seus anexos| e os seus anexos| e eventuais anexos)? (?:e confidencial|sao confidenciais|pode conter|podem conter|contem)",
+        r"^esta (?:mensagem|e-?mail)\b.{0,120}\b(?:confidencia|exclusivamente)",
     ],
 };
 
@@ -1276,6 +1280,7 @@ pub const IT: Phrases = Phrases {
     mobile: &[r"^inviato da\b", r"^inviato dal mio\b"],
     disclaimer: &[
         r"^questo (?:messaggio|e-?mail|email)(?: e i suoi allegati| ed i suoi allegati| e gli eventuali allegati| e ogni suo allegato)? (?:e confidenziale|e riservat[oa]|sono riservati|sono confidenziali|contiene|puo contenere|possono contenere)",
+        r"^questo (?:messaggio|e-?mail|email)\b.{0,120}\b(?:riservat|confidenzial|esclusivamente)",
         r"^(?:avviso di riservatezza|informativa privacy)\b",
     ],
 };
@@ -1420,6 +1425,7 @@ pub const NL: Phrases = Phrases {
     mobile: &[r"^(?:verstuurd|verzonden) (?:vanaf|van) mijn\b"],
     disclaimer: &[
         r"^dit (?:e-?mail)?bericht is vertrouwelijk\b",
+        r"^(?:dit|deze) (?:e-?mail|e-?mailbericht|bericht)\b.{0,120}\b(?:vertrouwelijk|uitsluitend bestemd)",
         r"^(?:disclaimer)\b",
     ],
 };

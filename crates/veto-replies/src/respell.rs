@@ -76,6 +76,8 @@ const SHORT: &[(&str, &str)] = &[
     ("otu", "out"),
     ("stpo", "stop"),
     ("sotp", "stop"),
+    // Spanish b and v sound alike: "darme de vaja".
+    ("vaja", "baja"),
 ];
 
 /// Whether `a` is one slip from `b`: one letter missing, added or replaced, or two neighbours

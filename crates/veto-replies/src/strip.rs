@@ -392,14 +392,17 @@ fn content(r: &Rules, lines: &[&str], folded: &[String], idx: &[usize]) -> Strin
     }
 }
 
-/// Whether a (folded) line opens a postscript: "P.S.", "PS:", "P.P.S.", "PS -".
+/// Whether a (folded) line opens a postscript: "P.S.", "PS:", "P.P.S.", "PS -", Spanish
+/// "P.D." / "PD:".
 fn is_postscript(folded: &str) -> bool {
     let t = folded.trim_start();
     let rest = t
         .strip_prefix("p.p.s")
         .or_else(|| t.strip_prefix("pps"))
         .or_else(|| t.strip_prefix("p.s"))
-        .or_else(|| t.strip_prefix("ps"));
+        .or_else(|| t.strip_prefix("ps"))
+        .or_else(|| t.strip_prefix("p.d"))
+        .or_else(|| t.strip_prefix("pd"));
     rest.is_some_and(|r| r.is_empty() || r.starts_with(['.', ':', ' ', '-', ',']))
 }
 
@@ -827,6 +830,15 @@ mod tests {
         // "Psst" and "PSA" open no postscript.
         check(
             "No thanks.\n\nBest,\nJane\n\nPSA: our office moves",
+            "No thanks.",
+        );
+        // Spanish "PD:", and a "PDF" that opens no postscript.
+        check(
+            "Gracias por la información.\n\nUn saludo,\nAndrés\nPD: Por favor, quitadme de la lista de correos.",
+            "Gracias por la información.\n\nPD: Por favor, quitadme de la lista de correos.",
+        );
+        check(
+            "No thanks.\n\nBest,\nJane\n\nPDF attached: our brochure",
             "No thanks.",
         );
     }
