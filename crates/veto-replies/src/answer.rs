@@ -98,7 +98,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:zal|moet) ik (?:\S+ ){0,3}(?:stoppen|ophouden)\b|\b(?:zal|moet) ik (?:je|u|jullie) (?:\S+ ){0,4}(?:verwijderen|afmelden|halen|uitschrijven)\b",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:parar|deixar) de\b|\b(?:devo|posso) (?:te |o |a |lhe )?(?:remover|retirar|tirar|descadastrar)\b",
             r"\b(?:debo|puedo) (?:\S+ ){0,1}dejar de\b|\b(?:te|le|lo|la) (?:doy|damos) de baja\b|\b(?:te|le) (?:quito|saco|elimino)\b",
-            r"\bdois[- ]je (?:\S+ ){0,2}(?:arreter|cesser)\b|\b(?:dois[- ]je|puis[- ]je) vous (?:retirer|desinscrire|supprimer)\b",
+            r"\bdois[- ]je (?:\S+ ){0,2}(?:arreter|cesser)\b|\b(?:dois[- ]je|puis[- ]je) vous (?:retirer|desinscrire|supprimer)\b|\b(?:voulez|souhaitez|preferez)[- ]vous que (?:je|nous) vous (?:retire|desinscrive|supprime|enleve)",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:smettere|toglierla|toglierti|rimuoverla|rimuoverti|cancellarla|cancellarti)\b",
             r"\b(?:удалить|исключить|отписать) вас\b|\b(?:перестать|прекратить) (?:вам )?(?:писать|присылать)\b",
         ])?,
@@ -106,7 +106,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
             // "Do you want me to keep sending these?": a no asks for no more.
             r"\b(?:want|like) (?:me|us) to (?:keep|continue) (?:sending|emailing|writing|mailing|to send|to email)\b|\bshould i (?:keep|continue) (?:sending|emailing|to send)\b",
-            r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen)\b",
+            r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen|horen|informiert)\b",
             r"\bsoll(?:en)? (?:ich|wir) (?:ihnen|dir|euch) (?:\S+ ){0,2}weiterhin (?:\S+ ){0,4}(?:schicken|senden|zusenden|schreiben|mailen)\b",
             r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b|\bcontinue(?:r|s)? (?:a|de) vous (?:envoyer|ecrire)\b",
             r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b|\b(?:siga|sigamos|seguir|continue|continuemos|continuar) (?:\S+ ){0,1}(?:enviando|escribiendo|mandando)\S*",
@@ -124,7 +124,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         yes: Regex::new(
-            r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|isso|certo|exato|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+            r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|prefiro|isso|certo|exato|prefiero|preferisco|je prefere|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
         )
         .ok()?,
         stop_second: Regex::new(concat!(
@@ -184,13 +184,21 @@ fn lone_digits(text: &str) -> Vec<(usize, char)> {
         .collect()
 }
 
-/// A letter opening a line as a menu item's mark ("a - let's talk", "c) stop"), with its
-/// offset.
+/// A letter opening a line as a menu item's mark ("a - let's talk", "c) stop"), or a symbol
+/// ("❌ keine weiteren E-Mails", "🚫 afmelden"), with its offset.
 fn letter_mark(line: &str) -> Option<(usize, char)> {
     let mut chars = line.char_indices();
     let (i, c) = chars.next()?;
-    let rest = line[i + c.len_utf8()..].trim_start();
-    (('a'..='e').contains(&c) && rest.starts_with(['-', '–', '—', ')', '.', ':'])).then_some((i, c))
+    let after = &line[i + c.len_utf8()..];
+    let rest = after.trim_start();
+    let letter = ('a'..='e').contains(&c) && rest.starts_with(['-', '–', '—', ')', '.', ':']);
+    let symbol = is_symbol(c) && after.starts_with(char::is_whitespace) && !rest.is_empty();
+    (letter || symbol).then_some((i, c))
+}
+
+/// An emoji or other pictograph a menu may use as an item's mark.
+fn is_symbol(c: char) -> bool {
+    !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !"«»“”„‘’–—•·".contains(c)
 }
 
 /// The number (or letter) of the quoted menu's item that offers to stop ("Reply 1 for a
@@ -208,15 +216,20 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
         for (k, &(i, n)) in marks.iter().enumerate() {
             numbers.push(n);
             let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
-            let item = line.get(i + 1..end).unwrap_or_default();
+            let item = line.get(i + n.len_utf8()..end).unwrap_or_default();
             if found.is_none() && item.len() <= 80 && p.stop_option.is_match(item) {
                 found = Some(n);
             }
         }
     }
-    found.filter(|n| match n.is_ascii_digit() {
-        true => numbers.contains(&'1') && numbers.contains(&'2'),
-        false => numbers.contains(&'a') && numbers.contains(&'b'),
+    found.filter(|n| {
+        if n.is_ascii_digit() {
+            numbers.contains(&'1') && numbers.contains(&'2')
+        } else if n.is_ascii() {
+            numbers.contains(&'a') && numbers.contains(&'b')
+        } else {
+            numbers.iter().any(|m| is_symbol(*m) && m != n)
+        }
     })
 }
 
@@ -375,8 +388,21 @@ pub(crate) fn stop_answer(
         .split(['.', '!', '?', ';'])
         .next()
         .unwrap_or_default();
+    // The word may carry the writer and a typing slip: "remive me" for 'reply "remove"'.
+    let said = first.trim_matches(|c: char| !c.is_alphanumeric());
+    let said = said
+        .strip_suffix(" me")
+        .or_else(|| said.strip_suffix(" us"))
+        .unwrap_or(said);
+    let a: Vec<char> = said.chars().collect();
+    let slip = |word: &str| {
+        let w: Vec<char> = word.chars().collect();
+        // One letter replaced, or another slip the respeller knows.
+        let replaced = a.len() == w.len() && a.iter().zip(&w).filter(|(x, y)| x != y).count() == 1;
+        w.len() >= 5 && (replaced || crate::respell::one_slip(&a, &w))
+    };
     if let Some(word) = keyword(p, body)
-        && first.trim_matches(|c: char| !c.is_alphanumeric()) == word
+        && (said == word || slip(&word))
     {
         return Some((0, first.trim_end().len()));
     }
@@ -391,6 +417,13 @@ pub(crate) fn stop_answer(
     let marks = |sentence: &str| -> Vec<(usize, char)> {
         if n.is_ascii_digit() {
             lone_digits(sentence)
+        } else if !n.is_ascii() {
+            // "❌" alone (a variation selector at most).
+            let t = sentence.trim().trim_end_matches('\u{FE0F}');
+            match (t.chars().next(), t.chars().count()) {
+                (Some(c), 1) if c == n => vec![(sentence.find(c).unwrap_or(0), c)],
+                _ => Vec::new(),
+            }
         } else {
             sentence
                 .split_whitespace()
@@ -431,7 +464,7 @@ pub(crate) fn stop_answer(
             let end = sentence[*i..]
                 .find(breaks)
                 .map_or(sentence.len(), |b| *i + b);
-            (!compose::negated(&sentence[start..end])).then_some((at + *i, at + *i + 1))
+            (!compose::negated(&sentence[start..end])).then_some((at + *i, at + *i + c.len_utf8()))
         }
         _ => None,
     }
@@ -673,6 +706,10 @@ mod tests {
             "STOP",
             "> Reply YES for a demo, or reply STOP to opt out."
         ));
+        assert!(answers(
+            "remive me",
+            "> To stop receiving emails from me, reply \"remove\"."
+        ));
         // A stop word that stops something else.
         assert!(!answers(
             "Ha - stop worrying, we're interested!",
@@ -715,5 +752,11 @@ mod tests {
             menu
         ));
         assert!(!answers("We have 3 offices and no budget this year.", menu));
+        // A menu of symbols.
+        let emoji = "> Ein Emoji reicht:\n> ✅ Termin vereinbaren\n> ⏳ später nochmal melden\n> ❌ keine weiteren E-Mails";
+        assert_eq!(option(emoji), Some('❌'));
+        assert!(answers("❌", emoji));
+        assert!(!answers("✅", emoji));
+        assert!(!answers("❌ Termin passt nicht, aber gern später", emoji));
     }
 }

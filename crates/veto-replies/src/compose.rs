@@ -108,6 +108,11 @@ pub fn sentences(folded: &str) -> Vec<Vec<Token>> {
 /// möchte ich mich aber nicht" is one clause).
 const PARTICLE_BREAKS: &[&str] = &["aber", "jedoch"];
 
+/// French words a possessive "ma" follows (prepositions and conjunctions).
+const FRENCH_BEFORE_POSSESSIVE: &[&str] = &[
+    "de", "a", "et", "pour", "par", "avec", "sur", "dans", "sans", "chez", "que", "ou", "est",
+];
+
 fn clauses(folded: &str) -> Vec<Vec<Token>> {
     let mut out = Vec::new();
     for s in raw_sentences(folded) {
@@ -116,7 +121,16 @@ fn clauses(folded: &str) -> Vec<Vec<Token>> {
         for t in s {
             let part_start = prev_sub != Some(t.sub);
             prev_sub = Some(t.sub);
+            // Italian "ma" (but) is French "ma" (my) after a preposition or a verb: "Merci de
+            // retirer ma collègue Julie Petit (en copie) de votre liste".
+            let french_ma = t.text == "ma"
+                && !part_start
+                && clause.last().is_some_and(|p: &Token| {
+                    FRENCH_BEFORE_POSSESSIVE.contains(&p.text.as_str())
+                        || (p.text != "per" && (p.text.ends_with("er") || p.text.ends_with("ez")))
+                });
             let breaks = CLAUSE_BREAKS.contains(&t.text.as_str())
+                && !french_ma
                 && (part_start || !PARTICLE_BREAKS.contains(&t.text.as_str()));
             if breaks {
                 if !clause.is_empty() {
@@ -884,6 +898,31 @@ fn copied_in(tokens: &[Token], a: usize) -> bool {
                     .is_some_and(|t| t.text == "d" || t.text == "ed")))
 }
 
+/// Whether the removal at `s..e` is refused: "Please don't delete my data!", "Do not remove
+/// my address", "Bitte löschen Sie meine Daten nicht!" (German and Dutch put the negation at
+/// the end of the clause); not "Why can't you remove me?" (the removal fails, which asks for
+/// it).
+fn refused(l: &LangCues, tokens: &[Token], s: usize, e: usize) -> bool {
+    let part = tokens.get(s).map(|t| t.sub);
+    let in_part = |i: usize| tokens.get(i).is_some_and(|t| Some(t.sub) == part);
+    let negations = l.negation.find(tokens);
+    let unable = |a: usize| {
+        (a.saturating_sub(INABILITY_WINDOW)..a).any(|i| {
+            tokens
+                .get(i)
+                .is_some_and(|t| INABILITY.contains(&t.text.as_str()) || t.text.starts_with("can"))
+        })
+    };
+    let before = negations
+        .iter()
+        .any(|&(a, b)| b == s && in_part(a) && !unable(a));
+    let clause_final = matches!(l.language, Language::De | Language::Nl)
+        && negations.iter().any(|&(a, b)| {
+            a >= e && a <= e + 5 && in_part(a) && (b >= tokens.len() || !in_part(b))
+        });
+    before || clause_final
+}
+
 /// Whether the removal at `s..e` takes out something that is no opt-out's object: a thing
 /// named right after it, or before a verb that ends its clause ("Kunt u de typfout in mijn
 /// naam verwijderen?"; not before one that goes on: "Vi invito a rimuovere il mio
@@ -1486,7 +1525,7 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                         .iter()
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
                 let other = removes_something_else(tokens, &not_objects, &documents, s, e);
-                if object && !other && !elsewhere(tokens, s, e) {
+                if object && !other && !elsewhere(tokens, s, e) && !refused(l, tokens, s, e) {
                     push(s, e, false, &mut hits);
                 }
             }
@@ -1953,9 +1992,10 @@ pub fn refused_stop(folded: &str) -> bool {
                 // An opt-out, removal or cease word about an event, a registration or a
                 // leave ("cancelar mi inscripción al webinar").
                 || cands.iter().any(|&(s, e)| elsewhere(tokens, s, e))
-                || removals
-                    .iter()
-                    .any(|&(s, e)| removes_something_else(tokens, &not_objects, &documents, s, e))
+                || removals.iter().any(|&(s, e)| {
+                    removes_something_else(tokens, &not_objects, &documents, s, e)
+                        || refused(l, tokens, s, e)
+                })
             {
                 return true;
             }

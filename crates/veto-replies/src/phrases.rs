@@ -568,10 +568,15 @@ pub const DE: Phrases = Phrases {
         r"^(?:mit )?(?:freundlichen|besten|herzlichen|beste|viele|liebe|schone) grusse?n?\s*[,.!]?$",
         r"^(?:mfg|vg|lg|bg|gruss|danke|vielen dank|beste grusse|herzliche grusse)\s*[,.!]?$",
     ],
-    mobile: &[r"^von meinem \S+ gesendet", r"^gesendet (?:von|mit|vom) "],
+    mobile: &[
+        r"^von meinem \S+ gesendet",
+        r"^gesendet (?:von|mit|vom) ",
+        r"^outlook fur (?:android|ios) (?:herunterladen|beziehen)",
+    ],
     disclaimer: &[
         r"^diese (?:e-?mail|nachricht) (?:enthalt|kann) vertrauliche",
         r"^diese (?:e-?mail|nachricht)\b.{0,120}\b(?:vertraulich|ausschliesslich .{0,40}bestimmt)",
+        r"^die in (?:dieser|diesen) (?:e-?mail|nachricht|nachrichten) enthaltenen",
         r"^(?:wichtiger hinweis|hinweis|vertraulichkeitshinweis|rechtlicher hinweis)\s*:",
         r"^sitz der gesellschaft\b|^geschaftsfuhrer\s*:|^amtsgericht\b",
     ],
@@ -765,10 +770,14 @@ pub const FR: Phrases = Phrases {
         r"^(?:bien |tres )?cordialement\s*[,.!]?$",
         r"^(?:bonne (?:journee|soiree|fin de journee)|merci|merci beaucoup|salutations|bien a vous|a bientot|belle journee|amities)\s*[,.!]?$",
     ],
-    mobile: &[r"^envoye (?:de|depuis) (?:mon|ma)\b"],
+    mobile: &[
+        r"^envoye (?:de|depuis) (?:mon|ma)\b",
+        r"^(?:telecharger|obtenir) outlook pour\b",
+    ],
     disclaimer: &[
         r"^ce (?:message|courriel|mail) (?:et ses pieces jointes |et toutes les pieces jointes )?(?:est|sont) (?:confidentiel|strictement)",
         r"^ce (?:message|courriel|mail)\b.{0,120}\b(?:confidentiel|exclusivement destine)",
+        r"^les informations contenues dans (?:ce|cet|le present|la presente)\b",
     ],
 };
 
@@ -923,11 +932,15 @@ pub const ES: Phrases = Phrases {
     sign_off: &[
         r"^(?:un )?(?:saludo|saludos|cordial saludo|atentamente|gracias|muchas gracias|un abrazo|abrazos)(?: cordiales)?\s*[,.!]?$",
     ],
-    mobile: &[r"^enviado desde mi\b"],
+    mobile: &[
+        r"^enviado desde mi\b",
+        r"^(?:obtener|descargar) outlook para\b",
+    ],
     disclaimer: &[
         r"^(?:aviso legal|aviso de confidencialidad|confidencialidad)\b",
         r"^este (?:mensaje|correo) (?:es confidencial|y sus anexos)",
         r"^este (?:mensaje|correo)\b.{0,120}\b(?:confidencial|exclusivamente)",
+        r"^la informacion contenida en (?:este|el presente|esta)\b",
     ],
 };
 
@@ -1084,11 +1097,15 @@ pub const PT: Phrases = Phrases {
     sign_off: &[
         r"^(?:atenciosamente|att|abraco|abracos|obrigad[oa]|cordialmente|grande abraco|saudacoes|um abraco)\.?\s*[,.!]?$",
     ],
-    mobile: &[r"^enviado do meu\b"],
+    mobile: &[
+        r"^enviado do meu\b",
+        r"^(?:obter|baixar|baixe) (?:o )?outlook para\b",
+    ],
     disclaimer: &[
         r"^(?:aviso de confidencialidade|aviso legal)\b",
         r"^esta (?:mensagem|e-?mail)(?: e seus anexos| e os seus anexos| e eventuais anexos)? (?:e confidencial|sao confidenciais|pode conter|podem conter|contem)",
         r"^esta (?:mensagem|e-?mail)\b.{0,120}\b(?:confidencia|exclusivamente)",
+        r"^as informacoes contidas (?:nesta|neste|na presente|no presente)\b",
     ],
 };
 
@@ -1277,10 +1294,15 @@ pub const IT: Phrases = Phrases {
     sign_off: &[
         r"^(?:cordiali saluti|distinti saluti|saluti|buona giornata|grazie|un saluto|cordialmente|a presto)\s*[,.!]?$",
     ],
-    mobile: &[r"^inviato da\b", r"^inviato dal mio\b"],
+    mobile: &[
+        r"^inviato da\b",
+        r"^inviato dal mio\b",
+        r"^(?:scarica|ottieni) outlook per\b",
+    ],
     disclaimer: &[
         r"^questo (?:messaggio|e-?mail|email)(?: e i suoi allegati| ed i suoi allegati| e gli eventuali allegati| e ogni suo allegato)? (?:e confidenziale|e riservat[oa]|sono riservati|sono confidenziali|contiene|puo contenere|possono contenere)",
         r"^questo (?:messaggio|e-?mail|email)\b.{0,120}\b(?:riservat|confidenzial|esclusivamente)",
+        r"^le informazioni contenute (?:in|nella|nel|nei)\b",
         r"^(?:avviso di riservatezza|informativa privacy)\b",
     ],
 };
@@ -1422,10 +1444,14 @@ pub const NL: Phrases = Phrases {
         r"^(?:met )?(?:vriendelijke|hartelijke) groet(?:en)?\s*[,.!]?$",
         r"^(?:groet|groeten|mvg|gr|bedankt|dank je|dank u)\s*[,.!]?$",
     ],
-    mobile: &[r"^(?:verstuurd|verzonden) (?:vanaf|van) mijn\b"],
+    mobile: &[
+        r"^(?:verstuurd|verzonden) (?:vanaf|van) mijn\b",
+        r"^outlook voor (?:android|ios) downloaden\b",
+    ],
     disclaimer: &[
         r"^dit (?:e-?mail)?bericht is vertrouwelijk\b",
         r"^(?:dit|deze) (?:e-?mail|e-?mailbericht|bericht)\b.{0,120}\b(?:vertrouwelijk|uitsluitend bestemd)",
+        r"^de informatie (?:in|verzonden met|opgenomen in) (?:dit|deze)\b",
         r"^(?:disclaimer)\b",
     ],
 };
@@ -1583,6 +1609,7 @@ pub const RU: Phrases = Phrases {
         r"^(?:данное|это|настоящее) (?:электронное )?(?:сообщение|письмо)\b.{0,60}(?:явля\S* конфиденц|содерж\S* конфиденц|конфиденц|предназначен\S* (?:исключительно|только))",
         r"^(?:конфиденциально|уведомление о конфиденциальности)\b",
         r"^если вы получили (?:это|данное) (?:сообщение|письмо) по ошибке\b",
+        r"^информация,? (?:содержащаяся|изложенная) в (?:этом|данном|настоящем)\b",
     ],
 };
 

@@ -82,7 +82,7 @@ const SHORT: &[(&str, &str)] = &[
 
 /// Whether `a` is one slip from `b`: one letter missing, added or replaced, or two neighbours
 /// swapped; only a swap when `b` has fewer than seven letters.
-fn one_slip(a: &[char], b: &[char]) -> bool {
+pub(crate) fn one_slip(a: &[char], b: &[char]) -> bool {
     let first = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if a.len() == b.len() {
         if first == a.len() {
