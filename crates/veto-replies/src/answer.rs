@@ -63,6 +63,11 @@ struct Patterns {
     keyword: Regex,
     /// "If you'd rather not": a reply that declines.
     rather_not: Regex,
+    /// "… or …": a question offering a choice.
+    alternative: Regex,
+    /// "No need to …" without a negation word the tables know ("Pas besoin d'arrêter de
+    /// m'écrire, au contraire !").
+    no_need: Regex,
     /// Words of a menu item that offers to stop.
     stop_option: Regex,
 }
@@ -98,6 +103,8 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:zal|moet) ik (?:\S+ ){0,3}(?:stoppen|ophouden)\b|\b(?:zal|moet) ik (?:je|u|jullie) (?:\S+ ){0,4}(?:verwijderen|afmelden|halen|uitschrijven)\b",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:parar|deixar) de\b|\b(?:devo|posso) (?:te |o |a |lhe )?(?:remover|retirar|tirar|descadastrar)\b",
             r"\b(?:debo|puedo) (?:\S+ ){0,1}dejar de\b|\b(?:te|le|lo|la) (?:doy|damos) de baja\b|\b(?:te|le) (?:quito|saco|elimino)\b",
+            // "¿Dejo de escribirte?", "Paro de te escrever?", "Smetto di scriverle?", "J'arrête de vous écrire ?"
+            r"\b(?:dejo|dejamos|paro|paramos|deixo|deixamos) de (?:te |lhe |le )?(?:escrib|escrev|contact|contat|envi|molest)\S*|\bsmett(?:o|iamo) di\b|\bj'arrete de vous\b",
             r"\bdois[- ]je (?:\S+ ){0,2}(?:arreter|cesser)\b|\b(?:dois[- ]je|puis[- ]je) vous (?:retirer|desinscrire|supprimer)\b|\b(?:voulez|souhaitez|preferez)[- ]vous que (?:je|nous) vous (?:retire|desinscrive|supprime|enleve)",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:smettere|toglierla|toglierti|rimuoverla|rimuoverti|cancellarla|cancellarti)\b",
             r"\b(?:удалить|исключить|отписать) вас\b|\b(?:перестать|прекратить) (?:вам )?(?:писать|присылать)\b",
@@ -116,7 +123,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bоставить вас\b|\bпродолжать (?:получать|присылать|писать|отправлять)\b",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierre\S*|cierrelo|cierrenlo|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
+            r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -154,13 +161,18 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r#"(?i:\b(?:reply|respond|answer|write back|type|responder|responda|responde|contestar|conteste"#,
             r#"|antworten sie|antworte|antwortet|schreiben sie|r[ée]pondez|r[ée]ponds|r[ée]pondre|rispondi|risponda"#,
             r#"|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b)[^"'“”«»„.!?]{0,30}?"#,
-            r#"(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b)"#,
+            r#"(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b|(?:a |an |with a |with an )?(\p{So}))"#,
         ))
         .ok()?,
         rather_not: Regex::new(
             r"\b(?:rather not|prefer not|preferiria nao|prefiro nao|prefiere no|prefieres no|preferisce di no|preferisci di no|lieber nicht|preferez ne pas|preferes ne pas|liever niet|не хотите|не хочешь)\b",
         )
         .ok()?,
+        no_need: Regex::new(
+            r"\b(?:pas besoin|pas la peine|no need|no hace falta|nicht notig|kein bedarf|niet nodig|hoeft niet|non c'e bisogno|non serve|nao precisa|nao e preciso|не нужно|не надо)\b",
+        )
+        .ok()?,
+        alternative: Regex::new(r"\b(?:or|oder|ou|o|of|или|oppure|ovvero)\b").ok()?,
         greeting: Regex::new(
             r"^\s*(?:hi|hey|hello|dear|hoi|hallo|beste|dag|moin|servus|liebe|lieber|sehr geehrte|sehr geehrter|guten tag|bonjour|salut|hola|buenos dias|buenas|estimada|estimado|ciao|buongiorno|salve|gentile|ola|oi|bom dia|boa tarde|prezado|prezada|caro|cara|привет|здравствуйте|добрый день)\b[^,:;.!?]{0,30}[,:]\s*",
         )
@@ -187,6 +199,11 @@ fn lone_digits(text: &str) -> Vec<(usize, char)> {
 /// A letter opening a line as a menu item's mark ("a - let's talk", "c) stop"), or a symbol
 /// ("❌ keine weiteren E-Mails", "🚫 afmelden"), with its offset.
 fn letter_mark(line: &str) -> Option<(usize, char)> {
+    // "(c) an email from me in six months": the letter inside brackets.
+    let line = match line.strip_prefix('(') {
+        Some(rest) if rest.chars().nth(1) == Some(')') => rest,
+        _ => line,
+    };
     let mut chars = line.char_indices();
     let (i, c) = chars.next()?;
     let after = &line[i + c.len_utf8()..];
@@ -251,9 +268,9 @@ pub(crate) fn stop_answer(
     lines_at: &[(usize, usize)],
     new_text: &str,
 ) -> Option<(usize, usize)> {
-    if folded.split_whitespace().count() > TEXT_WORDS {
-        return None;
-    }
+    // A longer reply is read only by its first sentence, under a question to close or stop
+    // ("Yes, please close it. To be fair to you, the timing and the person are …").
+    let long = folded.split_whitespace().count() > TEXT_WORDS;
     let negated = compose::negated(folded);
     let p = PATTERNS.as_ref()?;
     let lines = body_lines(body);
@@ -293,6 +310,12 @@ pub(crate) fn stop_answer(
                 sentences.push((at + lead, &sentence[lead..]));
             }
             at += sentence.len() + 1;
+        }
+    }
+    if long {
+        sentences.truncate(1);
+        if !(close || stop) {
+            return None;
         }
     }
     if keep || stop {
@@ -342,13 +365,14 @@ pub(crate) fn stop_answer(
             let words = sentence.split_whitespace().count();
             // An answer that opens with a negation says no ("Agora não. Acabamos de fechar
             // com outro sistema": the later "fechar" closes a deal, not the file).
-            if k == 0 && compose::negated(sentence) {
+            let negated = |t: &str| compose::negated(t) || p.no_need.is_match(t);
+            if k == 0 && negated(sentence) {
                 break;
             }
             // The answering sentence holds no negation ("Akte bitte nicht schließen!"); one
             // elsewhere explains the answer ("sì, la chiuda pure. Non è un progetto che
             // faremo").
-            if words <= ANSWER_WORDS && !compose::negated(sentence) {
+            if words <= ANSWER_WORDS && !negated(sentence) {
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
@@ -372,6 +396,9 @@ pub(crate) fn stop_answer(
                 }
             }
         }
+        if long {
+            return None;
+        }
         // "👍" alone (with a skin tone or a variation selector at most).
         let thumbs = new_text
             .chars()
@@ -383,6 +410,24 @@ pub(crate) fn stop_answer(
     }
     // 'Just reply "no" if you\'d rather not.' / 'é só responder "NÃO"': the answer is the
     // word the seller named for not hearing more.
+    // A bare yes, opening the answer, to any other question that offers to stop ("Would you
+    // like me to remove you from our mailing list altogether?" → "YES"), when the rest of the
+    // reply is a name or a sign-off at most and nothing in it shows interest.
+    if !close
+        && !stop
+        && sentences
+            .iter()
+            .skip(1)
+            .all(|(_, s)| s.split_whitespace().count() <= 3)
+        && let Some(&(at, first)) = sentences.first()
+        && !interested_outside(at, at + first.len())
+        && first.split_whitespace().count() <= YES_WORDS
+        && !compose::negated(first)
+        && let Some(m) = p.yes.find(first)
+        && offers_to_stop(p, &quoted)
+    {
+        return Some((at + m.start(), at + first.trim_end().len()));
+    }
     // The whole first sentence, across lines: "Stop\nby our booth at 3" is no "STOP".
     let first = folded
         .split(['.', '!', '?', ';'])
@@ -401,8 +446,10 @@ pub(crate) fn stop_answer(
         let replaced = a.len() == w.len() && a.iter().zip(&w).filter(|(x, y)| x != y).count() == 1;
         w.len() >= 5 && (replaced || crate::respell::one_slip(&a, &w))
     };
+    // Or the symbol asked for: 'just reply with a 👎'.
+    let symbol = first.trim().trim_end_matches('\u{FE0F}');
     if let Some(word) = keyword(p, body)
-        && (said == word || slip(&word))
+        && (said == word || slip(&word) || symbol == word)
     {
         return Some((0, first.trim_end().len()));
     }
@@ -489,10 +536,25 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
     for sentence in raw.split(['.', '!', '?']) {
         let parts: Vec<&str> = sentence.split([',', ';']).collect();
         for (k, part) in parts.iter().enumerate() {
-            for c in p.keyword.captures_iter(part) {
-                let (Some(all), Some(word)) = (c.get(0), c.get(1).or_else(|| c.get(2))) else {
-                    continue;
-                };
+            let found: Vec<_> = p
+                .keyword
+                .captures_iter(part)
+                .filter_map(|c| {
+                    Some((
+                        c.get(0)?,
+                        c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?,
+                    ))
+                })
+                .collect();
+            // 'Just reply "keep" or "remove"': of two words offered side by side, only one
+            // that says to stop by itself.
+            if found.len() > 1 {
+                if let Some((_, word)) = found.iter().find(|(_, w)| hint(w.as_str())) {
+                    return Some(fold(word.as_str().trim()));
+                }
+                continue;
+            }
+            for (all, word) in found {
                 let opens = part[..all.start()].split_whitespace().count() <= 3;
                 if hint(part) || (opens && k > 0 && hint(parts[k - 1])) {
                     return Some(fold(word.as_str().trim()));
@@ -501,6 +563,30 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a question of the quoted message offers to stop ("Would you like me to remove you
+/// from our mailing list altogether?", "Should I take the hint and stop emailing you?",
+/// "Möchten Sie, dass wir Sie aus unserem Verteiler streichen?", "¿Cierro tu ficha y no
+/// vuelvo a molestarte?"): its words hold a stop the cue tables read, and it offers no
+/// alternative ("Should I stop, or is it just a busy month?" is read by `stop_second`).
+fn offers_to_stop(p: &Patterns, quoted: &str) -> bool {
+    let mut start = 0;
+    for (i, _) in quoted.match_indices('?') {
+        let question = quoted[start..i]
+            .rsplit(['.', '!', '?', ':'])
+            .next()
+            .unwrap_or_default();
+        start = i + 1;
+        let words = question.split_whitespace().count();
+        if !(3..=30).contains(&words) || p.alternative.is_match(question) {
+            continue;
+        }
+        if !compose::stop_hits_marked(question).is_empty() {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]

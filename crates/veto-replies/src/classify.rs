@@ -751,9 +751,13 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     let own_stop = own.is_some_and(|o| {
         words.contains(&o) || r.bare_stop.is_match(o) || !unnegated_stop(r, o).is_empty()
     });
-    subject_stop
-        || own_stop
-        || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))
+    // "Re: Remove you from my list?": a question in the subject is the seller's, which the
+    // answer reader reads against the reply.
+    let question = subject_core.trim_end().ends_with('?');
+    own_stop
+        || (!question
+            && (subject_stop
+                || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))))
 }
 
 /// Stop matches that no negation or non-stop phrase covers.

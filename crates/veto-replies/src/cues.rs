@@ -958,6 +958,8 @@ pub const ES: Cues = Cues {
         // "… a esta cuenta mientras la dan de baja": they close the account.
         "la|lo|las|los ~1 dan|dieron|daran|dara|van ~2 dar",
         "la|lo|las|los ~1 dan|dieron|daran|dara",
+        // "ya me daré de baja (yo) si me canso": the writer's own future.
+        "me ~1 dare|daremos",
         // "No quiero que me deis de baja ni que dejéis de escribirme": the negation carries.
         "no ~1 quiero|queremos|pido|pedimos ~6 ni ~1 que",
         // "Y tampoco hace falta que me des de baja de nada".
@@ -975,7 +977,12 @@ pub const ES: Cues = Cues {
         "no",
         "no ~1 me|nos|le|les ~1 den|de|des|borren|quiten|eliminen|saquen|excluyan",
     ],
-    block_after: &["yo mismo|misma", "yo ~1 desde|mismo|misma|sola|solo"],
+    block_after: &[
+        "yo mismo|misma",
+        "yo ~1 desde|mismo|misma|sola|solo",
+        // "ya me daré de baja yo si me canso": the writer will do it.
+        "yo ~1 si|cuando|cuanto",
+    ],
     veto: &[
         // "Si algún día me molesta, el STOP te lo mando yo".
         "te|se|os ~1 lo ~1 mando|envio|escribo|digo|pido ~1 yo",
