@@ -65,6 +65,8 @@ struct Patterns {
     rather_not: Regex,
     /// "… or …": a question offering a choice.
     alternative: Regex,
+    /// ' or "remove"': a second word offered right after a keyword.
+    other_keyword: Regex,
     /// "No need to …" without a negation word the tables know ("Pas besoin d'arrêter de
     /// m'écrire, au contraire !").
     no_need: Regex,
@@ -170,6 +172,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         no_need: Regex::new(
             r"\b(?:pas besoin|pas la peine|no need|no hace falta|nicht notig|kein bedarf|niet nodig|hoeft niet|non c'e bisogno|non serve|nao precisa|nao e preciso|не нужно|не надо)\b",
+        )
+        .ok()?,
+        other_keyword: Regex::new(
+            r#"^\s*(?:or|o|ou|oder|of|или|oppure)\s+(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b)"#,
         )
         .ok()?,
         alternative: Regex::new(r"\b(?:or|oder|ou|o|of|или|oppure|ovvero)\b").ok()?,
@@ -389,6 +395,7 @@ pub(crate) fn stop_answer(
                 // A bare yes, or a yes in a sentence of a few words with no interest
                 // anywhere ("Yeah, I think that's best.").
                 if (words <= YES_WORDS || (words <= LONG_YES_WORDS && !interested()))
+                    && !stop_among_choices(p, &quoted)
                     && let Some(m) = p.yes.find(sentence)
                     && !interested_outside(at, at + sentence.len())
                 {
@@ -536,7 +543,7 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
     for sentence in raw.split(['.', '!', '?']) {
         let parts: Vec<&str> = sentence.split([',', ';']).collect();
         for (k, part) in parts.iter().enumerate() {
-            let found: Vec<_> = p
+            let mut found: Vec<_> = p
                 .keyword
                 .captures_iter(part)
                 .filter_map(|c| {
@@ -546,6 +553,13 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
                     ))
                 })
                 .collect();
+            // 'reply "keep" or "remove"': the words offered after the first.
+            let more: Vec<_> = found
+                .iter()
+                .filter_map(|(all, _)| p.other_keyword.captures(&part[all.end()..]))
+                .filter_map(|c| Some((c.get(0)?, c.get(1).or_else(|| c.get(2))?)))
+                .collect();
+            found.extend(more);
             // 'Just reply "keep" or "remove"': of two words offered side by side, only one
             // that says to stop by itself.
             if found.len() > 1 {
@@ -571,22 +585,40 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
 /// vuelvo a molestarte?"): its words hold a stop the cue tables read, and it offers no
 /// alternative ("Should I stop, or is it just a busy month?" is read by `stop_second`).
 fn offers_to_stop(p: &Patterns, quoted: &str) -> bool {
+    questions(quoted).any(|question| {
+        let words = question.split_whitespace().count();
+        (3..=30).contains(&words)
+            && !p.alternative.is_match(question)
+            && !compose::stop_hits_marked(question).is_empty()
+    })
+}
+
+/// The questions of a (folded) text: each sentence that ends with a question mark.
+fn questions(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    for (i, _) in quoted.match_indices('?') {
-        let question = quoted[start..i]
+    text.match_indices('?').map(move |(i, _)| {
+        let question = text[start..i]
             .rsplit(['.', '!', '?', ':'])
             .next()
             .unwrap_or_default();
         start = i + 1;
-        let words = question.split_whitespace().count();
-        if !(3..=30).contains(&words) || p.alternative.is_match(question) {
-            continue;
-        }
-        if !compose::stop_hits_marked(question).is_empty() {
-            return true;
-        }
-    }
-    false
+        question
+    })
+}
+
+/// Whether a question of the quoted message offers to stop only as the second of two choices
+/// ("Should I keep you posted on the pilot, or remove you from the list?"): a bare yes answers
+/// the first ("Should I close your file, or is it just bad timing?" → "Yes, please close it").
+fn stop_among_choices(p: &Patterns, quoted: &str) -> bool {
+    let offers = |t: &str| {
+        p.stop_question.iter().any(|re| re.is_match(t))
+            || p.close_question.iter().any(|re| re.is_match(t))
+    };
+    questions(quoted).any(|question| {
+        p.alternative
+            .find(question)
+            .is_some_and(|m| !offers(&question[..m.start()]) && offers(&question[m.start()..]))
+    })
 }
 
 #[cfg(test)]
@@ -801,6 +833,53 @@ mod tests {
             "Ha - stop worrying, we're interested!",
             "> Should I stop reaching out?"
         ));
+        // A bare yes to any question whose own words offer to stop, and none to a choice.
+        assert!(answers(
+            "YES",
+            "> Would you like me to remove you from our mailing list altogether? Just reply YES and I'll take care of it today."
+        ));
+        assert!(answers(
+            "Sì, grazie.\n\nValentina",
+            "> Vuole che la tolga dalla mailing list?"
+        ));
+        assert!(answers(
+            "Ja, bitte.",
+            "> Möchten Sie, dass wir Sie aus unserem Verteiler streichen?"
+        ));
+        assert!(!answers(
+            "Yes.",
+            "> Should I keep you posted on the pilot, or remove you from the list?"
+        ));
+        assert!(answers(
+            "Yes please.",
+            "> Should I close your file, or is there someone else I should be speaking with?"
+        ));
+        assert!(!answers(
+            "Yes, let's talk next week.",
+            "> Should I take the hint and stop emailing you?"
+        ));
+        // Two words offered side by side, and a symbol.
+        assert!(answers(
+            "Remove",
+            "> Would you like me to keep you on the list for our updates, or remove you? Just reply \"keep\" or \"remove\"."
+        ));
+        assert!(!answers(
+            "Keep",
+            "> Would you like me to keep you on the list for our updates, or remove you? Just reply \"keep\" or \"remove\"."
+        ));
+        assert!(answers(
+            "👎",
+            "> If you'd like me to stop, just reply with a 👎 and you won't hear from me again."
+        ));
+        // A longer reply, read by its first sentence; "no need to stop" says no.
+        assert!(answers(
+            "Yes, please close it. To be fair to you, the timing and the person are both roughly right: I do run our import operations and we did look at brokerage automation last autumn, but we ended up extending the contract with our current provider for another two years.",
+            "> Should I close your file?"
+        ));
+        assert!(!answers(
+            "Pas besoin d'arrêter de m'écrire, au contraire !",
+            "> Dois-je arrêter de vous écrire ?"
+        ));
     }
 
     #[test]
@@ -832,6 +911,9 @@ mod tests {
         assert_eq!(option(abc), Some('c'));
         assert!(answers("C\n\nConnor Walsh\n+1 555-0155", abc));
         assert!(!answers("B", abc));
+        let bracketed = "> which would you prefer?\n> (a) a short call next week\n> (b) an email from me in six months\n> (c) no more emails from me";
+        assert_eq!(option(bracketed), Some('c'));
+        assert!(answers("c", bracketed));
         assert!(answers("3\n\nОльга\n+7 495 555-01-23", ru));
         assert!(answers(
             "3 - and please don't pass my details on to anyone else.",
