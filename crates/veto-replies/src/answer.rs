@@ -9,6 +9,13 @@
 //! reply reads as interest (a break-up e-mail often offers a call beside the file: "Yes,
 //! Tuesday works").
 //!
+//! Beyond the wordings written here, a bare yes answers any quoted question whose own words
+//! the cue tables read as a stop ("Should I take the hint and stop emailing you?") and that
+//! offers no second choice; of two choices a yes takes the first. Menus may be numbered,
+//! lettered or drawn with emoji; a word the seller named ('just reply "remove"', "rispondi
+//! semplicemente NO") is the answer that stops. A reply of more than a few dozen words is
+//! read only by its first sentence, and only under a question to close or stop.
+//!
 //! The questions and answer words are regular expressions written here rather than cue
 //! families: they are read over the seller's quoted text and over one-word answers, not over
 //! the writer's clauses.
@@ -20,8 +27,8 @@ use regex::Regex;
 use crate::compose::{self, CueClass};
 use crate::fold::fold;
 
-/// Words of the sentence that answers, and of the whole new text (a greeting and a signature
-/// around it).
+/// Words of the sentence that answers, and of a new text read whole (a greeting and a
+/// signature around it); a longer one is read by its first sentence only.
 const ANSWER_WORDS: usize = 12;
 const TEXT_WORDS: usize = 40;
 /// A bare yes stands in a sentence of at most this many words ("Yes please.", "Correct.").
