@@ -58,6 +58,8 @@ struct Patterns {
     stop_second: Regex,
     /// "The latter" opening its sentence.
     latter: Regex,
+    /// "The first" opening its sentence.
+    former: Regex,
     /// A bare yes opening its sentence.
     yes: Regex,
     /// A bare no opening its sentence.
@@ -88,11 +90,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
     Some(Patterns {
         close_question: all(&[
             r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b",
-            r"\b(?:akte|anfrage|vorgang|datensatz|eintrag) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang)\b",
+            r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
             r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
             r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
-            r"\b(?:chiudere|chiudo|chiudiamo|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
+            r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
             r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
         ])?,
@@ -112,7 +114,8 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:zal|moet) ik (?:\S+ ){0,3}(?:stoppen|ophouden)\b|\b(?:zal|moet) ik (?:je|u|jullie) (?:\S+ ){0,4}(?:verwijderen|afmelden|halen|uitschrijven)\b",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:parar|deixar) de\b|\b(?:devo|posso) (?:te |o |a |lhe )?(?:remover|retirar|tirar|descadastrar)\b",
             r"\b(?:debo|puedo) (?:\S+ ){0,1}dejar de\b|\b(?:te|le|lo|la) (?:doy|damos) de baja\b|\b(?:te|le) (?:quito|saco|elimino)\b",
-            // "¿Dejo de escribirte?", "Paro de te escrever?", "Smetto di scriverle?", "J'arrête de vous écrire ?"
+            // "¿Dejo de escribirte?", "Paro de te escrever?", "Smetto di scriverle?", "J'arrête de vous écrire ?", "¿… o prefieres que lo deje aquí?"
+            r"\bque lo (?:deje|dejemos) (?:aqui|ahi|estar)\b|\blo (?:dejo|dejamos) (?:aqui|ahi)\b",
             r"\b(?:dejo|dejamos|paro|paramos|deixo|deixamos) de (?:te |lhe |le )?(?:escrib|escrev|contact|contat|envi|molest)\S*|\bsmett(?:o|iamo) di\b|\bj'arrete de vous\b",
             r"\bdois[- ]je (?:\S+ ){0,2}(?:arreter|cesser)\b|\b(?:dois[- ]je|puis[- ]je) vous (?:retirer|desinscrire|supprimer)\b|\b(?:voulez|souhaitez|preferez)[- ]vous que (?:je|nous) vous (?:retire|desinscrive|supprime|enleve)",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:smettere|toglierla|toglierti|rimuoverla|rimuoverti|cancellarla|cancellarti)\b",
@@ -121,9 +124,9 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         keep_question: all(&[
             r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
             // "Do you want me to keep sending these?": a no asks for no more.
-            r"\b(?:want|like) (?:me|us) to (?:keep|continue) (?:sending|emailing|writing|mailing|to send|to email)\b|\bshould i (?:keep|continue) (?:sending|emailing|to send)\b",
+            r"\b(?:want|like) (?:me|us) to (?:keep|continue) (?:sending|emailing|writing|mailing|to send|to email)\b|\bshould i (?:keep|continue) (?:sending|emailing|to send)\b|\b(?:do|would) you (?:still )?(?:want|like) to (?:keep )?hear(?:ing)? from (?:me|us)\b",
             r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen|horen|informiert)\b",
-            r"\bsoll(?:en)? (?:ich|wir) (?:ihnen|dir|euch) (?:\S+ ){0,2}weiterhin (?:\S+ ){0,4}(?:schicken|senden|zusenden|schreiben|mailen)\b",
+            r"\bsoll(?:en)? (?:ich|wir) (?:ihnen|dir|euch) (?:\S+ ){0,2}weiterhin (?:\S+ ){0,4}(?:schicken|senden|zusenden|schreiben|mailen)\b|\bauf dem laufenden halten\b",
             r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b|\bcontinue(?:r|s)? (?:a|de) vous (?:envoyer|ecrire)\b",
             r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b|\b(?:siga|sigamos|seguir|continue|continuemos|continuar) (?:\S+ ){0,1}(?:enviando|escribiendo|mandando)\S*",
             r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b|\b(?:continue|continuemos|continuar) (?:a )?(?:\S+ ){0,1}(?:enviar|mandar|escrever|enviando|mandando)\S*",
@@ -136,7 +139,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         cease_word: Regex::new(
-            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
+            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|dejalo|dejelo|dejemoslo|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
         )
         .ok()?,
         yes: Regex::new(
@@ -156,6 +159,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         latter: Regex::new(
             r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
+        )
+        .ok()?,
+        former: Regex::new(
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the former|the first|ersteres|das erste|le premier|la premiere|lo primero|la primera|o primeiro|a primeira|la prima|il primo|het eerste|первое|первый)\b",
         )
         .ok()?,
         no: Regex::new(
@@ -361,16 +368,22 @@ pub(crate) fn stop_answer(
             return Some((at + m.start(), at + first.trim_end().len()));
         }
     }
-    if (close || stop) && p.stop_second.is_match(&quoted) {
-        // "The latter, thanks." / "It's not a bad time. So the second option, please." under
-        // "… or should I stop reaching out?".
-        for &(at, sentence) in &sentences {
-            if sentence.split_whitespace().count() <= LATTER_WORDS
-                && !compose::negated(sentence)
-                && let Some(m) = p.latter.find(sentence)
-            {
-                return Some((at + m.start(), at + m.end()));
-            }
+    // "The latter, thanks." / "It's not a bad time. So the second option, please." under
+    // "… or should I stop reaching out?"; "Lo primero." under "¿Prefieres que te quite de mi
+    // lista o que te vuelva a escribir en otoño?".
+    let (first_stops, second_stops) = choices(p, &quoted);
+    let second_stops = second_stops || ((close || stop) && p.stop_second.is_match(&quoted));
+    for &(at, sentence) in &sentences {
+        if sentence.split_whitespace().count() > LATTER_WORDS || compose::negated(sentence) {
+            continue;
+        }
+        let chosen = match (p.latter.find(sentence), p.former.find(sentence)) {
+            (Some(m), _) if second_stops => Some(m),
+            (_, Some(m)) if first_stops => Some(m),
+            _ => None,
+        };
+        if let Some(m) = chosen {
+            return Some((at + m.start(), at + m.end()));
         }
     }
     if close || stop {
@@ -514,7 +527,7 @@ pub(crate) fn stop_answer(
                 && match n.is_ascii_digit() {
                     // "3 - and please pass that on to whoever else keeps emailing me."
                     true => words <= LATTER_WORDS || sentence[..*i].trim().is_empty(),
-                    false => words <= 3,
+                    false => words <= 3 || sentence[..*i].trim().is_empty(),
                 } =>
         {
             let start = sentence[..*i]
@@ -598,6 +611,34 @@ fn offers_to_stop(p: &Patterns, quoted: &str) -> bool {
             && !p.alternative.is_match(question)
             && !compose::stop_hits_marked(question).is_empty()
     })
+}
+
+/// Which of the two choices of a quoted either/or question offers to stop: the first ("Zal ik
+/// je van mijn lijst halen, of mag ik in het najaar nog eens aankloppen?"), the second ("¿Sigo
+/// escribiéndote o prefieres que lo deje aquí?"), read by the question wordings here and by
+/// the cue tables.
+fn choices(p: &Patterns, quoted: &str) -> (bool, bool) {
+    let offers = |t: &str| {
+        p.stop_question.iter().any(|re| re.is_match(t))
+            || p.close_question.iter().any(|re| re.is_match(t))
+            || !compose::stop_hits_marked(t).is_empty()
+    };
+    let (mut first, mut second) = (false, false);
+    for question in questions(quoted) {
+        let words = question.split_whitespace().count();
+        if !(3..=40).contains(&words) {
+            continue;
+        }
+        if let Some(m) = p.alternative.find(question) {
+            let (a, b) = (
+                offers(&question[..m.start()]),
+                offers(&question[m.start()..]),
+            );
+            first |= a && !b;
+            second |= b && !a;
+        }
+    }
+    (first, second)
 }
 
 /// The questions of a (folded) text: each sentence that ends with a question mark.
@@ -878,6 +919,35 @@ mod tests {
             "👎",
             "> If you'd like me to stop, just reply with a 👎 and you won't hear from me again."
         ));
+        // The first of two choices when it is the one that stops, and the stop option's verb.
+        assert!(answers(
+            "Lo primero. Ya trabajamos con otro proveedor.",
+            "> ¿Prefieres que te quite de mi lista o que te vuelva a escribir en otoño?"
+        ));
+        assert!(answers(
+            "Het eerste graag.",
+            "> Zal ik je van mijn lijst halen, of mag ik in het najaar nog eens aankloppen?"
+        ));
+        assert!(!answers(
+            "Lo primero.",
+            "> ¿Te vuelvo a escribir en otoño o prefieres que te quite de mi lista?"
+        ));
+        assert!(answers(
+            "Déjalo aquí, gracias.",
+            "> ¿Sigo escribiéndote o prefieres que lo deje aquí?"
+        ));
+        assert!(answers(
+            "Chiuda pure, grazie.",
+            "> Preferisce che la ricontatti a settembre o che chiuda qui la pratica?"
+        ));
+        assert!(answers(
+            "No.",
+            "> Do you still want to hear from me about fleet telematics? A simple yes or no is fine."
+        ));
+        assert!(!answers(
+            "No thanks.",
+            "> Worth a chat?\n> Don't want to hear from us? Reply STOP."
+        ));
         // A longer reply, read by its first sentence; "no need to stop" says no.
         assert!(answers(
             "Yes, please close it. To be fair to you, the timing and the person are both roughly right: I do run our import operations and we did look at brokerage automation last autumn, but we ended up extending the contract with our current provider for another two years.",
@@ -921,6 +991,11 @@ mod tests {
         let bracketed = "> which would you prefer?\n> (a) a short call next week\n> (b) an email from me in six months\n> (c) no more emails from me";
         assert_eq!(option(bracketed), Some('c'));
         assert!(answers("c", bracketed));
+        let de = "> was passt für Sie am besten?\n> a) Termin für eine kurze Demo\n> b) Unterlagen per E-Mail\n> c) keine weiteren E-Mails von mir";
+        assert!(answers(
+            "c) - wir haben uns intern für eine andere Lösung entschieden",
+            de
+        ));
         assert!(answers("3\n\nОльга\n+7 495 555-01-23", ru));
         assert!(answers(
             "3 - and please don't pass my details on to anyone else.",
