@@ -288,8 +288,9 @@ pub(crate) fn stop_answer(
     lines_at: &[(usize, usize)],
     new_text: &str,
 ) -> Option<(usize, usize)> {
-    // A longer reply is read only by its first sentence, under a question to close or stop
-    // ("Yes, please close it. To be fair to you, the timing and the person are …").
+    // A longer reply is read only by its first sentence ("Yes, please close it. To be fair to
+    // you, the timing and the person are …", "3\n\nHonestly nothing personal. We've just
+    // signed …").
     let long = folded.split_whitespace().count() > TEXT_WORDS;
     let negated = compose::negated(folded);
     let p = PATTERNS.as_ref()?;
@@ -334,9 +335,6 @@ pub(crate) fn stop_answer(
     }
     if long {
         sentences.truncate(1);
-        if !(close || stop) {
-            return None;
-        }
     }
     if keep || stop {
         // "Off, thanks." / "I never asked to be on it, so: off." under "keep you on the list,
@@ -423,15 +421,12 @@ pub(crate) fn stop_answer(
                 }
             }
         }
-        if long {
-            return None;
-        }
         // "👍" alone (with a skin tone or a variation selector at most).
         let thumbs = new_text
             .chars()
             .filter(|c| !c.is_whitespace())
             .all(|c| c == '👍' || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c) || c == '\u{FE0F}');
-        if thumbs && new_text.contains('👍') && !negated {
+        if thumbs && new_text.contains('👍') && !negated && !long {
             return Some((0, folded.len()));
         }
     }
@@ -442,6 +437,7 @@ pub(crate) fn stop_answer(
     // reply is a name or a sign-off at most and nothing in it shows interest.
     if !close
         && !stop
+        && !long
         && sentences
             .iter()
             .skip(1)
@@ -475,7 +471,10 @@ pub(crate) fn stop_answer(
     };
     // Or the symbol asked for: 'just reply with a 👎'.
     let symbol = first.trim().trim_end_matches('\u{FE0F}');
-    if let Some(word) = keyword(p, body)
+    // "Unsubscribe? Never.": the word asked back is no answer.
+    let asked = folded[first.len()..].starts_with('?');
+    if !asked
+        && let Some(word) = keyword(p, body)
         && (said == word || slip(&word) || symbol == word)
     {
         return Some((0, first.trim_end().len()));
@@ -872,6 +871,10 @@ mod tests {
             "STOP",
             "> Reply YES for a demo, or reply STOP to opt out."
         ));
+        assert!(!answers(
+            "Unsubscribe? Never. I'm printing this one out and framing it next to the other eleven, my team loves these and so do I, keep them coming every single week please.",
+            "> To stop these, reply \"unsubscribe\"."
+        ));
         assert!(answers(
             "remive me",
             "> To stop receiving emails from me, reply \"remove\"."
@@ -1002,6 +1005,11 @@ mod tests {
             menu
         ));
         assert!(!answers("We have 3 offices and no budget this year.", menu));
+        // A longer reply opening with the number.
+        assert!(answers(
+            "3\n\nHonestly nothing personal. We've just signed a five-year deal with a telematics provider that includes routing, our dispatchers have finally learned it, and I'm not opening that can of worms again.",
+            menu
+        ));
         // A menu of symbols.
         let emoji = "> Ein Emoji reicht:\n> ✅ Termin vereinbaren\n> ⏳ später nochmal melden\n> ❌ keine weiteren E-Mails";
         assert_eq!(option(emoji), Some('❌'));

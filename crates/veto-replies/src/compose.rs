@@ -898,6 +898,27 @@ fn copied_in(tokens: &[Token], a: usize) -> bool {
                     .is_some_and(|t| t.text == "d" || t.text == "ed")))
 }
 
+/// Whether a removal is one the writer reports having done, a perfect tense with "already" at
+/// most between ("I've deleted the trial workspace", "ho già eliminato l'account di test",
+/// "hemos borrado los datos de prueba"): no request to the seller.
+fn done_by_writer(tokens: &[Token], s: usize) -> bool {
+    const AUXILIARIES: &[&str] = &[
+        "ve", "have", "had", "ho", "abbiamo", "he", "hemos", "ai", "avons", "habe", "haben", "heb",
+        "hebben", "tenho", "temos",
+    ];
+    const ALREADY: &[&str] = &[
+        "already", "gia", "ya", "deja", "schon", "bereits", "al", "ja",
+    ];
+    let before = |i: usize| tokens.get(i).map(|t| t.text.as_str());
+    let mut i = s;
+    while i > 0 && before(i - 1).is_some_and(|t| ALREADY.contains(&t)) {
+        i -= 1;
+    }
+    i > 0
+        && before(i - 1).is_some_and(|t| AUXILIARIES.contains(&t))
+        && tokens.get(i - 1).map(|t| t.sub) == tokens.get(s).map(|t| t.sub)
+}
+
 /// Whether the removal at `s..e` is refused: "Please don't delete my data!", "Do not remove
 /// my address", "Bitte löschen Sie meine Daten nicht!" (German and Dutch put the negation at
 /// the end of the clause); not "Why can't you remove me?" (the removal fails, which asks for
@@ -1525,7 +1546,12 @@ pub fn stop_hits_read(folded: &str, vetoes: bool) -> Vec<(Hit, bool)> {
                         .iter()
                         .any(|&(a, b)| (a <= s && b >= e) || (a > s && b < e));
                 let other = removes_something_else(tokens, &not_objects, &documents, s, e);
-                if object && !other && !elsewhere(tokens, s, e) && !refused(l, tokens, s, e) {
+                if object
+                    && !other
+                    && !elsewhere(tokens, s, e)
+                    && !refused(l, tokens, s, e)
+                    && !done_by_writer(tokens, s)
+                {
                     push(s, e, false, &mut hits);
                 }
             }

@@ -724,7 +724,7 @@ pub const FR: Cues = Cues {
     ],
     me_object: &["moi|me|m|nous"],
     not_remove_object: &[
-        "piece|jointe|pj|document|cc|copie|reunion|invitation|pdf|pdfs|coquille|faute",
+        "piece|jointe|pj|document|cc|copie|reunion|invitation|pdf|pdfs|coquille|faute|conversation|discussion|echange",
     ],
     document: &[
         "proposition|devis|contrat|brouillon|presentation|page|facture|signature|offre|rapport|etude|site|logo|temoignage",
@@ -1571,7 +1571,13 @@ pub const NL: Cues = Cues {
         // "Niet afmelden hoor!": a negation right before the cue.
         "niet",
     ],
-    block_after: &["zelf", "doe|doen ~2 zelf"],
+    block_after: &[
+        "zelf",
+        "doe|doen ~2 zelf",
+        // "Stop vooral niet met de nieuwsbrief": a negation right after the imperative.
+        "niet",
+        "vooral|alsjeblieft|alstublieft|aub|maar|toch|echt ~1 niet",
+    ],
     veto: &[
         // "Geldt die afmeldlink alleen voor mijn adres, of ook voor info@?": what the link does.
         "geldt|werkt ~3 afmeldlink|afmeldknop|afmelding|link",
