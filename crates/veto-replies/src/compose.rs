@@ -1063,9 +1063,12 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         b == a + 1
             && tokens.get(a).is_some_and(|t| t.text == "nos")
             && (possessive(&(a, b))
-                || tokens
-                    .get(b)
-                    .is_some_and(|t| OWN_LISTS.contains(&t.text.as_str())))
+                || tokens.get(b).is_some_and(|t| {
+                    OWN_LISTS.contains(&t.text.as_str())
+                        // "pour nos propres campagnes": French "our own".
+                        || t.text == "propres"
+                        || t.text == "propre"
+                }))
     };
     // French "nous" before its negation is a subject, not the opt-out's object: "nos clients
     // se désabonnent …, et nous ne savons pas pourquoi".

@@ -1370,6 +1370,8 @@ pub const IT: Cues = Cues {
         "non ~1 ho|abbiamo ~1 intenzione ~1 di",
         // "non vi sto chiedendo di cancellarmi".
         "non ~1 vi|ti|le ~1 sto|stiamo ~1 chiedendo ~1 di",
+        // "Non si preoccupi, ci penso io a disiscrivermi dal link": the writer will do it.
+        "ci ~1 penso|pensiamo ~1 io|noi ~1 a|ad",
         "posso ~1 farlo",
         "non",
     ],
