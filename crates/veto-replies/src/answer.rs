@@ -76,6 +76,8 @@ struct Patterns {
     alternative: Regex,
     /// ' or "remove"': a second word offered right after a keyword.
     other_keyword: Regex,
+    /// A word in quotes or in capitals: one a reply may be asked to be.
+    offered_word: Regex,
     /// "No need to …" without a negation word the tables know ("Pas besoin d'arrêter de
     /// m'écrire, au contraire !").
     no_need: Regex,
@@ -120,6 +122,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bdois[- ]je (?:\S+ ){0,2}(?:arreter|cesser)\b|\b(?:dois[- ]je|puis[- ]je) vous (?:retirer|desinscrire|supprimer)\b|\b(?:voulez|souhaitez|preferez)[- ]vous que (?:je|nous) vous (?:retire|desinscrive|supprime|enleve)",
             r"\b(?:devo|posso) (?:\S+ ){0,1}(?:smettere|toglierla|toglierti|rimuoverla|rimuoverti|cancellarla|cancellarti)\b",
             r"\b(?:удалить|исключить|отписать) вас\b|\b(?:перестать|прекратить) (?:вам )?(?:писать|присылать)\b",
+            // "… or should I leave you in peace for good?", "Zal ik je maar met rust laten?"
+            r"\bleave you (?:alone|in peace|be)\b|\b(?:sie|dich|euch) (?:\S+ ){0,3}in ruhe (?:lassen|lasse)\b|\blasse (?:ich )?(?:sie|dich) (?:\S+ ){0,3}in ruhe\b|\bvous laisser tranquille|\blaisse tranquille",
+            r"\bdejar(?:te|le|la|lo)? (?:\S+ ){0,1}en paz\b|\b(?:te|le|la|lo) dejo (?:\S+ ){0,1}en paz\b|\blasciar(?:la|ti|vi)? (?:\S+ ){0,1}in pace\b|\b(?:la|ti|vi) lascio (?:\S+ ){0,1}in pace\b",
+            r"\bdeixar (?:\S+ ){0,2}em paz\b|\bdeixo (?:\S+ ){0,2}em paz\b|\bmet rust (?:laten|te laten)\b|\bоставить вас в покое\b",
+            r"\bque (?:te|le|les|lo|la) (?:de|demos) de baja\b",
         ])?,
         keep_question: all(&[
             r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
@@ -132,7 +139,9 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b|\b(?:continue|continuemos|continuar) (?:a )?(?:\S+ ){0,1}(?:enviar|mandar|escrever|enviando|mandando)\S*",
             r"\b(?:mantenga|mantenere|restare|rimanere) (?:\S+ ){0,2}(?:nella|in) lista\b|\bcontinuare a ricevere\b|\bcontinu(?:i|are|iamo) a (?:mandar|inviar|scriver)\S*",
             r"\bop de lijst blijven\b|\bblijven ontvangen\b|\bop de hoogte (?:\S+ ){0,2}houden\b|\b(?:blijven|blijf) (?:\S+ ){0,2}(?:mailen|sturen|toesturen)\b",
-            r"\bоставить вас\b|\bпродолжать (?:получать|присылать|писать|отправлять)\b",
+            r"\bоставить вас\b|\bпродолжать (?:получать|присылать|писать|отправлять)\b|\bдержать вас в курсе\b",
+            // "vuoi che continui a tenerti aggiornata?", "¿Le mantengo informado?"
+            r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
             r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
@@ -176,7 +185,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         keyword: Regex::new(concat!(
             r#"(?i:\b(?:reply|respond|answer|write back|type|responder|responda|responde|contestar|conteste"#,
             r#"|antworten sie|antworte|antwortet|schreiben sie|r[ée]pondez|r[ée]ponds|r[ée]pondre|rispondi|risponda"#,
-            r#"|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b)[^"'“”«»„.!?]{0,30}?"#,
+            r#"|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b)[^"'“”«»„.!?]{0,50}?"#,
             r#"(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b|(?:a |an |with a |with an )?(\p{So}))"#,
         ))
         .ok()?,
@@ -188,17 +197,18 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:pas besoin|pas la peine|no need|no hace falta|nicht notig|kein bedarf|niet nodig|hoeft niet|non c'e bisogno|non serve|nao precisa|nao e preciso|не нужно|не надо)\b",
         )
         .ok()?,
+        offered_word: Regex::new(r#"["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b"#).ok()?,
         other_keyword: Regex::new(
             r#"^\s*(?:or|o|ou|oder|of|или|oppure)\s+(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b)"#,
         )
         .ok()?,
-        alternative: Regex::new(r"\b(?:or|oder|ou|o|of|или|oppure|ovvero)\b").ok()?,
+        alternative: Regex::new(r"\b(?:or|oder|ou|o|of|или|oppure|ovvero|soit)\b").ok()?,
         greeting: Regex::new(
             r"^\s*(?:hi|hey|hello|dear|hoi|hallo|beste|dag|moin|servus|liebe|lieber|sehr geehrte|sehr geehrter|guten tag|bonjour|salut|hola|buenos dias|buenas|estimada|estimado|ciao|buongiorno|salve|gentile|ola|oi|bom dia|boa tarde|prezado|prezada|caro|cara|привет|здравствуйте|добрый день)\b[^,:;.!?]{0,30}[,:]\s*",
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non \S+ piu|disiscri\S*|nooit meer|niet meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*)",
+            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
         )
         .ok()?,
     })
@@ -246,10 +256,11 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
     let mut numbers = Vec::new();
     let mut found = None;
     for line in lines {
-        let mut marks = lone_digits(line);
-        if marks.is_empty() {
-            marks.extend(letter_mark(line));
-        }
+        // A line opened by a letter or a symbol is that item ("b) una demo di 5 minuti").
+        let marks = match letter_mark(line) {
+            Some(mark) => vec![mark],
+            None => lone_digits(line),
+        };
         for (k, &(i, n)) in marks.iter().enumerate() {
             numbers.push(n);
             let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
@@ -483,7 +494,15 @@ pub(crate) fn stop_answer(
     // first sentence holding a number (or, under a lettered menu, a letter) names that item
     // alone; a negation counts in the number's own part ("3 - and please don't pass my details
     // on" is a 3), and a signature's telephone number is no answer.
-    if interested() {
+    // Interest anywhere in a short reply; in a longer one, in the sentence read ("3.\n\nLe
+    // spiego brevemente … è un buon prodotto, ma …").
+    let keen = match (long, sentences.first()) {
+        (true, Some(&(at, s))) => interest
+            .iter()
+            .any(|h| h.start < at + s.len() && h.end > at),
+        _ => interested(),
+    };
+    if keen {
         return None;
     }
     let n = stop_option(p, &lines)?;
@@ -525,7 +544,8 @@ pub(crate) fn stop_answer(
             if *c == n
                 && match n.is_ascii_digit() {
                     // "3 - and please pass that on to whoever else keeps emailing me."
-                    true => words <= LATTER_WORDS || sentence[..*i].trim().is_empty(),
+                    // "Option 3 please - and the same for fleet-ops@…, which you also have".
+                    true => words <= LATTER_WORDS || sentence[..*i].split_whitespace().count() <= 1,
                     false => words <= 3 || sentence[..*i].trim().is_empty(),
                 } =>
         {
@@ -560,6 +580,30 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
         p.stop_option.is_match(&t) || p.rather_not.is_match(&t)
     };
     for sentence in raw.split(['.', '!', '?']) {
+        // Words offered side by side, each with its meaning after it: "Antworten Sie einfach
+        // mit einem einzigen Wort: WEITER (Sie bekommen einmal im Quartal unsere Übersicht)
+        // oder SCHLUSS (Sie hören nie wieder von mir)".
+        if let Some(verb) = p.keyword.find(sentence) {
+            let rest = &sentence[verb.start()..];
+            let offered: Vec<_> = p
+                .offered_word
+                .captures_iter(rest)
+                .filter_map(|c| Some((c.get(0)?, c.get(1).or_else(|| c.get(2))?)))
+                .collect();
+            if offered.len() > 1 {
+                let stops: Vec<_> = offered
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, (all, word))| {
+                        let end = offered.get(k + 1).map_or(rest.len(), |(a, _)| a.start());
+                        hint(word.as_str()) || hint(rest.get(all.end()..end).unwrap_or_default())
+                    })
+                    .collect();
+                if let [(_, (_, word))] = stops.as_slice() {
+                    return Some(fold(word.as_str().trim()));
+                }
+            }
+        }
         let parts: Vec<&str> = sentence.split([',', ';']).collect();
         for (k, part) in parts.iter().enumerate() {
             let mut found: Vec<_> = p
@@ -623,12 +667,16 @@ fn choices(p: &Patterns, quoted: &str) -> (bool, bool) {
             || !compose::stop_hits_marked(t).is_empty()
     };
     let (mut first, mut second) = (false, false);
-    for question in questions(quoted) {
+    // Each question with the sentence before it: the choices may be offered there ("Je vous
+    // propose deux options : soit je cesse de vous écrire, soit … Laquelle préférez-vous ?",
+    // "Entweder ich lasse Sie in Ruhe, oder ich schicke Ihnen im Mai ein Update - was ist
+    // Ihnen lieber?"); split at the last word of choice ("soit … soit", "entweder … oder").
+    for question in questions_with_context(quoted) {
         let words = question.split_whitespace().count();
-        if !(3..=40).contains(&words) {
+        if !(3..=60).contains(&words) {
             continue;
         }
-        if let Some(m) = p.alternative.find(question) {
+        if let Some(m) = p.alternative.find_iter(question).last() {
             let (a, b) = (
                 offers(&question[..m.start()]),
                 offers(&question[m.start()..]),
@@ -638,6 +686,21 @@ fn choices(p: &Patterns, quoted: &str) -> (bool, bool) {
         }
     }
     (first, second)
+}
+
+/// Each question of a (folded) text with the sentence before it.
+fn questions_with_context(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    text.match_indices('?').map(move |(i, _)| {
+        let head = &text[start..i];
+        start = i + 1;
+        // Back over the question's own sentence and the one before it.
+        let mut cut = head.len();
+        for _ in 0..2 {
+            cut = head[..cut].rfind(['.', '!', '?']).unwrap_or(0);
+        }
+        head[cut..].trim_start_matches(['.', '!', '?'])
+    })
 }
 
 /// The questions of a (folded) text: each sentence that ends with a question mark.
@@ -922,6 +985,31 @@ mod tests {
             "👎",
             "> If you'd like me to stop, just reply with a 👎 and you won't hear from me again."
         ));
+        // Choices offered in the sentence before the question, and words offered with their
+        // meaning after them.
+        assert!(answers(
+            "La première.",
+            "> Je vous propose deux options : soit je cesse purement et simplement de vous écrire, soit je vous envoie notre étude de cas. Laquelle préférez-vous ?"
+        ));
+        assert!(answers(
+            "Ersteres.",
+            "> Entweder ich lasse Sie ab sofort in Ruhe, oder ich schicke Ihnen im Mai ein kurzes Update - was ist Ihnen lieber?"
+        ));
+        assert!(!answers(
+            "Ersteres.",
+            "> Entweder ich schicke Ihnen im Mai ein kurzes Update, oder ich lasse Sie ab sofort in Ruhe - was ist Ihnen lieber?"
+        ));
+        let words = "> Antworten Sie einfach mit einem einzigen Wort: WEITER (Sie bekommen einmal im Quartal unsere Übersicht) oder SCHLUSS (Sie hören nie wieder von mir).";
+        assert!(answers("Schluss", words));
+        assert!(!answers("Weiter", words));
+        assert!(answers(
+            "Graag, ja.",
+            "> Zal ik je maar met rust laten? Eén woordje terug is genoeg."
+        ));
+        assert!(answers(
+            "No, grazie.",
+            "> vuoi che continui a tenerti aggiornata ogni mese sulle novità? Basta un sì o un no."
+        ));
         // The first of two choices when it is the one that stops, and the stop option's verb.
         assert!(answers(
             "Lo primero. Ya trabajamos con otro proveedor.",
@@ -1005,6 +1093,19 @@ mod tests {
             menu
         ));
         assert!(!answers("We have 3 offices and no budget this year.", menu));
+        // Menus written other ways: emoji with "=", letters with a removal in French or
+        // Italian, a number after "Option" with more after it.
+        let emoji_eq = "> responde só com um emoji:\n> 🚀 = quero conversar\n> 🐢 = mais pra frente\n> ✋ = pode parar de me escrever";
+        assert!(answers("✋", emoji_eq));
+        assert!(!answers("🐢", emoji_eq));
+        let fr = "> répondez simplement par la lettre qui vous convient :\n> A – on en parle la semaine prochaine\n> B – recontactez-moi en septembre\n> C – retirez-moi de vos listes";
+        assert!(answers("C, merci.", fr));
+        let it = "> a) la tolgo dai miei contatti e non la disturbo più;\n> b) le mando una demo registrata di 5 minuti";
+        assert!(answers("a, grazie.", it));
+        assert!(answers(
+            "Option 3 please - and the same for fleet-ops@kingsmead-log.example, which you also seem to have on your list. That alias goes to eleven people.",
+            menu
+        ));
         // A longer reply opening with the number.
         assert!(answers(
             "3\n\nHonestly nothing personal. We've just signed a five-year deal with a telematics provider that includes routing, our dispatchers have finally learned it, and I'm not opening that can of worms again.",
