@@ -268,6 +268,10 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "about ~1 to ~2 unsub*|un*scri*|opt|remove|block",
+        "almost|nearly ~2 unsub*|un*scri*|opted|blocked",
+        "close ~1 to ~3 unsub*|un*scri*|opting",
         // "Let's stop the email ping pong and get on a call".
         "stop ~3 ping|tennis|forth",
         // "When someone replies STOP to one of your campaigns, do you suppress …?": a question
@@ -572,6 +576,9 @@ pub const DE: Cues = Cues {
         "find|finde|such|suche|klick|klicke|mach|mache ~1 ich ~1 selbst|selber",
     ],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "kurz ~1 davor ~6 abzumelden|auszutragen|abmelden",
+        "fast|beinahe ~4 abgemeldet|ausgetragen",
         // "Kurze Frage zu Ihrer Abmeldung: …": a question about the seller's opt-out.
         "frage ~2 zu|zur ~1 ihrer|ihre|eurer ~1 abmeldung|abmeldefunktion|abmeldeprozess|abmeldelink",
         // "Wenn ich den Link unten anklicke, gilt das dann nur für meine Adresse?".
@@ -772,6 +779,9 @@ pub const FR: Cues = Cues {
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "failli ~2 desabonn*|desinscri*",
+        "sur ~1 le ~1 point ~1 de ~2 desabonn*|desinscri*",
         // A newsletter footer's instruction to its readers: "Pour vous désinscrire de notre lettre …".
         "pour ~1 vous|se ~1 desinscrire|desabonner",
         // "Ça ne me dérange pas de recevoir vos mails".
@@ -984,6 +994,9 @@ pub const ES: Cues = Cues {
         "yo ~1 si|cuando|cuanto",
     ],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "a ~1 punto ~1 de ~3 baja|desuscrib*|darme",
+        "casi ~3 de ~1 baja",
         // "Si algún día me molesta, el STOP te lo mando yo".
         "te|se|os ~1 lo ~1 mando|envio|escribo|digo|pido ~1 yo",
         // "Sáquenme de este hilo": the thread, not a list.
@@ -1194,6 +1207,9 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "quase ~3 descadastr*",
+        "prestes ~1 a ~2 descadastr*|cancelar",
         // "De onde vocês tiraram esse e-mail?": where the address came from.
         "onde ~3 tiraram|tirou|tiraste|conseguiram|conseguiu|pegaram|pegou|arranjaram",
         // A newsletter footer's instruction to its readers: "Para se descadastrar, …".
@@ -1377,6 +1393,10 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "stavo|stavamo ~1 per ~2 disiscriv*|cancellarmi",
+        "quasi ~3 disiscri*",
+        "sul ~1 punto ~1 di ~2 disiscriv*",
         // "Se no, mi basta sapere da dove viene il contatto": it is enough for me.
         "mi|ci|ti|gli ~1 basta|basterebbe|bastano|bastava",
         // "Togliete pure Giulia da questo thread": the thread, not a list.
@@ -1581,6 +1601,9 @@ pub const NL: Cues = Cues {
         "vooral|alsjeblieft|alstublieft|aub|maar|toch|echt ~1 niet",
     ],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "op ~1 het ~1 punt ~4 afmelden|uitschrijven|af",
+        "bijna ~4 afgemeld|uitgeschreven",
         // "Geldt die afmeldlink alleen voor mijn adres, of ook voor info@?": what the link does.
         "geldt|werkt ~3 afmeldlink|afmeldknop|afmelding|link",
         // "Ik werk sinds 1 april niet meer bij Hofstede": a departure, not a request.
@@ -1764,6 +1787,9 @@ pub const RU: Cues = Cues {
     ],
     block_after: &["сам|сама"],
     veto: &[
+        // "I was about to unsubscribe, but this one came just in time": what nearly happened.
+        "чуть ~1 не|было ~3 отписал*",
+        "собирал* ~2 отписаться",
         // "Удалять меня из рассылки не нужно".
         "удал*|отпис*|исключите|исключить|исключи|исключил*|исключим|исключа*|исключен|исключена|исключены|исключено ~4 не ~1 нужно|надо|стоит|требуется",
         "стесня*",
