@@ -462,11 +462,19 @@ pub(crate) fn stop_answer(
     {
         return Some((at + m.start(), at + first.trim_end().len()));
     }
-    // The whole first sentence, across lines: "Stop\nby our booth at 3" is no "STOP".
-    let first = folded
-        .split(['.', '!', '?', ';'])
-        .next()
-        .unwrap_or_default();
+    // The first sentence, across lines when the next goes on with it ("Stop\nby our booth at
+    // 3" is no "STOP"); a first line with a blank or a capitalised line after it stands alone
+    // ("sair\n\nGustavo Martins\nGerente financeira").
+    let raw: Vec<&str> = new_text.lines().map(str::trim).collect();
+    let alone = raw.iter().position(|l| !l.is_empty()).is_none_or(|k| {
+        raw.get(k + 1)
+            .is_none_or(|n| n.is_empty() || n.starts_with(char::is_uppercase))
+    });
+    let head = match (alone, lines_at.first()) {
+        (true, Some(&(0, end))) => folded.get(..end).unwrap_or(folded),
+        _ => folded,
+    };
+    let first = head.split(['.', '!', '?', ';']).next().unwrap_or_default();
     // The word may carry the writer and a typing slip: "remive me" for 'reply "remove"'.
     let said = first.trim_matches(|c: char| !c.is_alphanumeric());
     let said = said
@@ -937,6 +945,10 @@ mod tests {
         assert!(!answers(
             "Unsubscribe? Never. I'm printing this one out and framing it next to the other eleven, my team loves these and so do I, keep them coming every single week please.",
             "> To stop these, reply \"unsubscribe\"."
+        ));
+        assert!(answers(
+            "sair\n\nGustavo Martins\nGerente financeira | Transportes Ipe",
+            "> Se não fizer sentido para você, responda apenas SAIR e eu não escrevo mais."
         ));
         assert!(answers(
             "remive me",
