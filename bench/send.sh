@@ -93,7 +93,9 @@ if [ ! -f "$BASE/veto.db" ]; then
 fi
 DB=$SET/veto.db
 if [ ! -f "$DB" ]; then
-  for f in "$BASE"/veto.db "$BASE"/veto.db-wal; do [ -f "$f" ] && cp "$f" "$SET/"; done
+  for f in "$BASE"/veto.db "$BASE"/veto.db-wal; do
+    if [ -f "$f" ]; then cp "$f" "$SET/"; fi
+  done
   cp "$BASE/load.json" "$SET/load.json"
 fi
 # `veto-bench load` prints the tenant (with its API key) on its first line, the load summary on

@@ -380,13 +380,25 @@ pub(crate) fn stop_answer(
     // "The latter, thanks." / "It's not a bad time. So the second option, please." under
     // "… or should I stop reaching out?"; "Lo primero." under "¿Prefieres que te quite de mi
     // lista o que te vuelva a escribir en otoño?".
-    let (first_stops, second_stops) = choices(p, &quoted);
-    let second_stops = second_stops || ((close || stop) && p.stop_second.is_match(&quoted));
+    // Which choice stops is read (by the cue tables, over the quoted questions) only once an
+    // answer names one.
+    let mut sides: Option<(bool, bool)> = None;
     for &(at, sentence) in &sentences {
         if sentence.split_whitespace().count() > LATTER_WORDS || compose::negated(sentence) {
             continue;
         }
-        let chosen = match (p.latter.find(sentence), p.former.find(sentence)) {
+        let (latter, former) = (p.latter.find(sentence), p.former.find(sentence));
+        if latter.is_none() && former.is_none() {
+            continue;
+        }
+        let (first_stops, second_stops) = *sides.get_or_insert_with(|| {
+            let (first, second) = choices(p, &quoted);
+            (
+                first,
+                second || ((close || stop) && p.stop_second.is_match(&quoted)),
+            )
+        });
+        let chosen = match (latter, former) {
             (Some(m), _) if second_stops => Some(m),
             (_, Some(m)) if first_stops => Some(m),
             _ => None,
@@ -396,18 +408,19 @@ pub(crate) fn stop_answer(
         }
     }
     if close || stop {
+        // A negation, or a "no need to" without one ("Pas besoin d'arrêter de m'écrire").
+        let says_no = |t: &str| compose::negated(t) || p.no_need.is_match(t);
         for (k, &(at, sentence)) in sentences.iter().enumerate() {
             let words = sentence.split_whitespace().count();
             // An answer that opens with a negation says no ("Agora não. Acabamos de fechar
             // com outro sistema": the later "fechar" closes a deal, not the file).
-            let negated = |t: &str| compose::negated(t) || p.no_need.is_match(t);
-            if k == 0 && negated(sentence) {
+            if k == 0 && says_no(sentence) {
                 break;
             }
             // The answering sentence holds no negation ("Akte bitte nicht schließen!"); one
             // elsewhere explains the answer ("sì, la chiuda pure. Non è un progetto che
             // faremo").
-            if words <= ANSWER_WORDS && !negated(sentence) {
+            if words <= ANSWER_WORDS && !says_no(sentence) {
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
@@ -424,9 +437,9 @@ pub(crate) fn stop_answer(
                 // A bare yes, or a yes in a sentence of a few words with no interest
                 // anywhere ("Yeah, I think that's best.").
                 if (words <= YES_WORDS || (words <= LONG_YES_WORDS && !interested()))
-                    && !stop_among_choices(p, &quoted)
                     && let Some(m) = p.yes.find(sentence)
                     && !interested_outside(at, at + sentence.len())
+                    && !stop_among_choices(p, &quoted)
                 {
                     return Some((at + m.start(), at + sentence.trim_end().len()));
                 }
@@ -492,7 +505,10 @@ pub(crate) fn stop_answer(
     let symbol = first.trim().trim_end_matches('\u{FE0F}');
     // "Unsubscribe? Never.": the word asked back is no answer.
     let asked = folded[first.len()..].starts_with('?');
+    // A word offered is at most 15 characters: a longer first sentence answers with none, and
+    // the body is not read for one.
     if !asked
+        && first.chars().count() <= 64
         && let Some(word) = keyword(p, body)
         && (said == word || slip(&word) || symbol == word)
     {
@@ -525,17 +541,19 @@ pub(crate) fn stop_answer(
                 _ => Vec::new(),
             }
         } else {
+            // A word that is one letter a–e once its punctuation is left out ("c)", "(c)",
+            // "C,"), with the letter's offset; the folded text parts words with single spaces.
+            let bare = |t: &str| t.chars().all(|c| !c.is_alphanumeric());
             sentence
-                .split_whitespace()
-                .filter_map(|w| {
-                    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-                    let mut chars = w.chars();
-                    match (chars.next(), chars.next()) {
-                        (Some(c @ 'a'..='e'), None) => {
-                            Some((w.as_ptr() as usize - sentence.as_ptr() as usize, c))
-                        }
-                        _ => None,
-                    }
+                .char_indices()
+                .filter(|&(i, c)| {
+                    let start = sentence[..i].rfind(' ').map_or(0, |b| b + 1);
+                    let end = sentence[i + 1..]
+                        .find(' ')
+                        .map_or(sentence.len(), |b| i + 1 + b);
+                    ('a'..='e').contains(&c)
+                        && bare(&sentence[start..i])
+                        && bare(&sentence[i + 1..end])
                 })
                 .collect()
         }
@@ -614,35 +632,34 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
         }
         let parts: Vec<&str> = sentence.split([',', ';']).collect();
         for (k, part) in parts.iter().enumerate() {
-            let mut found: Vec<_> = p
-                .keyword
-                .captures_iter(part)
-                .filter_map(|c| {
-                    Some((
-                        c.get(0)?,
-                        c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?,
-                    ))
-                })
-                .collect();
-            // 'reply "keep" or "remove"': the words offered after the first.
-            let more: Vec<_> = found
-                .iter()
-                .filter_map(|(all, _)| p.other_keyword.captures(&part[all.end()..]))
-                .filter_map(|c| Some((c.get(0)?, c.get(1).or_else(|| c.get(2))?)))
-                .collect();
-            found.extend(more);
+            // Each word with where its instruction starts in `part`.
+            let mut found: Vec<(usize, &str)> = Vec::new();
+            for c in p.keyword.captures_iter(part) {
+                let (Some(all), Some(word)) =
+                    (c.get(0), c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)))
+                else {
+                    continue;
+                };
+                found.push((all.start(), word.as_str()));
+                // 'reply "keep" or "remove"': a word offered right after it.
+                if let Some(other) = p.other_keyword.captures(&part[all.end()..])
+                    && let Some(w) = other.get(1).or_else(|| other.get(2))
+                {
+                    found.push((all.end() + w.start(), w.as_str()));
+                }
+            }
             // 'Just reply "keep" or "remove"': of two words offered side by side, only one
             // that says to stop by itself.
             if found.len() > 1 {
-                if let Some((_, word)) = found.iter().find(|(_, w)| hint(w.as_str())) {
-                    return Some(fold(word.as_str().trim()));
+                if let Some((_, word)) = found.iter().find(|(_, w)| hint(w)) {
+                    return Some(fold(word.trim()));
                 }
                 continue;
             }
-            for (all, word) in found {
-                let opens = part[..all.start()].split_whitespace().count() <= 3;
+            for (start, word) in found {
+                let opens = part[..start].split_whitespace().count() <= 3;
                 if hint(part) || (opens && k > 0 && hint(parts[k - 1])) {
-                    return Some(fold(word.as_str().trim()));
+                    return Some(fold(word.trim()));
                 }
             }
         }

@@ -773,6 +773,15 @@ const INABILITY: &[&str] = &[
 /// How many tokens before a blocking negation "can" may stand ("kann ich mich nicht").
 const INABILITY_WINDOW: usize = 3;
 
+/// Whether "can" stands within [`INABILITY_WINDOW`] tokens before token `a`.
+fn unable_at(tokens: &[Token], a: usize) -> bool {
+    (a.saturating_sub(INABILITY_WINDOW)..a).any(|i| {
+        tokens
+            .get(i)
+            .is_some_and(|t| INABILITY.contains(&t.text.as_str()))
+    })
+}
+
 /// Whether "can" stands within [`INABILITY_WINDOW`] words before byte `at` of a folded text,
 /// in the same sentence: a non-stop phrase starting there ("nicht abmelden" in "warum kann
 /// ich mich nicht abmelden?") says the opt-out fails rather than declining it.
@@ -798,13 +807,7 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
     let part = tokens.get(s).map(|t| t.sub);
     // "Warum kann ich mich nicht abmelden?", "Waarom kan ik me niet afmelden?": a negation
     // after "can" says the opt-out fails, which asks for it, rather than declining it.
-    let unable = |a: usize| {
-        (a.saturating_sub(INABILITY_WINDOW)..a).any(|i| {
-            tokens
-                .get(i)
-                .is_some_and(|t| INABILITY.contains(&t.text.as_str()))
-        })
-    };
+    let unable = |a: usize| unable_at(tokens, a);
     cues().iter().any(|l| {
         let before: Vec<(usize, usize)> = l
             .block_before
@@ -927,13 +930,7 @@ fn refused(l: &LangCues, tokens: &[Token], s: usize, e: usize) -> bool {
     let part = tokens.get(s).map(|t| t.sub);
     let in_part = |i: usize| tokens.get(i).is_some_and(|t| Some(t.sub) == part);
     let negations = l.negation.find(tokens);
-    let unable = |a: usize| {
-        (a.saturating_sub(INABILITY_WINDOW)..a).any(|i| {
-            tokens
-                .get(i)
-                .is_some_and(|t| INABILITY.contains(&t.text.as_str()) || t.text.starts_with("can"))
-        })
-    };
+    let unable = |a: usize| unable_at(tokens, a);
     let before = negations
         .iter()
         .any(|&(a, b)| b == s && in_part(a) && !unable(a));
