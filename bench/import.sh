@@ -12,6 +12,7 @@
 #   bash bench/import.sh                                   # 10M suppressions / 1M leads
 #   BENCH_SUPPRESSED=1000000 BENCH_CANDIDATES=100000 bash bench/import.sh   # quick run
 #   BENCH_STORES=sqlite bash bench/import.sh
+#   BENCH_BIN=/path/to/other/build BENCH_SKIP_BUILD=1 bash bench/import.sh   # another build
 #
 # Address verification's DNS check is switched off for the measured tenant (the peer resolves
 # nothing either; the generated domains do not exist); syntax, role and disposable checks run.
@@ -31,7 +32,7 @@ PG_DB=${BENCH_PG_DB:-veto_import_bench}
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 DATA=${BENCH_DATA:-$ROOT/bench-data}
 SET=$DATA/s$SUPPRESSED-c$CANDIDATES-d$DOMAINS-seed$SEED
-BIN=$ROOT/target/release
+BIN=${BENCH_BIN:-$ROOT/target/release}
 URL=http://127.0.0.1:$PORT
 RUN=${BENCH_RUN:-$DATA/import-run-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$RUN"

@@ -10,6 +10,7 @@
 //! commit order, like every other insert of entries) and seals the events.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 
 use async_trait::async_trait;
 use sqlx::postgres::PgDatabaseError;
@@ -24,6 +25,7 @@ use veto_store::events;
 use veto_store::{AddOutcome, ChangeOp, LeadImportTx, Page, PageRequest, StoreError, StoreResult};
 
 use crate::PostgresStore;
+use crate::copy::BinaryCopy;
 use crate::imports::{insert_chunk, insert_import, move_report};
 use crate::rows::{self, contact_cols, entry_cols};
 use crate::store_impl::{
@@ -133,15 +135,6 @@ impl ContactColumns {
         Ok(())
     }
 }
-
-/// New contacts.
-const INSERT_CONTACTS: &str = concat!(
-    "INSERT INTO contacts (",
-    contact_cols!(),
-    ") SELECT $1, u.id, u.emails, u.phone, u.name, u.company_id, u.company_name, u.owner, \
-     u.source_id, u.custom, u.created_at, u.created_by, u.updated_at, u.updated_by, u.last_import FROM ",
-    contact_unnest!()
-);
 
 /// Replaces whole rows of contacts known to exist.
 const REPLACE_CONTACTS: &str = concat!(
@@ -258,29 +251,75 @@ async fn write(
             .execute(&mut *conn, tenant, REPLACE_CONTACTS)
             .await?;
     }
-    for chunk in created.chunks(IMPORT_CHUNK) {
-        ContactColumns::of(chunk)?
-            .execute(&mut *conn, tenant, INSERT_CONTACTS)
-            .await?;
-    }
+    copy_contacts(&mut *conn, tenant, created).await?;
 
-    for (emails, ids) in claim_email
-        .chunks(IMPORT_CHUNK)
-        .zip(claim_id.chunks(IMPORT_CHUNK))
-    {
-        // A plain insert: checking each address first (or ON CONFLICT) costs more than the
-        // insert itself, and a taken address fails the import anyway.
-        sqlx::query(
-            "INSERT INTO contact_emails (tenant_id, email, contact_id) \
-             SELECT $1, u.email, u.contact_id FROM UNNEST($2::text[], $3::uuid[]) AS u(email, contact_id)",
+    // A plain insert: checking each address first (or ON CONFLICT) costs more than the
+    // insert itself, and a taken address fails the import anyway.
+    if !claim_email.is_empty() {
+        let mut copy = BinaryCopy::start(
+            &mut *conn,
+            "COPY contact_emails (tenant_id, email, contact_id) FROM STDIN (FORMAT binary)",
         )
-        .bind(tenant.0)
-        .bind(emails)
-        .bind(ids)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| address_taken(e, emails))?;
+        .await?;
+        for (email, id) in claim_email.iter().zip(&claim_id) {
+            copy.row(3);
+            copy.uuid(&tenant.0);
+            copy.text(email)?;
+            copy.uuid(id);
+            copy.flush_if_full().await?;
+        }
+        copy.finish_with(|e| address_taken(e, &claim_email)).await?;
     }
+    Ok(())
+}
+
+/// Writes new contacts (ids not yet stored) by `COPY`.
+async fn copy_contacts(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    contacts: &[Contact],
+) -> StoreResult<()> {
+    if contacts.is_empty() {
+        return Ok(());
+    }
+    let mut copy = BinaryCopy::start(
+        conn,
+        concat!(
+            "COPY contacts (",
+            contact_cols!(),
+            ") FROM STDIN (FORMAT binary)"
+        ),
+    )
+    .await?;
+    let mut actor = String::new();
+    for k in contacts {
+        copy.row(15);
+        copy.uuid(&tenant.0);
+        copy.uuid(&k.id.0);
+        copy.text(&json_text(&k.emails, "contact addresses")?)?;
+        copy.opt_text(k.phone.as_deref())?;
+        copy.opt_text(k.name.as_deref())?;
+        copy.opt_text(k.company_id.as_deref())?;
+        copy.opt_text(k.company_name.as_deref())?;
+        copy.opt_text(k.owner.as_deref())?;
+        copy.opt_text(k.source_id.as_deref())?;
+        copy.text(&json_text(&k.custom, "contact fields")?)?;
+        copy.i64(veto_domain::to_micros(k.created_at));
+        actor.clear();
+        let _ = write!(actor, "{}", k.created_by);
+        copy.text(&actor)?;
+        copy.i64(veto_domain::to_micros(k.updated_at));
+        actor.clear();
+        let _ = write!(actor, "{}", k.updated_by);
+        copy.text(&actor)?;
+        match k.last_import {
+            Some(i) => copy.uuid(&i.0),
+            None => copy.null(),
+        }
+        copy.flush_if_full().await?;
+    }
+    copy.finish_with(|e| db_conflict(e, || "a contact with this id already exists".into()))
+        .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //! - [`PostgresStore::connect`] — URL handling, schema, pool, migrations.
 //! - `store_impl` — the trait, method by method.
 //! - `tx` — the feed lock, change appends and the tenant's audit chain.
+//! - `copy`, `copy_entries` — binary `COPY` and the bulk insert of imported entries.
 //! - `leads` — contacts and the lead-import transaction; `imports` — import records, their
 //!   reports, exports.
 //! - `rows` — decoding rows into models.
@@ -17,6 +18,8 @@
 //! - [`testing`] (feature `testing`) — a throwaway database for tests.
 #![forbid(unsafe_code)]
 
+mod copy;
+mod copy_entries;
 mod imports;
 mod leads;
 mod routes;

@@ -676,20 +676,13 @@ impl Store for PostgresStore {
         drop(keys);
         lock_feed(&mut tx).await?;
         let mut chain = Chain::lock(&mut tx, tenant).await?;
-        let mut inserted = 0u64;
-        let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
-        let mut it = entries.into_iter().peekable();
-        while it.peek().is_some() {
-            let mut cols = EntryColumns::with_capacity(IMPORT_CHUNK.min(it.len()));
-            for e in it.by_ref().take(IMPORT_CHUNK) {
-                cols.push(e);
-            }
-            let (n, f, l) = cols.insert(&mut tx, tenant).await?;
-            inserted += u64::try_from(n).unwrap_or(0);
-            // Chunks go in one after another under the feed lock, so row ids only grow.
-            first = first.or(f);
-            last = l.or(last);
-        }
+        // Every writer of entries holds the feed lock, so what is in force now stays so until
+        // this transaction ends: the rows not yet in force can go in by `COPY`, which has no
+        // `ON CONFLICT` but writes a heap page per WAL record instead of a row.
+        let fresh = crate::copy_entries::not_in_force(&mut tx, tenant, entries).await?;
+        let inserted = fresh.len() as u64;
+        let (first, last) = crate::copy_entries::copy(&mut tx, tenant, &fresh).await?;
+        drop(fresh);
         if let (Some(first_row), Some(last_row)) = (first, last) {
             push_change(
                 &mut tx,

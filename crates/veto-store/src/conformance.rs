@@ -1546,6 +1546,15 @@ pub async fn import_entries(store: &dyn Store) {
         .collect();
     batch.push(again(&fx.email("known@example.com")));
     batch.push(again(&batch[0]));
+    // The same addresses in another scope (e-mail only) are entries of their own.
+    batch.push(NewEntry {
+        channel: Channel::Email,
+        ..again(&batch[0])
+    });
+    batch.push(NewEntry {
+        channel: Channel::Email,
+        ..again(&fx.email("known@example.com"))
+    });
     let before = store.latest_change().await.unwrap();
     let d = AuditDraft::new(
         &fx.actor(),
@@ -1560,14 +1569,14 @@ pub async fn import_entries(store: &dyn Store) {
     assert_eq!(
         r,
         ImportReport {
-            inserted: 5,
+            inserted: 7,
             already_active: 2
         }
     );
 
     let active = all_entries(store, fx.id(), &EntryFilter::default(), 100).await;
-    assert_eq!(active.len(), 6);
-    for n in &batch[..5] {
+    assert_eq!(active.len(), 8);
+    for n in batch[..5].iter().chain(&batch[7..]) {
         assert_eq!(
             store.get_entry(fx.id(), n.id).await.unwrap(),
             n.clone().into_entry()
@@ -1599,7 +1608,7 @@ pub async fn import_entries(store: &dyn Store) {
         .unwrap();
     assert_eq!(
         rows.iter().map(|r| r.entry_id).collect::<BTreeSet<_>>(),
-        batch[..5].iter().map(|n| n.id).collect()
+        batch[..5].iter().chain(&batch[7..]).map(|n| n.id).collect()
     );
     let events = chain(store, fx.id()).await;
     assert_eq!(events.len() as i64, head + 1);
@@ -1612,7 +1621,7 @@ pub async fn import_entries(store: &dyn Store) {
             data["already_active"].as_u64(),
             data["file"].as_str()
         ),
-        (Some(5), Some(2), Some("list.csv"))
+        (Some(7), Some(2), Some("list.csv"))
     );
 
     // Re-running the import (fresh ids, as a second upload of the file would have) adds nothing.
@@ -1624,7 +1633,7 @@ pub async fn import_entries(store: &dyn Store) {
         r,
         ImportReport {
             inserted: 0,
-            already_active: 7
+            already_active: 9
         }
     );
     assert!(
@@ -1636,7 +1645,7 @@ pub async fn import_entries(store: &dyn Store) {
         all_entries(store, fx.id(), &EntryFilter::default(), 100)
             .await
             .len(),
-        6
+        8
     );
 
     // A lifted entry is no longer in force: importing it again creates a new entry.
