@@ -149,6 +149,12 @@ enum Command {
     Sends(commands::sends::SendsCmd),
 }
 
+/// mimalloc instead of the system allocator: bulk imports and migrations allocate and free a
+/// few small values per row by the million, and glibc's allocator spent about a quarter of a
+/// migration's reading time in `malloc`/`free` (measured with `perf`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
