@@ -41,8 +41,9 @@ SMTP_PORT=${BENCH_SMTP_PORT:-12525}
 SINK_PORT=${BENCH_SINK_PORT:-12526}
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 DATA=${BENCH_DATA:-$ROOT/bench-data}
-# The loaded registry is kept once per size ($BASE); each upstream gets its own copy of it
-# ($SET), since the drain leaves its sequence and sends behind.
+# The loaded registry is kept once per size ($BASE); every run starts from a fresh copy of it
+# in its upstream's folder ($SET), since the drain leaves its mailboxes, sequence and sends
+# behind.
 BASE=$DATA/send-s$SUPPRESSED
 SET=$BASE/$SINK
 BIN=$ROOT/target/release
@@ -92,12 +93,11 @@ if [ ! -f "$BASE/veto.db" ]; then
   "$BIN/veto-bench" load --db "sqlite://$BASE/veto.db" --file "$WORK/suppressed.txt" > "$BASE/load.json"
 fi
 DB=$SET/veto.db
-if [ ! -f "$DB" ]; then
-  for f in "$BASE"/veto.db "$BASE"/veto.db-wal; do
-    if [ -f "$f" ]; then cp "$f" "$SET/"; fi
-  done
-  cp "$BASE/load.json" "$SET/load.json"
-fi
+rm -f "$DB" "$DB-wal" "$DB-shm" "$SET/creds" "$SET/index.snapshot" "$SET/drain.json"
+for f in "$BASE"/veto.db "$BASE"/veto.db-wal; do
+  if [ -f "$f" ]; then cp "$f" "$SET/"; fi
+done
+cp "$BASE/load.json" "$SET/load.json"
 # `veto-bench load` prints the tenant (with its API key) on its first line, the load summary on
 # its second.
 KEY=$(head -n1 "$SET/load.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['api_key'])")
