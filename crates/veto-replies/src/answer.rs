@@ -127,6 +127,12 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bdejar(?:te|le|la|lo)? (?:\S+ ){0,1}en paz\b|\b(?:te|le|la|lo) dejo (?:\S+ ){0,1}en paz\b|\blasciar(?:la|ti|vi)? (?:\S+ ){0,1}in pace\b|\b(?:la|ti|vi) lascio (?:\S+ ){0,1}in pace\b",
             r"\bdeixar (?:\S+ ){0,2}em paz\b|\bdeixo (?:\S+ ){0,2}em paz\b|\bmet rust (?:laten|te laten)\b|\bоставить вас в покое\b",
             r"\bque (?:te|le|les|lo|la) (?:de|demos) de baja\b",
+            // "Should I stop here?": "Mi fermo qui?", "… o preferisce che mi fermi?", "Posso
+            // parar por aqui?", "Je m'arrête là ?", "¿… o prefieres que no insista?"
+            r"\bmi fermo (?:qui|qua)\b|\bche mi fermi\b|\b(?:devo|posso) fermarmi\b",
+            r"\b(?:posso|devo) parar (?:por )?aqui\b|\bparo por aqui\b",
+            r"\bje m'arrete (?:la|ici)\b|\bj'arrete (?:la|ici)\b",
+            r"\bque no (?:\S+ ){0,1}(?:insista|insistamos)\b|\b(?:dejo|dejamos) de insistir\b",
         ])?,
         keep_question: all(&[
             r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
@@ -164,10 +170,12 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"|\bo (?:\S+ ){0,3}smett|\bo (?:\S+ ){0,3}(?:la |ti )?(?:tolga|tolgo|rimuova|rimuovo|cancelli|cancello)\b",
             r"|\bof (?:zal|moet) ik (?:\S+ ){0,4}(?:stoppen|ophouden|eraf halen|verwijderen|afmelden)\b",
             r"|\bили (?:\S+ ){0,3}(?:перестать|прекратить|перестал|перестала|удалить|исключить)",
+            r"|\bo (?:\S+ ){0,3}(?:mi fermi|mi fermo)\b|\bo (?:\S+ ){0,3}no (?:insista|insistamos)\b",
+            r"|\bou (?:\S+ ){0,3}(?:je m'arrete|j'arrete) (?:la|ici)\b",
         ))
         .ok()?,
         latter: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|the last(?: one| option)?|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
         )
         .ok()?,
         former: Regex::new(
@@ -208,7 +216,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+            r"\b(?:never hear|not hear from|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
         )
         .ok()?,
     })
@@ -243,6 +251,25 @@ fn letter_mark(line: &str) -> Option<(usize, char)> {
     (letter || symbol).then_some((i, c))
 }
 
+/// The letters a–e in brackets within a line ("(a) … (b) … (c) …"), with the offsets of the
+/// letters, when they start at "(a)" and run in order.
+fn bracketed_letters(line: &str) -> Vec<(usize, char)> {
+    let mut out: Vec<(usize, char)> = Vec::new();
+    for (i, _) in line.match_indices('(') {
+        let mut chars = line[i + 1..].chars();
+        if let (Some(c), Some(')')) = (chars.next(), chars.next())
+            && ('a'..='e').contains(&c)
+        {
+            let next = out.last().map_or('a', |&(_, p)| char::from(p as u8 + 1));
+            if c != next {
+                return Vec::new();
+            }
+            out.push((i + 1, c));
+        }
+    }
+    out
+}
+
 /// An emoji or other pictograph a menu may use as an item's mark.
 fn is_symbol(c: char) -> bool {
     !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !"«»“”„‘’–—•·".contains(c)
@@ -257,9 +284,14 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
     let mut found = None;
     for line in lines {
         // A line opened by a letter or a symbol is that item ("b) una demo di 5 minuti").
+        // "Quick poll: (A) book a demo, (B) get the one-pager, (C) never hear from me again?":
+        // letters in brackets inside one line are its items.
         let marks = match letter_mark(line) {
             Some(mark) => vec![mark],
-            None => lone_digits(line),
+            None => match bracketed_letters(line) {
+                letters if letters.len() >= 2 => letters,
+                _ => lone_digits(line),
+            },
         };
         for (k, &(i, n)) in marks.iter().enumerate() {
             numbers.push(n);
@@ -1146,5 +1178,35 @@ mod tests {
         assert!(answers("❌", emoji));
         assert!(!answers("✅", emoji));
         assert!(!answers("❌ Termin passt nicht, aber gern später", emoji));
+    }
+
+    #[test]
+    fn menus_inside_a_line_and_ways_of_not_hearing_more() {
+        // Letters in brackets within one line.
+        let poll =
+            "> Quick poll: (A) book a demo, (B) get the one-pager, (C) never hear from me again?";
+        assert_eq!(option(poll), Some('c'));
+        assert!(answers("C", poll));
+        assert!(!answers("B", poll));
+        // Brackets out of order are no menu.
+        assert_eq!(option("> See (c) 2026 and (a) below."), None);
+        // "Rather not hear from me", "niets meer van me horen".
+        let rather = "> Reply 1 if a 20-minute call makes sense, or 2 if you'd rather not hear from me again.";
+        assert!(answers("2", rather));
+        assert!(!answers("1", rather));
+        let nl = "> Antwoord 1 voor een belletje, 2 als je niets meer van me wilt horen.";
+        assert!(answers("2!", nl));
+        // "The last one" of three choices, the last being to stop.
+        let three = "> Is it a no, a not now, or should I just stop writing?";
+        assert!(answers("the last one", three));
+    }
+
+    #[test]
+    fn should_i_stop_here_in_more_languages() {
+        assert!(answers("sì, grazie", "> Mi fermo qui?"));
+        assert!(answers("pode sim", "> Posso parar por aqui?"));
+        assert!(answers("oui svp", "> Je m'arrête là ?"));
+        assert!(!answers("non, continuez", "> Je m'arrête là ?"));
+        assert!(answers("sì", "> Vuole che mi fermi?"));
     }
 }
