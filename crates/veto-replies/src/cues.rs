@@ -710,6 +710,8 @@ pub const FR: Cues = Cues {
         "retire|revoque|revoquer ~3 consentement|accord",
         "etre|soit ~1 retire*|supprime*|efface*|radie*|desinscrit*|desabonne*",
         "lachez|lache|lachiez ~2 grappe|basket|baskets",
+        // "Je vous serais reconnaissant de ne plus m'inclure dans vos envois".
+        "ne ~1 plus ~2 inclure|incluez|inclure ~3 envois|liste|listes|mailing|mailings|diffusion|campagnes",
         "fichez|foutez ~2 paix",
         // "Épargnez-moi vos relances".
         "epargnez|epargne|epargner ~1 moi|nous ~4 relances|mails|messages|courriels|sollicitations|emails|e|prospection",
@@ -1355,7 +1357,7 @@ pub const IT: Cues = Cues {
         "smett*|basta|piantatela|finitela|stop|interromp*|sospend*",
         "astener*|astenet*|asteng*|cessa*|cessi|cessino",
         // "potrebbe evitare di scrivermi in futuro?"
-        "evitare|evitate|eviti ~1 di",
+        "evitare|evitate|eviti|evitasse|evitaste ~1 di",
     ],
     contact_verb: &[
         "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
