@@ -5,7 +5,7 @@
 //! the one-in-force rule (`entries_active_unique`) are left out first — those already in force
 //! and repeats within the batch — so the `COPY` itself never meets a conflict.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use sqlx::PgConnection;
@@ -17,18 +17,9 @@ use crate::copy::BinaryCopy;
 use crate::rows;
 use crate::tx::db;
 
-/// The columns of `entries_active_unique`, the rule a new entry must not break.
-type ActiveKey = ([u8; 32], String, String, i16, bool);
-
-fn active_key(e: &NewEntry) -> ActiveKey {
-    (
-        e.ident_hash.0,
-        e.kind.as_str().to_string(),
-        e.channel.as_str().to_string(),
-        i16::from(e.purposes.bits()),
-        e.include_subdomains,
-    )
-}
+/// The rest of an `entries_active_unique` key once its hash is known: kind, channel,
+/// purposes and whether subdomains are included.
+type InForceScope = (String, String, i16, bool);
 
 /// Same key but the hash: repeats are found among neighbours once entries are sorted by hash.
 fn same_active_key(a: &NewEntry, b: &NewEntry) -> bool {
@@ -39,13 +30,16 @@ fn same_active_key(a: &NewEntry, b: &NewEntry) -> bool {
         && a.include_subdomains == b.include_subdomains
 }
 
-/// The entries that would be new in force: `entries` (sorted by hash) without those whose key
+/// The entries that would be new in force, in hash order: `entries` without those whose key
 /// is already in force for the tenant and without later repeats of a key within the batch.
 pub(crate) async fn not_in_force(
     conn: &mut PgConnection,
     tenant: TenantId,
     mut entries: Vec<NewEntry>,
 ) -> StoreResult<Vec<NewEntry>> {
+    // In hash order, consecutive inserts into the in-force index (keyed on random hashes)
+    // touch neighbouring pages, and repeats are neighbours. A stable sort: of repeats in the
+    // batch the first stays.
     entries.sort_by_key(|e| e.ident_hash.0);
     // Repeats within the batch: the first of each key stays, as with ON CONFLICT DO NOTHING.
     let mut kept: Vec<NewEntry> = Vec::with_capacity(entries.len());
@@ -87,14 +81,14 @@ pub(crate) async fn not_in_force(
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
-    let mut in_force: HashSet<ActiveKey> = HashSet::with_capacity(found.len());
+    // The rest of each in-force key by hash, compared without allocating per entry.
+    let mut in_force: HashMap<[u8; 32], Vec<InForceScope>> = HashMap::with_capacity(found.len());
     for row in &found {
         let hash: Vec<u8> = rows::get(row, "ident_hash")?;
         let Ok(hash) = <[u8; 32]>::try_from(hash.as_slice()) else {
             continue; // not a key a new entry can have
         };
-        in_force.insert((
-            hash,
+        in_force.entry(hash).or_default().push((
             rows::get(row, "kind")?,
             rows::get(row, "channel")?,
             rows::get(row, "purposes")?,
@@ -102,10 +96,16 @@ pub(crate) async fn not_in_force(
         ));
     }
     drop(found);
-    if in_force.is_empty() {
-        return Ok(kept);
-    }
-    kept.retain(|e| !in_force.contains(&active_key(e)));
+    kept.retain(|e| {
+        !in_force.get(&e.ident_hash.0).is_some_and(|keys| {
+            keys.iter().any(|(kind, channel, purposes, subdomains)| {
+                kind == e.kind.as_str()
+                    && channel == e.channel.as_str()
+                    && *purposes == i16::from(e.purposes.bits())
+                    && *subdomains == e.include_subdomains
+            })
+        })
+    });
     Ok(kept)
 }
 

@@ -666,10 +666,6 @@ impl Store for PostgresStore {
             )));
         }
         let total = entries.len() as u64;
-        // In hash order, consecutive inserts into the in-force index (keyed on random hashes)
-        // touch neighbouring pages.
-        let mut entries = entries;
-        entries.sort_unstable_by_key(|e| e.ident_hash.0);
         let mut tx = self.pool.begin().await.map_err(db)?;
         let keys: Vec<IdentHash> = entries.iter().map(|e| e.ident_hash).collect();
         crate::sending::fence_exclusive(&mut tx, tenant, &keys).await?;
