@@ -83,6 +83,18 @@ struct Patterns {
     no_need: Regex,
     /// Words of a menu item that offers to stop.
     stop_option: Regex,
+    /// "… or rather not?" closing a question ("Soll ich mich in ein paar Monaten nochmal melden
+    /// oder lieber nicht?").
+    rather_not_question: Regex,
+    /// Words offering more contact, before such an "or rather not".
+    further_contact: Regex,
+    /// "Rather not." opening an answer.
+    rather_not_answer: Regex,
+    /// "To answer your question:" in a longer reply: what follows is the short answer.
+    answer_marker: Regex,
+    /// An answer that names a menu item by its ordinal ("La troisième.", "The last one,
+    /// thanks"): the ordinal captured.
+    ordinal: Regex,
 }
 
 static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
@@ -154,7 +166,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         cease_word: Regex::new(
-            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|dejalo|dejelo|dejemoslo|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
+            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|dejalo|dejelo|dejemoslo|lo (?:dejamos|dejo) (?:aqui|ahi|asi)|parar|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
         )
         .ok()?,
         yes: Regex::new(
@@ -175,11 +187,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         ))
         .ok()?,
         latter: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|the last(?: one| option)?|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
         )
         .ok()?,
         former: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the former|the first|ersteres|das erste|le premier|la premiere|lo primero|la primera|o primeiro|a primeira|la prima|il primo|het eerste|первое|первый)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the former|the first|first (?:one|option|choice)|ersteres|das erste|le premier|la premiere|lo primero|la primera|o primeiro|a primeira|la prima|il primo|het eerste|первое|первыи)\b",
         )
         .ok()?,
         no: Regex::new(
@@ -193,7 +205,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         keyword: Regex::new(concat!(
             r#"(?i:\b(?:reply|respond|answer|write back|type|responder|responda|responde|contestar|conteste"#,
             r#"|antworten sie|antworte|antwortet|schreiben sie|r[ée]pondez|r[ée]ponds|r[ée]pondre|rispondi|risponda"#,
-            r#"|rispondere|antwoord|beantwoord|ответьте|напишите|ответить)\b)[^"'“”«»„.!?]{0,50}?"#,
+            r#"|rispondere|antwoord|beantwoord|reageer|reageren|reageert|ответьте|напишите|ответить)\b)[^"'“”«»„.!?]{0,50}?"#,
             r#"(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b|(?:a |an |with a |with an )?(\p{So}))"#,
         ))
         .ok()?,
@@ -205,7 +217,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:pas besoin|pas la peine|no need|no hace falta|nicht notig|kein bedarf|niet nodig|hoeft niet|non c'e bisogno|non serve|nao precisa|nao e preciso|не нужно|не надо)\b",
         )
         .ok()?,
-        offered_word: Regex::new(r#"["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b"#).ok()?,
+        offered_word: Regex::new(r#"["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b|(\p{So})"#).ok()?,
         other_keyword: Regex::new(
             r#"^\s*(?:or|o|ou|oder|of|или|oppure)\s+(?:["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b)"#,
         )
@@ -216,8 +228,29 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|not hear from|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+            r"\b(?:never hear|not hear from|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
         )
+        .ok()?,
+        rather_not_question: Regex::new(
+            r"\b(?:or|of|oder|ou|o|или)(?: \S+){0,2} (?:rather not|prefer not|not at all|liever niet|lieber nicht|eher nicht|plutot pas|preferez pas|mejor no|prefieres que no|prefiere que no|preferisci di no|preferisce di no|meglio di no|meglio no|melhor nao|prefere que nao|prefiro que nao|лучше не)$",
+        )
+        .ok()?,
+        further_contact: Regex::new(
+            r"\b(?:contact|reach out|write|email|e mail|follow up|check in|get back|touch base|get in touch|hear from|melde\S*|schreib\S*|kontakt\S*|ecrire|ecrive|recontact\S*|relanc\S*|escrib\S*|contact\S*|escrev\S*|contat\S*|scriv\S*|ricontatt\S*|sentir\S*|contact opnemen|schrijven|mailen|benader\S*|aankloppen|писать|напишу|связаться|свяжусь)",
+        )
+        .ok()?,
+        rather_not_answer: Regex::new(
+            r"^\s*(?:(?:no|nein|non|nee|nao|нет),? )?(?:(?:i'?d )?rather not|prefer not|liever niet|lieber nicht|eher nicht|plutot pas|plutot non|mejor no|prefiero que no|meglio di no|meglio no|preferisco di no|melhor nao|prefiro que nao|лучше не)\b",
+        )
+        .ok()?,
+        answer_marker: Regex::new(
+            r"\b(?:to answer your question|answering your question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
+        )
+        .ok()?,
+        ordinal: Regex::new(&format!(
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
+            ORDINALS.join("|")
+        ))
         .ok()?,
     })
 });
@@ -275,11 +308,21 @@ fn is_symbol(c: char) -> bool {
     !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !"«»“”„‘’–—•·".contains(c)
 }
 
+/// A quoted menu's item that offers to stop: its mark (number, letter or symbol), its place
+/// among the items (1-based) and how many items the menu has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Menu {
+    mark: char,
+    place: usize,
+    items: usize,
+}
+
 /// The number (or letter) of the quoted menu's item that offers to stop ("Reply 1 for a
 /// call, 2 for later, 3 to never hear from us again"; "A - let's talk, B - not now, C -
 /// please stop"), when the body (its folded lines) holds such a menu: items 1 and 2 (a and
-/// b), each item running to the next mark or the end of its line.
-fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
+/// b), each item running to the next mark or the end of its line. The menu's items are the
+/// marks that run on from 1 (or a) without a gap ("6 heures" in the text above it is none).
+fn stop_option(p: &Patterns, lines: &[String]) -> Option<Menu> {
     let mut numbers = Vec::new();
     let mut found = None;
     for line in lines {
@@ -302,16 +345,59 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<char> {
             }
         }
     }
-    found.filter(|n| {
-        if n.is_ascii_digit() {
-            numbers.contains(&'1') && numbers.contains(&'2')
-        } else if n.is_ascii() {
-            numbers.contains(&'a') && numbers.contains(&'b')
-        } else {
-            numbers.iter().any(|m| is_symbol(*m) && m != n)
+    let n = found?;
+    // The run of marks from the first: 1, 2, 3 … or a, b, c …
+    let run = |first: u8| {
+        (0u8..9)
+            .take_while(|k| numbers.contains(&char::from(first + k)))
+            .count()
+    };
+    let (place, items) = if n.is_ascii_digit() {
+        (usize::from(n as u8 - b'0'), run(b'1'))
+    } else if n.is_ascii() {
+        (usize::from(n as u8 - b'a') + 1, run(b'a'))
+    } else {
+        let mut symbols: Vec<char> = Vec::new();
+        for &m in &numbers {
+            if is_symbol(m) && !symbols.contains(&m) {
+                symbols.push(m);
+            }
         }
+        let place = symbols.iter().position(|&m| m == n).map_or(0, |k| k + 1);
+        (place, symbols.len())
+    };
+    (items >= 2 && place >= 1 && place <= items).then_some(Menu {
+        mark: n,
+        place,
+        items,
     })
 }
+
+/// The place an answer names by its ordinal ("La troisième.", "Третий вариант.", "The third
+/// one, thanks"), or the last place ("The last one", "Letzteres") as `usize::MAX`.
+fn ordinal_place(p: &Patterns, sentence: &str) -> Option<usize> {
+    let c = p.ordinal.captures(sentence)?;
+    let word = c.get(1)?.as_str();
+    ORDINALS
+        .iter()
+        .position(|words| words.split('|').any(|w| w == word))
+        .map(|k| {
+            if k == ORDINALS.len() - 1 {
+                usize::MAX
+            } else {
+                k + 1
+            }
+        })
+}
+
+/// Ordinal words (folded) by place, the last entry the words for "the last".
+const ORDINALS: [&str; 5] = [
+    "first|erste|ersten|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую",
+    "second|zweite|zweiten|zweites|deuxieme|seconde|segundo|segunda|secondo|seconda|tweede|второи|второе|вторая|вторую",
+    "third|dritte|dritten|drittes|troisieme|tercero|tercera|tercer|terceiro|terceira|terzo|terza|derde|третии|третье|третья|третью",
+    "fourth|vierte|vierten|viertes|quatrieme|cuarto|cuarta|quarto|quarta|vierde|четвертыи|четвертое|четвертая|четвертую",
+    "last|latter|letzte|letzten|letztes|letzteres|derniere|dernier|ultimo|ultima|laatste|последнии|последнее|последняя|последнюю",
+];
 
 /// The body folded once, line by line (menus are read per line, questions across them),
 /// without the quote marks that open quoted lines: a question wrapped in the quote ("should
@@ -377,7 +463,22 @@ pub(crate) fn stop_answer(
         }
     }
     if long {
-        sentences.truncate(1);
+        // "Então, respondendo sua pergunta: pode parar sim, por favor." / "Zu Ihrer Frage, ob
+        // Sie sich lieber nicht mehr melden sollen: Ja, bitte.": the answer after the marker.
+        let marked = p.answer_marker.find(folded).and_then(|m| {
+            sentences
+                .iter()
+                .position(|&(at, s)| at + s.len() > m.end())
+                .map(|k| (k, m.end()))
+        });
+        match marked {
+            Some((k, end)) => {
+                let (at, s) = sentences[k];
+                let skip = end.saturating_sub(at).min(s.len());
+                sentences = vec![(at + skip, &s[skip..])];
+            }
+            None => sentences.truncate(1),
+        }
     }
     if keep || stop {
         // "Off, thanks." / "I never asked to be on it, so: off." under "keep you on the list,
@@ -486,6 +587,20 @@ pub(crate) fn stop_answer(
             return Some((0, folded.len()));
         }
     }
+    // "Lieber nicht." under "Soll ich mich in ein paar Monaten nochmal melden oder lieber
+    // nicht?": no more contact.
+    if let Some(&(at, first)) = sentences.first()
+        && first.split_whitespace().count() <= NO_WORDS
+        && let Some(m) = p.rather_not_answer.find(first)
+        && !interested_outside(at, at + first.len())
+        && questions(&quoted).any(|q| {
+            p.rather_not_question
+                .find(q.trim_end())
+                .is_some_and(|m| p.further_contact.is_match(&q[..m.start()]))
+        })
+    {
+        return Some((at + m.start(), at + first.trim_end().len()));
+    }
     // 'Just reply "no" if you\'d rather not.' / 'é só responder "NÃO"': the answer is the
     // word the seller named for not hearing more.
     // A bare yes, opening the answer, to any other question that offers to stop ("Would you
@@ -535,6 +650,13 @@ pub(crate) fn stop_answer(
     };
     // Or the symbol asked for: 'just reply with a 👎'.
     let symbol = first.trim().trim_end_matches('\u{FE0F}');
+    // A thumbs-down alone is read as "no" in `folded`: the sign as written.
+    let sign = new_text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .trim_end_matches('\u{FE0F}');
     // "Unsubscribe? Never.": the word asked back is no answer.
     let asked = folded[first.len()..].starts_with('?');
     // A word offered is at most 15 characters: a longer first sentence answers with none, and
@@ -542,7 +664,7 @@ pub(crate) fn stop_answer(
     if !asked
         && first.chars().count() <= 64
         && let Some(word) = keyword(p, body)
-        && (said == word || slip(&word) || symbol == word)
+        && (said == word || slip(&word) || symbol == word || sign == word)
     {
         return Some((0, first.trim_end().len()));
     }
@@ -561,7 +683,17 @@ pub(crate) fn stop_answer(
     if keen {
         return None;
     }
-    let n = stop_option(p, &lines)?;
+    let menu = stop_option(p, &lines)?;
+    let n = menu.mark;
+    // "La troisième.", "Третий вариант.", "The last one, thanks." under a menu whose third
+    // (last) item stops.
+    if let Some(&(at, first)) = sentences.first()
+        && let Some(place) = ordinal_place(p, first)
+        && (place == menu.place || (place == usize::MAX && menu.place == menu.items))
+        && !compose::negated(first)
+    {
+        return Some((at, at + first.trim_end().len()));
+    }
     let marks = |sentence: &str| -> Vec<(usize, char)> {
         if n.is_ascii_digit() {
             lone_digits(sentence)
@@ -646,7 +778,12 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
             let offered: Vec<_> = p
                 .offered_word
                 .captures_iter(rest)
-                .filter_map(|c| Some((c.get(0)?, c.get(1).or_else(|| c.get(2))?)))
+                .filter_map(|c| {
+                    Some((
+                        c.get(0)?,
+                        c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?,
+                    ))
+                })
                 .collect();
             if offered.len() > 1 {
                 let stops: Vec<_> = offered
@@ -797,6 +934,7 @@ mod tests {
         PATTERNS
             .as_ref()
             .and_then(|p| stop_option(p, &super::body_lines(body)))
+            .map(|m| m.mark)
     }
     use crate::fold::fold;
     use proptest::prelude::*;
@@ -832,6 +970,78 @@ mod tests {
             folded.push_str(&line);
         }
         stop_answer(&body, &folded, &lines, new).is_some()
+    }
+
+    #[test]
+    fn ordinals_name_menu_items() {
+        let fr = "> Pour faire simple :\n> 1. On cale un échange de 20 minutes\n> 2. Je reviens vers vous dans six mois\n> 3. Vous ne souhaitez plus être contacté(e)\n> Nos clients gagnent 6 heures.";
+        assert!(answers("La troisième.", fr));
+        assert!(answers("La dernière, merci.", fr));
+        assert!(!answers("La deuxième.", fr));
+        assert!(!answers("La première.", fr));
+        let ru = "> Подскажите, как вам удобнее:\n> 1) созвониться на этой неделе,\n> 2) вернуться к разговору осенью,\n> 3) больше вам не писать?";
+        assert!(answers("Третий вариант.", ru));
+        assert!(!answers("Второй вариант.", ru));
+        let de = "> (1) Interesse an einem kurzen Austausch\n> (2) später noch einmal melden\n> (3) lieber keine weiteren Mails";
+        assert!(answers("Letzteres.", de));
+        assert!(answers("Die dritte Option bitte", de));
+        let en = "> Where do you stand?\n> 1. Yes, let's talk\n> 2. Not now, keep me posted\n> 3. Please take me off your list";
+        assert!(answers("The last one, thanks.", en));
+        assert!(answers("Third option please", en));
+        assert!(!answers("The first one, thanks.", en));
+        // The last item that does not stop.
+        let last_keeps = "> 1. Please take me off your list\n> 2. Not now\n> 3. Yes, let's talk";
+        assert!(!answers("The last one, thanks.", last_keeps));
+        assert!(answers(
+            "Second option please.",
+            "> Is cutting cloud spend something you'd want to look at, or should I take you off my list?"
+        ));
+    }
+
+    #[test]
+    fn symbols_offered_side_by_side() {
+        let en = "> Quick gut check: reply 👍 if you'd like the catalogue, or 👎 if you'd rather I stop writing.\n> Reply STOP to unsubscribe.";
+        assert!(answers("👎", en));
+        assert!(!answers("👍", en));
+        let nl = "> Reageer met 👍 als je de profielen wilt ontvangen, of met 👋 als ik je verder met rust moet laten.";
+        assert!(answers("👋", nl));
+        assert!(!answers("👍", nl));
+    }
+
+    #[test]
+    fn rather_not_under_an_offer_of_more_contact() {
+        let de = "> Soll ich mich in ein paar Monaten nochmal melden oder lieber nicht?";
+        assert!(answers("Lieber nicht. Danke.", de));
+        let nl = "> Mag ik over een paar maanden nog eens contact opnemen, of liever niet?";
+        assert!(answers("Liever niet.", nl));
+        // An offer of a document declined is no stop.
+        assert!(!answers(
+            "Rather not.",
+            "> Shall I send you the deck, or rather not?"
+        ));
+        assert!(answers(
+            "Lo dejamos aquí, gracias.",
+            "> ¿Te sigo escribiendo o lo dejamos aquí?"
+        ));
+    }
+
+    #[test]
+    fn a_longer_reply_answers_after_naming_the_question() {
+        let long = "Desculpa não ter respondido antes, é que estou no meio da coleção de inverno e minha caixa de entrada virou um caos. Somos uma confecção pequena e no ano passado contratamos um ERP específico para moda, que já trabalha com grade de tamanho e cor.\n\nEntão, respondendo sua pergunta: pode parar sim, por favor. Não é nada pessoal.";
+        assert!(answers(
+            long,
+            "> Posso parar de te enviar e-mails? Um simples \"sim\" ou \"não\" já me ajuda muito."
+        ));
+        let de = "Wir sind eine Bäckerei mit 9 Filialen und knapp 80 Leuten, davon viele Aushilfen und Minijobber. Die Zeiterfassung machen wir seit letztem Jahr mit einem Terminal in jeder Filiale, das uns unser Steuerbüro empfohlen hat.\n\nZu Ihrer Frage, ob Sie sich lieber nicht mehr melden sollen: Ja, bitte. Es liegt nicht am Timing.";
+        assert!(answers(
+            de,
+            "> Kurze Frage: Soll ich mich lieber nicht mehr melden, oder passt das Thema gerade einfach zeitlich nicht?"
+        ));
+        let no = "Wir sind eine Bäckerei mit 9 Filialen und knapp 80 Leuten, davon viele Aushilfen und Minijobber. Die Zeiterfassung machen wir seit letztem Jahr mit einem Terminal in jeder Filiale, das uns unser Steuerbüro empfohlen hat.\n\nZu Ihrer Frage, ob Sie sich lieber nicht mehr melden sollen: Nein, melden Sie sich gern im Herbst.";
+        assert!(!answers(
+            no,
+            "> Kurze Frage: Soll ich mich lieber nicht mehr melden, oder passt das Thema gerade einfach zeitlich nicht?"
+        ));
     }
 
     #[test]
