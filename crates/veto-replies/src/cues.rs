@@ -272,6 +272,8 @@ pub const EN: Cues = Cues {
         "about ~1 to ~2 unsub*|un*scri*|opt|remove|block",
         "almost|nearly ~2 unsub*|un*scri*|opted|blocked",
         "close ~1 to ~3 unsub*|un*scri*|opting",
+        // "I was about to ask you to take me off your list, but …".
+        "about ~1 to ~1 ask|request ~5 remove|take|unsub*|un*scri*|opt",
         // "Let's stop the email ping pong and get on a call".
         "stop ~3 ping|tennis|forth",
         // "When someone replies STOP to one of your campaigns, do you suppress …?": a question
@@ -579,6 +581,9 @@ pub const DE: Cues = Cues {
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "kurz ~1 davor ~6 abzumelden|auszutragen|abmelden",
         "fast|beinahe ~4 abgemeldet|ausgetragen",
+        // "Abmelden kann ich mich ja notfalls selbst", "du musst mich nirgends austragen".
+        "abmelden|austragen ~1 kann|konnen ~1 ich|wir ~1 mich|uns ~3 selbst|selber",
+        "musst|muss|mussen ~2 nirgends|nirgendwo ~2 austragen|abmelden|entfernen|streichen",
         // "Kurze Frage zu Ihrer Abmeldung: …": a question about the seller's opt-out.
         "frage ~2 zu|zur ~1 ihrer|ihre|eurer ~1 abmeldung|abmeldefunktion|abmeldeprozess|abmeldelink",
         // "Wenn ich den Link unten anklicke, gilt das dann nur für meine Adresse?".
@@ -784,6 +789,9 @@ pub const FR: Cues = Cues {
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "failli ~2 desabonn*|desinscri*",
         "sur ~1 le ~1 point ~1 de ~2 desabonn*|desinscri*",
+        // "Si quelqu'un répond « arrêtez » au lieu de « STOP », est-ce pris en compte ?": a
+        // question about the process.
+        "quelqu ~1 un ~1 repond|ecrit|dit|clique",
         // A newsletter footer's instruction to its readers: "Pour vous désinscrire de notre lettre …".
         "pour ~1 vous|se ~1 desinscrire|desabonner",
         // "Ça ne me dérange pas de recevoir vos mails".
@@ -999,6 +1007,8 @@ pub const ES: Cues = Cues {
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "a ~1 punto ~1 de ~3 baja|desuscrib*|darme",
         "casi ~3 de ~1 baja",
+        // "No le pido que me borren todavía, primero quiero saber el origen".
+        "no ~2 pido|pedimos|solicito ~1 que ~2 borr*|elimin*|quit*|saque*",
         // "Si algún día me molesta, el STOP te lo mando yo".
         "te|se|os ~1 lo ~1 mando|envio|escribo|digo|pido ~1 yo",
         // "Sáquenme de este hilo": the thread, not a list.
@@ -1212,6 +1222,8 @@ pub const PT: Cues = Cues {
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "quase ~3 descadastr*",
         "prestes ~1 a ~2 descadastr*|cancelar",
+        // "Estava prestes a responder a pedir para me retirarem da lista, mas …".
+        "prestes ~1 a ~5 retir*|remov*|tirar*|descadastr*",
         // "De onde vocês tiraram esse e-mail?": where the address came from.
         "onde ~3 tiraram|tirou|tiraste|conseguiram|conseguiu|pegaram|pegou|arranjaram",
         // A newsletter footer's instruction to its readers: "Para se descadastrar, …".
@@ -1397,6 +1409,8 @@ pub const IT: Cues = Cues {
     veto: &[
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "stavo|stavamo ~1 per ~2 disiscriv*|cancellarmi",
+        // "Stavo per risponderle chiedendo di essere rimossa dai vostri contatti, ma …".
+        "stavo|stavamo ~1 per ~4 rimoss*|cancell*|disiscriv*|togli*",
         "quasi ~3 disiscri*",
         "sul ~1 punto ~1 di ~2 disiscriv*",
         // "Se no, mi basta sapere da dove viene il contatto": it is enough for me.
@@ -1606,6 +1620,8 @@ pub const NL: Cues = Cues {
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "op ~1 het ~1 punt ~4 afmelden|uitschrijven|af",
         "bijna ~4 afgemeld|uitgeschreven",
+        // "Je hoeft niks voor me te doen qua afmelden".
+        "hoeft|hoef|hoeven ~1 niks|niets ~6 afmeld*|uitschrijv*|verwijder*",
         // "Geldt die afmeldlink alleen voor mijn adres, of ook voor info@?": what the link does.
         "geldt|werkt ~3 afmeldlink|afmeldknop|afmelding|link",
         // "Ik werk sinds 1 april niet meer bij Hofstede": a departure, not a request.
