@@ -401,6 +401,22 @@ static INSERT_SENDS: std::sync::LazyLock<crate::batch::Batched> = std::sync::Laz
     )
 });
 
+/// Moves the enrolments of a batch of finished steps, given as a JSON array of
+/// `[state, reason, next_step, next_due_at, thread_message_id, tenant (hex), enrollment (hex),
+/// step]`, and the time of the change: each only while still active at that step.
+const MOVE_ENROLLMENTS: &str = "UPDATE enrollments SET state = m.state, \
+             state_reason = COALESCE(m.reason, enrollments.state_reason), \
+             next_step = m.step, next_due_at = m.due, \
+             thread_message_id = COALESCE(enrollments.thread_message_id, m.thread), \
+             lease_until = NULL, updated_at = ?2 \
+             FROM (SELECT value ->> 0 AS state, value ->> 1 AS reason, value ->> 2 AS step, \
+                          value ->> 3 AS due, value ->> 4 AS thread, \
+                          unhex(value ->> 5) AS tenant, unhex(value ->> 6) AS enrollment, \
+                          value ->> 7 AS at_step \
+                   FROM json_each(?1)) AS m \
+             WHERE enrollments.tenant_id = m.tenant AND enrollments.id = m.enrollment \
+               AND enrollments.state = 'active' AND enrollments.next_step = m.at_step";
+
 async fn insert_sends(conn: &mut SqliteConnection, sends: &[SendRecord]) -> StoreResult<()> {
     if sends.is_empty() {
         return Ok(());
@@ -1112,14 +1128,11 @@ impl SendingStore for SqliteStore {
         let mut drafts = Vec::new();
         let sends: Vec<SendRecord> = outcomes.iter().filter_map(|o| o.send.clone()).collect();
         insert_sends(&mut tx, &sends).await?;
+        // Each enrolment moves on (or is cancelled, or waits) by one statement for the whole
+        // batch: one hand-off to the database thread instead of one per step.
+        let mut moves = Vec::with_capacity(outcomes.len());
         for o in outcomes {
-            let (state, reason, step, due, thread): (
-                &str,
-                Option<String>,
-                i64,
-                Option<Timestamp>,
-                Option<String>,
-            ) = match &o.result {
+            let (state, reason, step, due, thread) = match &o.result {
                 StepResult::Sent {
                     next_due_at,
                     thread_message_id,
@@ -1134,14 +1147,7 @@ impl SendingStore for SqliteStore {
                     *next_due_at,
                     thread_message_id.clone(),
                 ),
-                StepResult::Blocked { reason } => (
-                    "cancelled",
-                    Some(reason.clone()),
-                    i64::from(o.step),
-                    None,
-                    None,
-                ),
-                StepResult::Failed { reason } => (
+                StepResult::Blocked { reason } | StepResult::Failed { reason } => (
                     "cancelled",
                     Some(reason.clone()),
                     i64::from(o.step),
@@ -1152,28 +1158,38 @@ impl SendingStore for SqliteStore {
                     ("active", None, i64::from(o.step), Some(*retry_at), None)
                 }
             };
-            // Only an enrolment still active at that step moves: a cancellation (or a reply,
-            // a pause) written while the step was out stands.
-            sqlx::query(
-                "UPDATE enrollments SET state = ?1, state_reason = COALESCE(?2, state_reason), \
-                 next_step = ?3, next_due_at = ?4, \
-                 thread_message_id = COALESCE(thread_message_id, ?5), lease_until = NULL, \
-                 updated_at = ?6 \
-                 WHERE tenant_id = ?7 AND id = ?8 AND state = 'active' AND next_step = ?9",
-            )
-            .bind(state)
-            .bind(reason)
-            .bind(step)
-            .bind(due.map(us))
-            .bind(thread)
-            .bind(us(now))
-            .bind(blob(o.tenant_id.0))
-            .bind(blob(o.enrollment_id.0))
-            .bind(i64::from(o.step))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            moves.push((
+                o.enrollment_id,
+                serde_json::json!([
+                    state,
+                    reason,
+                    step,
+                    due.map(us),
+                    thread,
+                    o.tenant_id.0.simple().to_string(),
+                    o.enrollment_id.0.simple().to_string(),
+                    i64::from(o.step),
+                ]),
+            ));
             drafts.extend(o.drafts.into_iter().map(|d| (o.tenant_id, d)));
+        }
+        // Only an enrolment still active at that step moves: a cancellation (or a reply, a
+        // pause) written while the step was out stands. An enrolment whose step was claimed
+        // twice (a lease that ran out) may stand twice in a batch; then the moves go one by
+        // one, in order, as each would have alone.
+        let mut seen = std::collections::HashSet::with_capacity(moves.len());
+        let batches: Vec<Vec<serde_json::Value>> = if moves.iter().all(|(id, _)| seen.insert(*id)) {
+            vec![moves.into_iter().map(|(_, m)| m).collect()]
+        } else {
+            moves.into_iter().map(|(_, m)| vec![m]).collect()
+        };
+        for batch in batches {
+            sqlx::query(MOVE_ENROLLMENTS)
+                .bind(serde_json::Value::Array(batch).to_string())
+                .bind(us(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         for (tenant, ds) in by_tenant(drafts) {
             append_events(&mut tx, tenant, &ds).await?;

@@ -865,6 +865,38 @@ pub async fn scheduler_claims_and_finishes(store: &dyn Store) {
         .contains(&c.id)
     );
 
+    // A step claimed twice (a lease that ran out) may finish twice in one batch: the
+    // outcomes apply in order, as each would alone (the deferral, then the send).
+    store
+        .finish_steps(vec![
+            StepOutcome {
+                tenant_id: fx.id(),
+                enrollment_id: c.id,
+                step: 0,
+                send: None,
+                result: StepResult::Deferred { retry_at: retry },
+                drafts: vec![],
+            },
+            StepOutcome {
+                tenant_id: fx.id(),
+                enrollment_id: c.id,
+                step: 0,
+                send: None,
+                result: StepResult::Sent {
+                    next_due_at: None,
+                    thread_message_id: None,
+                },
+                drafts: vec![],
+            },
+        ])
+        .await
+        .unwrap();
+    let c3 = store.get_enrollment(fx.id(), c.id).await.unwrap();
+    assert_eq!(
+        (c3.state, c3.next_step, c3.next_due_at),
+        (EnrollmentState::Completed, 1, None)
+    );
+
     // A stale outcome (the step was already moved on) changes nothing.
     store
         .finish_steps(vec![StepOutcome {
