@@ -16,6 +16,7 @@
 #   BENCH_SUPPRESSED=1000000 BENCH_STEPS=20000 bash bench/send.sh   # quick
 #   BENCH_DKIM=rsa bash bench/send.sh                   # RSA-2048 signatures (default ed25519)
 #   BENCH_SINK=aiosmtpd bash bench/send.sh              # upstream: aiosmtpd (default smtp-sink)
+#   BENCH_BIN=/path/to/build bash bench/send.sh        # another build's veto and veto-bench
 #
 # The upstream is the peer: Postfix's smtp-sink (BENCH_SINK=smtp-sink, the default) answers
 # from C and discards, the fastest upstream there is; aiosmtpd (BENCH_SINK=aiosmtpd,
@@ -46,7 +47,7 @@ DATA=${BENCH_DATA:-$ROOT/bench-data}
 # behind.
 BASE=$DATA/send-s$SUPPRESSED
 SET=$BASE/$SINK
-BIN=$ROOT/target/release
+BIN=${BENCH_BIN:-$ROOT/target/release}
 URL=http://127.0.0.1:$PORT
 OUT=$SET/results-$(date -u +%Y%m%dT%H%M%SZ).json
 
@@ -98,6 +99,9 @@ for f in "$BASE"/veto.db "$BASE"/veto.db-wal; do
   if [ -f "$f" ]; then cp "$f" "$SET/"; fi
 done
 cp "$BASE/load.json" "$SET/load.json"
+# The copy is set-up: write it out before anything is timed, so the first relay round's
+# commits do not queue behind gigabytes of the copy's write-back.
+sync
 # `veto-bench load` prints the tenant (with its API key) on its first line, the load summary on
 # its second.
 KEY=$(head -n1 "$SET/load.json" | python3 -c "import json,sys; print(json.load(sys.stdin)['api_key'])")
