@@ -160,6 +160,23 @@ fn send_record(fx: &Fixture, e: &Enrollment, outcome: SendOutcome, message_id: &
     }
 }
 
+/// The outcome of a step that recorded no send and no audit event.
+fn bare_outcome(
+    fx: &Fixture,
+    enrollment: EnrollmentId,
+    step: u32,
+    result: StepResult,
+) -> StepOutcome {
+    StepOutcome {
+        tenant_id: fx.id(),
+        enrollment_id: enrollment,
+        step,
+        send: None,
+        result,
+        drafts: vec![],
+    }
+}
+
 async fn setup(store: &dyn Store, prefix: &str) -> (Fixture, Sequence, Mailbox) {
     let fx = create_tenant(store, prefix).await;
     let mb = mailbox(&fx, &unique_email("sam"));
@@ -840,14 +857,12 @@ pub async fn scheduler_claims_and_finishes(store: &dyn Store) {
         .contains(&c.id)
     );
     store
-        .finish_steps(vec![StepOutcome {
-            tenant_id: fx.id(),
-            enrollment_id: c.id,
-            step: 0,
-            send: None,
-            result: StepResult::Deferred { retry_at: retry },
-            drafts: vec![],
-        }])
+        .finish_steps(vec![bare_outcome(
+            &fx,
+            c.id,
+            0,
+            StepResult::Deferred { retry_at: retry },
+        )])
         .await
         .unwrap();
     let c2 = store.get_enrollment(fx.id(), c.id).await.unwrap();
@@ -869,25 +884,16 @@ pub async fn scheduler_claims_and_finishes(store: &dyn Store) {
     // outcomes apply in order, as each would alone (the deferral, then the send).
     store
         .finish_steps(vec![
-            StepOutcome {
-                tenant_id: fx.id(),
-                enrollment_id: c.id,
-                step: 0,
-                send: None,
-                result: StepResult::Deferred { retry_at: retry },
-                drafts: vec![],
-            },
-            StepOutcome {
-                tenant_id: fx.id(),
-                enrollment_id: c.id,
-                step: 0,
-                send: None,
-                result: StepResult::Sent {
+            bare_outcome(&fx, c.id, 0, StepResult::Deferred { retry_at: retry }),
+            bare_outcome(
+                &fx,
+                c.id,
+                0,
+                StepResult::Sent {
                     next_due_at: None,
                     thread_message_id: None,
                 },
-                drafts: vec![],
-            },
+            ),
         ])
         .await
         .unwrap();
@@ -899,32 +905,28 @@ pub async fn scheduler_claims_and_finishes(store: &dyn Store) {
 
     // A stale outcome (the step was already moved on) changes nothing.
     store
-        .finish_steps(vec![StepOutcome {
-            tenant_id: fx.id(),
-            enrollment_id: a.id,
-            step: 0,
-            send: None,
-            result: StepResult::Failed {
+        .finish_steps(vec![bare_outcome(
+            &fx,
+            a.id,
+            0,
+            StepResult::Failed {
                 reason: "stale".into(),
             },
-            drafts: vec![],
-        }])
+        )])
         .await
         .unwrap();
     assert_eq!(state_of(store, &fx, a.id).await, EnrollmentState::Active);
     // The last step completes the enrolment.
     store
-        .finish_steps(vec![StepOutcome {
-            tenant_id: fx.id(),
-            enrollment_id: a.id,
-            step: 1,
-            send: None,
-            result: StepResult::Sent {
+        .finish_steps(vec![bare_outcome(
+            &fx,
+            a.id,
+            1,
+            StepResult::Sent {
                 next_due_at: None,
                 thread_message_id: None,
             },
-            drafts: vec![],
-        }])
+        )])
         .await
         .unwrap();
     let a3 = store.get_enrollment(fx.id(), a.id).await.unwrap();
