@@ -187,6 +187,8 @@ pub const EN: Cues = Cues {
         "remove|removing|delete|deleting|erase|erasing|purge|scrub|unlist|drop|exclude|strike|suppress",
         "removal|deletion|erasure|erased|deleted|removed|purged|scrubbed",
         "take|taken|took|taking|get|getting|keep ~3 off|out",
+        // "Can you pull me out of the sequence?"
+        "pull|pulled|pulling ~3 off|out",
     ],
     remove_object: &[
         "list|lists|mailing*|database|databases|db|crm|distribution|sequence|sequences|cadence|cadences|system|systems|records|files|contacts|outreach|newsletter*|campaign*|mailer|spreadsheet",
@@ -930,7 +932,7 @@ pub const ES: Cues = Cues {
         "no ~2 quiero|queremos ~1 saber ~2 mas|nada ~2 de ~1 ustedes|vosotros|usted|su|vuestra",
     ],
     remove_verb: &[
-        "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*|saqu*|sacar|saca|sacad|sacadme|sacarme|sacarnos",
+        "elimin*|quit*|borr*|exclu*|retir*|suprim*|supresion|remov*|saqu*|sacar|saca|sacad|sacadme|sacarme|sacarnos|sacadlo|sacadla|sacadlos|sacadlas|sacalo|sacala|sacarlo|sacarla",
         // "Olvídense de mi correo".
         "olvid*",
     ],
