@@ -21,13 +21,19 @@ use crate::tx::db;
 /// purposes and whether subdomains are included.
 type InForceScope = (String, String, i16, bool);
 
-/// Same key but the hash: repeats are found among neighbours once entries are sorted by hash.
+/// An entry's scope in its `entries_active_unique` key, as the columns hold it.
+fn scope(e: &NewEntry) -> (&str, &str, i16, bool) {
+    (
+        e.kind.as_str(),
+        e.channel.as_str(),
+        i16::from(e.purposes.bits()),
+        e.include_subdomains,
+    )
+}
+
+/// Same key: repeats are found among neighbours once entries are sorted by hash.
 fn same_active_key(a: &NewEntry, b: &NewEntry) -> bool {
-    a.ident_hash == b.ident_hash
-        && a.kind == b.kind
-        && a.channel == b.channel
-        && a.purposes == b.purposes
-        && a.include_subdomains == b.include_subdomains
+    a.ident_hash == b.ident_hash && scope(a) == scope(b)
 }
 
 /// The entries that would be new in force, in hash order: `entries` without those whose key
@@ -99,10 +105,7 @@ pub(crate) async fn not_in_force(
     kept.retain(|e| {
         !in_force.get(&e.ident_hash.0).is_some_and(|keys| {
             keys.iter().any(|(kind, channel, purposes, subdomains)| {
-                kind == e.kind.as_str()
-                    && channel == e.channel.as_str()
-                    && *purposes == i16::from(e.purposes.bits())
-                    && *subdomains == e.include_subdomains
+                (kind.as_str(), channel.as_str(), *purposes, *subdomains) == scope(e)
             })
         })
     });
