@@ -248,7 +248,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         ordinal: Regex::new(&format!(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|ce|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
             ORDINALS.join("|")
         ))
         .ok()?,
@@ -392,11 +392,11 @@ fn ordinal_place(p: &Patterns, sentence: &str) -> Option<usize> {
 
 /// Ordinal words (folded) by place, the last entry the words for "the last".
 const ORDINALS: [&str; 5] = [
-    "first|erste|ersten|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую",
+    "first|former|erste|ersten|erstere|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую",
     "second|zweite|zweiten|zweites|deuxieme|seconde|segundo|segunda|secondo|seconda|tweede|второи|второе|вторая|вторую",
     "third|dritte|dritten|drittes|troisieme|tercero|tercera|tercer|terceiro|terceira|terzo|terza|derde|третии|третье|третья|третью",
     "fourth|vierte|vierten|viertes|quatrieme|cuarto|cuarta|quarto|quarta|vierde|четвертыи|четвертое|четвертая|четвертую",
-    "last|latter|letzte|letzten|letztes|letzteres|derniere|dernier|ultimo|ultima|laatste|последнии|последнее|последняя|последнюю",
+    "last|latter|letzte|letzten|letztes|letztere|letzteres|derniere|dernier|ultimo|ultima|laatste|последнии|последнее|последняя|последнюю",
 ];
 
 /// The body folded once, line by line (menus are read per line, questions across them),
@@ -984,6 +984,8 @@ mod tests {
         assert!(!answers("Второй вариант.", ru));
         let de = "> (1) Interesse an einem kurzen Austausch\n> (2) später noch einmal melden\n> (3) lieber keine weiteren Mails";
         assert!(answers("Letzteres.", de));
+        assert!(answers("Das Letztere.", de));
+        assert!(answers("Ce dernier.", fr));
         assert!(answers("Die dritte Option bitte", de));
         let en = "> Where do you stand?\n> 1. Yes, let's talk\n> 2. Not now, keep me posted\n> 3. Please take me off your list";
         assert!(answers("The last one, thanks.", en));
