@@ -41,6 +41,8 @@ const LATTER_WORDS: usize = 6;
 const NO_WORDS: usize = 6;
 /// A yes in a sentence of at most this many words counts when the reply shows no interest.
 const LONG_YES_WORDS: usize = 6;
+/// A longer reply's conclusion is looked for among its last this many sentences.
+const CONCLUSION_SENTENCES: usize = 6;
 
 /// The compiled questions and answer words (one set, compiled on first use).
 struct Patterns {
@@ -92,6 +94,12 @@ struct Patterns {
     rather_not_answer: Regex,
     /// "To answer your question:" in a longer reply: what follows is the short answer.
     answer_marker: Regex,
+    /// "So", "Also", "Quindi", "Então" opening one of the last sentences of a longer reply
+    /// under a question to close or stop: the conclusion that answers it ("So: stop,
+    /// please.", "Also ja, schließen Sie sie bitte.").
+    conclusion: Regex,
+    /// ", and …" joining a second clause to an answer.
+    joined_clause: Regex,
     /// An answer that names a menu item by its ordinal ("La troisième.", "The last one,
     /// thanks"): the ordinal captured.
     ordinal: Regex,
@@ -247,6 +255,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:to answer your question|answering your question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
         )
         .ok()?,
+        conclusion: Regex::new(
+            r"^\s*(?:and so|so|also|daher|deshalb|darum|kurz gesagt|kurzum|quindi|dunque|percio|insomma|in breve|entao|portanto|por isso|resumindo|em resumo|donc|alors|du coup|bref|en bref|en resume|asi que|por eso|por lo tanto|en resumen|en fin|dus|daarom|kortom|kort gezegd|так что|поэтому|итак|короче|in short|long story short|bottom line|in a word)\b[\s,:-]*",
+        )
+        .ok()?,
+        joined_clause: Regex::new(r",\s*(?:and|und|et|y|e|en|и|а)\s").ok()?,
         ordinal: Regex::new(&format!(
             r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|ce|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
             ORDINALS.join("|")
@@ -465,17 +478,25 @@ pub(crate) fn stop_answer(
     if long {
         // "Então, respondendo sua pergunta: pode parar sim, por favor." / "Zu Ihrer Frage, ob
         // Sie sich lieber nicht mehr melden sollen: Ja, bitte.": the answer after the marker.
-        let marked = p.answer_marker.find(folded).and_then(|m| {
-            sentences
-                .iter()
-                .position(|&(at, s)| at + s.len() > m.end())
-                .map(|k| (k, m.end()))
-        });
+        let marked = p
+            .answer_marker
+            .find(folded)
+            .and_then(|m| {
+                sentences
+                    .iter()
+                    .position(|&(at, s)| at + s.len() > m.end())
+                    .map(|k| (k, m.end()))
+            })
+            .or_else(|| (close || stop).then(|| conclusion(p, &sentences)).flatten());
         match marked {
             Some((k, end)) => {
                 let (at, s) = sentences[k];
                 let skip = end.saturating_sub(at).min(s.len());
-                sentences = vec![(at + skip, &s[skip..])];
+                let rest = &s[skip..];
+                // "Dus sluit het dossier maar, en op de hoogte houden is ook niet nodig.": the
+                // answer ends where a clause joined by "and" begins.
+                let cut = p.joined_clause.find(rest).map_or(rest.len(), |m| m.start());
+                sentences = vec![(at + skip, &rest[..cut])];
             }
             None => sentences.truncate(1),
         }
@@ -557,7 +578,7 @@ pub(crate) fn stop_answer(
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
-                    .or_else(|| stop.then(|| p.cease_word.find(sentence)).flatten());
+                    .or_else(|| p.cease_word.find(sentence));
                 // "Ha - stop worrying, we're interested!" stops nothing.
                 let keen = interest
                     .iter()
@@ -751,6 +772,25 @@ pub(crate) fn stop_answer(
         }
         _ => None,
     }
+}
+
+/// The conclusion of a longer reply: one of its last sentences opening with "so", "also",
+/// "quindi", … whose next word is a yes or a word to close or stop ("So: stop, please.",
+/// "Então pode encerrar, sim."; not "So we're closing the quarter next week"). Its index and
+/// where its answer starts in `folded`.
+fn conclusion(p: &Patterns, sentences: &[(usize, &str)]) -> Option<(usize, usize)> {
+    let from = sentences.len().saturating_sub(CONCLUSION_SENTENCES);
+    sentences[from..]
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(k, &(at, s))| {
+            let m = p.conclusion.find(s)?;
+            let rest = &s[m.end()..];
+            let opens = |re: &Regex| re.find(rest).is_some_and(|w| w.start() == 0);
+            let answers = p.yes.is_match(rest) || opens(&p.close_word) || opens(&p.cease_word);
+            (m.end() > 0 && answers).then_some((from + k, at + m.end()))
+        })
 }
 
 /// The word the quoted message asks to reply with to hear no more ('Just reply "no" if you\'d
@@ -1043,6 +1083,36 @@ mod tests {
         assert!(!answers(
             no,
             "> Kurze Frage: Soll ich mich lieber nicht mehr melden, oder passt das Thema gerade einfach zeitlich nicht?"
+        ));
+    }
+
+    #[test]
+    fn a_longer_reply_answers_in_its_conclusion() {
+        let story = "I'm a self-employed bookkeeper with about twenty small clients, a florist, two dentists and a dog groomer among them, and none of them has more than a dozen supplier invoices a month. I do everything through Dext and QuickBooks and it costs them very little.";
+        let close_q = "> Should I close your file, or keep you posted on what we're doing?";
+        assert!(answers(
+            &format!(
+                "{story}\n\nSo: stop, please. There's no point keeping me posted.\n\nBest wishes,\nCarol"
+            ),
+            close_q
+        ));
+        assert!(answers(
+            &format!("{story}\n\nSo yes, close it. Thanks for asking."),
+            close_q
+        ));
+        let nl = "We zijn een klein installatiebedrijf met zes monteurs en de facturen gaan allemaal via onze boekhouder, die daar een eigen pakket voor gebruikt waar we al jaren tevreden over zijn. Voor ons is er eerlijk gezegd niets te automatiseren.\n\nDus sluit het dossier maar, en op de hoogte houden is ook niet nodig.";
+        assert!(answers(
+            nl,
+            "> Zal ik uw dossier sluiten, of wilt u op de hoogte blijven?"
+        ));
+        // A conclusion about something else, and one that says no.
+        assert!(!answers(
+            &format!("{story}\n\nSo we're closing the quarter next week and I'll look at it then."),
+            close_q
+        ));
+        assert!(!answers(
+            &format!("{story}\n\nSo no, don't close it yet. Keep me posted."),
+            close_q
         ));
     }
 
