@@ -1133,7 +1133,7 @@ pub const PT: Cues = Cues {
         // "venho opor-me ao tratamento dos dados pessoais".
         "oponho|opomos|oposicao|opor|opoe ~6 tratamento|marketing|prospeccao|publicidade",
         "apagamento|eliminacao ~3 dados",
-        "cancelar|cancele|cancela ~2 inscricao|assinatura|cadastro",
+        "cancelar|cancele|cancela|anular|anule ~2 inscricao|assinatura|subscricao|cadastro",
         "sair ~3 lista|mailing|base",
         "unsubscribe",
         "ser ~1 removid*|excluid*|descadastrad*|retirad*|tirad*|apagad*|eliminad*",
