@@ -41,6 +41,8 @@ const LATTER_WORDS: usize = 6;
 const NO_WORDS: usize = 6;
 /// A yes in a sentence of at most this many words counts when the reply shows no interest.
 const LONG_YES_WORDS: usize = 6;
+/// An answer naming a menu item stands in at most this many words ("Option 2, thanks").
+const CHOICE_WORDS: usize = 4;
 /// A longer reply's conclusion is looked for among its last this many sentences.
 const CONCLUSION_SENTENCES: usize = 6;
 
@@ -56,6 +58,14 @@ struct Patterns {
     cease_word: Regex,
     /// "Want me to keep you on the list?" in the table languages: a no answers it with a stop.
     keep_question: Vec<Regex>,
+    /// "May I get in touch again in a few months?", "Mag ik je af en toe een update sturen?":
+    /// asking leave for more contact over time; a no (or "rather not", "no need") declines it.
+    ongoing: Regex,
+    /// Sending words: with `ongoing`, more contact over time ("Mag ik je af en toe een update
+    /// sturen?"); alone, a one-off ("Shall I send you the deck?").
+    sending: Regex,
+    /// The writer asking leave: "may I", "darf ich", "posso", "можно я".
+    leave: Regex,
     /// "Is this a bad time, or should I stop reaching out?": the stop is the second choice.
     stop_second: Regex,
     /// "The latter" opening its sentence.
@@ -85,6 +95,10 @@ struct Patterns {
     no_need: Regex,
     /// Words of a menu item that offers to stop.
     stop_option: Regex,
+    /// Words of a menu item that offers to close the reader's file ("3 - Close my file,
+    /// please"): a menu answer stops, a word offered for it ('reply "no" and I\'ll close your
+    /// file') declines only the offer.
+    close_option: Regex,
     /// "… or rather not?" closing a question ("Soll ich mich in ein paar Monaten nochmal melden
     /// oder lieber nicht?").
     rather_not_question: Regex,
@@ -111,11 +125,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
     };
     Some(Patterns {
         close_question: all(&[
-            r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b",
+            r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b|\bclose the loop\b",
             r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
-            r"\b(?:cerrar|cierro|cerramos|archivar|archivo) (?:\S+ ){0,2}(?:expediente|ficha)\b",
-            r"\b(?:encerrar|encerro|encerramos|fechar|fecho|arquivar) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
+            r"\b(?:cerrar|cierro|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b",
+            r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
             r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
             r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
@@ -163,14 +177,14 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b|\bcontinue(?:r|s)? (?:a|de) vous (?:envoyer|ecrire)\b",
             r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b|\b(?:siga|sigamos|seguir|continue|continuemos|continuar) (?:\S+ ){0,1}(?:enviando|escribiendo|mandando)\S*",
             r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b|\b(?:continue|continuemos|continuar) (?:a )?(?:\S+ ){0,1}(?:enviar|mandar|escrever|enviando|mandando)\S*",
-            r"\b(?:mantenga|mantenere|restare|rimanere) (?:\S+ ){0,2}(?:nella|in) lista\b|\bcontinuare a ricevere\b|\bcontinu(?:i|are|iamo) a (?:mandar|inviar|scriver)\S*",
+            r"\b(?:mantenga|mantenere|restare|rimanere|tenerla|tenerti|tenervi|tenerlo) (?:\S+ ){0,2}(?:nella|in) (?:\S+ )?lista\b|\bcontinuare a ricevere\b|\bcontinu(?:i|are|iamo) a (?:mandar|inviar|scriver)\S*",
             r"\bop de lijst blijven\b|\bblijven ontvangen\b|\bop de hoogte (?:\S+ ){0,2}houden\b|\b(?:blijven|blijf) (?:\S+ ){0,2}(?:mailen|sturen|toesturen)\b",
             r"\bоставить вас\b|\bпродолжать (?:получать|присылать|писать|отправлять)\b|\bдержать вас в курсе\b",
             // "vuoi che continui a tenerti aggiornata?", "¿Le mantengo informado?"
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
+            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -179,6 +193,18 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         yes: Regex::new(
             r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|prefiro|isso|certo|exato|prefiero|preferisco|je prefere|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+        )
+        .ok()?,
+        ongoing: Regex::new(
+            r"\b(?:again|once more|from time to time|now and then|every now|occasionally|regularly|monthly|every month|each month|updates?|newsletters?|noch ?(?:ein)?mal|wieder|ab und (?:zu|an)|gelegentlich|regelmassig|monatlich|encore|de nouveau|a nouveau|de temps en temps|regulierement|chaque mois|otra vez|de nuevo|de vez en cuando|cada mes|mensual\S*|novamente|de novo|outra vez|de vez em quando|todo mes|mensal\S*|ancora|di nuovo|ogni tanto|di tanto in tanto|ogni mese|mensil\S*|nog eens|opnieuw|weer|af en toe|elke maand|maandelijks|снова|еще раз|время от времени|иногда|каждый месяц|ежемесячн\S*|буду)\b",
+        )
+        .ok()?,
+        sending: Regex::new(
+            r"\b(?:send|share|schick\S*|send\S*|envoy\S*|envi\S*|mand\S*|sturen|toesturen|присыла\S*|отправля\S*)",
+        )
+        .ok()?,
+        leave: Regex::new(
+            r"\b(?:(?:may|can|could|shall) i|(?:is it|would it be) (?:ok|okay|alright)|ok (?:if|to)|okay (?:if|to)|darf ich|kann ich|mag ik|kan ik|zal ik|puis je|je peux|est ce que je peux|puedo|podria|te parece (?:bien )?si|le parece (?:bien )?si|posso|poderia|potrei|можно (?:я|мне|ли)|могу ли я)\b",
         )
         .ok()?,
         stop_second: Regex::new(concat!(
@@ -236,7 +262,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|not hear from|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+            r"\b(?:never hear|not hear from|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+        )
+        .ok()?,
+        close_option: Regex::new(
+            r"\b(?:close (?:my|the|our) (?:file|record)|(?:akte|eintrag) (?:\S+ ){0,2}schlie\S*|schlie\S* (?:\S+ ){0,2}akte|(?:fermer|fermez|clore|cloturer|cloturez) (?:\S+ ){0,2}dossier|(?:cerrar|cierra|cierre) (?:\S+ ){0,2}(?:ficha|expediente)|(?:encerrar|encerre|fechar|feche) (?:\S+ ){0,2}(?:ficha|cadastro|processo)|chiud\S* (?:\S+ ){0,2}(?:pratica|scheda)|(?:sluit|sluiten) (?:\S+ ){0,2}dossier|закр\S* (?:\S+ ){0,2}(?:досье|карточку))",
         )
         .ok()?,
         rather_not_question: Regex::new(
@@ -248,7 +278,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         rather_not_answer: Regex::new(
-            r"^\s*(?:(?:no|nein|non|nee|nao|нет),? )?(?:(?:i'?d )?rather not|prefer not|liever niet|lieber nicht|eher nicht|plutot pas|plutot non|mejor no|prefiero que no|meglio di no|meglio no|preferisco di no|melhor nao|prefiro que nao|лучше не)\b",
+            r"^\s*(?:(?:no|nein|non|nee|nao|нет),? )?(?:(?:i'?d )?rather not|prefer not|liever niet|lieber nicht|eher nicht|plutot pas|plutot non|mejor no|prefiero que no|meglio di no|meglio no|preferisco di no|preferirei di no|preferirei no|melhor nao|prefiro que nao|лучше не)\b",
         )
         .ok()?,
         answer_marker: Regex::new(
@@ -336,29 +366,23 @@ struct Menu {
 /// b), each item running to the next mark or the end of its line. The menu's items are the
 /// marks that run on from 1 (or a) without a gap ("6 heures" in the text above it is none).
 fn stop_option(p: &Patterns, lines: &[String]) -> Option<Menu> {
-    let mut numbers = Vec::new();
-    let mut found = None;
-    for line in lines {
-        // A line opened by a letter or a symbol is that item ("b) una demo di 5 minuti").
-        // "Quick poll: (A) book a demo, (B) get the one-pager, (C) never hear from me again?":
-        // letters in brackets inside one line are its items.
-        let marks = match letter_mark(line) {
-            Some(mark) => vec![mark],
-            None => match bracketed_letters(line) {
-                letters if letters.len() >= 2 => letters,
-                _ => lone_digits(line),
-            },
-        };
-        for (k, &(i, n)) in marks.iter().enumerate() {
-            numbers.push(n);
-            let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
-            let item = line.get(i + n.len_utf8()..end).unwrap_or_default();
-            if found.is_none() && item.len() <= 80 && p.stop_option.is_match(item) {
-                found = Some(n);
-            }
-        }
-    }
-    let n = found?;
+    let offers = |item: &str| {
+        item.len() <= 80 && (p.stop_option.is_match(item) || p.close_option.is_match(item))
+    };
+    let items = menu_items(lines);
+    let numbers: Vec<char> = items.iter().map(|&(n, _)| n).collect();
+    let Some(n) = items.iter().find(|(_, item)| offers(item)).map(|&(n, _)| n) else {
+        // "* Please don't email me again" in a bulleted list: named only by its place ("The
+        // last one.").
+        return bullet_runs(lines).into_iter().find_map(|run| {
+            let place = run.iter().position(|item| offers(item))? + 1;
+            Some(Menu {
+                mark: BULLET,
+                place,
+                items: run.len(),
+            })
+        });
+    };
     // The run of marks from the first: 1, 2, 3 … or a, b, c …
     let run = |first: u8| {
         (0u8..9)
@@ -386,6 +410,136 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<Menu> {
     })
 }
 
+/// The mark of a bulleted list's items (named by their place only).
+const BULLET: char = '•';
+
+/// The marked items of a body's (folded) lines, in order: a line opened by a letter or a
+/// symbol is that item ("b) una demo di 5 minuti"); letters in brackets inside one line are
+/// its items ("Quick poll: (A) book a demo, (B) get the one-pager, (C) never hear from me
+/// again?"); otherwise each standalone digit opens one ("Reply 1 for a call, 2 for later").
+fn menu_items(lines: &[String]) -> Vec<(char, &str)> {
+    let mut items = Vec::new();
+    for line in lines {
+        let marks = match letter_mark(line) {
+            Some(mark) => vec![mark],
+            None => match bracketed_letters(line) {
+                letters if letters.len() >= 2 => letters,
+                _ => lone_digits(line),
+            },
+        };
+        for (k, &(i, n)) in marks.iter().enumerate() {
+            let end = marks.get(k + 1).map_or(line.len(), |&(j, _)| j);
+            items.push((n, line.get(i + n.len_utf8()..end).unwrap_or_default()));
+        }
+    }
+    items
+}
+
+/// The runs of two or more consecutive bulleted lines ("* …", "- …", "• …"), their items'
+/// text.
+fn bullet_runs(lines: &[String]) -> Vec<Vec<&str>> {
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for line in lines {
+        let item = ["* ", "- ", "• ", "· ", "– ", "— "]
+            .iter()
+            .find_map(|b| line.strip_prefix(b));
+        match item {
+            Some(item) if !item.trim().is_empty() => run.push(item),
+            _ => {
+                if run.len() >= 2 {
+                    runs.push(std::mem::take(&mut run));
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() >= 2 {
+        runs.push(run);
+    }
+    runs
+}
+
+/// The text of the quoted menu item a short answer names ("2", "B", "👍", "The first one",
+/// "Die Zwei."), when the answer is a mark or an ordinal alone (a few words at most around
+/// it): what the writer chose, for the classes other than a stop request ("1 - Worth a
+/// 15-minute look next week" → interest; "2 - Not now, check back after the summer").
+pub(crate) fn menu_choice(body: &str, folded: &str) -> Option<String> {
+    let p = PATTERNS.as_ref()?;
+    let first = folded.split(['.', '!', '?', ';', '\n']).next()?.trim();
+    if first.is_empty()
+        || first.split_whitespace().count() > CHOICE_WORDS
+        || compose::negated(first)
+        || folded.split_whitespace().count() > TEXT_WORDS
+    {
+        return None;
+    }
+    // The quoted lines only: not the answer's own ("Option 2, thanks").
+    let mut lines = body_lines(body);
+    lines.retain(|l| l.trim().is_empty() || !folded.contains(l.trim()));
+    let items = menu_items(&lines);
+    let numbered = |n: char| {
+        let marks: Vec<char> = items.iter().map(|&(m, _)| m).collect();
+        let first = if n.is_ascii_digit() { '1' } else { 'a' };
+        n.is_ascii_alphanumeric()
+            && marks.contains(&first)
+            && marks.contains(&char::from(first as u8 + 1))
+    };
+    // The item a mark opens (not the answer's own line: "2").
+    let item = |mark: char| {
+        items
+            .iter()
+            .find(|&&(m, t)| m == mark && !t.trim().is_empty())
+            .map(|&(_, t)| t)
+    };
+    // An ordinal: the item at that place of the menu (its last for "the last one").
+    if let Some(place) = ordinal_place(p, first) {
+        let pick = |list: Vec<&str>| -> Option<String> {
+            let k = if place == usize::MAX {
+                list.len().checked_sub(1)?
+            } else {
+                place - 1
+            };
+            list.get(k).map(|s| s.to_string())
+        };
+        let digits: Vec<&str> = ('1'..='9').map_while(item).collect();
+        let letters: Vec<&str> = ('a'..='e').map_while(item).collect();
+        for list in [digits, letters] {
+            if list.len() >= 2 {
+                return pick(list);
+            }
+        }
+        return bullet_runs(&lines).into_iter().next().and_then(pick);
+    }
+    // A mark: one digit, one bare letter, or a symbol alone.
+    let digits = lone_digits(first);
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let mark = match digits.as_slice() {
+        [(_, d)] => Some(*d),
+        [] => {
+            let letter = words.iter().find_map(|w| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                let mut cs = w.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) if ('a'..='e').contains(&c) => Some(c),
+                    _ => None,
+                }
+            });
+            let symbol = first.trim_end_matches('\u{FE0F}');
+            let mut cs = symbol.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) if is_symbol(c) => Some(c),
+                _ => letter,
+            }
+        }
+        _ => None,
+    }?;
+    if !(numbered(mark) || is_symbol(mark)) {
+        return None;
+    }
+    item(mark).map(str::to_string)
+}
+
 /// The place an answer names by its ordinal ("La troisième.", "Третий вариант.", "The third
 /// one, thanks"), or the last place ("The last one", "Letzteres") as `usize::MAX`.
 fn ordinal_place(p: &Patterns, sentence: &str) -> Option<usize> {
@@ -403,12 +557,13 @@ fn ordinal_place(p: &Patterns, sentence: &str) -> Option<usize> {
         })
 }
 
-/// Ordinal words (folded) by place, the last entry the words for "the last".
+/// Ordinal words (folded) by place, with the cardinals an answer may name a place by ("Die
+/// Drei.", "Two, thanks"); the last entry the words for "the last".
 const ORDINALS: [&str; 5] = [
-    "first|former|erste|ersten|erstere|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую",
-    "second|zweite|zweiten|zweites|deuxieme|seconde|segundo|segunda|secondo|seconda|tweede|второи|второе|вторая|вторую",
-    "third|dritte|dritten|drittes|troisieme|tercero|tercera|tercer|terceiro|terceira|terzo|terza|derde|третии|третье|третья|третью",
-    "fourth|vierte|vierten|viertes|quatrieme|cuarto|cuarta|quarto|quarta|vierde|четвертыи|четвертое|четвертая|четвертую",
+    "first|former|erste|ersten|erstere|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую|eins|один|одна",
+    "second|zweite|zweiten|zweites|deuxieme|seconde|segundo|segunda|secondo|seconda|tweede|второи|второе|вторая|вторую|two|zwei|deux|dos|dois|due|twee|два|две",
+    "third|dritte|dritten|drittes|troisieme|tercero|tercera|tercer|terceiro|terceira|terzo|terza|derde|третии|третье|третья|третью|three|drei|trois|tres|tre|drie|три",
+    "fourth|vierte|vierten|viertes|quatrieme|cuarto|cuarta|quarto|quarta|vierde|четвертыи|четвертое|четвертая|четвертую|four|vier|quatre|cuatro|quatro|quattro|четыре",
     "last|latter|letzte|letzten|letztes|letztere|letzteres|derniere|dernier|ultimo|ultima|laatste|последнии|последнее|последняя|последнюю",
 ];
 
@@ -445,7 +600,15 @@ pub(crate) fn stop_answer(
         .join(" ");
     let close = p.close_question.iter().any(|re| re.is_match(&quoted));
     let stop = p.stop_question.iter().any(|re| re.is_match(&quoted));
-    let keep = p.keep_question.iter().any(|re| re.is_match(&quoted));
+    // A question asking leave for more contact over time: "Darf ich mich in ein paar Monaten
+    // noch einmal bei Ihnen melden?", "Можно я буду присылать её и вам?".
+    let keep = p.keep_question.iter().any(|re| re.is_match(&quoted))
+        || questions(&quoted).any(|q| {
+            !p.alternative.is_match(q)
+                && p.leave.is_match(q)
+                && (p.further_contact.is_match(q) || p.sending.is_match(q))
+                && p.ongoing.is_match(q)
+        });
     let interest = compose::class_hits(CueClass::Interested, folded);
     // Interest outside the answer itself ("Yes please" is a cue of interest on its own; "Yes,
     // Tuesday works" holds interest beside the yes).
@@ -525,7 +688,15 @@ pub(crate) fn stop_answer(
         // "No thank you." under "want me to keep you on the list?": take me off.
         if let Some(&(at, first)) = sentences.first()
             && first.split_whitespace().count() <= NO_WORDS
-            && let Some(m) = p.no.find(first)
+            && let Some(m) =
+                p.no.find(first)
+                    .or_else(|| p.rather_not_answer.find(first))
+                    // "Hoeft niet, hoor.": no need.
+                    .or_else(|| {
+                        p.no_need
+                            .find(first)
+                            .filter(|m| first[..m.start()].trim().is_empty())
+                    })
             && !interested_outside(at, at + first.len())
         {
             return Some((at + m.start(), at + first.trim_end().len()));
@@ -578,7 +749,13 @@ pub(crate) fn stop_answer(
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
-                    .or_else(|| p.cease_word.find(sentence));
+                    // Under a question to close only, a stop word opening the answer ("Stop,
+                    // please."), not one inside it ("… para que lo sepan").
+                    .or_else(|| {
+                        p.cease_word
+                            .find(sentence)
+                            .filter(|m| stop || sentence[..m.start()].trim().is_empty())
+                    });
                 // "Ha - stop worrying, we're interested!" stops nothing.
                 let keen = interest
                     .iter()
@@ -1084,6 +1261,88 @@ mod tests {
             no,
             "> Kurze Frage: Soll ich mich lieber nicht mehr melden, oder passt das Thema gerade einfach zeitlich nicht?"
         ));
+    }
+
+    #[test]
+    fn menus_drawn_as_bullets_and_places_named_by_cardinals() {
+        let bullets = "> Which sounds most like you?\n> * We're happy with what we've got\n> * Timing's wrong, circle back in the autumn\n> * Please don't email me again";
+        assert!(answers("The last one.", bullets));
+        assert!(answers("The third.", bullets));
+        assert!(!answers("The first one.", bullets));
+        let numbered = "> Was passt?\n> 1 - Gerne einen Termin\n> 2 - Später noch einmal melden\n> 3 - Bitte keine weiteren E-Mails";
+        assert!(answers("Die Drei.", numbered));
+        assert!(!answers("Die Zwei.", numbered));
+        // Close-the-file items and "don't write" items are stop items of a menu.
+        assert!(answers(
+            "3, cheers.",
+            "> 1 - Worth a 15-minute look next week\n> 2 - Not now, check back after the summer\n> 3 - Close my file, please"
+        ));
+        assert!(answers(
+            "La C.",
+            "> A) Agendamos una demo\n> B) Escríbeme en unos meses\n> C) Ya no me escribas"
+        ));
+        assert!(answers(
+            "👋",
+            "> 👍 = let's talk\n> ⏳ = ping me later\n> 👋 = leave me be"
+        ));
+    }
+
+    #[test]
+    fn a_no_to_asking_leave_for_more_contact_asks_for_none() {
+        assert!(answers(
+            "Lieber nicht.",
+            "> Darf ich mich in ein paar Monaten noch einmal bei Ihnen melden?"
+        ));
+        assert!(answers(
+            "Hoeft niet, hoor.",
+            "> Mag ik je af en toe een korte update sturen over nieuwe functies?"
+        ));
+        assert!(answers(
+            "Лучше не надо.",
+            "> Можно я буду присылать её и вам?"
+        ));
+        assert!(answers(
+            "Preferirei di no.",
+            "> posso tenerla nella mia lista per le offerte mensili?"
+        ));
+        // A one-off offer declined is a refusal, not a stop; so is a question the writer asks.
+        assert!(!answers(
+            "No thanks.",
+            "> Can I send you the case study we did with Acme?"
+        ));
+        assert!(!answers(
+            "Nein danke.",
+            "> Können Sie sich im Herbst noch einmal melden?"
+        ));
+    }
+
+    #[test]
+    fn a_menu_answer_names_its_item() {
+        let body = |answer: &str| {
+            format!(
+                "{answer}\n\nOn Tue, Jul 6, 2027, Maria wrote:\n> Which is closest?\n> 1 - Worth a 15-minute look next week\n> 2 - Not now, check back after the summer\n> 3 - Close my file, please"
+            )
+        };
+        let choice = |answer: &str| super::menu_choice(&body(answer), &fold(answer));
+        assert_eq!(
+            choice("1").as_deref(),
+            Some(" - worth a 15-minute look next week")
+        );
+        assert_eq!(
+            choice("The second one.").as_deref(),
+            Some(" - not now, check back after the summer")
+        );
+        assert_eq!(
+            choice("Option 2, thanks").as_deref(),
+            choice("2").as_deref()
+        );
+        // Not an answer naming one item.
+        assert_eq!(choice("1 or 2, not sure yet"), None);
+        assert_eq!(choice("Not 1."), None);
+        assert_eq!(
+            choice("We have 3 warehouses and 2 depots in the north"),
+            None
+        );
     }
 
     #[test]

@@ -386,7 +386,23 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         out.evidence = Some(evidence);
         return reading(out, Origin::Person, text, hits);
     }
-    let rest = person_class(r, &text, reply, out);
+    // A short answer naming an item of the seller's menu ("1", "B", "The second one")
+    // says what the item says: read the item when the answer alone reads as nothing.
+    let choice = crate::answer::menu_choice(&reply.body, &text.folded);
+    let plain = out.clone();
+    let mut rest = person_class(r, &text, reply, out);
+    if rest.class == ReplyClass::Other
+        && let Some(item) = choice
+    {
+        let chosen = person_class(r, &FoldedText::new(&item), reply, plain);
+        if matches!(
+            chosen.class,
+            ReplyClass::Interested | ReplyClass::NotInterested | ReplyClass::WrongPerson
+        ) {
+            rest.class = chosen.class;
+            rest.evidence = text.span(0, text.folded.len()).or(chosen.evidence);
+        }
+    }
     reading(rest, Origin::Person, text, hits)
 }
 
