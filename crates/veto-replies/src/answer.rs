@@ -112,6 +112,9 @@ struct Patterns {
     /// under a question to close or stop: the conclusion that answers it ("So: stop,
     /// please.", "Also ja, schließen Sie sie bitte.").
     conclusion: Regex,
+    /// "You asked whether …", "Me preguntabas si …", "Вы спрашивали, …": the seller's
+    /// question told again in a longer reply; the sentence after it answers.
+    asked: Regex,
     /// ", and …" joining a second clause to an answer.
     joined_clause: Regex,
     /// An answer that names a menu item by its ordinal ("La troisième.", "The last one,
@@ -128,7 +131,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b|\bclose the loop\b",
             r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
-            r"\b(?:cerrar|cierro|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b",
+            r"\b(?:cerrar|cierro|cierras|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b",
             r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
             r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
@@ -184,7 +187,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*)",
+            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -282,7 +285,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         answer_marker: Regex::new(
-            r"\b(?:to answer your question|answering your question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
+            r"\b(?:to answer your (?:\S+ )?question|answering your (?:\S+ )?question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|om op (?:je|uw) vraag te antwoorden|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
+        )
+        .ok()?,
+        asked: Regex::new(
+            r"\b(?:you asked|you were asking|you wanted to know|sie fragten|sie haben gefragt|du fragtest|du hast gefragt|vous me demandiez|vous demandiez|tu me demandais|me preguntabas|me preguntaba|me preguntaste|me pregunto|me pregunta|voce perguntou|voce me perguntou|me perguntou|perguntou se|mi chiedeva|mi chiedevi|mi ha chiesto|mi hai chiesto|u vroeg|je vroeg|вы спрашивали|вы спросили|ты спрашивал|ты спросил)\b[^.!?]*[.?!]\s*",
         )
         .ok()?,
         conclusion: Regex::new(
@@ -650,6 +657,7 @@ pub(crate) fn stop_answer(
                     .position(|&(at, s)| at + s.len() > m.end())
                     .map(|k| (k, m.end()))
             })
+            .or_else(|| asked(p, folded, &sentences))
             .or_else(|| (close || stop).then(|| conclusion(p, &sentences)).flatten());
         match marked {
             Some((k, end)) => {
@@ -963,11 +971,32 @@ fn conclusion(p: &Patterns, sentences: &[(usize, &str)]) -> Option<(usize, usize
         .rev()
         .find_map(|(k, &(at, s))| {
             let m = p.conclusion.find(s)?;
-            let rest = &s[m.end()..];
-            let opens = |re: &Regex| re.find(rest).is_some_and(|w| w.start() == 0);
-            let answers = p.yes.is_match(rest) || opens(&p.close_word) || opens(&p.cease_word);
-            (m.end() > 0 && answers).then_some((from + k, at + m.end()))
+            (m.end() > 0 && opens_answer(p, &s[m.end()..])).then_some((from + k, at + m.end()))
         })
+}
+
+/// Whether a sentence opens with a yes or a word to close or stop ("stop, please", "ja,
+/// schließen Sie sie bitte", "Закройте, пожалуйста").
+fn opens_answer(p: &Patterns, sentence: &str) -> bool {
+    let opens = |re: &Regex| {
+        re.find(sentence)
+            .is_some_and(|w| sentence[..w.start()].trim().is_empty())
+    };
+    p.yes.is_match(sentence) || opens(&p.close_word) || opens(&p.cease_word)
+}
+
+/// The seller's question told again in a longer reply ("Me preguntabas si me mantienes en la
+/// lista o cierras mi expediente.") and the sentence after it, when that one opens with an
+/// answer ("Ciérralo, por favor."; not "Since you asked for feedback last time, …"): its
+/// index and where it starts in `folded`.
+fn asked(p: &Patterns, folded: &str, sentences: &[(usize, &str)]) -> Option<(usize, usize)> {
+    let m = p.asked.find(folded)?;
+    let k = sentences
+        .iter()
+        .position(|&(at, s)| at + s.len() > m.end())?;
+    let (at, s) = sentences[k];
+    let rest = s.get(m.end().saturating_sub(at).min(s.len())..)?;
+    opens_answer(p, rest).then_some((k, m.end().max(at)))
 }
 
 /// The word the quoted message asks to reply with to hear no more ('Just reply "no" if you\'d

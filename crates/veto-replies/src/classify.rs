@@ -374,14 +374,26 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     } else {
         hits
     };
-    if let Some(evidence) =
-        stop_request(r, &text, &hits, &subject_core, &reply.subject).or_else(|| {
-            let lines: Vec<(usize, usize)> = text.lines.iter().map(|l| (l.0, l.1)).collect();
-            let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &lines, &new)?;
-            text.span(start, end)
-                .or_else(|| Some(new.trim().to_string()))
-        })
-    {
+    let answer = || {
+        let lines: Vec<(usize, usize)> = text.lines.iter().map(|l| (l.0, l.1)).collect();
+        let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &lines, &new)?;
+        text.span(start, end)
+            .or_else(|| Some(new.trim().to_string()))
+    };
+    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject) {
+        out.class = ReplyClass::Unsubscribe;
+        out.evidence = Some(evidence);
+        // "3\n\n… Danke, dass Sie die Abmeldung so einfach machen.": a request that rests on
+        // mentions of opting out but also answers the seller's question with a stop rests on
+        // the answer (the request-or-mention model never reads it).
+        let hits = if hits.iter().all(|(_, mention)| *mention) && answer().is_some() {
+            Vec::new()
+        } else {
+            hits
+        };
+        return reading(out, Origin::Person, text, hits);
+    }
+    if let Some(evidence) = answer() {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
         return reading(out, Origin::Person, text, hits);
@@ -727,15 +739,25 @@ fn stop_words(r: &Rules) -> Vec<&str> {
         .collect()
 }
 
+/// First-person words (folded) of the eight languages: a subject's request names its writer.
+const FIRST_PERSON: &[&str] = &[
+    "me", "my", "us", "mich", "mir", "uns", "moi", "nous", "mi", "nos", "meu", "minha", "mij",
+    "ons", "меня", "мне", "нас", "нам",
+];
+
 /// Whether the subject on its own asks to stop: "unsubscribe", "Re: Quick question -
-/// REMOVE", or a stop phrase in the subject of a reply whose body is shorter than
+/// REMOVE", a request in the first person after the seller's subject ("Re: … - remove me
+/// from your list"), or a stop phrase in the subject of a reply whose body is shorter than
 /// [`SHORT_BODY_WORDS`].
 fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     let words = stop_words(r);
     let core = subject_core.trim_matches(|c: char| !c.is_alphanumeric());
     // A dash with a space beside it parts the subject ("Quick question - REMOVE"); one inside
     // a word does not ("Stop-loss automatici per il vostro desk").
-    let parted = core.replace(" -", " |").replace("- ", "| ");
+    let parted = core
+        .replace(" -", " |")
+        .replace("- ", "| ")
+        .replace(['–', '—'], "|");
     let segments = [
         Some(core),
         parted.rsplit([':', '|', '[', '(']).next(),
@@ -770,9 +792,22 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     // "Re: Remove you from my list?": a question in the subject is the seller's, which the
     // answer reader reads against the reply.
     let question = subject_core.trim_end().ends_with('?');
+    // "Re: Cutting fuel spend across your vans - REMOVE ME FROM YOUR LIST", "Re: Kurze Frage
+    // zu Ihrer Intralogistik – bitte keine weiteren Mails an mich": a request in the first
+    // person added after the seller's subject is the writer's, however long the body.
+    let appended = parted
+        .rsplit_once('|')
+        .map(|(_, last)| last.trim())
+        .filter(|last| {
+            last.split(|c: char| !c.is_alphanumeric())
+                .any(|w| FIRST_PERSON.contains(&w))
+                && !unnegated_stop(r, last).is_empty()
+        })
+        .is_some();
     own_stop
         || (!question
             && (subject_stop
+                || appended
                 || (short && (r.bare_stop.is_match(core) || !unnegated_stop(r, core).is_empty()))))
 }
 

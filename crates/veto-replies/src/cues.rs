@@ -181,6 +181,8 @@ pub const EN: Cues = Cues {
         "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
         "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
         "want|wish|like|prefer ~3 not|never ~2 be ~1 on|in ~4 list|lists|database|mailing|sequence|sequences",
+        // "I don't want to be on your list anymore", "I just don't want to be in the sequence".
+        "not ~1 want|wish ~2 be|stay|remain ~1 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence|cadences|campaign|campaigns",
         "m|am|are|re|be|get|been|being ~1 excluded|unsubscribed",
     ],
     remove_verb: &[

@@ -538,6 +538,11 @@ pub struct Policy {
     /// our in-house team. Can you do a demo next week?"). `not_interested` suppresses under
     /// the default tenant policy, so only a near-certain reading of interest overrides it.
     pub interest_over_refusal: f32,
+    /// Probability of `interested` at or above which the rules' stop request resting only on
+    /// mentions of opting out is dropped in a text that names its writer, when the model
+    /// reads the reply as interest and not as a stop ("Our previous data vendor happily
+    /// re-added people who had opted out … Before I say yes to a call …").
+    pub interest_over_mention: f32,
 }
 
 impl Default for Policy {
@@ -557,6 +562,7 @@ impl Default for Policy {
             other: 0.6,
             request: 0.3,
             interest_over_refusal: 0.95,
+            interest_over_mention: 0.15,
         }
     }
 }
@@ -617,7 +623,10 @@ impl Policy {
             }
             let interest = scores.best_of(&PERSON_CLASSES[1..]).map(|(c, _)| c)
                 == Some(ReplyClass::Interested);
-            if view.mention_only && !view.writer && !view.subject_stop && interest {
+            // A writer who names themselves may still be asking ("короче отпишите меня плз");
+            // only a clear reading of interest outweighs that.
+            let keen = scores.of(ReplyClass::Interested) >= self.interest_over_mention;
+            if view.mention_only && !view.subject_stop && interest && (!view.writer || keen) {
                 return Decision::Veto;
             }
             return Decision::Rules;
@@ -1077,21 +1086,33 @@ mod tests {
             p.decide(Unsubscribe, &interest(0.05), || 0.0, || None, || view),
             Decision::Rules
         );
-        for other in [
-            RuleView {
-                writer: true,
-                ..mention
-            },
-            RuleView {
-                subject_stop: true,
-                ..mention
-            },
-        ] {
-            assert_eq!(
-                p.decide(Unsubscribe, &interest(0.001), || 0.0, || None, || other),
-                Decision::Rules
-            );
-        }
+        // A writer who names themselves: only a clear reading of interest drops the stop.
+        let writer = RuleView {
+            writer: true,
+            ..mention
+        };
+        let faint = {
+            let mut v = [0f32; CLASSES];
+            v[0] = 0.001;
+            v[6] = p.interest_over_mention / 2.0;
+            Scores(v)
+        };
+        assert_eq!(
+            p.decide(Unsubscribe, &faint, || 0.0, || None, || writer),
+            Decision::Rules
+        );
+        assert_eq!(
+            p.decide(Unsubscribe, &interest(0.001), || 0.0, || None, || writer),
+            Decision::Veto
+        );
+        let subject = RuleView {
+            subject_stop: true,
+            ..mention
+        };
+        assert_eq!(
+            p.decide(Unsubscribe, &interest(0.001), || 0.0, || None, || subject),
+            Decision::Rules
+        );
         assert_eq!(
             p.decide(Unsubscribe, &interest(0.3), || 0.0, || None, || mention),
             Decision::Rules

@@ -109,6 +109,48 @@ fn subject_only_stop() {
     assert_eq!(c.class, ReplyClass::Unsubscribe);
 }
 
+/// A request in the first person the writer added after the seller's subject counts however
+/// long the body is; the seller's own subject, or a request about someone else, does not.
+#[test]
+fn a_request_appended_to_the_subject_stops() {
+    let long = "Saw your name and it rang a bell. Were you at the Installer Show last June? There was a stand next to the boiler lads and somebody gave my son a keyring shaped like a little van, which he still has on his school bag. For what it's worth our vans are mostly sorted: we have six, two of them electric now. Good luck with it anyway, the product looked decent at the show.";
+    for subject in [
+        "Re: Cutting fuel spend across your vans - REMOVE ME FROM YOUR LIST",
+        "Re: Kurze Frage zu Ihrer Intralogistik – bitte keine weiteren Mails an mich",
+        "RE: Vos véhicules de service - merci de ne plus me contacter",
+    ] {
+        let c = classify(&msg(subject, "", &format!("{long}{QUOTED_FOOTER}"))).unwrap();
+        assert_eq!(c.class, ReplyClass::Unsubscribe, "{subject}");
+    }
+    for subject in [
+        "Re: Cutting fuel spend across your vans",
+        "Re: Fleet report - how our customers stop idling",
+    ] {
+        let c = classify(&msg(subject, "", &format!("{long}{QUOTED_FOOTER}"))).unwrap();
+        assert_ne!(c.class, ReplyClass::Unsubscribe, "{subject}");
+    }
+}
+
+/// A longer reply that tells the seller's question again answers in the next sentence.
+#[test]
+fn a_question_told_again_is_answered_after_it() {
+    let story = "Perdona que no te haya contestado antes. En marzo nos compró un grupo industrial alemán y desde entonces todo lo que tenga que ver con sistemas se decide en Stuttgart. Yo sigo siendo el responsable de IT aquí en la planta, pero ahora mi trabajo consiste sobre todo en implantar lo que me mandan desde allí.";
+    let c = classify(&msg(
+        "Re: Auditoría",
+        "",
+        &format!("{story}\r\n\r\nMe preguntabas si me mantienes en la lista o cierras mi expediente. Ciérralo, por favor.{QUOTED_FOOTER}"),
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg(
+        "Re: Auditoría",
+        "",
+        &format!("{story}\r\n\r\nMe preguntabas si me mantienes en la lista o cierras mi expediente. No lo cierres todavía, escríbeme en octubre.{QUOTED_FOOTER}"),
+    ))
+    .unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+}
+
 #[test]
 fn reply_below_the_quote_under_a_greeting() {
     // The Bat!'s layout: a greeting, the quote, the reply below it.
