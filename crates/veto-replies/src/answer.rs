@@ -129,7 +129,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
     Some(Patterns {
         close_question: all(&[
             r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b|\bclose the loop\b",
-            r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema)\b",
+            r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema|kontakt) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema|kontakt)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
             r"\b(?:cerrar|cierro|cierras|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b",
             r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
@@ -212,7 +212,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         stop_second: Regex::new(concat!(
             r"\bor (?:should|shall) i (?:just )?stop\b|\bor (?:should|shall|can) i (?:\S+ ){0,2}(?:take|remove) you\b",
-            r"|\boder soll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|lassen|nehmen|entfernen|austragen)\b",
+            r"|\boder soll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|lassen|nehmen|entfernen|austragen|schliessen|schließen)\b",
             r"|\bou (?:dois-je|je dois|faut-il|preferez-vous que (?:j'|je )) ?(?:\S+ ){0,2}(?:arrete|cesse|retire)",
             r"|\bo (?:\S+ ){0,3}(?:deje|dejemos|dejar|pare|paremos|parar) de\b|\bo (?:\S+ ){0,2}(?:te|le) (?:doy|damos) de baja\b",
             r"|\bou (?:\S+ ){0,4}(?:pare|paremos|parar|deixe|deixemos|deixar) de\b|\bou (?:devo|paro) ",

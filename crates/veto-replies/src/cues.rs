@@ -272,6 +272,11 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "Two years ago I asked a data vendor, not yours, to remove me from their list": a
+        // request once made to another sender.
+        "asked|told|emailed|wrote|requested ~10 from|off ~1 their|his|her ~1 list|lists|database|databases|mailing|system|crm",
+        // 'my finger was on the keyboard to type "please remove me"': words nearly typed.
+        "type|typing|typed ~2 remove|unsubscribe|stop",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "about ~1 to ~2 unsub*|un*scri*|opt|remove|block",
         "almost|nearly ~2 unsub*|un*scri*|opted|blocked",
@@ -790,6 +795,8 @@ pub const FR: Cues = Cues {
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
+        // "Rien ne vous oblige à me retirer de vos listes": no need to.
+        "rien ~2 oblige",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "failli ~2 desabonn*|desinscri*",
         "sur ~1 le ~1 point ~1 de ~2 desabonn*|desinscri*",
@@ -1008,6 +1015,8 @@ pub const ES: Cues = Cues {
         "yo ~1 si|cuando|cuanto",
     ],
     veto: &[
+        // "Tampoco te preocupes por quitarme de tu lista": no need to.
+        "preocupes|preocupe|preocupeis|preocupen ~2 por|de ~1 quitar*|borrar*|sacar*|dar*|eliminar*",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "a ~1 punto ~1 de ~3 baja|desuscrib*|darme",
         "casi ~3 de ~1 baja",
@@ -1173,7 +1182,7 @@ pub const PT: Cues = Cues {
         "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade|jantar|almoco|encontro|congresso|reserva",
     ],
     cease: &[
-        "pare|parem|parar ~1 de|com",
+        "pare|parem|parar|pararem|parasse|parassem ~1 de|com",
         // Adjacent only: "para" is also "for".
         "para de|com",
         "chega ~1 de",
