@@ -64,6 +64,14 @@ struct Patterns {
     /// Sending words: with `ongoing`, more contact over time ("Mag ik je af en toe een update
     /// sturen?"); alone, a one-off ("Shall I send you the deck?").
     sending: Regex,
+    /// The seller offering to send something: "Shall I send you the deck?", "Прислать
+    /// презентацию с ценами?".
+    offer_question: Regex,
+    /// The seller asking whether the offer fits: "Is this a fit?", "Wäre das etwas für
+    /// Sie?", "¿Esto os encaja?".
+    fit_question: Regex,
+    /// Someone else, the right person: "or is that someone else?", "jemand anderen".
+    someone_else: Regex,
     /// The writer asking leave: "may I", "darf ich", "posso", "можно я".
     leave: Regex,
     /// "Is this a bad time, or should I stop reaching out?": the stop is the second choice.
@@ -204,6 +212,30 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         sending: Regex::new(
             r"\b(?:send|share|schick\S*|send\S*|envoy\S*|envi\S*|mand\S*|sturen|toesturen|присыла\S*|отправля\S*)",
+        )
+        .ok()?,
+        offer_question: Regex::new(concat!(
+            r"\b(?:shall|should|can|may) i (?:\S+ ){0,1}send\b|\bwant me to send\b|\bwould you like (?:me to send|to see|to get)\b",
+            r"|\bsoll(?:en)? (?:ich|wir) (?:ihnen|dir|euch) (?:\S+ ){0,4}(?:schicken|senden|zusenden)\b|\bdarf ich (?:ihnen|dir|euch) (?:\S+ ){0,4}(?:schicken|senden|zusenden)\b",
+            r"|\bje vous (?:envoie|transmets)\b|\b(?:puis je|dois je) vous (?:envoyer|transmettre)\b|\bvoulez vous (?:que je vous (?:envoie|transmette)|recevoir)\b",
+            r"|\b(?:te|le|les|os) (?:envio|mando)\b|\bque te (?:envie|mande)\b|\bque (?:eu )?(?:lhe |te )?(?:envie|mande)\b|\b(?:posso|devo) (?:lhe |te )?(?:enviar|mandar)\b",
+            r"|\b(?:le|ti|vi) (?:invio|mando|giro)\b|\bche (?:le |ti )?(?:invii|mandi)\b",
+            r"|\bzal ik (?:je|u|jullie) (?:\S+ ){0,4}(?:sturen|toesturen|mailen)\b|\bwil (?:je|u) dat ik (?:\S+ ){0,4}(?:stuur|opstuur|mail)\b",
+            r"|\b(?:прислать|выслать|отправить)\b",
+        ))
+        .ok()?,
+        fit_question: Regex::new(concat!(
+            r"\b(?:is this|would this be|could this be|is it) (?:\S+ ){0,3}(?:a fit|relevant|of interest|interesting|something for|on your radar)\b|\bworth a (?:chat|look|call|conversation)\b",
+            r"|\b(?:ware|waere|ist|waer) (?:das|dies) (?:\S+ ){0,3}(?:etwas|interessant|relevant)\b|\bpasst (?:das|dies) (?:\S+ ){0,2}(?:zu|bei)\b",
+            r"|\bcela vous (?:interesse|parle)\b|\b(?:est ce|serait ce) (?:\S+ ){0,3}(?:pertinent|interessant)\b|\bca vous (?:interesse|parle)\b",
+            r"|\b(?:te|os|le|les) (?:encaja|interesa|cuadra)\b|\b(?:faz|faria) sentido\b|\b(?:lhe|te|vos) interessa\b|\bencaixa\b",
+            r"|\b(?:le|vi|ti) (?:interessa|potrebbe interessare)\b|\bpotrebbe fare al caso\b",
+            r"|\bzou (?:dit|dat) (?:\S+ ){0,3}(?:iets|interessant)\b|\biets voor (?:jullie|u|je)\b",
+            r"|\b(?:интересно|актуально) ли\b|\bвам (?:это )?(?:интересно|актуально)\b",
+        ))
+        .ok()?,
+        someone_else: Regex::new(
+            r"\b(?:someone|somebody|anyone) else\b|\bjemand (?:anderen|anders|anderem)\b|\bquelqu'?un d'?autre\b|\b(?:otra persona|alguien mas)\b|\b(?:outra pessoa|outro colega)\b|\bqualcun altro\b|\biemand anders\b|\bкому[- ]то другому\b|\bкого[- ]то другого\b",
         )
         .ok()?,
         leave: Regex::new(
@@ -467,13 +499,71 @@ fn bullet_runs(lines: &[String]) -> Vec<Vec<&str>> {
     runs
 }
 
+/// What a short answer to the seller's yes/no question says, when it is not a stop: a yes to
+/// an offer to send something or to "is this a fit?" is interest ("Да, присылайте.", "Ja,
+/// bitte schicken."), a no to them a refusal ("Pues no, la verdad."); "someone else" (or a
+/// yes to "should I try someone else?") points elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answered {
+    Interested,
+    NotInterested,
+    WrongPerson,
+}
+
+/// [`Answered`] of a short reply (`folded`, its new text) under the questions of `body`.
+pub(crate) fn short_answer(body: &str, folded: &str) -> Option<Answered> {
+    let p = PATTERNS.as_ref()?;
+    let first = folded.split(['.', '!', '?', ';']).next()?.trim();
+    if first.is_empty()
+        || first.split_whitespace().count() > NO_WORDS
+        || folded.split_whitespace().count() > TEXT_WORDS
+    {
+        return None;
+    }
+    let quoted = body_lines(body)
+        .into_iter()
+        .filter(|l| !l.is_empty() && !folded.contains(l.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let asked: Vec<&str> = questions(&quoted).collect();
+    let kind = |re: &Regex| asked.iter().any(|q| re.is_match(q));
+    let (offer, fit, elsewhere) = (
+        kind(&p.offer_question),
+        kind(&p.fit_question),
+        kind(&p.someone_else),
+    );
+    // "Someone else. Try payroll@…" / "Ja, an Frau Krüger im Einkauf." under "… or is that
+    // someone else?" / "sollte ich mich lieber an jemand anderen wenden?".
+    if elsewhere
+        && (p.someone_else.is_match(first)
+            || (p.yes.is_match(first) && !compose::negated(first) && !offer && !fit))
+    {
+        return Some(Answered::WrongPerson);
+    }
+    if offer == fit {
+        // Neither, or both (which one the answer takes is unclear).
+        return None;
+    }
+    if p.no.is_match(first) || first.starts_with("pues no") || first.starts_with("bueno no") {
+        return Some(Answered::NotInterested);
+    }
+    (p.yes.is_match(first) && !compose::negated(first)).then_some(Answered::Interested)
+}
+
 /// The text of the quoted menu item a short answer names ("2", "B", "👍", "The first one",
 /// "Die Zwei."), when the answer is a mark or an ordinal alone (a few words at most around
 /// it): what the writer chose, for the classes other than a stop request ("1 - Worth a
 /// 15-minute look next week" → interest; "2 - Not now, check back after the summer").
 pub(crate) fn menu_choice(body: &str, folded: &str) -> Option<String> {
     let p = PATTERNS.as_ref()?;
-    let first = folded.split(['.', '!', '?', ';', '\n']).next()?.trim();
+    let sentence = folded.split(['.', '!', '?', ';', '\n']).next()?.trim();
+    // The part naming the item: "Le 1, la semaine prochaine" → "Le 1"; "c - Tom Reyes, ops".
+    let first = sentence
+        .split([',', ':', '(', '—', '–'])
+        .next()
+        .and_then(|part| part.split(" - ").next())
+        .unwrap_or(sentence)
+        .trim();
     if first.is_empty()
         || first.split_whitespace().count() > CHOICE_WORDS
         || compose::negated(first)
@@ -524,16 +614,26 @@ pub(crate) fn menu_choice(body: &str, folded: &str) -> Option<String> {
     let mark = match digits.as_slice() {
         [(_, d)] => Some(*d),
         [] => {
-            let letter = words.iter().find_map(|w| {
-                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-                let mut cs = w.chars();
-                match (cs.next(), cs.next()) {
-                    (Some(c), None) if ('a'..='e').contains(&c) => Some(c),
-                    _ => None,
-                }
-            });
-            let symbol = first.trim_end_matches('\u{FE0F}');
-            let mut cs = symbol.chars();
+            let letters: Vec<char> = words
+                .iter()
+                .filter_map(|w| {
+                    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                    let mut cs = w.chars();
+                    match (cs.next(), cs.next()) {
+                        (Some(c), None) if ('a'..='e').contains(&c) => Some(c),
+                        _ => None,
+                    }
+                })
+                .collect();
+            // "A b.": the Portuguese article before the letter.
+            let letter = match letters.as_slice() {
+                [c] => Some(*c),
+                ['a', c] => Some(*c),
+                _ => None,
+            };
+            // A sign opening the answer: "✅ Joost", "👍 mornings are best".
+            let symbol = words.first().map(|w| w.trim_end_matches('\u{FE0F}'));
+            let mut cs = symbol.unwrap_or_default().chars();
             match (cs.next(), cs.next()) {
                 (Some(c), None) if is_symbol(c) => Some(c),
                 _ => letter,
@@ -1371,6 +1471,86 @@ mod tests {
         assert_eq!(
             choice("We have 3 warehouses and 2 depots in the north"),
             None
+        );
+    }
+
+    #[test]
+    fn a_short_yes_or_no_to_an_offer_or_a_fit_question() {
+        use super::{Answered, short_answer};
+        let says = |answer: &str, quoted: &str| {
+            short_answer(
+                &format!("{answer}\n\nOn Tue, Maria wrote:\n{quoted}"),
+                &fold(answer),
+            )
+        };
+        assert_eq!(
+            says("Да, присылайте.", "> Прислать презентацию с ценами?"),
+            Some(Answered::Interested)
+        );
+        assert_eq!(
+            says(
+                "Ja, bitte schicken.",
+                "> Soll ich Ihnen die Preisliste schicken?"
+            ),
+            Some(Answered::Interested)
+        );
+        assert_eq!(
+            says(
+                "Pues no, la verdad.",
+                "> Te dejo la pregunta directa: ¿esto os encaja en la clínica?"
+            ),
+            Some(Answered::NotInterested)
+        );
+        assert_eq!(
+            says(
+                "Someone else. Try payroll@novakfoods.com.",
+                "> Are you the person who looks after payroll, or is that someone else?"
+            ),
+            Some(Answered::WrongPerson)
+        );
+        assert_eq!(
+            says(
+                "Ja, an Frau Krüger im Einkauf.",
+                "> sollte ich mich lieber an jemand anderen in Ihrem Haus wenden?"
+            ),
+            Some(Answered::WrongPerson)
+        );
+        // No question of those kinds, or a longer reply: nothing.
+        assert_eq!(says("Yes, thanks.", "> Hope you had a good weekend."), None);
+        assert_eq!(
+            says(
+                "Yes, but we signed with another vendor last month and the contract runs three years, so I would not bother.",
+                "> Shall I send you the deck?"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_menu_answer_names_its_item_with_words_around_it() {
+        let menu = "> Which is closest?\n> a) a demo next week\n> b) later this year\n> c) someone else handles this";
+        let choice = |answer: &str| {
+            super::menu_choice(
+                &format!("{answer}\n\nOn Tue, Maria wrote:\n{menu}"),
+                &fold(answer),
+            )
+        };
+        assert_eq!(
+            choice("c - Tom Reyes, ops.").as_deref(),
+            Some(") someone else handles this")
+        );
+        assert_eq!(
+            choice("A b. Está tudo congelado.").as_deref(),
+            Some(") later this year")
+        );
+        let emoji = "> 👍 book me a call\n> 🗓 later in the year\n> ✋ I'm out";
+        assert_eq!(
+            super::menu_choice(
+                &format!("👍 mornings are best\n\nOn Tue, James wrote:\n{emoji}"),
+                &fold("👍 mornings are best")
+            )
+            .as_deref(),
+            Some(" book me a call")
         );
     }
 

@@ -415,6 +415,18 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
             rest.evidence = text.span(0, text.folded.len()).or(chosen.evidence);
         }
     }
+    // "Да, присылайте." under "Прислать презентацию с ценами?": a short yes or no to the
+    // seller's offer, or "someone else" to "… or is that someone else?".
+    if rest.class == ReplyClass::Other
+        && let Some(answered) = crate::answer::short_answer(&reply.body, &text.folded)
+    {
+        rest.class = match answered {
+            crate::answer::Answered::Interested => ReplyClass::Interested,
+            crate::answer::Answered::NotInterested => ReplyClass::NotInterested,
+            crate::answer::Answered::WrongPerson => ReplyClass::WrongPerson,
+        };
+        rest.evidence = text.span(0, text.folded.len());
+    }
     reading(rest, Origin::Person, text, hits)
 }
 
