@@ -472,7 +472,7 @@ pub const DE: Phrases = Phrases {
         r"\bausser haus\b|\babwesend\b|\babwesenheit\b",
         r"\bim urlaub\b|urlaub\b",
         r"\belternzeit\b|\bmutterschutz\b|\bkrank\b",
-        r"\bwieder (?:im buro|erreichbar|da|zuruck|fur sie da)\b",
+        r"\bwieder (?:im buro|im haus|im hause|erreichbar|da|zuruck|fur sie da)\b",
         r"\bzuruck am\b|\bbin (?:ab \S+ )?(?:wieder )?zuruck\b",
         r"\bkeinen zugriff auf (?:meine )?e-?mails\b",
         r"\bdienstreise\b|\bgeschaftsreise\b",
@@ -1374,6 +1374,8 @@ pub const NL: Phrases = Phrases {
     ],
     out_of_office: &[
         r"\bafwezig\b|\bafwezigheid\b|\bniet (?:aanwezig|bereikbaar|beschikbaar)\b",
+        // "ben er niet t/m 14 aug".
+        r"\b(?:ben|is|zijn) er (?:\S+ )?niet (?:tot|t/m|t\.m\.|tot en met|van|vanaf)\b",
         r"\bmet vakantie\b|\bop vakantie\b|\bop reis\b|verlof\b|\bziek\b",
         r"\bweer (?:terug|op kantoor|bereikbaar|aanwezig)\b",
         r"\bbeperkt (?:toegang|bereikbaar)\b|\bniet op kantoor\b",
