@@ -181,6 +181,8 @@ pub const EN: Cues = Cues {
         "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
         "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
         "want|wish|like|prefer ~3 not|never ~2 be ~1 on|in ~4 list|lists|database|mailing|sequence|sequences",
+        // "I'd prefer you didn't follow up again".
+        "prefer|rather ~1 you ~1 not ~2 follow|contact|email|e|mail|write|reach|message|call",
         // "I don't want to be on your list anymore", "I just don't want to be in the sequence".
         "not ~1 want|wish ~2 be|stay|remain ~1 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence|cadences|campaign|campaigns",
         "m|am|are|re|be|get|been|being ~1 excluded|unsubscribed",
@@ -311,7 +313,7 @@ pub const EN: Cues = Cues {
         // "Remove my old cell number from your CRM": a correction, not an opt-out.
         "old|previous|former ~2 number|phone|cell|mobile|landline",
         // "If I reply 'stop', will you really take me out?": a question about the process.
-        "if i ~2 reply|replied|send|answer|respond|click|type|hit|use|press|follow",
+        "if i ~2 reply|replied|send|answer|respond|click|type|hit|use|press|follow|unsubscribe|unsub|opt",
         // "Quick question about your opt-out: …".
         "question ~2 about|on|regarding ~1 your ~1 unsubscribe|opt|optout|unsubscription|unsubscribing",
         // "Does the unsubscribe link in your footer remove only my address, or everyone?": a
@@ -781,6 +783,8 @@ pub const FR: Cues = Cues {
         // "Inutile de me désinscrire".
         "inutile ~1 de|d ~1 me|m|nous",
         "pas ~1 besoin ~1 de|d",
+        // "Pas la peine de me désinscrire".
+        "pas ~1 la ~1 peine ~1 de|d",
         "pas me|m",
         // "Je ne cherche pas à me désabonner", "Je ne demande pas à être désinscrite".
         "pas ~1 a ~1 me|m",
@@ -817,7 +821,7 @@ pub const FR: Cues = Cues {
         "oubli* ~2 dernier|derniere|precedent|precedente",
         "desabonn*|desinscri* ~8 par erreur|megarde|inadvertance",
         "reinscri*",
-        "si je ~2 reponds|renvoie|envoie|clique|tape",
+        "si je ~2 reponds|renvoie|envoie|clique|tape|desinscris|desabonne",
         "nouvelle ~1 adresse",
         "notre|nos|leur|leurs ~3 desinscription*|desabonnement*",
     ],
@@ -1253,7 +1257,7 @@ pub const PT: Cues = Cues {
         "descadastr*|cancel*|desinscrev*|inscricao ~4 sem querer",
         "endereco|email|mail ~1 antigo|anterior|velho|pessoal",
         "numero|celular|telemovel|telefone ~1 antigo|anterior|velho",
-        "se ~1 eu ~1 responder|enviar|mandar|clicar",
+        "se ~1 eu ~2 responder|enviar|mandar|clicar|descadastrar|desinscrever",
         "novo ~1 endereco|email|mail",
         "nosso|nossa|nossos|nossas ~2 descadastr*",
     ],
@@ -1445,7 +1449,7 @@ pub const IT: Cues = Cues {
         "disiscritt*|cancellat* ~4 per sbaglio|errore",
         "vecchio|precedente|personale ~1 indirizzo|email|mail|casella",
         "vecchio|precedente ~2 numero|cellulare|telefono",
-        "se ~1 rispondo|invio|mando|clicco",
+        "se ~2 rispondo|invio|mando|clicco|disiscrivo|cancello",
         "indirizzo ~1 vecchio|precedente|personale",
         "nuovo ~1 indirizzo",
         "nostro|nostra|nostri|nostre ~2 disiscri*",
@@ -1657,7 +1661,7 @@ pub const NL: Cues = Cues {
         "oude|vorige|prive ~1 adres|mailadres|emailadres|email",
         "oude|vorige ~2 nummer|telefoonnummer|mobiel|mobiele|gsm",
         "per ongeluk|abuis|vergissing ~6 afmeld*|uitschrijv*",
-        "als ik ~3 terugstuur|stuur|terugmail|antwoord|beantwoord|klik|reageer|typ",
+        "als ik ~3 terugstuur|stuur|terugmail|antwoord|beantwoord|klik|reageer|typ|afmeld|uitschrijf",
         "nieuwe ~1 adres|mailadres|emailadres",
         "onze|ons ~1 afmeld*|uitschrijf*",
     ],
@@ -1832,7 +1836,7 @@ pub const RU: Cues = Cues {
         "отписал* ~4 по ошибке",
         "стар*|прежн*|личн* ~1 адрес*|почт*|email|ящик*",
         "стар*|прежн* ~2 номер*|телефон*",
-        "если ~1 я ~2 отвечу|отправлю|нажму",
+        "если ~1 я ~2 отвечу|отправлю|нажму|отпишусь",
         "если ~2 ответить|написать|нажать|отправить",
         // "не надо останавливаться": don't stop.
         "не ~2 останавлива*",
