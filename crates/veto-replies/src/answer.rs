@@ -70,6 +70,9 @@ struct Patterns {
     /// The seller asking whether the offer fits: "Is this a fit?", "Wäre das etwas für
     /// Sie?", "¿Esto os encaja?".
     fit_question: Regex,
+    /// "Are you the right person?": a no ("Not me. Finance - ask for Bethany.") points
+    /// elsewhere.
+    right_person: Regex,
     /// Someone else, the right person: "or is that someone else?", "jemand anderen".
     someone_else: Regex,
     /// The writer asking leave: "may I", "darf ich", "posso", "можно я".
@@ -139,7 +142,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b|\bclose the loop\b",
             r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema|kontakt) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema|kontakt)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
-            r"\b(?:cerrar|cierro|cierras|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b",
+            r"\b(?:cerrar|cierro|cierras|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b|\b(?:doy|damos|dar|demos) por (?:cerrad\S*|terminad\S*)",
             r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
             r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
@@ -180,10 +183,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bque no (?:\S+ ){0,1}(?:insista|insistamos)\b|\b(?:dejo|dejamos) de insistir\b",
         ])?,
         keep_question: all(&[
-            r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
+            r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:\S+ ){0,3}(?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
             // "Do you want me to keep sending these?": a no asks for no more.
             r"\b(?:want|like) (?:me|us) to (?:keep|continue) (?:sending|emailing|writing|mailing|to send|to email)\b|\bshould i (?:keep|continue) (?:sending|emailing|to send)\b|\b(?:do|would) you (?:still )?(?:want|like) to (?:keep )?hear(?:ing)? from (?:me|us)\b",
-            r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen|horen|informiert)\b",
+            r"\b(?:im|auf dem) verteiler (?:\S+ ){0,2}(?:bleiben|behalten)\b|\bweiterhin (?:\S+ ){0,3}(?:erhalten|bekommen|horen|informiert|informieren)\b",
             r"\bsoll(?:en)? (?:ich|wir) (?:ihnen|dir|euch) (?:\S+ ){0,2}weiterhin (?:\S+ ){0,4}(?:schicken|senden|zusenden|schreiben|mailen)\b|\bauf dem laufenden halten\b",
             r"\b(?:garde|garder|reste|rester) (?:\S+ ){0,2}(?:dans|sur) (?:ma|la|notre) liste\b|\bcontinuer a recevoir\b|\bcontinue(?:r|s)? (?:a|de) vous (?:envoyer|ecrire)\b",
             r"\b(?:mantenga|mantener|sigas|seguir) (?:\S+ ){0,2}(?:en la lista|recibiendo)\b|\b(?:siga|sigamos|seguir|continue|continuemos|continuar) (?:\S+ ){0,1}(?:enviando|escribiendo|mandando)\S*",
@@ -195,7 +198,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
+            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -234,6 +237,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"|\b(?:интересно|актуально) ли\b|\bвам (?:это )?(?:интересно|актуально)\b",
         ))
         .ok()?,
+        right_person: Regex::new(
+            r"\b(?:the right (?:person|contact)|richtige(?:n)? (?:ansprechpartner\S*|person|kontakt)|bonne personne|bon interlocuteur|persona (?:adecuada|indicada|correcta)|pessoa (?:certa|indicada|correta)|persona giusta|interlocutore giusto|juiste (?:persoon|contactpersoon)|нужн\S* человек|правильн\S* (?:человек|контакт))\b",
+        )
+        .ok()?,
         someone_else: Regex::new(
             r"\b(?:someone|somebody|anyone) else\b|\bjemand (?:anderen|anders|anderem)\b|\bquelqu'?un d'?autre\b|\b(?:otra persona|alguien mas)\b|\b(?:outra pessoa|outro colega)\b|\bqualcun altro\b|\biemand anders\b|\bкому[- ]то другому\b|\bкого[- ]то другого\b",
         )
@@ -256,7 +263,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         ))
         .ok()?,
         latter: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the other(?: one| option)?|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
         )
         .ok()?,
         former: Regex::new(
@@ -297,7 +304,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|not hear from|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+            r"\b(?:never hear|not hear from|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|no (?:vuelvas|vuelva|vuelvan) a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
         )
         .ok()?,
         close_option: Regex::new(
@@ -510,6 +517,21 @@ pub(crate) enum Answered {
     WrongPerson,
 }
 
+/// "Not me" in the table languages (folded), opening an answer.
+const NOT_ME: &[&str] = &[
+    "not me",
+    "nicht ich",
+    "pas moi",
+    "no yo",
+    "no soy yo",
+    "nao sou eu",
+    "nao eu",
+    "non io",
+    "non sono io",
+    "niet ik",
+    "не я",
+];
+
 /// [`Answered`] of a short reply (`folded`, its new text) under the questions of `body`.
 pub(crate) fn short_answer(body: &str, folded: &str) -> Option<Answered> {
     let p = PATTERNS.as_ref()?;
@@ -532,6 +554,17 @@ pub(crate) fn short_answer(body: &str, folded: &str) -> Option<Answered> {
         kind(&p.fit_question),
         kind(&p.someone_else),
     );
+    // "Not me. Finance - ask for Bethany." under "Are you the right person to talk to …?".
+    // Not a footer's "Not the right person? Let me know …".
+    let right_person = asked
+        .iter()
+        .any(|q| p.right_person.is_match(q) && !compose::negated(q));
+    if right_person
+        && !elsewhere
+        && (p.no.is_match(first) || NOT_ME.iter().any(|w| first.starts_with(w)))
+    {
+        return Some(Answered::WrongPerson);
+    }
     // "Someone else. Try payroll@…" / "Ja, an Frau Krüger im Einkauf." under "… or is that
     // someone else?" / "sollte ich mich lieber an jemand anderen wenden?".
     if elsewhere
@@ -1004,10 +1037,15 @@ pub(crate) fn stop_answer(
         if n.is_ascii_digit() {
             lone_digits(sentence)
         } else if !n.is_ascii() {
-            // "❌" alone (a variation selector at most).
-            let t = sentence.trim().trim_end_matches('\u{FE0F}');
-            match (t.chars().next(), t.chars().count()) {
-                (Some(c), 1) if c == n => vec![(sentence.find(c).unwrap_or(0), c)],
+            // "❌" alone (a variation selector at most), or with a word or two of thanks
+            // ("🔴 gracias").
+            let mut words = sentence.split_whitespace();
+            let sign = words
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('\u{FE0F}');
+            match (sign.chars().next(), sign.chars().count(), words.count()) {
+                (Some(c), 1, 0..=2) if c == n => vec![(sentence.find(c).unwrap_or(0), c)],
                 _ => Vec::new(),
             }
         } else {
@@ -1551,6 +1589,60 @@ mod tests {
             )
             .as_deref(),
             Some(" book me a call")
+        );
+    }
+
+    #[test]
+    fn more_answers_to_keep_close_and_menu_questions() {
+        assert!(answers(
+            "Nope.",
+            "> Do you want to stay on the Gridwise insights list?"
+        ));
+        assert!(answers(
+            "Nein, lieber nicht.",
+            "> Sollen wir Sie auch weiterhin darüber informieren?"
+        ));
+        assert!(answers(
+            "Sí, dalo por cerrado.",
+            "> Para no llenarte la bandeja: ¿doy por cerrado tu caso?"
+        ));
+        assert!(answers(
+            "🔴 gracias",
+            "> 🟢 Me interesa, agendemos\n> 🟡 Escríbeme más adelante\n> 🔴 No me escribas más"
+        ));
+        assert!(!answers(
+            "🟢 gracias",
+            "> 🟢 Me interesa, agendemos\n> 🟡 Escríbeme más adelante\n> 🔴 No me escribas más"
+        ));
+        assert!(answers(
+            "La c.",
+            "> a) Me interesa, agendamos una llamada\n> b) Ahora no, escríbeme después del verano\n> c) No me interesa, no vuelvas a escribirme"
+        ));
+    }
+
+    #[test]
+    fn not_me_under_are_you_the_right_person() {
+        use super::{Answered, short_answer};
+        let says = |answer: &str, quoted: &str| {
+            short_answer(
+                &format!("{answer}\n\nOn Tue, Lara wrote:\n{quoted}"),
+                &fold(answer),
+            )
+        };
+        assert_eq!(
+            says(
+                "Not me. Finance - ask for Bethany.",
+                "> Are you the right person to talk to about payroll software at Barker & Co?"
+            ),
+            Some(Answered::WrongPerson)
+        );
+        // A footer's "Not the right person?" is not the question answered.
+        assert_eq!(
+            says(
+                "No.",
+                "> Is replacing your legacy ERP on the roadmap this year?\n> Not the right person? Let me know and I'll stop reaching out."
+            ),
+            None
         );
     }
 

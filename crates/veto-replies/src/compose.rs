@@ -1007,6 +1007,7 @@ fn from_document(tokens: &[Token], documents: &[(usize, usize)], e: usize) -> bo
 fn about_others(folded: &str, tokens: &[Token]) -> bool {
     let find = |f: fn(&LangCues) -> &CueSet| find_all(tokens, f);
     let lists = find(|l| &l.remove_object);
+    let receives = find(|l| &l.receive);
     // The opt-out words themselves: who they are about is read next to them.
     let opt_outs: Vec<(usize, usize)> = cues()
         .iter()
@@ -1049,7 +1050,10 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
                     SECOND_PERSON_POSSESSIVES.contains(&t.text.as_str())
                         || TELL.contains(&t.text.as_str())
                 });
-            !(described_after || (listed && after_from) || sellers_colleagues)
+            // "Não pretendo receber mais contactos vossos": what the writer receives is
+            // contact, not people.
+            let received = receives.iter().any(|&(_, e)| e <= a && a <= e + 2);
+            !(described_after || (listed && after_from) || sellers_colleagues || received)
         })
         .collect();
     // "my data" is the writer's own; "my colleague" is someone else.
