@@ -77,6 +77,9 @@ struct Patterns {
     someone_else: Regex,
     /// The writer asking leave: "may I", "darf ich", "posso", "можно я".
     leave: Regex,
+    /// "… or would you prefer I don't follow up?": a second choice that stops, whatever the
+    /// first.
+    prefer_not_second: Regex,
     /// "Is this a bad time, or should I stop reaching out?": the stop is the second choice.
     stop_second: Regex,
     /// "The latter" opening its sentence.
@@ -143,7 +146,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema|kontakt) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema|kontakt)\b",
             r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
             r"\b(?:cerrar|cierro|cierras|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b|\b(?:doy|damos|dar|demos) por (?:cerrad\S*|terminad\S*)",
-            r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b",
+            r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b|\bencerr\S* (?:o assunto )?por aqui\b",
             r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
             r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
@@ -249,6 +252,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:(?:may|can|could|shall) i|(?:is it|would it be) (?:ok|okay|alright)|ok (?:if|to)|okay (?:if|to)|darf ich|kann ich|mag ik|kan ik|zal ik|puis je|je peux|est ce que je peux|puedo|podria|te parece (?:bien )?si|le parece (?:bien )?si|posso|poderia|potrei|можно (?:я|мне|ли)|могу ли я)\b",
         )
         .ok()?,
+        prefer_not_second: Regex::new(
+            r"\bor (?:would|do) you (?:\S+ ){0,1}(?:prefer|rather) (?:that )?i (?:don'?t|don t|do not|didn'?t|didn t|stop|not)\b|\boder (?:\S+ ){0,2}lieber (?:nicht|keine)\b|\bou (?:\S+ ){0,2}prefer\S* (?:que je ne|que eu nao|que nao)\b|\bo (?:\S+ ){0,2}prefier\S* que no\b|\bo (?:\S+ ){0,2}preferisc\S* che non\b|\bof (?:\S+ ){0,2}liever (?:niet|geen)\b",
+        )
+        .ok()?,
         stop_second: Regex::new(concat!(
             r"\bor (?:should|shall) i (?:just )?stop\b|\bor (?:should|shall|can) i (?:\S+ ){0,2}(?:take|remove) you\b",
             r"|\boder soll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|lassen|nehmen|entfernen|austragen|schliessen|schließen)\b",
@@ -324,7 +331,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         answer_marker: Regex::new(
-            r"\b(?:to answer your (?:\S+ )?question|answering your (?:\S+ )?question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|om op (?:je|uw) vraag te antwoorden|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
+            r"\b(?:to answer your (?:\S+ )?question|answering your (?:\S+ )?question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|om op (?:je|uw) vraag te antwoorden|om op (?:je|uw) vraag terug te komen|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
         )
         .ok()?,
         asked: Regex::new(
@@ -861,7 +868,9 @@ pub(crate) fn stop_answer(
             let (first, second) = choices(p, &quoted);
             (
                 first,
-                second || ((close || stop) && p.stop_second.is_match(&quoted)),
+                second
+                    || ((close || stop) && p.stop_second.is_match(&quoted))
+                    || p.prefer_not_second.is_match(&quoted),
             )
         });
         let chosen = match (latter, former) {
@@ -878,6 +887,21 @@ pub(crate) fn stop_answer(
         let says_no = |t: &str| compose::negated(t) || p.no_need.is_match(t);
         for (k, &(at, sentence)) in sentences.iter().enumerate() {
             let words = sentence.split_whitespace().count();
+            // "Закрывайте, нам это не нужно.": the word opens the answer, and the reason after
+            // the comma holds the negation.
+            let head = sentence.split(',').next().unwrap_or(sentence);
+            if k == 0
+                && !says_no(head)
+                && !interest
+                    .iter()
+                    .any(|h| h.start < at + sentence.len() && h.end > at)
+                && let Some(m) = close
+                    .then(|| p.close_word.find(head))
+                    .flatten()
+                    .filter(|m| head[..m.start()].trim().is_empty())
+            {
+                return Some((at + m.start(), at + m.end()));
+            }
             // An answer that opens with a negation says no ("Agora não. Acabamos de fechar
             // com outro sistema": the later "fechar" closes a deal, not the file).
             if k == 0 && says_no(sentence) {
@@ -1617,6 +1641,21 @@ mod tests {
         assert!(answers(
             "La c.",
             "> a) Me interesa, agendamos una llamada\n> b) Ahora no, escríbeme después del verano\n> c) No me interesa, no vuelvas a escribirme"
+        ));
+    }
+
+    #[test]
+    fn a_second_choice_not_to_follow_up_and_a_close_word_before_its_reason() {
+        let q = "> Should I reach out again in the spring, or would you prefer I don't follow up?";
+        assert!(answers("The second one, please.", q));
+        assert!(!answers("The first one, please.", q));
+        let close =
+            "> Подскажите, пожалуйста: закрыть вашу карточку у нас или написать вам осенью?";
+        assert!(answers("Закрывайте, нам это не нужно.", close));
+        assert!(!answers("Не закрывайте, напишите осенью.", close));
+        assert!(answers(
+            "Pode encerrar por aqui, sim.",
+            "> Continuo te mandando novidades ou encerro por aqui?"
         ));
     }
 

@@ -811,8 +811,11 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
         .rsplit_once('|')
         .map(|(_, last)| last.trim())
         .filter(|last| {
-            last.split(|c: char| !c.is_alphanumeric())
+            // "… – bitte austragen": a few words, the request's object left out.
+            (last
+                .split(|c: char| !c.is_alphanumeric())
                 .any(|w| FIRST_PERSON.contains(&w))
+                || last.split_whitespace().count() <= 3)
                 && !unnegated_stop(r, last).is_empty()
         })
         .is_some();

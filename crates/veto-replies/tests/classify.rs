@@ -118,6 +118,7 @@ fn a_request_appended_to_the_subject_stops() {
         "Re: Cutting fuel spend across your vans - REMOVE ME FROM YOUR LIST",
         "Re: Kurze Frage zu Ihrer Intralogistik – bitte keine weiteren Mails an mich",
         "RE: Vos véhicules de service - merci de ne plus me contacter",
+        "Re: Zeiterfassungspflicht: Sind Sie vorbereitet? – bitte austragen",
     ] {
         let c = classify(&msg(subject, "", &format!("{long}{QUOTED_FOOTER}"))).unwrap();
         assert_eq!(c.class, ReplyClass::Unsubscribe, "{subject}");
