@@ -1634,6 +1634,8 @@ pub const NL: Cues = Cues {
         "vooral|alsjeblieft|alstublieft|aub|maar|toch|echt ~1 niet",
     ],
     veto: &[
+        // "Ik heb de mail van de club niet meer kunnen vinden": could not, not "no more".
+        "niet ~1 meer ~1 kunnen|kon|konden|vinden|terugvinden|openen",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "op ~1 het ~1 punt ~4 afmelden|uitschrijven|af",
         "bijna ~4 afgemeld|uitgeschreven",
