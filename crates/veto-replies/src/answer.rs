@@ -152,7 +152,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
         ])?,
         stop_question: all(&[
-            r"\b(?:want|like|prefer) me to stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
+            r"\b(?:want|like|prefer) me to stop\b|\bprefer (?:that )?i (?:just )?stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
             r"\bsoll(?:en)? (?:ich|wir) (?:\S+ ){0,4}(?:aufhoren|nicht mehr|einstellen|ganz lassen|sein lassen)\b",
             r"\b(?:voulez|souhaitez|preferez)[- ]vous que (?:j'|je |nous )(?:\S+ ){0,1}(?:arrete|cesse)",
             r"\bque (?:deje|dejemos|pare|paremos) de (?:escribir|contactar|enviar|insistir|molestar)",
@@ -196,7 +196,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bcontinuar (?:a )?receb\S*|\b(?:manter|mantenha|ficar) (?:\S+ ){0,2}na lista\b|\b(?:continue|continuemos|continuar) (?:a )?(?:\S+ ){0,1}(?:enviar|mandar|escrever|enviando|mandando)\S*",
             r"\b(?:mantenga|mantenere|restare|rimanere|tenerla|tenerti|tenervi|tenerlo) (?:\S+ ){0,2}(?:nella|in) (?:\S+ )?lista\b|\bcontinuare a ricevere\b|\bcontinu(?:i|are|iamo) a (?:mandar|inviar|scriver)\S*",
             r"\bop de lijst blijven\b|\bblijven ontvangen\b|\bop de hoogte (?:\S+ ){0,2}houden\b|\b(?:blijven|blijf) (?:\S+ ){0,2}(?:mailen|sturen|toesturen)\b",
-            r"\bоставить вас\b|\bпродолжать (?:получать|присылать|писать|отправлять)\b|\bдержать вас в курсе\b",
+            r"\bоставить вас\b|\bпродолжать (?:\S+ ){0,2}(?:получать|присылать|писать|отправлять)\b|\bдержать вас в курсе\b",
             // "vuoi che continui a tenerti aggiornata?", "¿Le mantengo informado?"
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
@@ -209,11 +209,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         yes: Regex::new(
-            r"^\s*(?:yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|prefiro|isso|certo|exato|prefiero|preferisco|je prefere|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
+            r"^\s*(?:(?:that |it )?would be (?:great|appreciated|nice|good|helpful)|i would|i do|ce serait (?:apprecie|bien|parfait|gentil)|было бы (?:неплохо|хорошо|здорово)|(?:das )?ware (?:nett|gut|super|prima)|seria (?:otimo|bom|genial|estupendo|perfecto)|sarebbe (?:gradito|perfetto|ottimo)|dat zou (?:fijn|mooi|prima) zijn|yes|yep|yeah|yup|sure|correct|right|exactly|indeed|please do|do it|go ahead|ok|okay|ja|jawohl|genau|gerne|bitte|oui|volontiers|exact|exactement|absolument|si|claro|vale|por favor|sim|pode|deve sim|pode sim|prefiro|isso|certo|exato|prefiero|preferisco|je prefere|esatto|va bene|prego|graag|klopt|prima|да|давайте|верно|конечно|ага)\b",
         )
         .ok()?,
         ongoing: Regex::new(
-            r"\b(?:again|once more|from time to time|now and then|every now|occasionally|regularly|monthly|every month|each month|updates?|newsletters?|noch ?(?:ein)?mal|wieder|ab und (?:zu|an)|gelegentlich|regelmassig|monatlich|encore|de nouveau|a nouveau|de temps en temps|regulierement|chaque mois|otra vez|de nuevo|de vez en cuando|cada mes|mensual\S*|novamente|de novo|outra vez|de vez em quando|todo mes|mensal\S*|ancora|di nuovo|ogni tanto|di tanto in tanto|ogni mese|mensil\S*|nog eens|opnieuw|weer|af en toe|elke maand|maandelijks|снова|еще раз|время от времени|иногда|каждый месяц|ежемесячн\S*|буду)\b",
+            r"\b(?:again|once more|from time to time|now and then|every now|occasionally|regularly|monthly|every month|each month|updates?|newsletters?|noch ?(?:ein)?mal|wieder|ab und (?:zu|an)|gelegentlich|regelmassig|monatlich|encore|de nouveau|a nouveau|de temps en temps|regulierement|chaque mois|otra vez|de nuevo|de vez en cuando|cada mes|mensual\S*|novamente|de novo|outra vez|de vez em quando|todo mes|mensal\S*|ancora|di nuovo|ogni tanto|di tanto in tanto|ogni mese|mensil\S*|nog eens|opnieuw|weer|af en toe|elke maand|maandelijks|снова|еще раз|время от времени|иногда|каждый месяц|ежемесячн\S*|буду|раз в (?:месяц|неделю)|once a (?:month|week)|every week|weekly|wochentlich|chaque semaine|cada semana|toda semana|ogni settimana|wekelijks|elke week|in (?:the )?future|kunftig|zukunftig|in zukunft|a l'avenir|en el futuro|no futuro|in futuro|in de toekomst|в будущем)\b",
         )
         .ok()?,
         sending: Regex::new(
@@ -270,7 +270,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         ))
         .ok()?,
         latter: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the other(?: one| option)?|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|lo segundo|lo ultimo|o segundo|a segunda|o ultimo|la seconda|l'ultima|het laatste|het tweede|второе|последнее)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the other(?: one| option)?|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|la seconde(?: option)?|la deuxieme(?: option)?|lo segundo|lo ultimo|la segunda(?: opcion)?|la ultima(?: opcion)?|o segundo|a segunda(?: opcao)?|o ultimo|a ultima(?: opcao)?|la seconda|l'ultima|het laatste|het tweede|de tweede|de laatste|второе|последнее|второй вариант|последний вариант)\b",
         )
         .ok()?,
         former: Regex::new(
@@ -278,7 +278,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         no: Regex::new(
-            r"^\s*(?:no|nope|nah|nein|non|nee|nao|нет)\b",
+            r"^\s*(?:no|nope|nah|nein|non|nee|neen|nao|нет)\b",
         )
         .ok()?,
         off: Regex::new(
@@ -297,7 +297,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         no_need: Regex::new(
-            r"\b(?:pas besoin|pas la peine|no need|no hace falta|nicht notig|kein bedarf|niet nodig|hoeft niet|non c'e bisogno|non serve|nao precisa|nao e preciso|не нужно|не надо)\b",
+            r"\b(?:pas besoin|pas la peine|no need|no hace falta|nicht notig|kein bedarf|niet nodig|hoeft niet|non c'e bisogno|non serve|nao precisa|nao e preciso|не нужно|не надо|не стоит)\b",
         )
         .ok()?,
         offered_word: Regex::new(r#"["'“”«»„]([^"'“”«»„]{1,15})["'“”«»„]|\b(\p{Lu}{2,15})\b|(\p{So})"#).ok()?,
@@ -311,7 +311,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|not hear from|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|no (?:vuelvas|vuelva|vuelvan) a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+            r"\b(?:never hear|not hear from|not (?:\S+ ){0,1}(?:contact|email|write to|bother) you|lose my (?:address|details|email|number)|forget (?:me|my (?:address|details|email))|(?:saco|sacar|sacamos|saque) de|uit (?:\S+ ){0,2}(?:bestand|lijst|database|systeem)|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|no (?:vuelvas|vuelva|vuelvan) a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
         )
         .ok()?,
         close_option: Regex::new(
@@ -344,7 +344,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         .ok()?,
         joined_clause: Regex::new(r",\s*(?:and|und|et|y|e|en|и|а)\s").ok()?,
         ordinal: Regex::new(&format!(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|ce|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|ce|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?(?:(?:number|nummer|numero|nr|option|optie|opcion|opcao|opzione|variante|вариант|номер) )?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
             ORDINALS.join("|")
         ))
         .ok()?,
@@ -461,6 +461,25 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<Menu> {
         place,
         items,
     })
+}
+
+/// The choices of one question written in a line ("Send you the calculator, book a call, or
+/// close this out?"): its comma-separated parts, the last one split at its "or".
+fn inline_choices<'a>(p: &Patterns, question: &'a str) -> Vec<&'a str> {
+    let mut parts: Vec<&str> = question.split(',').collect();
+    if let Some(last) = parts.pop() {
+        match p.alternative.find(last) {
+            Some(m) => {
+                if !last[..m.start()].trim().is_empty() {
+                    parts.push(&last[..m.start()]);
+                }
+                parts.push(&last[m.end()..]);
+            }
+            None => parts.push(last),
+        }
+    }
+    parts.retain(|s| !s.trim().is_empty());
+    parts
 }
 
 /// The mark of a bulleted list's items (named by their place only).
@@ -1045,6 +1064,26 @@ pub(crate) fn stop_answer(
     };
     if keen {
         return None;
+    }
+    // "Third." under "Send you the ROI calculator, book time with one of our engineers, or
+    // close this out and not contact you again?": the choices of one question, by place.
+    if let Some(&(at, first)) = sentences.first()
+        && let Some(place) = ordinal_place(p, first)
+        && !compose::negated(first)
+        && questions(&quoted).any(|q| {
+            let items = inline_choices(p, q);
+            let k = if place == usize::MAX {
+                items.len().saturating_sub(1)
+            } else {
+                place - 1
+            };
+            items.len() >= 3
+                && items
+                    .get(k)
+                    .is_some_and(|i| p.stop_option.is_match(i) || p.close_option.is_match(i))
+        })
+    {
+        return Some((at, at + first.trim_end().len()));
     }
     let menu = stop_option(p, &lines)?;
     let n = menu.mark;
@@ -1656,6 +1695,46 @@ mod tests {
         assert!(answers(
             "Pode encerrar por aqui, sim.",
             "> Continuo te mandando novidades ou encerro por aqui?"
+        ));
+    }
+
+    #[test]
+    fn answers_of_the_twenty_second_round() {
+        assert!(answers(
+            "Third.",
+            "> What would you like me to do next? Send you the ROI calculator, book time with one of our engineers, or close this out and not contact you again?"
+        ));
+        assert!(!answers(
+            "The first.",
+            "> What would you like me to do next? Send you the ROI calculator, book time with one of our engineers, or close this out and not contact you again?"
+        ));
+        assert!(answers(
+            "Nummer drie.",
+            "> (1) een demo plannen\n> (2) de brochure sturen\n> (3) je uit ons bestand halen"
+        ));
+        assert!(answers(
+            "c, thanks",
+            "> (a) send pricing\n> (b) try again after the summer\n> (c) lose my address"
+        ));
+        assert!(answers(
+            "Ce serait apprécié.",
+            "> Voulez-vous que je vous retire de ma liste d'envoi?"
+        ));
+        assert!(answers(
+            "I would, yes.",
+            "> Would you prefer I stop reaching out?"
+        ));
+        assert!(answers(
+            "Не стоит.",
+            "> Раз в месяц мы рассылаем короткий обзор. Продолжать вам его присылать?"
+        ));
+        assert!(answers(
+            "Neen, dank u.",
+            "> Mag ik u in de toekomst nog contacteren over routeplanning?"
+        ));
+        assert!(answers(
+            "La seconde option.",
+            "> Dois-je continuer à vous tenir au courant, ou préférez-vous que j'arrête de vous écrire ?"
         ));
     }
 
