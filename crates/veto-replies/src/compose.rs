@@ -998,6 +998,35 @@ fn from_document(tokens: &[Token], documents: &[(usize, usize)], e: usize) -> bo
         .is_some_and(|p| documents.iter().any(|&(a, _)| a > p && a <= p + 3))
 }
 
+/// Verbs of asking, first person, in the eight languages (folded): "I ask you to …", "je vous
+/// demande de …", "le pido que …", "прошу …".
+const REQUEST_VERBS: &[&str] = &[
+    "ask",
+    "request",
+    "bitte",
+    "bitten",
+    "ersuche",
+    "ersuchen",
+    "demande",
+    "demandons",
+    "pido",
+    "pedimos",
+    "ruego",
+    "rogamos",
+    "peco",
+    "solicito",
+    "solicitamos",
+    "chiedo",
+    "chiediamo",
+    "prego",
+    "preghiamo",
+    "vraag",
+    "verzoek",
+    "verzoeken",
+    "прошу",
+    "просим",
+];
+
 /// Whether a sentence speaks of opting *other people* out, or asks about an opt-out
 /// *feature*, rather than asking us to stop: "Is there a way for our users to unsubscribe?",
 /// "Können Ihre Kunden sich selbst abmelden?", "Votre outil gère-t-il la désinscription ?".
@@ -1090,7 +1119,12 @@ fn about_others(folded: &str, tokens: &[Token]) -> bool {
         .any(|&(a, b)| {
             // An imperative opening the sentence asks as politely: "Retirez aussi mon collègue
             // Julien Mercier (en copie) de vos envois".
-            (a == 0 || polite.iter().any(|&(p, _)| p < a))
+            // So does a request verb before it: "I'd also ask you to take the whole ops team
+            // off your sequence", "je vous demande de supprimer les données de notre gérant".
+            let asked = tokens[..a.min(tokens.len())]
+                .iter()
+                .any(|t| REQUEST_VERBS.contains(&t.text.as_str()));
+            (a == 0 || asked || polite.iter().any(|&(p, _)| p < a))
                 && near(&lists, a, b, FROM_LIST_WINDOW, FROM_LIST_WINDOW)
         });
     if requested {
