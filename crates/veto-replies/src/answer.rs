@@ -149,7 +149,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b|\bencerr\S* (?:o assunto )?por aqui\b",
             r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
             r"\b(?:sluiten|sluit) (?:\S+ ){0,3}dossier\b|\bdossier (?:\S+ ){0,3}(?:sluiten|sluit)\b",
-            r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос)",
+            r"\b(?:закрыть|закрою|закрываю|закрываем) (?:\S+ ){0,2}(?:досье|дело|карточку|заявку|запрос|вопрос|тему)",
         ])?,
         stop_question: all(&[
             r"\b(?:want|like|prefer) me to stop\b|\bprefer (?:that )?i (?:just )?stop\b|\bshould i (?:just )?stop\b|\bshall i stop\b",
@@ -201,7 +201,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
+            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cloturer|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -543,6 +543,31 @@ pub(crate) enum Answered {
     WrongPerson,
 }
 
+/// Thanks after a bare no ("No thanks", "Nein danke", "Non merci", "Нет спасибо"), folded.
+const THANKS: &[&str] = &[
+    "thank",
+    "thx",
+    "ta",
+    "danke",
+    "merci",
+    "gracias",
+    "obrigad",
+    "grazie",
+    "bedankt",
+    "dank",
+    "hoor",
+    "спасибо",
+    "please",
+    "bitte",
+    "lieber",
+];
+
+/// "Want" after a bare no: the no declines the offer ("No quiero", "Não quero não").
+const WANTS: &[&str] = &[
+    "quero", "quiero", "voglio", "want", "wil ", "will", "mochte", "veux", "souhaite", "хочу",
+    "thanks",
+];
+
 /// "Not me" in the table languages (folded), opening an answer.
 const NOT_ME: &[&str] = &[
     "not me",
@@ -857,6 +882,16 @@ pub(crate) fn stop_answer(
             && first.split_whitespace().count() <= NO_WORDS
             && let Some(m) =
                 p.no.find(first)
+                    // A no on its own ("No, gracias.", "Nope.", "Non merci"), not the negation of
+                    // the verb after it ("No lo cierres todavía.").
+                    .filter(|m| {
+                        let rest = first[m.end()..].trim_start();
+                        rest.is_empty()
+                            || rest.starts_with([',', '.', '!', '-', ':'])
+                            || THANKS.iter().any(|t| rest.starts_with(t))
+                        // "Não quero não, obrigado.", "No quiero.", "Нет, не хочу."
+                        || WANTS.iter().any(|t| rest.starts_with(t))
+                    })
                     .or_else(|| p.rather_not_answer.find(first))
                     // "Hoeft niet, hoor.": no need.
                     .or_else(|| {
@@ -1735,6 +1770,25 @@ mod tests {
         assert!(answers(
             "La seconde option.",
             "> Dois-je continuer à vous tenir au courant, ou préférez-vous que j'arrête de vous écrire ?"
+        ));
+    }
+
+    #[test]
+    fn a_no_answers_only_on_its_own() {
+        let keep = "> ¿Prefieres que te siga enviando novedades o cierro tu expediente?";
+        assert!(!answers("No lo cierres todavía.", keep));
+        assert!(answers("No, gracias.", keep));
+        assert!(answers(
+            "Não quero não, obrigado.",
+            "> Quer continuar recebendo nossas novidades?"
+        ));
+        assert!(answers(
+            "Закрывайте.",
+            "> Подскажите: оставить вас в списке для новостей или закрыть вопрос?"
+        ));
+        assert!(answers(
+            "Vous pouvez clôturer, merci.",
+            "> Dois-je clôturer votre dossier ou vous recontacter plus tard ?"
         ));
     }
 
