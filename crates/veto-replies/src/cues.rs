@@ -274,6 +274,10 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "… would get me laughed out of the steering committee": another sense of "get out".
+        "laughed|kicked|thrown|fired|voted|priced ~1 out",
+        // "Could you take Marta off this thread?": the conversation, not a list.
+        "off|from ~2 this|the ~1 thread|chain|conversation|cc",
         // "Two years ago I asked a data vendor, not yours, to remove me from their list": a
         // request once made to another sender.
         "asked|told|emailed|wrote|requested ~10 from|off ~1 their|his|her ~1 list|lists|database|databases|mailing|system|crm",
@@ -799,6 +803,8 @@ pub const FR: Cues = Cues {
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
+        // "Je ne vous écris pas pour …": the writer's own writing.
+        "ne ~1 vous|te ~1 ecris|ecrivons ~1 pas ~1 pour",
         // "Rien ne vous oblige à me retirer de vos listes": no need to.
         "rien ~2 oblige",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
@@ -1019,6 +1025,8 @@ pub const ES: Cues = Cues {
         "yo ~1 si|cuando|cuanto",
     ],
     veto: &[
+        // "No te escribo por el seguro": the writer's own writing.
+        "no ~1 te|le|les|os ~1 escribo|escribimos ~1 por|para",
         // "Tampoco te preocupes por quitarme de tu lista": no need to.
         "preocupes|preocupe|preocupeis|preocupen ~2 por|de ~1 quitar*|borrar*|sacar*|dar*|eliminar*",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
@@ -1183,7 +1191,7 @@ pub const PT: Cues = Cues {
         "proposta|orcamento|contrato|rascunho|apresentacao|pagina|fatura|assinatura|pdf|relatorio|caso|site|logo|depoimento",
     ],
     not_unsubscribe_object: &[
-        "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade|jantar|almoco|encontro|congresso|reserva",
+        "webinar|demo|reuniao|chamada|curso|workshop|formacao|evento|feira|sessao|palestra|medica|maternidade|paternidade|doenca|financas|atividade|jantar|almoco|encontro|congresso|reserva|codigo|codigos|item|itens|produto|produtos|duplicado|duplicados",
     ],
     cease: &[
         "pare|parem|parar|pararem|parasse|parassem ~1 de|com",
@@ -1236,6 +1244,8 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
+        // "Não te escrevo por causa de …": the writer's own writing.
+        "nao ~1 te|lhe|vos ~1 escrevo|escrevemos ~1 por|para|sobre",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "quase ~3 descadastr*",
         "prestes ~1 a ~2 descadastr*|cancelar",
@@ -1424,6 +1434,8 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // "Non le scrivo per …": the writer's own writing.
+        "non ~1 ti|le|vi ~1 scrivo|scriviamo ~1 per",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "stavo|stavamo ~1 per ~2 disiscriv*|cancellarmi",
         // "Stavo per risponderle chiedendo di essere rimossa dai vostri contatti, ma …".
