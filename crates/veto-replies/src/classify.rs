@@ -374,9 +374,12 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     } else {
         hits
     };
+    // The seller's subject may be the question ("AW: Soll ich Ihren Vorgang schließen?"): it
+    // is read with the quoted text.
+    let asked = format!("{}\n{}", reply.subject, reply.body);
     let answer = || {
         let lines: Vec<(usize, usize)> = text.lines.iter().map(|l| (l.0, l.1)).collect();
-        let (start, end) = crate::answer::stop_answer(&reply.body, &text.folded, &lines, &new)?;
+        let (start, end) = crate::answer::stop_answer(&asked, &text.folded, &lines, &new)?;
         text.span(start, end)
             .or_else(|| Some(new.trim().to_string()))
     };
@@ -807,9 +810,10 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
     // "Re: Cutting fuel spend across your vans - REMOVE ME FROM YOUR LIST", "Re: Kurze Frage
     // zu Ihrer Intralogistik – bitte keine weiteren Mails an mich": a request in the first
     // person added after the seller's subject is the writer's, however long the body.
+    // Or in brackets: "Re: Videosorveglianza … (cancellatemi dalla lista)", "[bitte austragen]".
     let appended = parted
-        .rsplit_once('|')
-        .map(|(_, last)| last.trim())
+        .rsplit_once(['|', '(', '['])
+        .map(|(_, last)| last.trim().trim_end_matches([')', ']']).trim())
         .filter(|last| {
             // "… – bitte austragen": a few words, the request's object left out.
             (last

@@ -179,6 +179,8 @@ pub const EN: Cues = Cues {
         "one ~1 more ~2 email|emails|mail|message|follow ~2 and",
         "spare ~1 me|us ~4 email|emails|mail|mails|messages|pitch|pitches|follow|followups|spam|outreach",
         "withdraw|withdrawing|revoke|revoking ~4 consent|permission",
+        // "Whatever consent you think you have to email this address, I withdraw it."
+        "consent|permission ~12 i ~1 withdraw|revoke ~1 it",
         "sure ~4 not|never|no ~3 on|in ~4 list|lists|database|mailing|sequence|sequences|cadence",
         "want|wish|like|prefer ~3 not|never ~2 be ~1 on|in ~4 list|lists|database|mailing|sequence|sequences",
         // "I'd prefer you didn't follow up again".

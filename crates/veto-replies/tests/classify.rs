@@ -119,6 +119,8 @@ fn a_request_appended_to_the_subject_stops() {
         "Re: Kurze Frage zu Ihrer Intralogistik – bitte keine weiteren Mails an mich",
         "RE: Vos véhicules de service - merci de ne plus me contacter",
         "Re: Zeiterfassungspflicht: Sind Sie vorbereitet? – bitte austragen",
+        "Re: Videosorveglianza per i vostri magazzini (cancellatemi dalla lista)",
+        "Re: Schluss mit Projekt-Chaos in Excel? [bitte austragen]",
     ] {
         let c = classify(&msg(subject, "", &format!("{long}{QUOTED_FOOTER}"))).unwrap();
         assert_eq!(c.class, ReplyClass::Unsubscribe, "{subject}");
@@ -336,4 +338,24 @@ fn answers_read_against_the_quoted_question() {
         asked("Correct.", "> Should I close your file?"),
         ReplyClass::Unsubscribe
     );
+}
+
+/// The seller's subject may be the question a long reply answers in its conclusion.
+#[test]
+fn the_subject_can_be_the_question_answered() {
+    let story = "Wir hatten im Frühjahr tatsächlich ein Angebot für eine Photovoltaikanlage eingeholt, aber bei unserem Dach lag die Amortisation jenseits von fünfzehn Jahren. Die Geschäftsführung hat das Thema daraufhin für die nächsten Jahre auf Eis gelegt, und daran wird sich bis zum Herbst nichts ändern.";
+    let c = classify(&msg(
+        "AW: Soll ich Ihren Vorgang schließen?",
+        "",
+        &format!("{story}\r\n\r\nAlso: Schließen Sie den Vorgang bitte.\r\n\r\nMichael Schmidt"),
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg(
+        "AW: Soll ich Ihren Vorgang schließen?",
+        "",
+        &format!("{story}\r\n\r\nAlso: Schließen Sie den Vorgang bitte noch nicht, melden Sie sich im Herbst.\r\n\r\nMichael Schmidt"),
+    ))
+    .unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
 }
