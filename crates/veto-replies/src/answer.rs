@@ -24,6 +24,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::ReplyClass;
 use crate::compose::{self, CueClass};
 use crate::fold::fold;
 
@@ -532,26 +533,19 @@ fn bullet_runs(lines: &[String]) -> Vec<Vec<&str>> {
     runs
 }
 
-/// What a short answer to the seller's yes/no question says, when it is not a stop: a yes to
-/// an offer to send something or to "is this a fit?" is interest ("Да, присылайте.", "Ja,
-/// bitte schicken."), a no to them a refusal ("Pues no, la verdad."); "someone else" (or a
-/// yes to "should I try someone else?") points elsewhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Answered {
-    Interested,
-    NotInterested,
-    WrongPerson,
-}
-
-/// Thanks after a bare no ("No thanks", "Nein danke", "Non merci", "Нет спасибо"), folded.
-const THANKS: &[&str] = &[
+/// Words after which a bare no stands on its own, folded: thanks ("No thanks", "Nein danke",
+/// "Non merci", "Нет спасибо") or a "want" that the no declines ("No quiero", "Não quero
+/// não").
+const AFTER_NO: &[&str] = &[
     "thank",
+    "thanks",
     "thx",
     "ta",
     "danke",
     "merci",
     "gracias",
-    "obrigad",
+    "obrigado",
+    "obrigada",
     "grazie",
     "bedankt",
     "dank",
@@ -560,12 +554,16 @@ const THANKS: &[&str] = &[
     "please",
     "bitte",
     "lieber",
-];
-
-/// "Want" after a bare no: the no declines the offer ("No quiero", "Não quero não").
-const WANTS: &[&str] = &[
-    "quero", "quiero", "voglio", "want", "wil ", "will", "mochte", "veux", "souhaite", "хочу",
-    "thanks",
+    "quero",
+    "quiero",
+    "voglio",
+    "want",
+    "wil",
+    "will",
+    "mochte",
+    "veux",
+    "souhaite",
+    "хочу",
 ];
 
 /// "Not me" in the table languages (folded), opening an answer.
@@ -583,8 +581,12 @@ const NOT_ME: &[&str] = &[
     "не я",
 ];
 
-/// [`Answered`] of a short reply (`folded`, its new text) under the questions of `body`.
-pub(crate) fn short_answer(body: &str, folded: &str) -> Option<Answered> {
+/// What a short answer to the seller's yes/no question says, when it is not a stop: a yes to
+/// an offer to send something or to "is this a fit?" is interest ("Да, присылайте.", "Ja,
+/// bitte schicken."), a no to them a refusal ("Pues no, la verdad."); "someone else" (or a
+/// yes to "should I try someone else?") points elsewhere. `folded` is the reply's new text,
+/// `body` the whole body with the quoted questions.
+pub(crate) fn short_answer(body: &str, folded: &str) -> Option<ReplyClass> {
     let p = PATTERNS.as_ref()?;
     let first = folded.split(['.', '!', '?', ';']).next()?.trim();
     if first.is_empty()
@@ -614,7 +616,7 @@ pub(crate) fn short_answer(body: &str, folded: &str) -> Option<Answered> {
         && !elsewhere
         && (p.no.is_match(first) || NOT_ME.iter().any(|w| first.starts_with(w)))
     {
-        return Some(Answered::WrongPerson);
+        return Some(ReplyClass::WrongPerson);
     }
     // "Someone else. Try payroll@…" / "Ja, an Frau Krüger im Einkauf." under "… or is that
     // someone else?" / "sollte ich mich lieber an jemand anderen wenden?".
@@ -622,16 +624,16 @@ pub(crate) fn short_answer(body: &str, folded: &str) -> Option<Answered> {
         && (p.someone_else.is_match(first)
             || (p.yes.is_match(first) && !compose::negated(first) && !offer && !fit))
     {
-        return Some(Answered::WrongPerson);
+        return Some(ReplyClass::WrongPerson);
     }
     if offer == fit {
         // Neither, or both (which one the answer takes is unclear).
         return None;
     }
     if p.no.is_match(first) || first.starts_with("pues no") || first.starts_with("bueno no") {
-        return Some(Answered::NotInterested);
+        return Some(ReplyClass::NotInterested);
     }
-    (p.yes.is_match(first) && !compose::negated(first)).then_some(Answered::Interested)
+    (p.yes.is_match(first) && !compose::negated(first)).then_some(ReplyClass::Interested)
 }
 
 /// The text of the quoted menu item a short answer names ("2", "B", "👍", "The first one",
@@ -886,11 +888,13 @@ pub(crate) fn stop_answer(
                     // the verb after it ("No lo cierres todavía.").
                     .filter(|m| {
                         let rest = first[m.end()..].trim_start();
+                        let next = rest
+                            .split(|c: char| !c.is_alphanumeric())
+                            .next()
+                            .unwrap_or_default();
                         rest.is_empty()
                             || rest.starts_with([',', '.', '!', '-', ':'])
-                            || THANKS.iter().any(|t| rest.starts_with(t))
-                        // "Não quero não, obrigado.", "No quiero.", "Нет, не хочу."
-                        || WANTS.iter().any(|t| rest.starts_with(t))
+                            || AFTER_NO.contains(&next)
                     })
                     .or_else(|| p.rather_not_answer.find(first))
                     // "Hoeft niet, hoor.": no need.
@@ -1599,7 +1603,7 @@ mod tests {
         );
         assert_eq!(
             choice("Option 2, thanks").as_deref(),
-            choice("2").as_deref()
+            Some(" - not now, check back after the summer")
         );
         // Not an answer naming one item.
         assert_eq!(choice("1 or 2, not sure yet"), None);
@@ -1612,7 +1616,8 @@ mod tests {
 
     #[test]
     fn a_short_yes_or_no_to_an_offer_or_a_fit_question() {
-        use super::{Answered, short_answer};
+        use super::short_answer;
+        use crate::ReplyClass;
         let says = |answer: &str, quoted: &str| {
             short_answer(
                 &format!("{answer}\n\nOn Tue, Maria wrote:\n{quoted}"),
@@ -1621,35 +1626,35 @@ mod tests {
         };
         assert_eq!(
             says("Да, присылайте.", "> Прислать презентацию с ценами?"),
-            Some(Answered::Interested)
+            Some(ReplyClass::Interested)
         );
         assert_eq!(
             says(
                 "Ja, bitte schicken.",
                 "> Soll ich Ihnen die Preisliste schicken?"
             ),
-            Some(Answered::Interested)
+            Some(ReplyClass::Interested)
         );
         assert_eq!(
             says(
                 "Pues no, la verdad.",
                 "> Te dejo la pregunta directa: ¿esto os encaja en la clínica?"
             ),
-            Some(Answered::NotInterested)
+            Some(ReplyClass::NotInterested)
         );
         assert_eq!(
             says(
                 "Someone else. Try payroll@novakfoods.com.",
                 "> Are you the person who looks after payroll, or is that someone else?"
             ),
-            Some(Answered::WrongPerson)
+            Some(ReplyClass::WrongPerson)
         );
         assert_eq!(
             says(
                 "Ja, an Frau Krüger im Einkauf.",
                 "> sollte ich mich lieber an jemand anderen in Ihrem Haus wenden?"
             ),
-            Some(Answered::WrongPerson)
+            Some(ReplyClass::WrongPerson)
         );
         // No question of those kinds, or a longer reply: nothing.
         assert_eq!(says("Yes, thanks.", "> Hope you had a good weekend."), None);
@@ -1794,7 +1799,8 @@ mod tests {
 
     #[test]
     fn not_me_under_are_you_the_right_person() {
-        use super::{Answered, short_answer};
+        use super::short_answer;
+        use crate::ReplyClass;
         let says = |answer: &str, quoted: &str| {
             short_answer(
                 &format!("{answer}\n\nOn Tue, Lara wrote:\n{quoted}"),
@@ -1806,7 +1812,7 @@ mod tests {
                 "Not me. Finance - ask for Bethany.",
                 "> Are you the right person to talk to about payroll software at Barker & Co?"
             ),
-            Some(Answered::WrongPerson)
+            Some(ReplyClass::WrongPerson)
         );
         // A footer's "Not the right person?" is not the question answered.
         assert_eq!(

@@ -374,10 +374,10 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     } else {
         hits
     };
-    // The seller's subject may be the question ("AW: Soll ich Ihren Vorgang schließen?"): it
-    // is read with the quoted text.
-    let asked = format!("{}\n{}", reply.subject, reply.body);
     let answer = || {
+        // The seller's subject may be the question ("AW: Soll ich Ihren Vorgang schließen?"):
+        // it is read with the quoted text.
+        let asked = format!("{}\n{}", reply.subject, reply.body);
         let lines: Vec<(usize, usize)> = text.lines.iter().map(|l| (l.0, l.1)).collect();
         let (start, end) = crate::answer::stop_answer(&asked, &text.folded, &lines, &new)?;
         text.span(start, end)
@@ -403,11 +403,10 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     }
     // A short answer naming an item of the seller's menu ("1", "B", "The second one")
     // says what the item says: read the item when the answer alone reads as nothing.
-    let choice = crate::answer::menu_choice(&reply.body, &text.folded);
     let plain = out.clone();
     let mut rest = person_class(r, &text, reply, out);
     if rest.class == ReplyClass::Other
-        && let Some(item) = choice
+        && let Some(item) = crate::answer::menu_choice(&reply.body, &text.folded)
     {
         let chosen = person_class(r, &FoldedText::new(&item), reply, plain);
         if matches!(
@@ -421,13 +420,9 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     // "Да, присылайте." under "Прислать презентацию с ценами?": a short yes or no to the
     // seller's offer, or "someone else" to "… or is that someone else?".
     if rest.class == ReplyClass::Other
-        && let Some(answered) = crate::answer::short_answer(&reply.body, &text.folded)
+        && let Some(class) = crate::answer::short_answer(&reply.body, &text.folded)
     {
-        rest.class = match answered {
-            crate::answer::Answered::Interested => ReplyClass::Interested,
-            crate::answer::Answered::NotInterested => ReplyClass::NotInterested,
-            crate::answer::Answered::WrongPerson => ReplyClass::WrongPerson,
-        };
+        rest.class = class;
         rest.evidence = text.span(0, text.folded.len());
     }
     reading(rest, Origin::Person, text, hits)
