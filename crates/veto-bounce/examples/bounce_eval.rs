@@ -1,4 +1,4 @@
-//! `cargo run -p veto-bounce --example eval -- DIR [--json] [--mismatches]`: agreement of the
+//! `cargo run -p veto-bounce --example bounce_eval -- DIR [--json] [--mismatches]`: agreement of the
 //! classifier with a labelled folder.
 
 fn main() {

@@ -2,7 +2,7 @@
 //! generated in memory.
 //!
 //! ```text
-//! cargo run --release -p veto-formats --example throughput -- [ROWS]
+//! cargo run --release -p veto-formats --example formats_throughput -- [ROWS]
 //! ```
 
 use std::io::Write;

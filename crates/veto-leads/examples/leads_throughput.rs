@@ -1,7 +1,7 @@
 //! Reading speed of the lead file reader on a generated, realistic CRM export.
 //!
 //! ```text
-//! cargo run --release -p veto-leads --example throughput -- [ROWS] [--phones]
+//! cargo run --release -p veto-leads --example leads_throughput -- [ROWS] [--phones]
 //! ```
 //!
 //! Writes a ROWS-row file (default 1,000,000; about 120 bytes a row) in UTF-8 and in

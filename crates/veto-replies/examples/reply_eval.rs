@@ -1,6 +1,6 @@
 //! Scores the reply classifier on a labelled folder.
 //!
-//! `cargo run -p veto-replies --example eval -- DIR [--json] [--mistakes] [--rules-only]`
+//! `cargo run -p veto-replies --example reply_eval -- DIR [--json] [--mistakes] [--rules-only]`
 //!
 //! `--rules-only` scores the rules without the learned model: its `--json` output is what
 //! `examples/crossval.rs --first` reads as a set's first scoring by the rules.

@@ -2,7 +2,7 @@
 //! (override with `throughput ADDRESSES DOMAINS`), DNS answered by a `FakeResolver` behind the
 //! `CachingResolver`.
 //!
-//! cargo run --release -p veto-verify --example throughput
+//! cargo run --release -p veto-verify --example verify_throughput
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
