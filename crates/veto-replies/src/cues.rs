@@ -986,7 +986,7 @@ pub const ES: Cues = Cues {
     ],
     no_more: &["no|ningun|ninguna ~2 mas", "ni un|una ~1 mas", "basta de"],
     negation: &["no|nunca|jamas|ni", "nada"],
-    again: &["mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|segu*|continu*"],
+    again: &["mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|segu*|continu*", "ya ~1 no"],
     receive: &["recib*"],
     desire: &["quiero|queremos|deseo|deseamos|desea*|quer*|gustaria"],
     bare: &[
