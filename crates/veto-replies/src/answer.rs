@@ -199,6 +199,8 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\bop de lijst blijven\b|\bblijven ontvangen\b|\bop de hoogte (?:\S+ ){0,2}houden\b|\b(?:blijven|blijf) (?:\S+ ){0,2}(?:mailen|sturen|toesturen)\b",
             r"\bоставить вас\b|\bпродолжать (?:\S+ ){0,2}(?:получать|присылать|писать|отправлять)\b|\bдержать вас в курсе\b",
             // "vuoi che continui a tenerti aggiornata?", "¿Le mantengo informado?"
+            // "Можно и дальше вам писать?", "La tengo in lista per l'aggiornamento di primavera?"
+            r"\bдальше (?:\S+ ){0,1}(?:писать|присылать|отправлять|информировать)\b|\b(?:la|ti|vi|lo) (?:tengo|teniamo|lascio|lasciamo|mantengo|manteniamo) (?:\S+ ){0,1}(?:in|nella) (?:\S+ )?lista\b",
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(

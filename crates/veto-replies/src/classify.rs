@@ -155,6 +155,10 @@ pub struct RulesReading {
     pub origin: Origin,
     /// The subject with reply prefixes removed, folded.
     pub subject_core: String,
+    /// The subject as read for a stop request: [`RulesReading::subject_core`], or empty when
+    /// it is the seller's own subject, quoted below in the seller's headers
+    /// ([`sellers_subject`]).
+    stop_subject: String,
     text: FoldedText,
     /// The text's stop matches no negation or non-stop phrase covers, each marked whether it
     /// is a mention ([`compose::stop_hits_marked`]); read once, for a person's reply only.
@@ -173,13 +177,14 @@ impl RulesReading {
                 || !r.find(Category::NotStop, &self.text.folded).is_empty()
                 || quotes_a_stop(&self.text.folded),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
-            subject_stop: subject_stop(r, &self.text, &self.subject_core),
-            mention_only: mentions_only(r, &self.text, &self.subject_core, &self.stop_hits),
+            subject_stop: subject_stop(r, &self.text, &self.stop_subject),
+            mention_only: mentions_only(r, &self.text, &self.stop_subject, &self.stop_hits),
             refusal_anchor: compose::refusal_anchor(&self.text.folded),
             // Or a deferral: "not now, try me again in Q3" asks to be contacted later.
             invites_contact: compose::invites_contact(&self.text.folded)
                 || !r.find(Category::Deferral, &self.text.folded).is_empty(),
             declined: !compose::declined_stop_parts(&self.text.folded).is_empty(),
+            bare_answer: self.text.folded.split_whitespace().count() <= learned::BARE_ANSWER_WORDS,
         }
     }
 
@@ -194,7 +199,7 @@ impl RulesReading {
     /// rests on a directive, a bare stop word or the subject. The cheap part of the view the
     /// combination needs for every stop request.
     pub fn mention_request_features(&self) -> Option<Vec<Vec<u32>>> {
-        mentions_only(rules(), &self.text, &self.subject_core, &self.stop_hits)
+        mentions_only(rules(), &self.text, &self.stop_subject, &self.stop_hits)
             .then(|| self.mention_features())
     }
 
@@ -211,7 +216,7 @@ impl RulesReading {
     /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
     pub fn mention_only_without_vetoes(&self) -> bool {
         let hits = compose::stop_hits_read(&self.text.folded, false);
-        mentions_only(rules(), &self.text, &self.subject_core, &hits)
+        mentions_only(rules(), &self.text, &self.stop_subject, &hits)
     }
 
     /// The rules' classification of the reply with any stop request set aside.
@@ -296,6 +301,10 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let subject = crate::respell::respell(&fold(&reply.subject));
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();
     let language = language::detect_weighted(&[(&text.folded, 3), (&subject_core, 1)]);
+    let stop_subject = match sellers_subject(r, &reply.body, &subject_core) {
+        true => String::new(),
+        false => subject_core.clone(),
+    };
 
     let mut out = Classification {
         class: ReplyClass::Other,
@@ -312,6 +321,7 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         classification,
         origin,
         subject_core: subject_core.clone(),
+        stop_subject: stop_subject.clone(),
         text,
         stop_hits,
     };
@@ -383,7 +393,7 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         text.span(start, end)
             .or_else(|| Some(new.trim().to_string()))
     };
-    if let Some(evidence) = stop_request(r, &text, &hits, &subject_core, &reply.subject) {
+    if let Some(evidence) = stop_request(r, &text, &hits, &stop_subject, &reply.subject) {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
         // "3\n\n… Danke, dass Sie die Abmeldung so einfach machen.": a request that rests on
@@ -747,6 +757,40 @@ fn stop_words(r: &Rules) -> Vec<&str> {
         .iter()
         .flat_map(|l| l.stop_subject.iter().map(String::as_str))
         .collect()
+}
+
+/// The header names a quoted message's subject line opens with, folded, in the eight
+/// languages' mail clients.
+const SUBJECT_HEADERS: &[&str] = &[
+    "subject",
+    "betreff",
+    "objet",
+    "asunto",
+    "assunto",
+    "oggetto",
+    "onderwerp",
+    "тема",
+];
+
+/// Whether the reply's subject is the seller's own, quoted below in the seller's headers
+/// ("Subject: DNC scrubbing for Tallis & Reed LLP" under "RE: DNC scrubbing for Tallis & Reed
+/// LLP"): its words are the seller's, so they ask nothing of the seller. A subject the writer
+/// changed ("RE: DNC scrubbing … - REMOVE ME") differs from the quoted one and is read.
+fn sellers_subject(r: &Rules, body: &str, subject_core: &str) -> bool {
+    let core = subject_core.trim();
+    !core.is_empty()
+        && body.lines().any(|line| {
+            let line = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+            let Some((name, rest)) = line.split_once(':') else {
+                return false;
+            };
+            let name = fold(name.trim());
+            SUBJECT_HEADERS.contains(&name.as_str())
+                && r.reply_prefix
+                    .replace(&crate::respell::respell(&fold(rest.trim())), "")
+                    .trim()
+                    == core
+        })
 }
 
 /// First-person words (folded) of the eight languages: a subject's request names its writer.

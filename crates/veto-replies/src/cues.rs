@@ -114,6 +114,19 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "Could you give my inbox a rest from here on?".
+        "give ~2 inbox|mailbox ~1 a ~1 rest|break|breather",
+        // "Happy for this to be the final episode", "let this be the last one".
+        "for ~1 this|that|it ~1 to ~1 be ~1 the ~1 last|final",
+        "let|make ~1 this|that|it ~1 be ~1 the ~1 last|final",
+        // "Please leave me off future sends".
+        "leave ~1 me|us ~2 off|out ~4 future|list|lists|sends|emails|mailing*|sequence*|campaign*|outreach|cadence*|rounds",
+        // "I'd appreciate it if the follow-ups stopped here".
+        "follow|ups|followups|emails|messages|mails|reminders|nudges|chasers ~1 stopped|ceased|ended ~1 here|now|there|today",
+        // "Please don't pencil me in for the next round of these".
+        "not ~1 pencil|slot|put|add|include|count ~1 me|us ~1 in|on|into ~3 next|future|further|another ~1 round|rounds|batch|wave|send|sends|campaign*|sequence*|mailing*",
+        // "… if my name could be lifted out of whatever sequence it's sitting in".
+        "my ~1 name|address|email|details ~4 lifted|pulled|struck ~1 out|off|from ~3 list|lists|sequence*|cadence*|database|mailing*|campaign*|crm|system|whatever",
         // "I'd like this one to be the last I receive from Pipewell".
         "like|want|prefer|wish ~2 this|it ~3 the ~1 last ~2 i|one|email|message|mail",
         // "This is the last time I want to hear from you".
@@ -255,6 +268,8 @@ pub const EN: Cues = Cues {
         "not|never ~2 want|wish|need|mean|plan|intend|going|trying|asking|asked ~1 to",
         // "I'm not going to click unsubscribe either".
         "not|never ~2 going|want|plan ~1 to ~1 click|hit|press|use",
+        // "I'm not going to ask you to unsubscribe me".
+        "not|never ~2 going|want|plan|about ~1 to ~1 ask|request|tell ~1 you|anyone ~1 to",
         "no need ~1 to",
         // "Please don't read this as a request to unsubscribe me".
         "not ~1 read|take|see ~1 this|that|it ~1 as ~1 a|an ~1 request|plea|ask ~1 to",
@@ -276,6 +291,9 @@ pub const EN: Cues = Cues {
         "isn|is|s|wasn|not ~1 not ~1 necessary|needed|required",
     ],
     veto: &[
+        // "Our customers often ask us to remove them", "working through deletion requests": other people's requests.
+        "customers|clients|people|users|recipients|contacts|subscribers|prospects|members|patients|donors ~3 ask|asks|asked|tell|tells|told ~1 us|me ~1 to",
+        "deletion|removal|erasure|unsubscribe|optout ~1 requests",
         // "… would get me laughed out of the steering committee": another sense of "get out".
         "laughed|kicked|thrown|fired|voted|priced ~1 out",
         // "Could you take Marta off this thread?": the conversation, not a list.
@@ -479,6 +497,10 @@ pub const EN: Cues = Cues {
 pub const DE: Cues = Cues {
     language: Language::De,
     unsubscribe: &[
+        // "Weitere Nachrichten brauche ich zu dem Thema keine.".
+        "weitere ~1 nachrichten|mails|emails|zuschriften|nachfassmails|erinnerungen ~1 brauche|brauchen|benotige|benotigen|mochte|mochten|will|wollen ~5 keine",
+        // "… meine Adresse künftig ruhen zu lassen", "mein Postfach künftig nicht mehr bedenken".
+        "mein|meine|unser|unsere ~1 adresse|postfach|posteingang|mailadresse|mailbox|inbox ~6 ruhen|verschonen|verschont|bedenken|bedacht",
         // "Weitere Nachrichten sind nicht nötig".
         "weitere|weiteren ~1 nachrichten|mails|e|emails|zusendungen|anfragen ~3 nicht ~1 notig|erforderlich|notwendig|gewunscht",
         // "… bitte ich Sie, von weiteren Zusendungen an meine Adresse abzusehen".
@@ -595,6 +617,8 @@ pub const DE: Cues = Cues {
         "find|finde|such|suche|klick|klicke|mach|mache ~1 ich ~1 selbst|selber",
     ],
     veto: &[
+        // "Kunden, die uns bitten, sie auszutragen": other people's requests.
+        "kunden|leute|personen|nutzer|empfanger|abonnenten|patienten ~3 die ~1 uns|mich ~1 bitten|baten|auffordern|schreiben",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "kurz ~1 davor ~6 abzumelden|auszutragen|abmelden",
         "fast|beinahe ~4 abgemeldet|ausgetragen",
@@ -716,6 +740,8 @@ pub const DE: Cues = Cues {
 pub const FR: Cues = Cues {
     language: Language::Fr,
     unsubscribe: &[
+        // "considérer cet échange comme le dernier sur ce sujet".
+        "echange|message|mail|courriel|email ~2 comme ~1 le|la ~1 dernier|derniere",
         // "J'apprécierais que ce message soit le dernier", "sans sixième message".
         "que|si|espere ~2 ce|cet|ceci|cette ~4 dernier|derniere",
         "sans|pas ~2 quatrieme|cinquieme|sixieme|septieme|troisieme ~2 message|mail|relance|courriel|e|envoi",
@@ -805,6 +831,8 @@ pub const FR: Cues = Cues {
     ],
     block_after: &["moi meme", "tout seul|seule"],
     veto: &[
+        // "les clients qui nous demandent de les désinscrire": other people's requests.
+        "clients|personnes|gens|utilisateurs|contacts|abonnes|patients ~2 qui ~1 nous|me ~1 demandent|demandaient|ecrivent",
         // "Je ne vous écris pas pour …": the writer's own writing.
         "ne ~1 vous|te ~1 ecris|ecrivons ~1 pas ~1 pour",
         // "Rien ne vous oblige à me retirer de vos listes": no need to.
@@ -923,6 +951,11 @@ pub const FR: Cues = Cues {
 pub const ES: Cues = Cues {
     language: Language::Es,
     unsubscribe: &[
+        // "preferiría que este sea el último".
+        "que ~1 este|esta|ese|esa ~1 sea ~1 el|la ~1 ultimo|ultima",
+        // "te pediría que le des descanso a mi bandeja".
+        "descanso ~3 bandeja|buzon|casilla",
+        "bandeja|buzon|casilla ~3 descanse|descansar|en ~1 paz",
         // "Ejercito el derecho de oposición previsto en el artículo 21 del RGPD".
         "derecho ~2 oposicion|supresion|cancelacion|olvido",
         // "Le agradecería que este fuera el último correo", "que no haya un quinto".
@@ -986,7 +1019,10 @@ pub const ES: Cues = Cues {
     ],
     no_more: &["no|ningun|ninguna ~2 mas", "ni un|una ~1 mas", "basta de"],
     negation: &["no|nunca|jamas|ni", "nada"],
-    again: &["mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|segu*|continu*", "ya ~1 no"],
+    again: &[
+        "mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|segu*|continu*",
+        "ya ~1 no",
+    ],
     receive: &["recib*"],
     desire: &["quiero|queremos|deseo|deseamos|desea*|quer*|gustaria"],
     bare: &[
@@ -1027,6 +1063,8 @@ pub const ES: Cues = Cues {
         "yo ~1 si|cuando|cuanto",
     ],
     veto: &[
+        // "los clientes que nos piden la baja": other people's requests.
+        "clientes|personas|usuarios|contactos|suscriptores|pacientes ~2 que ~1 nos|me ~1 piden|pedian|solicitan|escriben",
         // "No te escribo por el seguro": the writer's own writing.
         "no ~1 te|le|les|os ~1 escribo|escribimos ~1 por|para",
         // "Tampoco te preocupes por quitarme de tu lista": no need to.
@@ -1152,6 +1190,12 @@ pub const ES: Cues = Cues {
 pub const PT: Cues = Cues {
     language: Language::Pt,
     unsubscribe: &[
+        // "vou pedir a gentileza de não me incluir nos próximos envios".
+        "nao ~1 me|nos ~1 incluir|incluam|inclua|incluirem|coloque|coloquem|colocar ~4 proxim*|envios|lista*|campanha*|comunicac*|disparos|mailing*",
+        // "que este endereço não volte a entrar nas vossas campanhas".
+        "nao ~1 volte|voltem ~2 entrar|constar|figurar ~3 campanha*|lista*|envios|base|mailing*|comunicac*|disparos",
+        // "pode me poupar dos próximos, tá?".
+        "me|nos ~1 poupar|poupe|poupem|poupa ~2 proxim*|envios|emails|mails|mensagens",
         // "Agradecia que esta fosse a última mensagem que recebo".
         "que|se|espero ~2 esta|este|essa|esse|isto ~3 ultima|ultimo ~2 mensagem|email|e|mail|contacto|contato|envio",
         "descadastr*|desinscrev*|descredenci*|desinscricao|descadastramento",
@@ -1246,6 +1290,8 @@ pub const PT: Cues = Cues {
     ],
     block_after: &["sozinho|sozinha|mesmo|mesma"],
     veto: &[
+        // "os clientes que nos pedem para sair": other people's requests.
+        "clientes|pessoas|usuarios|contatos|contactos|assinantes|pacientes ~2 que ~1 nos|me ~1 pedem|pediam|solicitam|escrevem",
         // "Não te escrevo por causa de …": the writer's own writing.
         "nao ~1 te|lhe|vos ~1 escrevo|escrevemos ~1 por|para|sobre",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
@@ -1354,6 +1400,13 @@ pub const PT: Cues = Cues {
 pub const IT: Cues = Cues {
     language: Language::It,
     unsubscribe: &[
+        // "Gradirei che la cosa finisse qui, senza ulteriori solleciti".
+        "senza ~1 ulteriori|altri ~1 solleciti|email|mail|messaggi|follow|promemoria|invii",
+        // "lasciar riposare il mio indirizzo da qui in avanti".
+        "riposare|riposo ~4 indirizzo|casella",
+        "indirizzo|casella ~4 riposare|riposo|in ~1 pace",
+        // "la mia casella restasse fuori dai prossimi giri".
+        "casella|indirizzo ~3 fuori ~1 dai|dalle|da ~2 prossim*|invii|giri|liste|campagne|mailing",
         // "Le sarei grato se questa fosse l'ultima email".
         "se|che|spero ~2 questo|questa|questa ~4 ultimo|ultima ~2 messaggio|mail|email|e|comunicazione|invio",
         "disiscriv*|disiscrizion*|deiscriv*|desiscriv*|cancellami|cancellatemi|cancellarmi|rimuovetemi|rimuovermi|toglietemi|togliermi|eliminatemi|disiscrivetemi",
@@ -1401,7 +1454,7 @@ pub const IT: Cues = Cues {
         "evitare|evitate|eviti|evitasse|evitaste ~1 di",
     ],
     contact_verb: &[
-        "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|import*",
+        "scriv*|inviar*|inviat*|invia|inviami|inviatemi|invii|invio|inviando|mand*|contatt*|ricontatt*|disturb*|spam*|chiam*|richiam*|import*",
     ],
     contact_noun: &[
         // "e" alone is "and": only "e-mail" (folded to "e mail") names a message.
@@ -1436,6 +1489,8 @@ pub const IT: Cues = Cues {
     ],
     block_after: &["da solo|sola", "io"],
     veto: &[
+        // "gestire le persone che ci chiedono di non essere più chiamate": other people's requests.
+        "persone|clienti|utenti|contatti|iscritti|pazienti ~2 che ~1 ci|mi ~1 chiedono|chiedevano|domandano|scrivono",
         // "Non le scrivo per …": the writer's own writing.
         "non ~1 ti|le|vi ~1 scrivo|scriviamo ~1 per",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
@@ -1547,6 +1602,11 @@ pub const IT: Cues = Cues {
 pub const NL: Cues = Cues {
     language: Language::Nl,
     unsubscribe: &[
+        // "mij voortaan niet meer op te nemen in uw mailings".
+        "niet ~1 meer ~2 op ~2 nemen ~3 mailing*|lijst*|verzendlijst*|bestand*|campagne*|nieuwsbrie*",
+        "niet ~1 meer ~2 opnemen|opneemt ~3 mailing*|lijst*|verzendlijst*|bestand*|campagne*|nieuwsbrie*",
+        // "je mag mijn adres met een gerust hart laten rusten".
+        "adres|mailadres|mailbox|inbox|postvak ~6 laten ~1 rusten",
         // "Dit was de laatste keer dat ik iets van Dataflux in mijn inbox wil zien".
         "laatste ~1 keer ~1 dat ~1 ik|wij|we ~6 wil|willen|zie|zien|ontvang|ontvangen|krijg|krijgen",
         // "Graag asap van de lijst".
@@ -1613,7 +1673,7 @@ pub const NL: Cues = Cues {
         "*mail*|sturen|stuur*|gestuurd|contact*|bena*|schrijv*|spam*|lastig*|zenden|toesturen|bellen|gecontacteerd|benaderd",
     ],
     contact_noun: &[
-        "uitnodigingen|mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes|herinneringen|follow|followups",
+        "uitnodigingen|mail*|e|mails|berichten|nieuwsbrie*|spam|reclame|contact|emails|berichtjes|herinneringen|follow|followups|vervolgmail*|vervolgbericht*|opvolgmail*",
     ],
     no_more: &["geen ~4 meer", "niet ~2 meer"],
     // "niemand van Jacobs Bouw meer te mailen": nobody, the writer included.
@@ -1648,6 +1708,10 @@ pub const NL: Cues = Cues {
         "vooral|alsjeblieft|alstublieft|aub|maar|toch|echt ~1 niet",
     ],
     veto: &[
+        // "klanten die ons vragen om …": other people's requests.
+        "klanten|mensen|gebruikers|personen|relaties|abonnees|patienten ~2 die ~1 ons|mij ~1 vragen|vroegen|bellen|mailen",
+        // "Sinds september ontvang ik die nieuwsbrief niet meer": what no longer arrives.
+        "sinds ~8 ontvang|krijg ~1 ik ~4 niet ~1 meer",
         // "Ik heb de mail van de club niet meer kunnen vinden": could not, not "no more".
         "niet ~1 meer ~1 kunnen|kon|konden|vinden|terugvinden|openen",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
@@ -1762,6 +1826,13 @@ pub const NL: Cues = Cues {
 pub const RU: Cues = Cues {
     language: Language::Ru,
     unsubscribe: &[
+        // "Буду признателен, если на этом наше общение и завершится".
+        "на ~1 этом ~3 общение|переписк* ~2 заверш*|законч*|прекрат*|прекращ*",
+        // "прошу впредь не утруждать себя письмами".
+        "не ~1 утруждать|утруждайте ~2 письмами|рассылк*|сообщениями",
+        // "чтобы на адрес … от вас больше ничего не приходило".
+        "от ~1 вас ~2 больше ~1 ничего|писем",
+        "больше ~1 ничего|писем ~1 от ~1 вас",
         // "Буду признателен, если это письмо станет последним".
         "если|чтобы|пусть ~2 это|этот|оно ~3 последн*",
         "отпис*|отпиш*",
@@ -1838,6 +1909,8 @@ pub const RU: Cues = Cues {
     ],
     block_after: &["сам|сама"],
     veto: &[
+        // "клиенты, которые просят нас …": other people's requests.
+        "клиенты|люди|пользователи|подписчики|абоненты|пациенты ~3 которые ~1 просят|просили ~1 нас|меня",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
         "чуть ~1 не|было ~3 отписал*",
         "собирал* ~2 отписаться",

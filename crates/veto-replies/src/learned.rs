@@ -492,7 +492,14 @@ pub struct RuleView {
     /// Its writer declines to opt out ("I don't want to unsubscribe", "não quero sair da
     /// lista"; [`crate::compose::declined_stop_parts`]).
     pub declined: bool,
+    /// It is a short answer of at most [`BARE_ANSWER_WORDS`] words ("no", "nein danke"),
+    /// whose meaning the seller's quoted question decides: the rules read it against that
+    /// question, the model sees the words alone.
+    pub bare_answer: bool,
 }
+
+/// The most words a [`RuleView::bare_answer`] has.
+pub const BARE_ANSWER_WORDS: usize = 3;
 
 /// How the models' scores combine with the rules' decision on a reply written by a person
 /// (automatic replies and bounces are the rules' alone). Recall comes first: the
@@ -649,6 +656,12 @@ impl Policy {
         // or a refusal (it may still read interest: "cancellate pure la vecchia offerta … Mi
         // rifate il preventivo?").
         let view = view();
+        // "no" under "Is this still relevant?" is a refusal; under "Shall I keep you on the
+        // list?" the rules read it as a stop request themselves. The model, which cannot see
+        // the question, turns no short answer the rules read as a refusal into a stop request.
+        if view.bare_answer && rules == ReplyClass::NotInterested {
+            return Decision::Rules;
+        }
         // Nor does it read "No, escríbeme en febrero" (not now, write in February) as "don't
         // write to me": a reply that asks to be contacted is no stop request of the model's.
         if !view.refused && stop >= bar && !view.invites_contact && clause_stop() >= self.clause {
@@ -980,6 +993,18 @@ mod tests {
         assert_eq!(
             p.decide(NotInterested, &scores(0.99), || 0.99, || None, || invites),
             Decision::Rules
+        );
+        // Nor of a bare answer the rules read as a refusal against the seller's question
+        // ("no" under "Is this still relevant?"); a bare answer the rules left as `other`
+        // is still the model's to read.
+        let bare = with(|v| v.bare_answer = true);
+        assert_eq!(
+            p.decide(NotInterested, &scores(0.99), || 0.99, || None, || bare),
+            Decision::Rules
+        );
+        assert_eq!(
+            p.decide(Other, &scores(0.9), || 0.9, || None, || bare),
+            Decision::Model(Unsubscribe)
         );
         assert_eq!(
             p.decide(WrongPerson, &scores(0.7), || 0.9, || None, || view),

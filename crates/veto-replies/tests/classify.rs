@@ -134,6 +134,44 @@ fn a_request_appended_to_the_subject_stops() {
     }
 }
 
+/// The seller's own subject, quoted below in the seller's headers, asks nothing: "DNC" in
+/// "RE: DNC scrubbing for Tallis & Reed LLP" is the seller's word. A request the writer adds
+/// to it is still read.
+#[test]
+fn the_sellers_subject_quoted_below_is_not_a_request() {
+    let quote = "\r\n\r\n-----Original Message-----\r\nFrom: Tom Reyes <tom@consentry.io>\r\nSent: Wednesday, 22 January 2025 20:30\r\nSubject: DNC scrubbing for Tallis & Reed LLP\r\n\r\nDo you screen your call lists against a Do Not Call registry today?\r\n";
+    let body = format!("We use a DNC list too. All set, thanks.{quote}");
+    let c = classify(&msg("RE: DNC scrubbing for Tallis & Reed LLP", "", &body)).unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg(
+        "RE: DNC scrubbing for Tallis & Reed LLP - remove me",
+        "",
+        &format!("Thanks.{quote}"),
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+}
+
+/// A "no" under an offer to keep writing asks for no more; under "Is this still relevant?" it
+/// is a refusal, whatever the model reads into the bare word.
+#[test]
+fn a_bare_no_is_read_against_the_question() {
+    for (question, expected) in [
+        ("Можно и дальше вам писать?", ReplyClass::Unsubscribe),
+        (
+            "La tengo in lista per l'aggiornamento di primavera?",
+            ReplyClass::Unsubscribe,
+        ),
+        ("Is this still relevant?", ReplyClass::NotInterested),
+    ] {
+        let body = format!(
+            "no\r\n\r\nOn Mon, Dec 7, 2026 at 10:02 AM Anna <anna@brightlinehq.com> wrote:\r\n> Hi,\r\n> {question}\r\n> Anna\r\n"
+        );
+        let c = classify(&msg("Re: Meridian Health Partners x Brightwave", "", &body)).unwrap();
+        assert_eq!(c.class, expected, "{question}");
+    }
+}
+
 /// A longer reply that tells the seller's question again answers in the next sentence.
 #[test]
 fn a_question_told_again_is_answered_after_it() {
