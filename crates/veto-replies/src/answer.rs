@@ -334,7 +334,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         answer_marker: Regex::new(
-            r"\b(?:to answer your (?:\S+ )?question|answering your (?:\S+ )?question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|om op (?:je|uw) vraag te antwoorden|om op (?:je|uw) vraag terug te komen|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
+            r"\b(?:to answer your (?:\S+ )?question|answering your (?:\S+ )?question|in answer to your question|as for your question|to your question|zu ihrer frage|zu deiner frage|um ihre frage zu beantworten|pour repondre a (?:votre|ta) question|quant a (?:votre|ta) question|en respuesta a (?:tu|su) pregunta|respondiendo a (?:tu|su) pregunta|sobre (?:tu|su) pregunta|respondendo (?:a )?(?:sua|tua|a sua|a tua) pergunta|quanto a (?:sua|tua) pergunta|per rispondere alla (?:sua|tua) domanda|quanto alla (?:sua|tua) domanda|om (?:je|uw) vraag te beantwoorden|om op (?:je|uw) vraag te antwoorden|om op (?:je|uw) vraag terug te komen|wat (?:je|uw) vraag betreft|отвечая на ваш вопрос|на (?:ваш|твой) вопрос отвечаю|отвечаю на (?:ваш|твой) вопрос|по вашему вопросу)\b[^.!?:]*[:,.]\s*",
         )
         .ok()?,
         asked: Regex::new(
