@@ -345,7 +345,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"^\s*(?:and so|so|also|daher|deshalb|darum|kurz gesagt|kurzum|quindi|dunque|percio|insomma|in breve|entao|portanto|por isso|resumindo|em resumo|donc|alors|du coup|bref|en bref|en resume|asi que|por eso|por lo tanto|en resumen|en fin|dus|daarom|kortom|kort gezegd|так что|поэтому|итак|короче|in short|long story short|bottom line|in a word)\b[\s,:-]*",
         )
         .ok()?,
-        joined_clause: Regex::new(r",\s*(?:and|und|et|y|e|en|и|а)\s").ok()?,
+        joined_clause: Regex::new(r"(?:,|\s[-–—])\s*(?:and|und|et|y|e|en|и|а)\s").ok()?,
         ordinal: Regex::new(&format!(
             r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|ce|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?(?:(?:number|nummer|numero|nr|option|optie|opcion|opcao|opzione|variante|вариант|номер) )?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
             ORDINALS.join("|")
@@ -946,6 +946,13 @@ pub(crate) fn stop_answer(
         // A negation, or a "no need to" without one ("Pas besoin d'arrêter de m'écrire").
         let says_no = |t: &str| compose::negated(t) || p.no_need.is_match(t);
         for (k, &(at, sentence)) in sentences.iter().enumerate() {
+            // "Yes, go ahead and close it - and no need to check back in down the road.",
+            // "Oui, vous pouvez clore, et inutile de revenir vers moi": the answer ends where a
+            // clause joined by "and" begins; what that clause adds does not turn it into a no.
+            let sentence = p
+                .joined_clause
+                .find(sentence)
+                .map_or(sentence, |m| &sentence[..m.start()]);
             let words = sentence.split_whitespace().count();
             // "Закрывайте, нам это не нужно.": the word opens the answer, and the reason after
             // the comma holds the negation.
@@ -1870,6 +1877,20 @@ mod tests {
             "> Voulez-vous que j'arrête de vous écrire ?"
         ));
         assert!(answers("Да, закрывайте.", "> Закрыть ваше досье?"));
+        // The answer ends where a clause joined by "and" begins: a "no need to …" there
+        // confirms the close rather than denying it.
+        assert!(answers(
+            "Oui, vous pouvez clore, et inutile de revenir vers moi par la suite.",
+            "> Dois-je clore votre dossier, ou préférez-vous que je vous recontacte plus tard ?"
+        ));
+        assert!(answers(
+            "Yes, close it - and no need to check back in down the road.",
+            close_q
+        ));
+        assert!(!answers(
+            "No, don't close it, and send me the pricing.",
+            close_q
+        ));
         // Not a yes, a negation, interest, or another question.
         assert!(!answers("no, keep me on", stop_q));
         assert!(!answers("Yes, Tuesday at 10 works for a call.", close_q));
