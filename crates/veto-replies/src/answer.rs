@@ -145,7 +145,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         close_question: all(&[
             r"\bclose (?:out )?(?:your|the) (?:file|record|account|ticket|request)\b|\bclose the loop\b",
             r"\b(?:akte|anfrage|vorgang|datensatz|eintrag|thema|kontakt) (?:\S+ ){0,3}schlie|\bschlie\S* (?:\S+ ){0,3}(?:akte|anfrage|vorgang|thema|kontakt)\b",
-            r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive) (?:\S+ ){0,2}dossier\b",
+            r"\b(?:fermer|ferme|fermons|clore|cloturer|cloture|archiver|archive|classer|classe) (?:\S+ ){0,2}dossier\b",
             r"\b(?:cerrar|cierro|cierras|cierre|cerremos|cerramos|archivar|archivo|archive) (?:\S+ ){0,2}(?:expediente|ficha)\b|\b(?:doy|damos|dar|demos) por (?:cerrad\S*|terminad\S*)",
             r"\b(?:encerrar|encerro|encerre|encerramos|fechar|fecho|feche|arquivar|arquive) (?:\S+ ){0,2}(?:processo|cadastro|arquivo|ficha|contato|contacto)\b|\bencerr\S* (?:o assunto )?por aqui\b",
             r"\b(?:chiud\S*|archiviare|archivio) (?:\S+ ){0,2}(?:pratica|fascicolo|scheda)\b",
@@ -204,7 +204,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cloturer|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
+            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cloturer|classer|classez|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -1166,13 +1166,16 @@ pub(crate) fn stop_answer(
             sentence
                 .char_indices()
                 .filter(|&(i, c)| {
+                    // The letter first: only after an ASCII letter is `i + 1` a character
+                    // boundary ("c 🙏").
+                    if !('a'..='e').contains(&c) {
+                        return false;
+                    }
                     let start = sentence[..i].rfind(' ').map_or(0, |b| b + 1);
                     let end = sentence[i + 1..]
                         .find(' ')
                         .map_or(sentence.len(), |b| i + 1 + b);
-                    ('a'..='e').contains(&c)
-                        && bare(&sentence[start..i])
-                        && bare(&sentence[i + 1..end])
+                    bare(&sentence[start..i]) && bare(&sentence[i + 1..end])
                 })
                 .collect()
         }

@@ -793,6 +793,10 @@ fn sellers_subject(r: &Rules, body: &str, subject_core: &str) -> bool {
         })
 }
 
+/// The most words of a request appended to the seller's subject without naming its writer
+/// ("… – bitte austragen", "… - kein weiterer Kontakt gewünscht").
+const APPENDED_WORDS: usize = 4;
+
 /// First-person words (folded) of the eight languages: a subject's request names its writer.
 const FIRST_PERSON: &[&str] = &[
     "me", "my", "us", "mich", "mir", "uns", "moi", "nous", "mi", "nos", "meu", "minha", "mij",
@@ -858,7 +862,7 @@ fn subject_stop(r: &Rules, text: &FoldedText, subject_core: &str) -> bool {
             (last
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| FIRST_PERSON.contains(&w))
-                || last.split_whitespace().count() <= 3)
+                || last.split_whitespace().count() <= APPENDED_WORDS)
                 && !unnegated_stop(r, last).is_empty()
         })
         .is_some();

@@ -836,7 +836,9 @@ fn blocked(tokens: &[Token], s: usize, e: usize) -> bool {
                 // Right after it, a phrase ("abmelden muss nicht sein"), not a lone negation
                 // starting the next thought ("remove me, no thanks").
                 || (after_cue(a) && b >= a + 2 && part_of(a) == part)
-        }) || near(&l.block_after.find(tokens), s, e, 0, 0)
+        // A block phrase after the cue opens right after it ("unsubscribe myself"); one ending
+        // right before it is another thought ("Liever niet, haal me van de lijst").
+        }) || l.block_after.find(tokens).iter().any(|&(a, _)| a == e)
             || before.iter().any(|&(a, b)| a <= s && b >= e)
             // Inside a separable verb: "melden Sie mich nicht ab".
             || before.iter().any(|&(a, b)| a > s && b < e)

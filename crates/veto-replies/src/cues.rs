@@ -114,6 +114,11 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "let my inbox off the hook", "give my inbox some peace".
+        "let ~1 my|our ~1 inbox|mailbox|address ~2 off ~2 hook",
+        "inbox|mailbox ~3 some|a|in ~1 peace|quiet|rest",
+        // "I'd rather they never arrived" (the follow-ups).
+        "rather ~1 they|these|those ~1 never ~1 arrived|came|arrive|come",
         // "Could you give my inbox a rest from here on?".
         "give ~2 inbox|mailbox ~1 a ~1 rest|break|breather",
         // "Happy for this to be the final episode", "let this be the last one".
@@ -497,6 +502,12 @@ pub const EN: Cues = Cues {
 pub const DE: Cues = Cues {
     language: Language::De,
     unsubscribe: &[
+        // "ab jetzt gerne Funkstille".
+        "funkstille",
+        // "kein weiterer Kontakt gewünscht".
+        "kein|keine|keinen ~1 weiterer|weiteren|weitere ~1 kontakt|kontakte|kontaktaufnahme|kontaktversuche|zusendungen",
+        // "Wenn Ihre nächste Kampagne einfach an mir vorbeiziehen könnte".
+        "kampagne|kampagnen|aussendung*|mailing* ~4 an ~1 mir|uns ~1 vorbei*",
         // "Weitere Nachrichten brauche ich zu dem Thema keine.".
         "weitere ~1 nachrichten|mails|emails|zuschriften|nachfassmails|erinnerungen ~1 brauche|brauchen|benotige|benotigen|mochte|mochten|will|wollen ~5 keine",
         // "… meine Adresse künftig ruhen zu lassen", "mein Postfach künftig nicht mehr bedenken".
@@ -740,6 +751,8 @@ pub const DE: Cues = Cues {
 pub const FR: Cues = Cues {
     language: Language::Fr,
     unsubscribe: &[
+        // "laisser mon adresse tranquille lors de vos prochaines campagnes".
+        "laisser|laissez ~1 mon|ma|notre ~1 adresse|boite|messagerie|courriel ~1 tranquille|en ~1 paix|en ~1 repos",
         // "considérer cet échange comme le dernier sur ce sujet".
         "echange|message|mail|courriel|email ~2 comme ~1 le|la ~1 dernier|derniere",
         // "J'apprécierais que ce message soit le dernier", "sans sixième message".
@@ -951,6 +964,8 @@ pub const FR: Cues = Cues {
 pub const ES: Cues = Cues {
     language: Language::Es,
     unsubscribe: &[
+        // "Deja descansar este correo".
+        "deja|deje|dejen|dejad ~1 descansar ~2 correo|direccion|bandeja|buzon|email|casilla",
         // "preferiría que este sea el último".
         "que ~1 este|esta|ese|esa ~1 sea ~1 el|la ~1 ultimo|ultima",
         // "te pediría que le des descanso a mi bandeja".
@@ -1020,7 +1035,9 @@ pub const ES: Cues = Cues {
     no_more: &["no|ningun|ninguna ~2 mas", "ni un|una ~1 mas", "basta de"],
     negation: &["no|nunca|jamas|ni", "nada"],
     again: &[
-        "mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|segu*|continu*",
+        // Not "segu*": "segundo", "segunda" (second) are no "again" ("… contactar-me no
+        // segundo trimestre", Portuguese read by the Spanish table).
+        "mas|nunca|nuevo|vuelv*|jamas|adelante|futuro|sig*|seguir*|seguis|seguimos|seguid|seguia*|continu*",
         "ya ~1 no",
     ],
     receive: &["recib*"],
@@ -1190,6 +1207,8 @@ pub const ES: Cues = Cues {
 pub const PT: Cues = Cues {
     language: Language::Pt,
     unsubscribe: &[
+        // "que minha caixa de entrada ficasse de fora das próximas ações".
+        "caixa|endereco|email|e ~4 fora ~3 proxim*|acoes|envios|campanhas|disparos|comunicac*",
         // "vou pedir a gentileza de não me incluir nos próximos envios".
         "nao ~1 me|nos ~1 incluir|incluam|inclua|incluirem|coloque|coloquem|colocar ~4 proxim*|envios|lista*|campanha*|comunicac*|disparos|mailing*",
         // "que este endereço não volte a entrar nas vossas campanhas".
@@ -1380,6 +1399,8 @@ pub const PT: Cues = Cues {
         "pediu|disse|mandou|pedido|dito ~3 para|que ~2 dizer|diga|dissesse|responder|responda|escrever|escreva|avisar|avise",
     ],
     interested: &[
+        // "Opção 1. Quinta de manhã?": a time proposed by weekday and part of the day.
+        "segunda|terca|quarta|quinta|sexta|amanha ~2 de ~1 manha|tarde",
         "segunda|terca|quarta|quinta|sexta|amanha ~4 7h|8h|9h|10h|11h|12h|13h|14h|15h|16h|17h|18h|19h|20h|7h00|7h15|7h30|7h45|8h00|8h15|8h30|8h45|9h00|9h15|9h30|9h45|10h00|10h15|10h30|10h45|11h00|11h15|11h30|11h45|12h00|12h15|12h30|12h45|13h00|13h15|13h30|13h45|14h00|14h15|14h30|14h45|15h00|15h15|15h30|15h45|16h00|16h15|16h30|16h45|17h00|17h15|17h30|17h45|18h00|18h15|18h30|18h45|19h00|19h15|19h30|19h45|20h00|20h15|20h30|20h45",
         "quanto ~2 custa|custam|custaria|cobram|fica",
         "curiosidade|curioso|curiosa",
@@ -1400,6 +1421,8 @@ pub const PT: Cues = Cues {
 pub const IT: Cues = Cues {
     language: Language::It,
     unsubscribe: &[
+        // "possiamo chiudere qui la nostra corrispondenza, in via definitiva".
+        "chiudere|chiudiamo|chiuderei ~2 qui ~3 corrispondenza|scambio|conversazione",
         // "Gradirei che la cosa finisse qui, senza ulteriori solleciti".
         "senza ~1 ulteriori|altri ~1 solleciti|email|mail|messaggi|follow|promemoria|invii",
         // "lasciar riposare il mio indirizzo da qui in avanti".
@@ -1471,6 +1494,8 @@ pub const IT: Cues = Cues {
     ],
     politeness: &["grazie|per|favore|cortesia|prego|subito|chiedo|chiediamo|potete|potreste"],
     block_before: &[
+        // "premetto che non le chiedo di cancellarmi".
+        "non ~1 le|vi|ti|gli ~1 chiedo|chiediamo|domando ~1 di",
         "non ~1 serve|occorre|necessario",
         // "non serve che mi cancellate dalla lista".
         "non ~1 serve|occorre|necessario|bisogno ~1 che",
@@ -1602,6 +1627,11 @@ pub const IT: Cues = Cues {
 pub const NL: Cues = Cues {
     language: Language::Nl,
     unsubscribe: &[
+        // "mijn mailbox voortaan over te slaan bij jullie campagnes".
+        "inbox|mailbox|adres|mailadres|postvak ~4 over ~1 te ~1 slaan|overslaan",
+        // "dat dit adres voortaan met rust gelaten wordt", "mijn inbox verdient … rust".
+        "inbox|mailbox|adres|mailadres|postvak ~4 met ~1 rust",
+        "inbox|mailbox|adres|mailadres|postvak ~3 verdient|gun|gunnen ~4 rust",
         // "mij voortaan niet meer op te nemen in uw mailings".
         "niet ~1 meer ~2 op ~2 nemen ~3 mailing*|lijst*|verzendlijst*|bestand*|campagne*|nieuwsbrie*",
         "niet ~1 meer ~2 opnemen|opneemt ~3 mailing*|lijst*|verzendlijst*|bestand*|campagne*|nieuwsbrie*",
@@ -1826,6 +1856,10 @@ pub const NL: Cues = Cues {
 pub const RU: Cues = Cues {
     language: Language::Ru,
     unsubscribe: &[
+        // "позвольте моему адресу отдохнуть от ваших писем".
+        "адрес*|почт*|ящик* ~2 отдохнуть|отдыхать|покое|покой",
+        // "Пусть следующая кампания пройдёт стороной мимо нас".
+        "кампани*|рассылк* ~4 мимо ~1 нас|меня",
         // "Буду признателен, если на этом наше общение и завершится".
         "на ~1 этом ~3 общение|переписк* ~2 заверш*|законч*|прекрат*|прекращ*",
         // "прошу впредь не утруждать себя письмами".

@@ -964,6 +964,8 @@ pub const PT: Phrases = Phrases {
         "cancelar",
     ],
     not_stop: &[
+        // "Eu cuido da lista de supressão da nossa farmácia": the writer's own list.
+        r"\b(?:cuido|cuidamos|gerencio|gerimos|giro|mantenho|mantemos|administro|administramos) (?:\S+ ){0,2}lista de (?:supressao|exclusao|bloqueio|nao contatar|nao contactar)\b",
         r"\bnao (?:quero|preciso|precisa) (?:me )?(?:descadastr\w*|sair da lista|remov\w*)\b",
         r"\beu mesm[oa] me descadastr\w*\b",
         r"\bme descadastro (?:sozinh[oa]|pelo link)\b",

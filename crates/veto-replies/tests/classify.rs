@@ -134,6 +134,22 @@ fn a_request_appended_to_the_subject_stops() {
     }
 }
 
+/// A lettered menu answered by its letter and an emoji: the answer is read, never a panic on
+/// the emoji's bytes.
+#[test]
+fn a_letter_and_an_emoji_answer_a_lettered_menu() {
+    let body = "C \u{1F64F}\r\n\r\nSent from my iPhone\r\n\r\n> On 16 Mar 2026, at 13:13, Jordan <jordan@pipelinepilot.io> wrote:\r\n>\r\n> Quick poll so I stop guessing:\r\n> (a) interested\r\n> (b) not now\r\n> (c) not interested, take me off your list\r\n>\r\n> If this isn't relevant, reply STOP to opt out.\r\n";
+    let c = classify(&msg("Re: Quick poll", "", body)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    for answer in ["\u{1F64F} c", "b \u{1F64F}\u{1F64F}", "\u{00E9}\u{1F64F} a"] {
+        let body = body.replacen("C \u{1F64F}", answer, 1);
+        assert!(
+            classify(&msg("Re: Quick poll", "", &body)).is_ok(),
+            "{answer}"
+        );
+    }
+}
+
 /// The seller's own subject, quoted below in the seller's headers, asks nothing: "DNC" in
 /// "RE: DNC scrubbing for Tallis & Reed LLP" is the seller's word. A request the writer adds
 /// to it is still read.
