@@ -185,6 +185,8 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:posso|devo) parar (?:por )?aqui\b|\bparo por aqui\b",
             r"\bje m'arrete (?:la|ici)\b|\bj'arrete (?:la|ici)\b",
             r"\bque no (?:\S+ ){0,1}(?:insista|insistamos)\b|\b(?:dejo|dejamos) de insistir\b",
+            // "¿Te sigo mandando info o prefieres que pare?"
+            r"\bprefier\S* que (?:pare|paremos|lo deje|lo dejemos)\b",
         ])?,
         keep_question: all(&[
             r"\b(?:want|like) me to keep you (?:on|in)\b|\b(?:stay|remain) on (?:the|my|our) (?:\S+ ){0,3}(?:list|mailing)|\bkeep (?:getting|receiving|hearing)\b",
@@ -208,7 +210,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         cease_word: Regex::new(
-            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|dejalo|dejelo|dejemoslo|lo (?:dejamos|dejo) (?:aqui|ahi|asi)|parar|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
+            r"\b(?:stop|stopp|stoppen|stoppt|aufhoren|horen sie auf|lassen sie es|lass es|sein lassen|dejalo|dejelo|dejemoslo|lo (?:dejamos|dejo) (?:aqui|ahi|asi)|parar|pares|parad|arret\S*|cessez|pare|paren|parem|para|basta|smett\S*|stopt|hou (?:maar )?op|ophouden|стоп|хватит|прекрат\S*|перестан\S*)\b",
         )
         .ok()?,
         yes: Regex::new(
@@ -314,7 +316,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         stop_option: Regex::new(
-            r"\b(?:never hear|not hear from|not (?:\S+ ){0,1}(?:contact|email|write to|bother) you|lose my (?:address|details|email|number)|forget (?:me|my (?:address|details|email))|(?:saco|sacar|sacamos|saque) de|uit (?:\S+ ){0,2}(?:bestand|lijst|database|systeem)|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|no (?:vuelvas|vuelva|vuelvan) a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
+            r"\b(?:(?:aus|von) (?:\S+ ){0,2}(?:verteiler|liste|mailingliste|datenbank|kartei) (?:\S+ ){0,1}(?:nehmen|streichen|entfernen|loschen|austragen)|never hear|not hear from|not (?:\S+ ){0,1}(?:contact|email|write to|bother) you|lose my (?:address|details|email|number)|forget (?:me|my (?:address|details|email))|(?:saco|sacar|sacamos|saque) de|uit (?:\S+ ){0,2}(?:bestand|lijst|database|systeem)|won'?t hear|won t hear|hear from (?:me|us) again|leave (?:me|us) be|(?:don'?t|don t|do not) (?:\S+ ){0,1}(?:email|e mail|contact|write|message|mail)|ya no|no (?:me|nos) (?:escrib|contact|mand|envi)\S*|nao (?:me|nos) (?:escrev|contat|contact|mand|envi)\S*|non (?:mi|ci) (?:scriv|contatt|mand|invi)\S*|ne (?:m'|me |nous )(?:ecri|contact|envoy)\S* plus|no more|stop|unsubscribe|remove|opt (?:me |us )?out|take me off|nie wieder|nichts mehr|nicht mehr|keine weiteren|abmelden|austragen|plus jamais|ne plus|ne (?:\S+ ){1,2}plus|desinscri\S*|nunca mas|nunca mais|no volver a|no (?:vuelvas|vuelva|vuelvan) a|nao voltar a|baja|descadastr\S*|mai piu|non (?:\S+ ){1,3}piu|disiscri\S*|tolg\S*|nooit meer|niet meer|niets meer|niks meer|geen (?:\S+ ){0,2}meer|nao (?:\S+ ){0,2}mais|no (?:\S+ ){0,2}mas|afmeld\S*|uitschrijv\S*|никогда|больше (?:\S+ ){0,2}не|отпис\S*|parar de|deixar de|dejar de|smettere di|smetta di|cesse\S* de|arrete\S* de|aufhoren|perestan\S*|перестать|haal me|van de lijst|met rust|in ruhe|en paz|em paz|in pace|tranquille|leave (?:me|you) alone|retir\S*|supprim\S*|elimin\S*|borr\S*|quit(?:a|e|ar)\S*|entfern\S*|losch\S*|verwijder\S*|удал\S*)",
         )
         .ok()?,
         close_option: Regex::new(
@@ -1902,6 +1904,17 @@ mod tests {
             "Akte bitte nicht schließen!",
             "> Soll ich Ihre Akte schließen?"
         ));
+    }
+
+    #[test]
+    fn a_numbered_menu_item_and_a_preference_to_stop() {
+        let menu = "> damit ich Sie nicht weiter belästige:\n> 1) Passt, gerne Termin\n> 2) Später, bitte in 3 Monaten\n> 3) Kein Bedarf – bitte aus dem Verteiler nehmen\n> Was trifft zu?";
+        assert!(answers("Nr. 3 bitte.", menu));
+        assert!(answers("3", menu));
+        assert!(!answers("1", menu));
+        let prefer = "> ¿Te sigo mandando info o prefieres que pare?";
+        assert!(answers("Que pares, porfa 🙏", prefer));
+        assert!(!answers("Sigue mandando, me interesa.", prefer));
     }
 
     #[test]
