@@ -155,10 +155,9 @@ pub struct RulesReading {
     pub origin: Origin,
     /// The subject with reply prefixes removed, folded.
     pub subject_core: String,
-    /// The subject as read for a stop request: [`RulesReading::subject_core`], or empty when
-    /// it is the seller's own subject, quoted below in the seller's headers
-    /// ([`sellers_subject`]).
-    stop_subject: String,
+    /// Whether the subject is the seller's own, quoted below in the seller's headers
+    /// ([`sellers_subject`]): then it is not read for a stop request.
+    sellers_subject: bool,
     text: FoldedText,
     /// The text's stop matches no negation or non-stop phrase covers, each marked whether it
     /// is a mention ([`compose::stop_hits_marked`]); read once, for a person's reply only.
@@ -166,6 +165,16 @@ pub struct RulesReading {
 }
 
 impl RulesReading {
+    /// The subject as read for a stop request: [`RulesReading::subject_core`], or nothing when
+    /// it is the seller's own.
+    fn stop_subject(&self) -> &str {
+        if self.sellers_subject {
+            ""
+        } else {
+            &self.subject_core
+        }
+    }
+
     /// The facts about a person's reply that the combination with the model reads
     /// (worked out on demand: most replies never need them).
     pub fn view(&self) -> learned::RuleView {
@@ -177,8 +186,8 @@ impl RulesReading {
                 || !r.find(Category::NotStop, &self.text.folded).is_empty()
                 || quotes_a_stop(&self.text.folded),
             writer: compose::names_writer(&self.text.folded, self.classification.language),
-            subject_stop: subject_stop(r, &self.text, &self.stop_subject),
-            mention_only: mentions_only(r, &self.text, &self.stop_subject, &self.stop_hits),
+            subject_stop: subject_stop(r, &self.text, self.stop_subject()),
+            mention_only: mentions_only(r, &self.text, self.stop_subject(), &self.stop_hits),
             refusal_anchor: compose::refusal_anchor(&self.text.folded),
             // Or a deferral: "not now, try me again in Q3" asks to be contacted later.
             invites_contact: compose::invites_contact(&self.text.folded)
@@ -199,7 +208,7 @@ impl RulesReading {
     /// rests on a directive, a bare stop word or the subject. The cheap part of the view the
     /// combination needs for every stop request.
     pub fn mention_request_features(&self) -> Option<Vec<Vec<u32>>> {
-        mentions_only(rules(), &self.text, &self.stop_subject, &self.stop_hits)
+        mentions_only(rules(), &self.text, self.stop_subject(), &self.stop_hits)
             .then(|| self.mention_features())
     }
 
@@ -216,7 +225,7 @@ impl RulesReading {
     /// vetoes would have seen it (for replaying that build's decisions in cross-validation).
     pub fn mention_only_without_vetoes(&self) -> bool {
         let hits = compose::stop_hits_read(&self.text.folded, false);
-        mentions_only(rules(), &self.text, &self.stop_subject, &hits)
+        mentions_only(rules(), &self.text, self.stop_subject(), &hits)
     }
 
     /// The rules' classification of the reply with any stop request set aside.
@@ -301,10 +310,8 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
     let subject = crate::respell::respell(&fold(&reply.subject));
     let subject_core = r.reply_prefix.replace(&subject, "").trim().to_string();
     let language = language::detect_weighted(&[(&text.folded, 3), (&subject_core, 1)]);
-    let stop_subject = match sellers_subject(r, &reply.body, &subject_core) {
-        true => String::new(),
-        false => subject_core.clone(),
-    };
+    let sellers = sellers_subject(r, &reply.body, &subject_core);
+    let stop_subject = if sellers { "" } else { subject_core.as_str() };
 
     let mut out = Classification {
         class: ReplyClass::Other,
@@ -321,7 +328,7 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         classification,
         origin,
         subject_core: subject_core.clone(),
-        stop_subject: stop_subject.clone(),
+        sellers_subject: sellers,
         text,
         stop_hits,
     };
@@ -393,7 +400,7 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         text.span(start, end)
             .or_else(|| Some(new.trim().to_string()))
     };
-    if let Some(evidence) = stop_request(r, &text, &hits, &stop_subject, &reply.subject) {
+    if let Some(evidence) = stop_request(r, &text, &hits, stop_subject, &reply.subject) {
         out.class = ReplyClass::Unsubscribe;
         out.evidence = Some(evidence);
         // "3\n\n… Danke, dass Sie die Abmeldung so einfach machen.": a request that rests on
@@ -781,7 +788,12 @@ fn sellers_subject(r: &Rules, body: &str, subject_core: &str) -> bool {
     !core.is_empty()
         && body.lines().any(|line| {
             let line = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
-            let Some((name, rest)) = line.split_once(':') else {
+            // A header name is one short word: most lines with a colon are not headers, and
+            // are not folded.
+            let Some((name, rest)) = line
+                .split_once(':')
+                .filter(|(name, _)| name.trim().chars().count() <= 10)
+            else {
                 return false;
             };
             let name = fold(name.trim());
