@@ -4,17 +4,17 @@
 //! [`deliver`](super::deliver::deliver): the recipient is checked against the registry as
 //! committed at that moment, inside the send fence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use veto_domain::actor::Actor;
 use veto_domain::audit::{AuditDraft, actions};
 use veto_domain::contact::Contact;
 use veto_domain::domain::DomainName;
-use veto_domain::id::{ContactId, MailboxId, RouteId, SendId, SequenceId, TenantId};
+use veto_domain::id::{ContactId, EnrollmentId, MailboxId, RouteId, SendId, SequenceId, TenantId};
 use veto_domain::identifier::IdentifierKind;
 use veto_domain::mailbox::Mailbox;
 use veto_domain::route::Route;
@@ -29,25 +29,36 @@ use super::recipient::Recipient;
 use super::upstream::Handover;
 use crate::state::{AppState, TenantCtx};
 
-/// Steps claimed per round.
+/// Steps claimed at a time.
 const CLAIM: u32 = 2000;
+/// Claimed steps not yet recorded, at most, in claims: when more are claimed only to give idle
+/// send slots a mailbox (the claims of a few busy mailboxes must not outlive their lease).
+const MAX_IN_FLIGHT_CLAIMS: usize = 4;
 /// How long a claim holds before another node may take the step (a crashed node's claims
 /// come free after this).
 const LEASE_SECS: u32 = 300;
-/// Pause between rounds when nothing was due.
+/// Pause between claims when nothing was due.
 const IDLE: Duration = Duration::from_millis(500);
 /// When a step is tried again after an upstream's temporary refusal or a missing route.
 const RETRY: time::Duration = time::Duration::minutes(15);
 
 /// Starts the scheduler loop.
+///
+/// Sending never waits for a claim, and a claim never waits for the last step of the one
+/// before: the next steps are claimed while the claimed ones go out, as soon as fewer than
+/// [`CLAIM`] are left or some send slots have no mailbox to serve. (Claims come earliest
+/// first, so one claim often holds the steps of only a few mailboxes, each sent one after
+/// another; sending claim by claim left most slots idle and the upstream waiting at the end
+/// of each claim.)
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
+        let sender = Dispatcher::new(&state, CLAIM);
         loop {
-            match run_round(&state).await {
-                Ok(0) => tokio::time::sleep(IDLE).await,
-                Ok(_) => {}
+            match sender.claim_and_dispatch().await {
+                Ok(0) => sender.wait_for_room(true).await,
+                Ok(_) => sender.wait_for_room(false).await,
                 Err(e) => {
-                    tracing::error!(error = %e, "the sequence scheduler failed a round");
+                    tracing::error!(error = %e, "the sequence scheduler failed a claim");
                     tokio::time::sleep(Duration::from_secs(5)).await;
                 }
             }
@@ -55,7 +66,252 @@ pub fn spawn(state: AppState) {
     });
 }
 
-/// What a round looks up once and shares between its steps.
+/// Claims one batch of due steps, sends them and returns once every outcome is recorded;
+/// returns how many were claimed.
+pub async fn run_round(state: &AppState) -> Result<usize, StoreError> {
+    let claims = state
+        .store()
+        .claim_due_steps(veto_domain::now(), LEASE_SECS, CLAIM)
+        .await?;
+    send_claimed(state, claims).await
+}
+
+/// Sends claimed steps (each checked at that moment), records their outcomes and returns
+/// once every one is recorded; returns how many there were.
+pub async fn send_claimed(state: &AppState, claims: Vec<ClaimedStep>) -> Result<usize, StoreError> {
+    let n = claims.len();
+    if n == 0 {
+        return Ok(0);
+    }
+    let sender = Dispatcher::new(state, CLAIM);
+    sender.dispatch(claims).await?;
+    sender.wait_idle().await;
+    Ok(n)
+}
+
+/// Claims `claim` due steps at a time, the way the scheduler inside `veto serve` does (the next
+/// claim while the last one's steps go out), until nothing is due and every claimed step is
+/// recorded; returns how many steps were claimed.
+pub async fn drain_due(state: &AppState, claim: u32) -> Result<usize, StoreError> {
+    let sender = Dispatcher::new(state, claim.max(1));
+    let mut total = 0;
+    loop {
+        let n = sender.claim_and_dispatch().await?;
+        total += n;
+        if n == 0 {
+            if sender.lock().in_flight.is_empty() {
+                return Ok(total);
+            }
+            // What is recorded may make the next steps due.
+            sender.wait_idle().await;
+        } else {
+            sender.wait_for_room(false).await;
+        }
+    }
+}
+
+/// Mailbox queues of claimed steps, one sending task per mailbox with steps queued.
+///
+/// Each mailbox's steps leave one after another in the order they were queued (claims come
+/// earliest first); at most `concurrency` steps of all mailboxes are out at once.
+#[derive(Clone)]
+struct Dispatcher(Arc<Shared>);
+
+struct Shared {
+    state: AppState,
+    /// Steps claimed at a time.
+    claim: u32,
+    permits: Semaphore,
+    reserved: Reservations,
+    queues: Mutex<Queues>,
+    /// Woken whenever a step's outcome is recorded.
+    progress: Notify,
+}
+
+/// What is claimed and not yet recorded, under one lock.
+#[derive(Default)]
+struct Queues {
+    by_mailbox: HashMap<(TenantId, MailboxId), VecDeque<Job>>,
+    /// Enrolments with a step claimed and not yet recorded. A claim that returns one of them
+    /// again (its lease ran out while it waited) is dropped: it is under way here.
+    in_flight: HashSet<EnrollmentId>,
+    /// Whether the last claim gave a mailbox that had nothing queued.
+    last_claim_opened: bool,
+}
+
+impl Dispatcher {
+    fn new(state: &AppState, claim: u32) -> Self {
+        Self(Arc::new(Shared {
+            state: state.clone(),
+            claim,
+            permits: Semaphore::new(state.sending().concurrency),
+            reserved: Arc::new(Mutex::new(HashMap::new())),
+            queues: Mutex::new(Queues::default()),
+            progress: Notify::new(),
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queues> {
+        // A sending task that panicked holding the lock left the queues as they were between
+        // two statements; they stay usable.
+        self.0.queues.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Claims due steps and queues them; returns how many were claimed.
+    async fn claim_and_dispatch(&self) -> Result<usize, StoreError> {
+        let claims = self
+            .0
+            .state
+            .store()
+            .claim_due_steps(veto_domain::now(), LEASE_SECS, self.0.claim)
+            .await?;
+        let n = claims.len();
+        self.dispatch(claims).await?;
+        Ok(n)
+    }
+
+    /// Whether another claim should be made now: fewer steps are left than a claim takes, or
+    /// send slots are idle for want of mailboxes and the last claim brought new ones.
+    fn has_room(&self) -> bool {
+        let claim = self.0.claim as usize;
+        let q = self.lock();
+        let n = q.in_flight.len();
+        n < claim
+            || (q.last_claim_opened
+                && q.by_mailbox.len() < self.0.state.sending().concurrency
+                && n < MAX_IN_FLIGHT_CLAIMS * claim)
+    }
+
+    /// Waits until another claim should be made (after a claim that found nothing, at least
+    /// [`IDLE`]).
+    async fn wait_for_room(&self, idle: bool) {
+        if idle {
+            tokio::time::sleep(IDLE).await;
+        }
+        loop {
+            let progressed = self.0.progress.notified();
+            if self.has_room() {
+                return;
+            }
+            // A missed wake-up costs at most the idle pause.
+            let _ = tokio::time::timeout(IDLE, progressed).await;
+        }
+    }
+
+    /// Waits until every queued step is recorded.
+    async fn wait_idle(&self) {
+        loop {
+            let progressed = self.0.progress.notified();
+            if self.lock().in_flight.is_empty() {
+                return;
+            }
+            let _ = tokio::time::timeout(IDLE, progressed).await;
+        }
+    }
+
+    /// Prepares claimed steps and queues each behind its mailbox's earlier steps, starting a
+    /// sending task for every mailbox that had none.
+    async fn dispatch(&self, claims: Vec<ClaimedStep>) -> Result<(), StoreError> {
+        let state = &self.0.state;
+        let claims: Vec<ClaimedStep> = {
+            let q = self.lock();
+            claims
+                .into_iter()
+                .filter(|c| !q.in_flight.contains(&c.enrollment.id))
+                .collect()
+        };
+        if claims.is_empty() {
+            self.lock().last_claim_opened = false;
+            return Ok(());
+        }
+        let mut look = Lookups::default();
+        preload(state, &mut look, &claims).await?;
+        let mut jobs = Vec::with_capacity(claims.len());
+        for claim in claims {
+            jobs.push(prepare(state, &mut look, claim).await?);
+        }
+        let mut opened = Vec::new();
+        {
+            let mut q = self.lock();
+            for job in jobs {
+                let mb = job
+                    .mailbox
+                    .as_ref()
+                    .map(|m| m.id)
+                    .unwrap_or(job.claim.enrollment.mailbox_id);
+                let key = (job.ctx.tenant.id, mb);
+                q.in_flight.insert(job.claim.enrollment.id);
+                match q.by_mailbox.get_mut(&key) {
+                    Some(queue) => queue.push_back(job),
+                    None => {
+                        q.by_mailbox.insert(key, VecDeque::from([job]));
+                        opened.push(key);
+                    }
+                }
+            }
+            q.last_claim_opened = !opened.is_empty();
+        }
+        for key in opened {
+            let sender = self.clone();
+            tokio::spawn(async move { sender.send_mailbox(key).await });
+        }
+        Ok(())
+    }
+
+    /// Sends a mailbox's queued steps one after another until its queue is empty.
+    async fn send_mailbox(&self, key: (TenantId, MailboxId)) {
+        let shared = &self.0;
+        loop {
+            // Taking the next step and retiring an empty queue happen under one lock, so a
+            // step queued meanwhile is either taken here or finds no queue and starts a task.
+            let job = {
+                let mut q = self.lock();
+                match q.by_mailbox.get_mut(&key).and_then(VecDeque::pop_front) {
+                    Some(job) => job,
+                    None => {
+                        q.by_mailbox.remove(&key);
+                        return;
+                    }
+                }
+            };
+            let enrollment = job.claim.enrollment.id;
+            let contact_key = (
+                job.claim.enrollment.tenant_id,
+                job.claim.enrollment.contact_id,
+            );
+            let recorded = match shared.permits.acquire().await {
+                Ok(_permit) => {
+                    let (outcome, held) = send_step(&shared.state, job, &shared.reserved).await;
+                    // Recorded before the mailbox's next step, so the frequency cap and the
+                    // enrolment's next step see it (the recorder still commits many at once).
+                    let recorded = shared.state.sending().recorder.steps(vec![outcome]).await;
+                    // Once recorded, a sent message counts from the store: its place is
+                    // given back.
+                    if held
+                        && let Ok(mut r) = shared.reserved.lock()
+                        && let Some(n) = r.get_mut(&contact_key)
+                    {
+                        *n = n.saturating_sub(1);
+                        if *n == 0 {
+                            r.remove(&contact_key);
+                        }
+                    }
+                    recorded
+                }
+                // The semaphore is never closed; were it, the step stays claimed until its
+                // lease runs out and is then claimed again.
+                Err(_) => Ok(()),
+            };
+            if let Err(e) = recorded {
+                tracing::error!(error = %e, "recording a step outcome failed");
+            }
+            self.lock().in_flight.remove(&enrollment);
+            shared.progress.notify_waiters();
+        }
+    }
+}
+
+/// What a claim looks up once and shares between its steps.
 #[derive(Default)]
 struct Lookups {
     tenants: HashMap<TenantId, Arc<TenantCtx>>,
@@ -65,7 +321,7 @@ struct Lookups {
     contacts: HashMap<(TenantId, ContactId), Option<Arc<Contact>>>,
 }
 
-/// Messages to each contact under way in this round and not yet recorded: the frequency cap
+/// Messages to each contact claimed and not yet recorded: the frequency cap
 /// counts them, so two mailboxes sending to one contact at once cannot both pass it.
 type Reservations = Arc<Mutex<HashMap<(TenantId, ContactId), u64>>>;
 
@@ -79,81 +335,10 @@ struct Job {
     contact: Option<Arc<Contact>>,
 }
 
-/// Claims and sends one round of due steps; returns how many were claimed.
-pub async fn run_round(state: &AppState) -> Result<usize, StoreError> {
-    let claims = state
-        .store()
-        .claim_due_steps(veto_domain::now(), LEASE_SECS, CLAIM)
-        .await?;
-    send_claimed(state, claims).await
-}
-
-/// Sends claimed steps (each checked at that moment) and records their outcomes; returns how
-/// many there were.
-pub async fn send_claimed(state: &AppState, claims: Vec<ClaimedStep>) -> Result<usize, StoreError> {
-    let n = claims.len();
-    if n == 0 {
-        return Ok(0);
-    }
-    let mut look = Lookups::default();
-    preload(state, &mut look, &claims).await?;
-    // Per mailbox, in due order (claims come earliest first).
-    let mut queues: BTreeMap<(TenantId, MailboxId), Vec<Job>> = BTreeMap::new();
-    for claim in claims {
-        let job = prepare(state, &mut look, claim).await?;
-        let mb = job
-            .mailbox
-            .as_ref()
-            .map(|m| m.id)
-            .unwrap_or(job.claim.enrollment.mailbox_id);
-        queues.entry((job.ctx.tenant.id, mb)).or_default().push(job);
-    }
-    let permits = Arc::new(Semaphore::new(state.sending().concurrency));
-    let reserved: Reservations = Arc::new(Mutex::new(HashMap::new()));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (_, jobs) in queues {
-        let st = state.clone();
-        let permits = permits.clone();
-        let reserved = reserved.clone();
-        tasks.spawn(async move {
-            for job in jobs {
-                let Ok(_p) = permits.acquire().await else {
-                    break;
-                };
-                let key = (
-                    job.claim.enrollment.tenant_id,
-                    job.claim.enrollment.contact_id,
-                );
-                let (outcome, held) = send_step(&st, job, &reserved).await;
-                // Recorded before the mailbox's next step, so the frequency cap and the
-                // enrolment's next step see it (the recorder still commits many at once).
-                let recorded = st.sending().recorder.steps(vec![outcome]).await;
-                // Once recorded, a sent message counts from the store: its place is given back.
-                if held
-                    && let Ok(mut r) = reserved.lock()
-                    && let Some(n) = r.get_mut(&key)
-                {
-                    *n = n.saturating_sub(1);
-                }
-                recorded?;
-            }
-            Ok::<(), StoreError>(())
-        });
-    }
-    while let Some(r) = tasks.join_next().await {
-        match r {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "recording step outcomes failed"),
-            Err(e) => tracing::error!(error = %e, "a mailbox's send task failed"),
-        }
-    }
-    Ok(n)
-}
-
-/// Reads what a round needs in one query per tenant and kind instead of one per step: the
-/// tenants' mailboxes and the contacts of every claimed step. (A round has up to [`CLAIM`]
+/// Reads what a claim needs in one query per tenant and kind instead of one per step: the
+/// tenants' mailboxes and the contacts of every claimed step. (A claim has up to [`CLAIM`]
 /// steps, each on its own contact and often on its own mailbox; reading them one by one kept
-/// the round from sending anything for most of its first tenth of a second.)
+/// the claim from sending anything for most of its first tenth of a second.)
 async fn preload(
     state: &AppState,
     look: &mut Lookups,
@@ -172,7 +357,7 @@ async fn preload(
         for m in state.store().list_mailboxes(t).await? {
             look.mailboxes.insert((t, m.id), Some(Arc::new(m)));
         }
-        // Only the contacts looked up are cached: one a round misses is read by `prepare`.
+        // Only the contacts looked up are cached: one a claim misses is read by `prepare`.
         for c in state.store().get_contacts(t, &ids).await? {
             look.contacts.insert((t, c.id), Some(Arc::new(c)));
         }
