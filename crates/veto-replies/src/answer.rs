@@ -275,11 +275,11 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         ))
         .ok()?,
         latter: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the other(?: one| option)?|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|la seconde(?: option)?|la deuxieme(?: option)?|lo segundo|lo ultimo|la segunda(?: opcion)?|la ultima(?: opcion)?|o segundo|a segunda(?: opcao)?|o ultimo|a ultima(?: opcao)?|la seconda|l'ultima|het laatste|het tweede|de tweede|de laatste|второе|последнее|второй вариант|последний вариант)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the latter|the other(?: one| option)?|the second|the last(?: one| option)?|second (?:one|option|choice)|last (?:one|option|choice)|letzteres|das letztere|das zweite|ce dernier|la derniere|le second|la seconde(?: option)?|la deuxieme(?: option)?|lo segundo|lo ultimo|la segunda(?: opcion)?|la ultima(?: opcion)?|o segundo|a segunda(?: opcao)?|o ultimo|a ultima(?: opcao)?|la seconda|l'ultima|het laatste|het tweede|de tweede|de laatste|второе|последнее|второй вариант|последний вариант|(?:the |la |le |de |het |el |o |a |il )?(?:2nd|2e|2eme|2de|2o|2a|2do|2da)(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante))?)\b",
         )
         .ok()?,
         former: Regex::new(
-            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the former|the first|first (?:one|option|choice)|ersteres|das erste|le premier|la premiere|lo primero|la primera|o primeiro|a primeira|la prima|il primo|het eerste|первое|первыи)\b",
+            r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:the former|the first|first (?:one|option|choice)|ersteres|das erste|le premier|la premiere|lo primero|la primera|o primeiro|a primeira|la prima|il primo|het eerste|первое|первыи|(?:the |la |le |de |het |el |o |a |il )?(?:1st|1e|1er|1re|1ere|1o|1a)(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante))?)\b",
         )
         .ok()?,
         no: Regex::new(
@@ -424,9 +424,7 @@ struct Menu {
 /// b), each item running to the next mark or the end of its line. The menu's items are the
 /// marks that run on from 1 (or a) without a gap ("6 heures" in the text above it is none).
 fn stop_option(p: &Patterns, lines: &[String]) -> Option<Menu> {
-    let offers = |item: &str| {
-        item.len() <= 80 && (p.stop_option.is_match(item) || p.close_option.is_match(item))
-    };
+    let offers = |item: &str| item.len() <= 80 && offers_stop_item(p, item);
     let items = menu_items(lines);
     let numbers: Vec<char> = items.iter().map(|&(n, _)| n).collect();
     let Some(n) = items.iter().find(|(_, item)| offers(item)).map(|&(n, _)| n) else {
@@ -466,6 +464,15 @@ fn stop_option(p: &Patterns, lines: &[String]) -> Option<Menu> {
         place,
         items,
     })
+}
+
+/// Whether a menu item (folded) offers to stop or to close the reader's file: by the menu
+/// wordings here, or by the cue tables reading its words as a stop ("4) por favor, parem de me
+/// enviar e-mails", "г) уберите меня из рассылки").
+fn offers_stop_item(p: &Patterns, item: &str) -> bool {
+    p.stop_option.is_match(item)
+        || p.close_option.is_match(item)
+        || !compose::stop_hits_marked(item).is_empty()
 }
 
 /// The choices of one question written in a line ("Send you the calculator, book a call, or
@@ -757,10 +764,10 @@ fn ordinal_place(p: &Patterns, sentence: &str) -> Option<usize> {
 /// Ordinal words (folded) by place, with the cardinals an answer may name a place by ("Die
 /// Drei.", "Two, thanks"); the last entry the words for "the last".
 const ORDINALS: [&str; 5] = [
-    "first|former|erste|ersten|erstere|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую|eins|один|одна",
-    "second|zweite|zweiten|zweites|deuxieme|seconde|segundo|segunda|secondo|seconda|tweede|второи|второе|вторая|вторую|two|zwei|deux|dos|dois|due|twee|два|две",
-    "third|dritte|dritten|drittes|troisieme|tercero|tercera|tercer|terceiro|terceira|terzo|terza|derde|третии|третье|третья|третью|three|drei|trois|tres|tre|drie|три",
-    "fourth|vierte|vierten|viertes|quatrieme|cuarto|cuarta|quarto|quarta|vierde|четвертыи|четвертое|четвертая|четвертую|four|vier|quatre|cuatro|quatro|quattro|четыре",
+    "1st|1e|1er|1re|1ere|1o|1a|first|former|erste|ersten|erstere|ersteres|premier|premiere|primero|primera|primeiro|primeira|primo|prima|eerste|первыи|первое|первая|первую|eins|один|одна",
+    "2nd|2e|2eme|2de|2o|2a|2do|2da|second|zweite|zweiten|zweites|deuxieme|seconde|segundo|segunda|secondo|seconda|tweede|второи|второе|вторая|вторую|two|zwei|deux|dos|dois|due|twee|два|две",
+    "3rd|3e|3eme|3de|3o|3a|3ro|3ra|3er|third|dritte|dritten|drittes|troisieme|tercero|tercera|tercer|terceiro|terceira|terzo|terza|derde|третии|третье|третья|третью|three|drei|trois|tres|tre|drie|три",
+    "4th|4e|4eme|4de|4o|4a|4to|4ta|fourth|vierte|vierten|viertes|quatrieme|cuarto|cuarta|quarto|quarta|vierde|четвертыи|четвертое|четвертая|четвертую|four|vier|quatre|cuatro|quatro|quattro|четыре",
     "last|latter|letzte|letzten|letztes|letztere|letzteres|derniere|dernier|ultimo|ultima|laatste|последнии|последнее|последняя|последнюю",
 ];
 
@@ -1127,10 +1134,7 @@ pub(crate) fn stop_answer(
             } else {
                 place - 1
             };
-            items.len() >= 3
-                && items
-                    .get(k)
-                    .is_some_and(|i| p.stop_option.is_match(i) || p.close_option.is_match(i))
+            items.len() >= 3 && items.get(k).is_some_and(|i| offers_stop_item(p, i))
         })
     {
         return Some((at, at + first.trim_end().len()));
@@ -1358,7 +1362,7 @@ fn choices(p: &Patterns, quoted: &str) -> (bool, bool) {
     let offers = |t: &str| {
         p.stop_question.iter().any(|re| re.is_match(t))
             || p.close_question.iter().any(|re| re.is_match(t))
-            || !compose::stop_hits_marked(t).is_empty()
+            || offers_stop_item(p, t)
     };
     let (mut first, mut second) = (false, false);
     // Each question with the sentence before it: the choices may be offered there ("Je vous

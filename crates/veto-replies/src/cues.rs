@@ -114,6 +114,13 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "I'd appreciate it if you didn't email this address any more".
+        "if|rather ~1 you ~1 didn|did ~1 t|not ~2 email|contact|write|message|mail|send ~5 anymore|again|further",
+        "if|rather ~1 you ~1 didn|did ~1 t|not ~2 email|contact|write|message|mail|send ~5 any more",
+        // "kindly consider me off the roster for anything that comes next".
+        "consider ~1 me|us ~1 off ~3 roster|list|lists|sequence|series|mailing*|campaign*|rounds|distribution",
+        // "pls spare my inbox going forward".
+        "spare ~1 my|our ~1 inbox|inboxes|mailbox|mailboxes|address",
         // "let my inbox off the hook", "give my inbox some peace".
         "let ~1 my|our ~1 inbox|mailbox|address ~2 off ~2 hook",
         "inbox|mailbox ~3 some|a|in ~1 peace|quiet|rest",
@@ -267,6 +274,8 @@ pub const EN: Cues = Cues {
     ],
     politeness: &["please|pls|plz|kindly|thanks|thank|you|thx|now|immediately|asap|ty"],
     block_before: &[
+        // "Please don't close my file or take me off the list!": one negation for both.
+        "don|do ~1 t|not ~4 or",
         // "You don't have to take me off".
         "don|do ~1 not ~1 have|need ~1 to",
         "not|never ~2 want|wish|need|mean|plan|intend|going|trying|asking|asked ~1 to ~1 be",
@@ -502,6 +511,11 @@ pub const EN: Cues = Cues {
 pub const DE: Cues = Cues {
     language: Language::De,
     unsubscribe: &[
+        // "danke, aber bitte künftig ohne mich".
+        "kunftig|zukunftig|fortan|weiterhin ~2 ohne mich|uns",
+        "ab jetzt ~2 ohne mich|uns",
+        "in zukunft ~2 ohne mich|uns",
+        "ohne mich|uns ~2 kunftig|zukunftig|fortan|weiterhin",
         // "ab jetzt gerne Funkstille".
         "funkstille",
         // "kein weiterer Kontakt gewünscht".
@@ -751,6 +765,12 @@ pub const DE: Cues = Cues {
 pub const FR: Cues = Cues {
     language: Language::Fr,
     unsubscribe: &[
+        // "ce sera sans moi pour la suite".
+        "sans moi|nous ~2 pour la suite",
+        "sans moi|nous ~2 desormais|dorenavant",
+        "sans moi|nous ~2 a l avenir",
+        "desormais|dorenavant ~2 sans moi|nous",
+        "pour la suite ~2 sans moi|nous",
         // "laisser mon adresse tranquille lors de vos prochaines campagnes".
         "laisser|laissez ~1 mon|ma|notre ~1 adresse|boite|messagerie|courriel ~1 tranquille|en ~1 paix|en ~1 repos",
         // "considérer cet échange comme le dernier sur ce sujet".
@@ -964,6 +984,17 @@ pub const FR: Cues = Cues {
 pub const ES: Cues = Cues {
     language: Language::Es,
     unsubscribe: &[
+        // "Le agradecería que no volviera a contactarme".
+        "no ~1 me|nos ~1 volviera|volviese|volvieran|volviesen|volvieras|volvieses ~1 a ~2 contact*|escrib*|envi*|mand*|molest*|llam*",
+        "no ~1 volviera|volviese|volvieran|volviesen|volvieras|volvieses ~1 a ~2 contact*|escrib*|envi*|mand*|molest*|llam*",
+        // "de aquí en adelante, sin mí".
+        "sin mi|nosotros ~3 en adelante",
+        "sin mi|nosotros ~3 a partir de ahora",
+        "sin mi|nosotros ~3 en lo sucesivo",
+        "en adelante ~2 sin mi|nosotros",
+        "a partir de ahora ~2 sin mi|nosotros",
+        // "mejor dejamos aquí lo de los correos".
+        "dejamos|dejemos|dejarlo|dejar ~2 aqui ~3 correos|emails|mails|mensajes|envios",
         // "Deja descansar este correo".
         "deja|deje|dejen|dejad ~1 descansar ~2 correo|direccion|bandeja|buzon|email|casilla",
         // "preferiría que este sea el último".
@@ -1099,7 +1130,7 @@ pub const ES: Cues = Cues {
         "para ~1 darse ~1 de ~1 baja",
         "para ~1 desuscribirse|desinscribirse",
         // "No me molesta recibir sus correos".
-        "no ~1 me|nos ~1 molesta|molestan|importa|importan",
+        "no ~1 me|nos ~1 molesta|molestan|molestas|molestais|importa|importan",
         "dud*",
         "por error|equivocacion|accidente ~4 baja|desuscri*|dado",
         "sin querer ~12 baja|desuscri*|dado",
@@ -1207,6 +1238,13 @@ pub const ES: Cues = Cues {
 pub const PT: Cues = Cues {
     language: Language::Pt,
     unsubscribe: &[
+        // "deixe o meu contacto sossegado daqui para a frente".
+        "deix* ~3 contacto|contato|email|endereco|caixa ~1 sossegad*|descansar",
+        "deix* ~3 contacto|contato|email|endereco|caixa ~1 em paz",
+        "sem mim|nos ~3 daqui ~2 frente|diante",
+        "sem mim|nos ~3 a partir de agora",
+        "daqui ~2 frente|diante ~2 sem mim|nos",
+        "a partir de agora ~2 sem mim|nos",
         // "que minha caixa de entrada ficasse de fora das próximas ações".
         "caixa|endereco|email|e ~4 fora ~3 proxim*|acoes|envios|campanhas|disparos|comunicac*",
         // "vou pedir a gentileza de não me incluir nos próximos envios".
@@ -1421,6 +1459,15 @@ pub const PT: Cues = Cues {
 pub const IT: Cues = Cues {
     language: Language::It,
     unsubscribe: &[
+        // "Mi faccia la cortesia di non insistere oltre", "d'ora in poi senza di me".
+        "non ~1 insistere|insista|insistete|insistiate ~1 oltre|ulteriormente|piu",
+        "senza di me|noi ~3 d ora in poi",
+        "senza di me|noi ~3 da ora in poi",
+        "senza di me|noi ~3 in futuro",
+        "senza di me|noi ~3 per il futuro|seguito",
+        "d ora in poi ~2 senza di me|noi",
+        "da ora in poi ~2 senza di me|noi",
+        "in futuro ~2 senza di me|noi",
         // "possiamo chiudere qui la nostra corrispondenza, in via definitiva".
         "chiudere|chiudiamo|chiuderei ~2 qui ~3 corrispondenza|scambio|conversazione",
         // "Gradirei che la cosa finisse qui, senza ulteriori solleciti".
@@ -1627,6 +1674,12 @@ pub const IT: Cues = Cues {
 pub const NL: Cues = Cues {
     language: Language::Nl,
     unsubscribe: &[
+        // "Je hoeft me bij volgende rondes niet meer mee te nemen", "voortaan zonder mij".
+        "niet ~1 meer ~1 mee ~2 nemen|rekenen",
+        "voortaan ~2 zonder mij|ons",
+        "vanaf nu ~2 zonder mij|ons",
+        "in het vervolg ~2 zonder mij|ons",
+        "zonder mij|ons ~2 voortaan|verder",
         // "mijn mailbox voortaan over te slaan bij jullie campagnes".
         "inbox|mailbox|adres|mailadres|postvak ~4 over ~1 te ~1 slaan|overslaan",
         // "dat dit adres voortaan met rust gelaten wordt", "mijn inbox verdient … rust".
@@ -1856,6 +1909,10 @@ pub const NL: Cues = Cues {
 pub const RU: Cues = Cues {
     language: Language::Ru,
     unsubscribe: &[
+        // "спасибо, но дальше без меня", "Давайте завершим нашу переписку".
+        "дальше|впредь|далее|дальнейшем ~1 без ~1 меня|нас",
+        "без ~1 меня|нас ~1 дальше|впредь|далее",
+        "завершим|закончим|прекратим|завершить|закончить|прекратить ~2 переписк*|общение|рассылк*",
         // "позвольте моему адресу отдохнуть от ваших писем".
         "адрес*|почт*|ящик* ~2 отдохнуть|отдыхать|покое|покой",
         // "Пусть следующая кампания пройдёт стороной мимо нас".
@@ -1929,6 +1986,8 @@ pub const RU: Cues = Cues {
     bare: &["стоп|отписка|отписаться|отпишите|удалите|хватит|stop|отписываюсь"],
     politeness: &["пожалуиста|спасибо|срочно|прошу"],
     block_before: &[
+        // "Я не прошу меня отписывать".
+        "не ~1 прошу|просим",
         "не ~1 нужно|надо|обязательно",
         // "Отписываться не буду" (after the cue).
         "не ~1 буду|будем|стану|станем",
@@ -1957,7 +2016,9 @@ pub const RU: Cues = Cues {
         "верните|подпишите ~3 обратно|снова",
         "отписал* ~4 случаино",
         "отписал* ~4 по ошибке",
-        "стар*|прежн*|личн* ~1 адрес*|почт*|email|ящик*",
+        "стар*|прежн* ~1 адрес*|почт*|email|ящик*",
+        // "на личную почту", not "ничего личного, просто почта разрывается".
+        "личн* адрес*|почт*|email|ящик*",
         "стар*|прежн* ~2 номер*|телефон*",
         "если ~1 я ~2 отвечу|отправлю|нажму|отпишусь",
         "если ~2 ответить|написать|нажать|отправить",

@@ -772,6 +772,7 @@ pub const FR: Phrases = Phrases {
     ],
     mobile: &[
         r"^envoye (?:de|depuis) (?:mon|ma)\b",
+        r"^envoye (?:de|depuis|avec|via) (?:outlook|gmail|yahoo|courrier)\b",
         r"^(?:telecharger|obtenir) outlook pour\b",
     ],
     disclaimer: &[
@@ -934,6 +935,7 @@ pub const ES: Phrases = Phrases {
     ],
     mobile: &[
         r"^enviado desde mi\b",
+        r"^enviado (?:desde|con|via) (?:outlook|gmail|yahoo|correo)\b",
         r"^(?:obtener|descargar) outlook para\b",
     ],
     disclaimer: &[
@@ -1101,6 +1103,7 @@ pub const PT: Phrases = Phrases {
     ],
     mobile: &[
         r"^enviado do meu\b",
+        r"^enviado (?:do|pelo|via|a partir do) (?:outlook|gmail|yahoo|email)\b",
         r"^(?:obter|baixar|baixe) (?:o )?outlook para\b",
     ],
     disclaimer: &[
@@ -1450,6 +1453,7 @@ pub const NL: Phrases = Phrases {
     ],
     mobile: &[
         r"^(?:verstuurd|verzonden) (?:vanaf|van) mijn\b",
+        r"^(?:verstuurd|verzonden) (?:vanaf|van|vanuit|met|via) (?:outlook|gmail|yahoo|mail)\b",
         r"^outlook voor (?:android|ios) downloaden\b",
     ],
     disclaimer: &[
@@ -1603,6 +1607,8 @@ pub const RU: Phrases = Phrases {
     quote_header: &[
         r"(?:пишет|написал|написала|написал\(а\))\s*:\s*$",
         r"^>?\s*\S{2,3}, \d{1,2} \S+ \d{4} г\. в \d{1,2}:\d{2}.*:\s*$",
+        // The Bat!: "Вы писали 20 марта 2026 г., 8:53:".
+        r"^(?:вы писали|ты писал|ты писала)\b.{0,80}:\s*$",
     ],
     header_fields: &["от", "отправлено", "кому", "копия", "тема", "дата"],
     sign_off: &[

@@ -455,8 +455,15 @@ fn quote_follows(lines: &[&str], at: usize) -> bool {
         .is_some_and(|l| is_quoted(l))
 }
 
+/// A `>`-quoted line, also with the quoted writer's initials before the mark (The Bat! and
+/// other Fidonet-style clients: "АГ> Здравствуйте, Виктор!", "JS>> …").
 fn is_quoted(line: &str) -> bool {
-    line.trim_start().starts_with('>')
+    let t = line.trim_start();
+    if t.starts_with('>') {
+        return true;
+    }
+    let initials = t.chars().take_while(|c| c.is_uppercase()).count();
+    (1..=3).contains(&initials) && t.chars().nth(initials) == Some('>')
 }
 
 fn is_sig_delimiter(line: &str) -> bool {
@@ -685,6 +692,20 @@ mod tests {
 
     fn check(body: &str, expected: &str) {
         assert_eq!(new_text(body), expected, "body:\n{body}");
+    }
+
+    #[test]
+    fn quotes_marked_with_the_writers_initials_are_history() {
+        // The Bat!: the quoted writer's initials before each mark, the reply written below.
+        check(
+            "Здравствуйте, Алексей.\n\nВы писали 20 марта 2026 г., 8:53:\n\nАГ> Здравствуйте, Виктор!\nАГ>\nАГ> Найдётся ли у вас 15 минут?\nАГ>> Чтобы отписаться, ответьте СТОП\n\nНе интересно. Исключите наш адрес из рассылки.\n\n-- \nС уважением,\n Виктор\n",
+            "Здравствуйте, Алексей.\n\n\n\nНе интересно. Исключите наш адрес из рассылки.",
+        );
+        // A comparison opens no quote.
+        check(
+            "Q3>Q2 for us, so yes.\nSee you.",
+            "Q3>Q2 for us, so yes.\nSee you.",
+        );
     }
 
     #[test]

@@ -413,3 +413,31 @@ fn the_subject_can_be_the_question_answered() {
     .unwrap();
     assert_ne!(c.class, ReplyClass::Unsubscribe);
 }
+
+/// A menu's stop item is read by the cue tables too, in every language ("4) por favor, parem
+/// de me enviar e-mails"); a place written with digits ("la 2e option") names the second of
+/// two choices; a mobile client's Portuguese footer is no part of the answer.
+#[test]
+fn menu_items_and_choices_read_in_every_language() {
+    let menu = "4\r\n\r\nEm seg., 2 de mar. de 2026 às 12:01, Rafael <rafael@kestrel.io> escreveu:\r\n\r\n> Olá Marcelo,\r\n>\r\n> Para facilitar, responda só com um número:\r\n> 1) agendar uma call\r\n> 2) receber um PDF\r\n> 3) agora não\r\n> 4) por favor, parem de me enviar e-mails\r\n";
+    let c = classify(&msg("RE: Aprovação de faturas", "", menu)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg(
+        "RE: Aprovação de faturas",
+        "",
+        &menu.replacen('4', "1", 1),
+    ))
+    .unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+
+    let choice = "la 2e option\r\n\r\nLe jeu. 14 mai 2026 à 15:03, Camille <camille@kestrel.io> a écrit :\r\n\r\n> Bonjour François,\r\n>\r\n> Je reviens vers vous dans quelques mois, ou je vous retire de ma liste ?\r\n";
+    let c = classify(&msg("Re: Validation des factures", "", choice)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let first = choice.replacen("la 2e option", "la 1re option", 1);
+    let c = classify(&msg("Re: Validation des factures", "", &first)).unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+
+    let yes = "sim, por favor\r\n\r\nEnviado do Outlook para Android\r\n\r\nEm 27 de ago. de 2026, à(s) 10:58, Rafael <rafael@kestrel.io> escreveu:\r\n\r\n> Olá Ricardo,\r\n>\r\n> Quer que eu tire você da minha lista?\r\n";
+    let c = classify(&msg("RE: Automação", "", yes)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+}
