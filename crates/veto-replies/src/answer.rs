@@ -132,6 +132,9 @@ struct Patterns {
     asked: Regex,
     /// ", and …" joining a second clause to an answer.
     joined_clause: Regex,
+    /// "The letter", "a letra", "la lettre" opening an answer that names a lettered menu's item
+    /// ("a letra d").
+    letter_named: Regex,
     /// An answer that names a menu item by its ordinal ("La troisième.", "The last one,
     /// thanks"): the ordinal captured.
     ordinal: Regex,
@@ -206,7 +209,7 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
             r"\b(?:tenerti|tenerla|tenervi) aggiornat\S*|\bmanten(?:erte|erle|go|ga) (?:\S+ ){0,1}informad\S*|\bvous tenir (?:informe|au courant)|\bkeep you (?:posted|updated|in the loop)\b|\bmanter (?:\S+ ){0,1}informad\S*",
         ])?,
         close_word: Regex::new(
-            r"\b(?:close|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cloturer|classer|classez|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
+            r"\b(?:close|closing|schlie\S*|zumachen|fermer|fermez|clore|cloturez|cloturer|classer|classez|cerrar|cierr\S*|cerrad\S*|archivelo|encerr\S*|fech\S*|chiud\S*|archivi\S*|sluit|sluiten|afsluiten|закры\S*|закро\S*)",
         )
         .ok()?,
         cease_word: Regex::new(
@@ -348,6 +351,10 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         )
         .ok()?,
         joined_clause: Regex::new(r"(?:,|\s[-–—])\s*(?:and|und|et|y|e|en|и|а)\s").ok()?,
+        letter_named: Regex::new(
+            r"^\s*(?:(?:a|la|the|de|die|der|il|el|o|le|l')\s*)?(?:letra|lettre|letter|lettera|buchstabe|буква)\s+",
+        )
+        .ok()?,
         ordinal: Regex::new(&format!(
             r"^\s*(?:(?:so|then|well|ok|okay|dann|also|alors|donc|entonces|pues|quindi|allora|entao|dus|тогда|ну),? )?(?:(?:the|la|le|ce|el|lo|o|a|il|l'|het|de|das|die|der|den) ?)?(?:(?:number|nummer|numero|nr|option|optie|opcion|opcao|opzione|variante|вариант|номер) )?({})(?: (?:one|option|choice|opcion|opcao|opzione|optie|variante|вариант|punkt|punto|ponto|item|alternative|alternativa|possibilite|proposition|keuze|mogelijkheid))?\b(?:[ ,:-]+[^ ,:-]+){{0,3}}[ ,:-]*$",
             ORDINALS.join("|")
@@ -987,9 +994,19 @@ pub(crate) fn stop_answer(
             // elsewhere explains the answer ("sì, la chiuda pure. Non è un progetto che
             // faremo").
             if words <= ANSWER_WORDS && !says_no(sentence) {
+                // A yes opening the answer is no interest of its own ("Yes, closing the file sounds right to
+                // me.").
+                let yes = p
+                    .yes
+                    .find(sentence)
+                    .filter(|m| sentence[..m.start()].trim().is_empty())
+                    .map(|m| (at + m.start(), at + m.end()));
                 let word = close
                     .then(|| p.close_word.find(sentence))
                     .flatten()
+                    // "closing" describes ("appreciate you closing the loop") unless a yes
+                    // opens the answer.
+                    .filter(|m| yes.is_some() || &sentence[m.start()..m.end()] != "closing")
                     // Under a question to close only, a stop word opening the answer ("Stop,
                     // please."), not one inside it ("… para que lo sepan").
                     .or_else(|| {
@@ -998,9 +1015,11 @@ pub(crate) fn stop_answer(
                             .filter(|m| stop || sentence[..m.start()].trim().is_empty())
                     });
                 // "Ha - stop worrying, we're interested!" stops nothing.
-                let keen = interest
-                    .iter()
-                    .any(|h| h.start < at + sentence.len() && h.end > at);
+                let keen = interest.iter().any(|h| {
+                    h.start < at + sentence.len()
+                        && h.end > at
+                        && !yes.is_some_and(|(a, b)| h.start >= a && h.end <= b)
+                });
                 if let Some(m) = word
                     && !keen
                 {
@@ -1022,7 +1041,15 @@ pub(crate) fn stop_answer(
             .chars()
             .filter(|c| !c.is_whitespace())
             .all(|c| c == '👍' || ('\u{1F3FB}'..='\u{1F3FF}').contains(&c) || c == '\u{FE0F}');
-        if thumbs && new_text.contains('👍') && !negated && !long {
+        // Not when the seller named another sign for stopping ("Responde 👍 si quieres una
+        // demo, o 👎 y dejo de escribirte."): then 👍 is the other choice.
+        if thumbs
+            && new_text.contains('👍')
+            && !negated
+            && !long
+            && keyword(p, body)
+                .is_none_or(|w| w.starts_with('👍') || w.chars().any(char::is_alphanumeric))
+        {
             return Some((0, folded.len()));
         }
     }
@@ -1103,7 +1130,7 @@ pub(crate) fn stop_answer(
     if !asked
         && first.chars().count() <= 64
         && let Some(word) = keyword(p, body)
-        && (said == word || slip(&word) || symbol == word || sign == word)
+        && (said == word || slip(&word) || symbol == word || sign == word || repeated(sign, &word))
     {
         return Some((0, first.trim_end().len()));
     }
@@ -1157,12 +1184,14 @@ pub(crate) fn stop_answer(
             // "❌" alone (a variation selector at most), or with a word or two of thanks
             // ("🔴 gracias").
             let mut words = sentence.split_whitespace();
-            let sign = words
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches('\u{FE0F}');
-            match (sign.chars().next(), sign.chars().count(), words.count()) {
-                (Some(c), 1, 0..=2) if c == n => vec![(sentence.find(c).unwrap_or(0), c)],
+            let sign = words.next().unwrap_or_default();
+            // The sign once or repeated ("👎👎"), with variation selectors and skin tones.
+            let mut chars = sign
+                .chars()
+                .filter(|&c| c != '\u{FE0F}' && !('\u{1F3FB}'..='\u{1F3FF}').contains(&c));
+            let first = chars.next();
+            match (first, chars.all(|c| Some(c) == first), words.count()) {
+                (Some(c), true, 0..=2) if c == n => vec![(sentence.find(c).unwrap_or(0), c)],
                 _ => Vec::new(),
             }
         } else {
@@ -1187,6 +1216,11 @@ pub(crate) fn stop_answer(
         }
     };
     let (at, sentence, mut found) = sentences.iter().find_map(|&(at, s)| {
+        // "a letra d", "the letter C": the letter named as a letter.
+        let (at, s) = match p.letter_named.find(s) {
+            Some(m) if n.is_ascii_alphabetic() => (at + m.end(), &s[m.end()..]),
+            _ => (at, s),
+        };
         let m = marks(s);
         (!m.is_empty()).then_some((at, s, m))
     })?;
@@ -1215,6 +1249,24 @@ pub(crate) fn stop_answer(
         }
         _ => None,
     }
+}
+
+/// Whether `sign` is the one-symbol `word` given more than once ("👎👎"), skin tones and
+/// variation selectors aside.
+fn repeated(sign: &str, word: &str) -> bool {
+    let mut w = word.chars();
+    let (Some(symbol), None) = (w.next(), w.next()) else {
+        return false;
+    };
+    let mut n = 0;
+    sign.chars()
+        .filter(|&c| c != '\u{FE0F}' && !('\u{1F3FB}'..='\u{1F3FF}').contains(&c))
+        .all(|c| {
+            n += 1;
+            c == symbol
+        })
+        && n > 1
+        && !symbol.is_alphanumeric()
 }
 
 /// The conclusion of a longer reply: one of its last sentences opening with "so", "also",
@@ -1271,7 +1323,11 @@ fn keyword(p: &Patterns, body: &str) -> Option<String> {
         .join(" ");
     let hint = |t: &str| {
         let t = fold(t);
-        p.stop_option.is_match(&t) || p.rather_not.is_match(&t)
+        // Not a word offered for closing the file ('risponda "no grazie" e chiuderò la sua
+        // pratica'): that declines only the offer.
+        p.stop_option.is_match(&t)
+            || p.rather_not.is_match(&t)
+            || !compose::stop_hits_marked(&t).is_empty()
     };
     for sentence in raw.split(['.', '!', '?']) {
         // Words offered side by side, each with its meaning after it: "Antworten Sie einfach

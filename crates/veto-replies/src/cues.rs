@@ -114,6 +114,8 @@ pub struct Cues {
 pub const EN: Cues = Cues {
     language: Language::En,
     unsubscribe: &[
+        // "please tell me what personal data you hold about me … and then erase it".
+        "personal ~1 data|information|details ~15 then ~1 erase|delete ~1 it|them",
         // "I'd appreciate it if you didn't email this address any more".
         "if|rather ~1 you ~1 didn|did ~1 t|not ~2 email|contact|write|message|mail|send ~5 anymore|again|further",
         "if|rather ~1 you ~1 didn|did ~1 t|not ~2 email|contact|write|message|mail|send ~5 any more",
@@ -532,6 +534,8 @@ pub const DE: Cues = Cues {
         "von ~1 weiteren|weitere|kunftigen|zukunftigen ~5 abzusehen|absehen",
         // "Ersparen Sie sich und mir bitte weitere Nachrichten".
         "ersparen|erspart|erspare ~6 weitere|weiteren|kunftige|kunftigen|zukunftige|zukunftigen ~1 nachrichten|mails|e|emails|zusendungen|anfragen|werbung",
+        // "sparen Sie sich weitere Nachfassmails".
+        "sparen|spart ~2 sich|euch ~2 weitere|weiteren|kunftige|kunftigen ~1 nachrichten|mails|e|emails|nachfassmails|erinnerungen|zusendungen|anfragen",
         // "… wenn dies die letzte Nachricht dieser Art an mich wäre".
         "wenn|falls|dass|hoffe ~2 dies|das|diese|es ~3 letzte ~2 nachricht|mail|email|e|zuschrift|ihrer|ihre",
         "abmeld*|abgemeldet|austragen|ausgetragen|austragung|abbestell*|abzumelden|auszutragen",
@@ -1081,6 +1085,8 @@ pub const ES: Cues = Cues {
     ],
     politeness: &["por|favor|gracias|porfa|ya|inmediatamente|pf"],
     block_before: &[
+        // "no queremos molestar a las familias": the writer's own restraint.
+        "no ~1 queremos|quiero|queriamos|queria|pretendemos|pretendo ~1 molestar|saturar|agobiar",
         "no ~1 hace ~1 falta",
         // "… a esta cuenta mientras la dan de baja": they close the account.
         "la|lo|las|los ~1 dan|dieron|daran|dara|van ~2 dar",
