@@ -713,7 +713,7 @@ pub(crate) fn menu_choice(body: &str, folded: &str) -> Option<String> {
         return bullet_runs(&lines).into_iter().next().and_then(pick);
     }
     // A mark: one digit, one bare letter, or a symbol alone.
-    let digits = lone_digits(first);
+    let digits = answer_digits(first, roman_menu(body));
     let words: Vec<&str> = first.split_whitespace().collect();
     let mark = match digits.as_slice() {
         [(_, d)] => Some(*d),
@@ -782,9 +782,73 @@ const ORDINALS: [&str; 5] = [
 /// without the quote marks that open quoted lines: a question wrapped in the quote ("should
 /// I\n> stop reaching out?") reads as one sentence.
 fn body_lines(body: &str) -> Vec<String> {
-    body.lines()
+    let lines: Vec<String> = body
+        .lines()
         .map(|l| fold(l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())))
+        .collect();
+    // A menu numbered with roman numerals ("I. Worth a conversation", "IV. Unsubscribe me")
+    // is read as one numbered with digits.
+    if lines.iter().filter(|l| roman_mark(l).is_some()).count() < 2 {
+        return lines;
+    }
+    lines
+        .into_iter()
+        .map(|l| match roman_mark(&l) {
+            Some((digit, end)) => format!("{digit}{}", &l[end..]),
+            None => l,
+        })
         .collect()
+}
+
+/// The roman numerals a menu may number its items with, from one.
+const ROMAN: [&str; 9] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"];
+
+/// The digit of a (folded) roman numeral standing alone as a word.
+fn roman(word: &str) -> Option<char> {
+    let k = ROMAN.iter().position(|r| *r == word)?;
+    char::from_digit(u32::try_from(k + 1).ok()?, 10)
+}
+
+/// A (folded) line opened by a roman numeral and "." or ")" and a space ("iv. unsubscribe
+/// me"): the numeral's digit and where the mark ends.
+fn roman_mark(line: &str) -> Option<(char, usize)> {
+    let t = line.trim_start();
+    let lead = line.len() - t.len();
+    let end = t.find(['.', ')'])?;
+    let digit = roman(&t[..end])?;
+    t[end + 1..].starts_with(' ').then_some((digit, lead + end))
+}
+
+/// Whether a body holds a menu numbered with roman numerals.
+fn roman_menu(body: &str) -> bool {
+    body_lines(body)
+        .iter()
+        .zip(body.lines())
+        .filter(|(folded, raw)| {
+            let raw = fold(raw.trim_start_matches(|c: char| c == '>' || c.is_whitespace()));
+            roman_mark(&raw).is_some() && folded.as_str() != raw
+        })
+        .count()
+        >= 2
+}
+
+/// The digits a short answer names an item by: its digits, or under a menu numbered with
+/// roman numerals, a numeral alone as a word ("iv", "IV.").
+fn answer_digits(text: &str, roman_menu: bool) -> Vec<(usize, char)> {
+    let digits = lone_digits(text);
+    if !digits.is_empty() || !roman_menu || text.split_whitespace().count() > 3 {
+        return digits;
+    }
+    let mut at = 0;
+    let mut out = Vec::new();
+    for word in text.split(' ') {
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if let Some(d) = roman(bare) {
+            out.push((at + word.find(bare).unwrap_or(0), d));
+        }
+        at += word.len() + 1;
+    }
+    out
 }
 
 /// Where (byte span in `folded`, the folded new text) a short answer asks to hear no more,
@@ -1168,6 +1232,7 @@ pub(crate) fn stop_answer(
     }
     let menu = stop_option(p, &lines)?;
     let n = menu.mark;
+    let roman = roman_menu(body);
     // "La troisième.", "Третий вариант.", "The last one, thanks." under a menu whose third
     // (last) item stops.
     if let Some(&(at, first)) = sentences.first()
@@ -1179,7 +1244,7 @@ pub(crate) fn stop_answer(
     }
     let marks = |sentence: &str| -> Vec<(usize, char)> {
         if n.is_ascii_digit() {
-            lone_digits(sentence)
+            answer_digits(sentence, roman)
         } else if !n.is_ascii() {
             // "❌" alone (a variation selector at most), or with a word or two of thanks
             // ("🔴 gracias").

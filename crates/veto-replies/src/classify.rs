@@ -396,9 +396,21 @@ pub fn classify_rules(reply: &Reply) -> RulesReading {
         // it is read with the quoted text.
         let asked = format!("{}\n{}", reply.subject, reply.body);
         let lines: Vec<(usize, usize)> = text.lines.iter().map(|l| (l.0, l.1)).collect();
-        let (start, end) = crate::answer::stop_answer(&asked, &text.folded, &lines, &new)?;
-        text.span(start, end)
-            .or_else(|| Some(new.trim().to_string()))
+        if let Some((start, end)) = crate::answer::stop_answer(&asked, &text.folded, &lines, &new) {
+            return text
+                .span(start, end)
+                .or_else(|| Some(new.trim().to_string()));
+        }
+        // An empty reply (a name at most) whose subject carries the answer ("D - RE: Quick
+        // question", "RE: … - IV").
+        if text.folded.split_whitespace().count() > 2 {
+            return None;
+        }
+        let mark = subject_answer(&reply.subject)?;
+        let said = FoldedText::new(&mark);
+        let lines: Vec<(usize, usize)> = said.lines.iter().map(|l| (l.0, l.1)).collect();
+        crate::answer::stop_answer(&reply.body, &said.folded, &lines, &mark)?;
+        Some(format!("Subject: {}", reply.subject))
     };
     if let Some(evidence) = stop_request(r, &text, &hits, stop_subject, &reply.subject) {
         out.class = ReplyClass::Unsubscribe;
@@ -778,6 +790,32 @@ const SUBJECT_HEADERS: &[&str] = &[
     "onderwerp",
     "тема",
 ];
+
+/// A reply prefix anywhere in a subject ("D - RE: RE: Quick question").
+static REPLY_PREFIX_INSIDE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|\s)(?:re|aw|sv|wg|fw|fwd|tr|rv|r|rif|antw|res|enc|ответ|отв)\s*:").ok()
+});
+
+/// The answer a writer put in the subject of an otherwise empty reply: a word or two before
+/// the reply prefix ("D - RE: RE: Quick question, Fiona"), or one short mark after the last
+/// dash ("RE: Hofmann & Söhne + Brightlane - IV").
+fn subject_answer(subject: &str) -> Option<String> {
+    let s = subject.trim();
+    let prefix = REPLY_PREFIX_INSIDE.as_ref()?;
+    if let Some(m) = prefix.find(s)
+        && m.start() > 0
+    {
+        let head = s[..m.start()]
+            .trim()
+            .trim_end_matches(['-', '–', '—', ':', '|'])
+            .trim();
+        return (!head.is_empty() && head.split_whitespace().count() <= 2)
+            .then(|| head.to_string());
+    }
+    let (_, tail) = s.rsplit_once(" - ").or_else(|| s.rsplit_once(" – "))?;
+    let tail = tail.trim();
+    (!tail.is_empty() && tail.chars().count() <= 4 && !tail.contains(' ')).then(|| tail.to_string())
+}
 
 /// Whether the reply's subject is the seller's own, quoted below in the seller's headers
 /// ("Subject: DNC scrubbing for Tallis & Reed LLP" under "RE: DNC scrubbing for Tallis & Reed

@@ -276,6 +276,9 @@ pub const EN: Cues = Cues {
     ],
     politeness: &["please|pls|plz|kindly|thanks|thank|you|thx|now|immediately|asap|ty"],
     block_before: &[
+        // "No need to close the file or remove me", "I'm not asking you to delete anything or take me off anything".
+        "no ~1 need ~1 to ~4 or",
+        "not|never ~2 asking|trying|want|wanting|going ~6 or",
         // "Please don't close my file or take me off the list!": one negation for both.
         "don|do ~1 t|not ~4 or",
         // "You don't have to take me off".
@@ -629,6 +632,8 @@ pub const DE: Cues = Cues {
     ],
     politeness: &["bitte|danke|vielen|dank|sofort|umgehend|gerne"],
     block_before: &[
+        // "Ich möchte nicht aus Ihrem Verteiler gestrichen werden".
+        "mochte|mochten|will|wollen|muss|mussen ~1 nicht ~4 gestrichen|entfernt|geloscht|ausgetragen|abgemeldet|herausgenommen",
         "mich nicht",
         // "möchte mich nicht abmelden"; after the verb, "abmelden möchte ich mich nicht".
         "will|mochte|muss ~3 nicht",

@@ -441,3 +441,28 @@ fn menu_items_and_choices_read_in_every_language() {
     let c = classify(&msg("RE: Automação", "", yes)).unwrap();
     assert_eq!(c.class, ReplyClass::Unsubscribe);
 }
+
+/// A menu numbered with roman numerals is answered by a numeral ("IV"); an empty reply may
+/// carry its answer in the subject, before the reply prefix or after a last dash.
+#[test]
+fn roman_numerals_and_answers_in_the_subject() {
+    let menu = "\r\n\r\nFrom: Megan Holt <megan@brightlane.io>\r\nSent: Monday, April 13, 2026 9:58 AM\r\nTo: Lucy Reyes <l.reyes@cobaltridge.com>\r\nSubject: Closing the loop\r\n\r\nHi Lucy,\r\n\r\nWhich of these is closest?\r\nI. Worth a conversation\r\nII. Wrong person - I'll point you to the right one\r\nIII. No thanks\r\nIV. Unsubscribe me\r\n\r\nBest,\r\nMegan\r\n";
+    let c = classify(&msg("RE: Closing the loop", "", &format!("iv{menu}"))).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg("RE: Closing the loop", "", &format!("I{menu}"))).unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg(
+        "RE: Closing the loop - IV",
+        "",
+        &format!("Lucy{menu}"),
+    ))
+    .unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg("IV - RE: Closing the loop", "", menu)).unwrap();
+    assert_eq!(c.class, ReplyClass::Unsubscribe);
+    let c = classify(&msg("I - RE: Closing the loop", "", menu)).unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+    // A seller's subject with a dash in it is no answer.
+    let c = classify(&msg("RE: Acme - Q3", "", &format!("Lucy{menu}"))).unwrap();
+    assert_ne!(c.class, ReplyClass::Unsubscribe);
+}
