@@ -276,6 +276,9 @@ pub const EN: Cues = Cues {
     ],
     politeness: &["please|pls|plz|kindly|thanks|thank|you|thx|now|immediately|asap|ty"],
     block_before: &[
+        // "so this isn't me any more": a change of role.
+        "isn|is|wasn|was|aren|are ~1 t|not ~1 me|us ~1 any ~1 more",
+        "isn|is|wasn|was|aren|are ~1 t|not ~1 me|us ~1 anymore",
         // "No need to close the file or remove me", "I'm not asking you to delete anything or take me off anything".
         "no ~1 need ~1 to ~4 or",
         "not|never ~2 asking|trying|want|wanting|going ~6 or",
@@ -2013,6 +2016,8 @@ pub const RU: Cues = Cues {
     ],
     block_after: &["сам|сама"],
     veto: &[
+        // "Удалять меня из базы и «закрывать запрос» не нужно".
+        "удалять|отписывать|исключать|вычеркивать ~7 не ~1 нужно|надо|стоит|требуется",
         // "клиенты, которые просят нас …": other people's requests.
         "клиенты|люди|пользователи|подписчики|абоненты|пациенты ~3 которые ~1 просят|просили ~1 нас|меня",
         // "I was about to unsubscribe, but this one came just in time": what nearly happened.
